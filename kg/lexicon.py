@@ -1,0 +1,126 @@
+"""Lexicons and pattern data under ``ontology/lexicon/``: files a researcher can read and extend."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from kg.errors import ConfigError
+from kg.resources import ontology_path
+
+
+@dataclass(frozen=True)
+class Term:
+    """One lexicon entry: a canonical name, its label, and what else is known of it."""
+
+    name: str
+    label: str
+    en: str | None = None
+    aliases: tuple[str, ...] = ()
+    code: str | None = None
+    kind: str | None = None
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    terms: tuple[Term, ...]
+    org_suffixes: tuple[str, ...]
+    org_levels: tuple[str, ...]
+    org_fields: tuple[str, ...]
+    mechanism_suffixes: dict[str, str] = field(default_factory=dict)
+    programme_suffixes: dict[str, str] = field(default_factory=dict)
+    policy_suffixes: dict[str, str] = field(default_factory=dict)
+    cues: dict[str, str] = field(default_factory=dict)
+    wikidata: dict[tuple[str, str], str] = field(default_factory=dict)
+
+    def sizes(self) -> dict[str, int]:
+        by_label: dict[str, int] = {}
+        for t in self.terms:
+            by_label[t.label] = by_label.get(t.label, 0) + 1
+        return {
+            **{f"terms {k}": v for k, v in sorted(by_label.items())},
+            "org suffixes": len(self.org_suffixes),
+            "org levels": len(self.org_levels),
+            "org fields": len(self.org_fields),
+            "mechanism suffixes": len(self.mechanism_suffixes),
+            "programme suffixes": len(self.programme_suffixes),
+            "policy suffixes": len(self.policy_suffixes),
+            "relation cues": len(self.cues),
+            "wikidata links": len(self.wikidata),
+        }
+
+    def english(self, label: str, name: str) -> str | None:
+        for t in self.terms:
+            if t.label == label and t.name == name:
+                return t.en
+        return None
+
+
+def _lines(path: Path) -> Iterator[str]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read lexicon file ({exc.strerror})") from exc
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            yield line
+
+
+def read_list(path: Path) -> tuple[str, ...]:
+    return tuple(_lines(path))
+
+
+def read_table(path: Path) -> list[dict[str, str]]:
+    rows = list(csv.reader(_lines(path), delimiter="\t"))
+    if not rows:
+        return []
+    header, body = rows[0], rows[1:]
+    out = []
+    for n, row in enumerate(body, start=2):
+        if len(row) > len(header):
+            raise ConfigError(f"{path}: row {n} has {len(row)} columns, header has {len(header)}")
+        out.append({h: (row[i].strip() if i < len(row) else "") for i, h in enumerate(header)})
+    return out
+
+
+def _aliases(value: str) -> tuple[str, ...]:
+    return tuple(a for a in value.split("|") if a)
+
+
+def load_lexicon(directory: Path | None = None) -> Lexicon:
+    """Read every lexicon file of ``directory`` (default: the shipped ``ontology/lexicon``)."""
+    d = directory or ontology_path("lexicon")
+    if not d.is_dir():
+        raise ConfigError(f"{d}: lexicon folder not found")
+    return _load(d)
+
+
+@lru_cache(maxsize=4)
+def _load(d: Path) -> Lexicon:
+    terms: list[Term] = []
+    for row in read_table(d / "places.tsv"):
+        terms.append(Term(row["name"], "PLACE", row["en"] or None, _aliases(row["aliases"]),
+                          row["code"] or None, row["kind"] or None))
+    for row in read_table(d / "bodies.tsv"):
+        terms.append(Term(row["name"], "ORG", row["en"] or None, _aliases(row["aliases"])))
+    terms += [Term(w, "POST") for w in read_list(d / "posts.txt")]
+    terms += [Term(w, "GROUP") for w in read_list(d / "groups.txt")]
+
+    def suffixes(name: str) -> dict[str, str]:
+        return {r["suffix"]: r["kind"] for r in read_table(d / name)}
+
+    return Lexicon(
+        terms=tuple(terms),
+        org_suffixes=read_list(d / "org_suffixes.txt"),
+        org_levels=read_list(d / "org_levels.txt"),
+        org_fields=read_list(d / "org_fields.txt"),
+        mechanism_suffixes=suffixes("mechanisms.tsv"),
+        programme_suffixes=suffixes("programmes.tsv"),
+        policy_suffixes=suffixes("policies.tsv"),
+        cues={r["cue"]: r["relation"] for r in read_table(d / "cues.tsv")},
+        wikidata={(r["label"], r["name"]): r["qid"] for r in read_table(d / "wikidata.tsv")},
+    )

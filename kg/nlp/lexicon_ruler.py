@@ -1,0 +1,54 @@
+"""``kg_lexicon``: every name and alias of the lexicons, found with one Aho-Corasick automaton."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.lexicon import Lexicon, load_lexicon
+from kg.nlp.candidates import Candidate, candidates
+from kg.nlp.text import match_text
+
+if not Doc.has_extension("kg_match_text"):
+    Doc.set_extension("kg_match_text", default=None)
+
+
+def get_match_text(doc: Doc) -> str:
+    if doc._.kg_match_text is None:
+        doc._.kg_match_text = match_text(doc.text)
+    text: str = doc._.kg_match_text
+    return text
+
+
+class LexiconRuler:
+    """Proposes a candidate for every lexicon name or alias found in the text, carrying the canonical name."""
+
+    def __init__(self, lexicon: Lexicon, *, min_alias_length: int = 2) -> None:
+        self.lexicon = lexicon
+        self.automaton: Any = ahocorasick.Automaton()
+        for term in lexicon.terms:
+            for surface in (term.name, *term.aliases):
+                if len(surface) < min_alias_length:
+                    continue
+                self.automaton.add_word(surface, (len(surface), term.label, term.name))
+        if len(self.automaton):
+            self.automaton.make_automaton()
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = candidates(doc)
+        if not len(self.automaton):
+            return doc
+        text = get_match_text(doc)
+        for end_index, (length, label, name) in self.automaton.iter(text):
+            end = end_index + 1
+            out.append(Candidate(end - length, end, label, "lexicon", 1.0, name))
+        return doc
+
+
+@Language.factory("kg_lexicon", default_config={"lexicon_dir": None, "min_alias_length": 2})
+def make_lexicon_ruler(nlp: Language, name: str, lexicon_dir: str | None, min_alias_length: int) -> LexiconRuler:
+    return LexiconRuler(load_lexicon(Path(lexicon_dir) if lexicon_dir else None), min_alias_length=min_alias_length)

@@ -1,0 +1,300 @@
+"""``kg_patterns``: the regular shapes of governance names, read from ``ontology/lexicon/``.
+
+- POLICY: titles in 《》.
+- METRIC: a number, 万/亿, and a measure word from ``units.tsv``.
+- ORG: [中共][place][level][“quoted”|field words][suffix], parsed leftwards from a body suffix.
+- MECHANISM / PROGRAM / POLICY / EVENT: a name ending in a kind suffix (机制, 试点, 方案, 工作会议 …), read leftwards
+  over jieba tokens until a cue verb, a stop word or punctuation; items of a 、-list sharing one 机制 each get it.
+- EVENT: numbered Party and congress sessions (党的二十届三中全会, 十九大) and named typhoons.
+- PERSON: a surname-initial name right after a post title (部长郅晓峰), then every other occurrence of that name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+import ahocorasick
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.lexicon import Lexicon, load_lexicon, read_list, read_table
+from kg.nlp.candidates import Candidate, candidates
+from kg.nlp.lexicon_ruler import get_match_text
+from kg.resources import ontology_path
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+PUNCT = set("，。、；：！？,.;:!?（）()【】[]《》<>—-…·/ \t\n\r\u3000")
+OPEN_QUOTES, CLOSE_QUOTES = "“‘「『\"", "”’」』\""
+NUM = r"(?:\d+(?:[.,]\d+)*|[零〇一二三四五六七八九十百千两]+)"
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+EVENT_RES = [
+    re.compile(r"(?:党的|中国共产党)?第?[一二三四五六七八九十]+届(?:中央委员会|全国人民代表大会|全国人大|全国委员会)?"
+               r"第?[一二三四五六七八九十]+(?:中全会|次全体会议|次会议)"),
+    re.compile(r"(?:中国共产党)?第[一二三四五六七八九十]+次全国代表大会"),
+    re.compile(r"党的[一二三四五六七八九十]+大"),
+    re.compile(r"台风[“\"][^”\"\n]{1,8}[”\"]"),
+]
+POLICY_RE = re.compile(r"《[^《》\n]{2,80}》")
+
+
+def chinese_number(text: str) -> Decimal | None:
+    """一 → 1, 十二 → 12, 三百 → 300, 1,200 → 1200; None for anything else."""
+    if re.fullmatch(r"\d+(?:[.,]\d+)*", text):
+        return Decimal(text.replace(",", "")) if "," in text and "." not in text else Decimal(text.replace(",", ""))
+    total, current = 0, 0
+    for ch in text:
+        if ch in CN_DIGITS:
+            current = CN_DIGITS[ch]
+        elif ch in "十百千":
+            total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
+            current = 0
+        else:
+            return None
+    return Decimal(total + current)
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit: str
+    base: str
+    multiplier: Decimal
+
+
+class PatternRecognizer:
+    def __init__(self, lexicon: Lexicon, lexicon_dir: Path) -> None:
+        self.lexicon = lexicon
+        self.places = sorted({s for t in lexicon.terms if t.label == "PLACE" for s in (t.name, *t.aliases)
+                              if len(s) >= 2}, key=len, reverse=True)
+        self.levels = sorted(lexicon.org_levels, key=len, reverse=True)
+        self.fields = sorted(lexicon.org_fields, key=len, reverse=True)
+        self.posts = sorted({t.name for t in lexicon.terms if t.label == "POST"}, key=len, reverse=True)
+        self.surnames = {w for line in read_list(lexicon_dir / "surnames.txt") for w in line.split()}
+        self.stopwords = set(read_list(lexicon_dir / "stopwords.txt")) | set(lexicon.cues)
+        self.generic = set(read_list(lexicon_dir / "generic.txt"))
+        self.units = {r["unit"]: Unit(r["unit"], r["base_unit"], Decimal(r["multiplier"]))
+                      for r in read_table(lexicon_dir / "units.tsv")}
+        unit_alt = "|".join(re.escape(u) for u in sorted(self.units, key=len, reverse=True))
+        self.metric_re = re.compile(rf"(?<![\d.,])({NUM})(余)?(万|亿)?(余)?({unit_alt})|百分之({NUM})")
+        self.org_suffix = _automaton(lexicon.org_suffixes)
+        kinds: dict[str, tuple[str, str]] = {}
+        for label, table in (("MECHANISM", lexicon.mechanism_suffixes), ("PROGRAM", lexicon.programme_suffixes),
+                             ("POLICY", lexicon.policy_suffixes)):
+            for suffix, kind in table.items():
+                kinds.setdefault(suffix, (label, kind))
+        for suffix in ("工作会议", "全会", "代表大会", "座谈会", "论坛", "博览会"):
+            kinds.setdefault(suffix, ("EVENT", "meeting"))
+        self.kind_suffixes = kinds
+        self.kind_automaton = _automaton(kinds)
+        self.person_re = re.compile("(" + "|".join(map(re.escape, self.posts)) + r")([\u4e00-\u9fff]{2,3})")
+
+    # -- the component ------------------------------------------------------------------------------
+    def __call__(self, doc: Doc) -> Doc:
+        text = get_match_text(doc)
+        out = candidates(doc)
+        token_starts = {t.idx for t in doc} | {len(text)}
+        for m in POLICY_RE.finditer(text):
+            out.append(Candidate(m.start(), m.end(), "POLICY", "pattern"))
+        for rx in EVENT_RES:
+            for m in rx.finditer(text):
+                out.append(Candidate(m.start(), m.end(), "EVENT", "pattern"))
+        out.extend(self.metrics(text))
+        out.extend(self.orgs(text))
+        out.extend(self.kind_names(text, token_starts))
+        out.extend(self.persons(text))
+        return doc
+
+    # -- METRIC -------------------------------------------------------------------------------------
+    def metrics(self, text: str) -> list[Candidate]:
+        found = []
+        for m in self.metric_re.finditer(text):
+            if m.group(6) is not None:  # 百分之…
+                value = chinese_number(m.group(6))
+                unit = Unit("%", "%", Decimal(1))
+            else:
+                number, wan, unit_word = m.group(1), m.group(3), m.group(5)
+                value = chinese_number(number)
+                unit = self.units[unit_word]
+                if value is not None and wan:
+                    value *= Decimal(10000 if wan == "万" else 100000000)
+                if not re.match(r"\d", number) and not wan:
+                    continue  # 七项, 一个: counting words, not reported figures
+                if unit_word in ("个", "次", "批", "类", "条", "件") and re.match(r"\d", number) is None:
+                    continue
+                end = m.end()
+                if end < len(text) and text[end] in "年月日号时":
+                    continue
+            if value is None:
+                continue
+            found.append(Candidate(m.start(), m.end(), "METRIC", "pattern", 1.0,
+                                  f"{value * unit.multiplier}\x1f{unit.base}"))
+        return found
+
+    # -- ORG ----------------------------------------------------------------------------------------
+    def orgs(self, text: str) -> list[Candidate]:
+        found = []
+        for end_index, suffix in self.org_suffix.iter(text):
+            end = end_index + 1
+            start = end - len(suffix)
+            if end < len(text) and text[end] in "长员":  # 部长, 委员: a title or a member, not the body
+                continue
+            parsed = self._parse_org_prefix(text, start)
+            if parsed is None:
+                continue
+            begin, has_place, has_level, has_field = parsed
+            if len(suffix) == 1:
+                bare_party = suffix == "委" and has_level and has_place
+                if not (has_field and (has_place or has_level)) and not bare_party:
+                    continue
+            elif not (has_place or has_level or has_field):
+                continue
+            if begin > 0 and not has_place and CJK.match(text[begin - 1]) and has_level:
+                # 郑州市委…: an unknown place before a level word; take two characters of it.
+                before = text[max(0, begin - 2):begin]
+                if len(before) == 2 and all(CJK.match(c) and c not in "的了在和与及对把将是为" for c in before) \
+                        and before not in self.stopwords:
+                    begin -= 2
+                else:
+                    continue
+            found.append(Candidate(begin, end, "ORG", "pattern", 0.9))
+        return found
+
+    def _parse_org_prefix(self, text: str, pos: int) -> tuple[int, bool, bool, bool] | None:
+        has_place = has_level = has_field = False
+        while pos > 0:
+            if text[pos - 1] in CLOSE_QUOTES:
+                opening = max(text.rfind(q, max(0, pos - 12), pos - 1) for q in OPEN_QUOTES)
+                if opening < 0:
+                    break
+                pos, has_field = opening, True
+                continue
+            word = _ends_with_any(text, pos, self.fields)
+            if word and not has_level and not has_place:
+                pos -= len(word)
+                has_field = True
+                continue
+            word = _ends_with_any(text, pos, self.levels)
+            if word and not has_place:
+                pos -= len(word)
+                has_level = True
+                continue
+            word = _ends_with_any(text, pos, self.places)
+            if word and not has_place:
+                pos -= len(word)
+                has_place = True
+                continue
+            if text.endswith(("中共", "中国共产党"), 0, pos):
+                pos -= 2 if text.endswith("中共", 0, pos) else 5
+            break
+        return pos, has_place, has_level, has_field
+
+    # -- names ending in a kind suffix --------------------------------------------------------------
+    def kind_names(self, text: str, token_starts: set[int]) -> list[Candidate]:
+        found = []
+        for end_index, suffix in self.kind_automaton.iter(text):
+            end = end_index + 1
+            start = end - len(suffix)
+            label, _kind = self.kind_suffixes[suffix]
+            if label == "POLICY" and (end >= len(text) or text[end] not in "，。、；：”）)\n"):
+                continue  # an unquoted document title ends a clause (制定城乡社区治理服务工作指引，)
+            if end < len(text) and text[end] in CLOSE_QUOTES and start > 0:
+                end += 1  # “枫桥经验”
+            begin = self._expand_left(text, start, token_starts)
+            body = text[begin:start].strip("“”\"‘’")
+            if len(body) < 2 or body in self.generic or re.fullmatch(r"[\d一二三四五六七八九十两]+[项个大类]?", body):
+                continue
+            if text[begin] in OPEN_QUOTES and text[end - 1] not in CLOSE_QUOTES and "”" not in text[begin:end]:
+                begin += 1
+            found.append(Candidate(begin, end, label, "pattern", 0.8))
+            if label == "MECHANISM":
+                found.extend(self._list_items(text, begin, suffix, token_starts))
+        return found
+
+    def _expand_left(self, text: str, start: int, token_starts: set[int], limit: int = 22) -> int:
+        pos = start
+        while pos > 0 and start - pos < limit:
+            ch = text[pos - 1]
+            if ch in CLOSE_QUOTES:
+                opening = max(text.rfind(q, max(0, pos - 20), pos - 1) for q in OPEN_QUOTES)
+                if opening < 0:
+                    break
+                pos = opening
+                continue
+            if ch in PUNCT or ch in OPEN_QUOTES:
+                break
+            word = _ends_with_any(text, pos, self.stopwords, max_len=6)
+            if word:
+                break
+            # step back one jieba token (or one character where tokens are unknown)
+            prev = pos - 1
+            while prev > 0 and prev not in token_starts and pos - prev < 6:
+                prev -= 1
+            chunk = text[prev:pos]
+            if any(c in PUNCT for c in chunk):
+                break
+            pos = prev
+        return pos
+
+    def _list_items(self, text: str, begin: int, suffix: str, token_starts: set[int]) -> list[Candidate]:
+        """用好A、B、C机制: A and B are mechanisms too, named with the shortest kind suffix (A机制)."""
+        items = []
+        pos = begin
+        while pos > 0 and text[pos - 1] == "、":
+            item_end = pos - 1
+            item_begin = self._expand_left(text, item_end, token_starts)
+            body = text[item_begin:item_end]
+            if len(body) < 2 or body in self.generic:
+                break
+            items.append(Candidate(item_begin, item_end, "MECHANISM", "pattern", 0.7, body + "机制"))
+            pos = item_begin
+        return items
+
+    # -- PERSON -------------------------------------------------------------------------------------
+    def persons(self, text: str) -> list[Candidate]:
+        names: set[str] = set()
+        for m in self.person_re.finditer(text):
+            raw = m.group(2)
+            for length in (3, 2):
+                name = raw[:length]
+                if len(name) < length:
+                    continue
+                if name[0] not in self.surnames and name[:2] not in self.surnames:
+                    break
+                after = text[m.start(2) + length: m.start(2) + length + 1]
+                if after == "" or not CJK.match(after) or after in "说在等同表指强介认看主":
+                    names.add(name)
+                    break
+        found = []
+        for name in names:
+            for m in re.finditer(re.escape(name), text):
+                found.append(Candidate(m.start(), m.end(), "PERSON", "pattern", 0.9))
+        return found
+
+
+def _automaton(words: object) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for w in words:  # type: ignore[attr-defined]
+        automaton.add_word(w, w)
+    automaton.make_automaton()
+    return automaton
+
+
+def _ends_with_any(text: str, pos: int, words: object, max_len: int = 12) -> str | None:
+    """The longest word of ``words`` that ends at ``pos`` (``words`` sorted longest first, or a set)."""
+    if isinstance(words, set):
+        for n in range(min(max_len, pos), 0, -1):
+            if text[pos - n:pos] in words:
+                return text[pos - n:pos]
+        return None
+    for w in words:  # type: ignore[attr-defined]
+        if text.endswith(w, 0, pos):
+            return str(w)
+    return None
+
+
+@Language.factory("kg_patterns", default_config={"lexicon_dir": None})
+def make_pattern_recognizer(nlp: Language, name: str, lexicon_dir: str | None) -> PatternRecognizer:
+    directory = Path(lexicon_dir) if lexicon_dir else ontology_path("lexicon")
+    return PatternRecognizer(load_lexicon(directory), directory)

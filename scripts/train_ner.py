@@ -1,0 +1,323 @@
+#!/usr/bin/env python
+"""Train kg's statistical NER from CLUENER and ship it in ``kg/models/ner/``.
+
+    OMP_NUM_THREADS=1 python scripts/train_ner.py            # convert, train, evaluate, save
+    python scripts/train_ner.py --evaluate-only               # re-score the shipped model
+
+Steps:
+
+1. Read ``../shared/data/cluener/train.jsonl`` and map its types onto kg's labels (``LABEL_MAP``);
+   other types (book, game, movie, scene) are dropped, i.e. their text is "not an entity".
+2. Split by line with a fixed seed (13): 10% *validation* (held out, never trained on and never used to
+   pick a checkpoint), ``--tune-size`` sentences of *tuning* data (spaCy's dev set, used to choose the best
+   checkpoint), the rest *train*. The line numbers of every split are written next to the model.
+3. Train with spaCy on ``scripts/ner.cfg`` (character tokens, tok2vec inside the ner component).
+4. Score the best checkpoint on the validation split: exact character-offset match, P/R/F per label.
+5. Save the pipeline (``nlp.to_disk``: config, tokenizer, vocab, ner weights; no optimizer state, no
+   corpora) to ``kg/models/ner/`` with a ``meta.json`` holding the version, date, label map and scores.
+
+Nothing is downloaded. Training runs on the CPU; set ``OMP_NUM_THREADS=1`` to keep it to one thread.
+"""
+
+from __future__ import annotations
+
+import os
+
+for _var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "BLIS_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+import argparse  # noqa: E402
+import datetime as dt  # noqa: E402
+import json  # noqa: E402
+import random  # noqa: E402
+import shutil  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from collections import Counter  # noqa: E402
+from collections.abc import Iterable, Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import spacy  # noqa: E402
+from spacy.language import Language  # noqa: E402
+from spacy.tokens import DocBin  # noqa: E402
+from spacy.util import filter_spans, load_config, load_model_from_config  # noqa: E402
+
+PROJECT = Path(__file__).resolve().parent.parent
+DEFAULT_DATA = PROJECT.parent / "shared" / "data" / "cluener" / "train.jsonl"
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "ner.cfg"
+DEFAULT_OUTPUT = PROJECT / "kg" / "models" / "ner"
+
+#: CLUENER type -> kg label. Types not listed (book, game, movie, scene) are dropped.
+LABEL_MAP: dict[str, str] = {
+    "government": "ORG",
+    "organization": "ORG",
+    "company": "ORG",
+    "name": "PERSON",
+    "position": "POST",
+    "address": "PLACE",
+}
+LABELS = ("ORG", "PERSON", "POST", "PLACE")
+SEED = 13
+VALIDATION_FRACTION = 0.10
+MODEL_VERSION = "0.1.0"
+#: Published CLUENER2020 dev-set F1 (per original type), for comparison in docs/ner.md.
+PUBLISHED_F1 = {
+    "BiLSTM+CRF": {"government": 71.3, "organization": 73.3, "name": 71.5, "position": 72.3},
+    "RoBERTa-large": {"government": 83.1, "organization": 80.3, "name": 87.4, "position": 79.0},
+}
+
+Span = tuple[int, int, str]  # [start, end) character offsets and a kg label
+
+
+# ---------------------------------------------------------------- data
+
+
+def read_rows(path: Path) -> list[tuple[int, str, list[Span]]]:
+    """(1-based line number, text, gold spans mapped to kg labels) for each line of the CLUENER file."""
+    rows: list[tuple[int, str, list[Span]]] = []
+    with path.open(encoding="utf-8") as f:
+        for lineno, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            obj = json.loads(line)
+            text: str = obj["text"]
+            spans: set[Span] = set()
+            for cluener_type, surfaces in obj.get("label", {}).items():
+                label = LABEL_MAP.get(cluener_type)
+                if label is None:
+                    continue
+                for surface, offsets in surfaces.items():
+                    for start, end_inclusive in offsets:
+                        if text[start : end_inclusive + 1] != surface:
+                            raise ValueError(
+                                f"{path}:{lineno}: offsets {start},{end_inclusive} miss {surface!r}"
+                            )
+                        spans.add((start, end_inclusive + 1, label))
+            rows.append((lineno, text, sorted(spans)))
+    return rows
+
+
+def split_rows(
+    rows: Sequence[tuple[int, str, list[Span]]], tune_size: int
+) -> dict[str, list[tuple[int, str, list[Span]]]]:
+    """Fixed-seed split by position: validation (10%), tuning (tune_size), train (the rest)."""
+    order = list(range(len(rows)))
+    random.Random(SEED).shuffle(order)
+    n_val = round(len(rows) * VALIDATION_FRACTION)
+    parts = {
+        "validation": sorted(order[:n_val]),
+        "tune": sorted(order[n_val : n_val + tune_size]),
+        "train": sorted(order[n_val + tune_size :]),
+    }
+    return {name: [rows[i] for i in idx] for name, idx in parts.items()}
+
+
+def to_docbin(nlp: Language, rows: Iterable[tuple[int, str, list[Span]]]) -> tuple[DocBin, Counter[str]]:
+    """Tokenize with the pipeline's own tokenizer and attach the gold entities."""
+    db = DocBin(store_user_data=False)
+    stats: Counter[str] = Counter()
+    for _lineno, text, spans in rows:
+        doc = nlp.make_doc(text)
+        ents = []
+        for start, end, label in spans:
+            span = doc.char_span(start, end, label=label)
+            if span is None:  # only possible with word tokens (jieba): widen to the enclosing tokens
+                stats["misaligned"] += 1
+                span = doc.char_span(start, end, label=label, alignment_mode="expand")
+            if span is not None:
+                ents.append(span)
+        kept = filter_spans(ents)
+        stats["overlap_dropped"] += len(ents) - len(kept)
+        stats["entities"] += len(kept)
+        doc.ents = kept
+        db.add(doc)
+    return db, stats
+
+
+# ---------------------------------------------------------------- scoring
+
+
+def prf(tp: int, n_pred: int, n_gold: int) -> dict[str, float]:
+    p = tp / n_pred if n_pred else 0.0
+    r = tp / n_gold if n_gold else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"p": round(100 * p, 2), "r": round(100 * r, 2), "f": round(100 * f, 2), "support": n_gold}
+
+
+def evaluate(nlp: Language, rows: Sequence[tuple[int, str, list[Span]]]) -> dict[str, dict[str, float]]:
+    """Exact-match P/R/F per label (and micro-averaged "ALL") on character offsets of the raw text."""
+    tp: Counter[str] = Counter()
+    n_pred: Counter[str] = Counter()
+    n_gold: Counter[str] = Counter()
+    texts = [text for _, text, _ in rows]
+    for (_lineno, _text, gold), doc in zip(rows, nlp.pipe(texts, batch_size=256), strict=True):
+        pred = {(e.start_char, e.end_char, e.label_) for e in doc.ents}
+        gold_set = set(gold)
+        for _, _, label in pred:
+            n_pred[label] += 1
+        for _, _, label in gold_set:
+            n_gold[label] += 1
+        for _, _, label in pred & gold_set:
+            tp[label] += 1
+    scores = {label: prf(tp[label], n_pred[label], n_gold[label]) for label in LABELS}
+    scores["ALL"] = prf(sum(tp.values()), sum(n_pred.values()), sum(n_gold.values()))
+    return scores
+
+
+# ---------------------------------------------------------------- saving
+
+
+def folder_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+
+
+def write_model(
+    trained: Path,
+    output: Path,
+    *,
+    scores: dict[str, dict[str, float]],
+    splits: dict[str, list[tuple[int, str, list[Span]]]],
+    data: Path,
+    tokenizer: dict[str, Any],
+    train_seconds: float,
+    stats: Counter[str],
+) -> None:
+    """Copy the trained pipeline to ``output`` (fresh), adding kg's meta and the split line numbers."""
+    nlp = spacy.load(trained)
+    if output.exists():
+        shutil.rmtree(output)
+    nlp.meta.update(
+        {
+            "name": "kg_ner",
+            "version": MODEL_VERSION,
+            "description": "kg statistical NER (ORG, PERSON, POST, PLACE) trained on CLUENER2020 train",
+            "license": "MIT (weights); training data CLUENER2020",
+        }
+    )
+    for key in ("train", "dev"):  # scratch paths of this run: meaningless elsewhere
+        nlp.config["paths"][key] = None
+    nlp.to_disk(output)
+    lines = {name: [lineno for lineno, _, _ in part] for name, part in splits.items()}
+    (output / "split_lines.json").write_text(
+        json.dumps({"seed": SEED, **{k: lines[k] for k in ("validation", "tune")}}, separators=(",", ":"))
+        + "\n",
+        encoding="utf-8",
+    )
+    meta = json.loads((output / "meta.json").read_text(encoding="utf-8"))
+    n_lines = sum(len(part) for part in splits.values())
+    meta.update(
+        {
+            "date": dt.date.today().isoformat(),
+            "kg": {
+                "labels": list(LABELS),
+                "label_map": LABEL_MAP,
+                "dropped_types": ["book", "game", "movie", "scene"],
+                "tokenizer": tokenizer,
+                "training_data": f"CLUENER2020 train ({data.name}), {n_lines} lines",
+                "split": {
+                    "seed": SEED,
+                    "validation": len(splits["validation"]),
+                    "tune": len(splits["tune"]),
+                    "train": len(splits["train"]),
+                    "lines_file": "split_lines.json (1-based line numbers; train = all other lines)",
+                },
+                "training_seconds": round(train_seconds),
+                "training_threads": os.environ.get("OMP_NUM_THREADS"),
+                "conversion": dict(stats),
+                "validation": {
+                    "scoring": "exact match on character offsets, per kg label; ALL = micro average",
+                    "scores": scores,
+                },
+                "published_cluener_dev_f1": PUBLISHED_F1,
+            },
+        }
+    )
+    meta.pop("performance", None)  # spaCy's numbers are on the tuning split; ours are in kg.validation
+    (output / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- main
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--data", type=Path, default=DEFAULT_DATA, help="CLUENER train.jsonl")
+    ap.add_argument("--config", type=Path, default=DEFAULT_CONFIG, help="spaCy training config")
+    ap.add_argument("--output", type=Path, default=DEFAULT_OUTPUT, help="where the pipeline is saved")
+    ap.add_argument("--work", type=Path, default=Path("/tmp/kg-ner-train"), help="scratch folder")
+    ap.add_argument("--name", default="run", help="name of this run's folder under --work")
+    ap.add_argument("--tune-size", type=int, default=500, help="sentences used to pick the checkpoint")
+    ap.add_argument("--max-steps", type=int, default=None, help="override training.max_steps")
+    ap.add_argument(
+        "--set",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="extra config override, e.g. components.ner.model.hidden_width=64",
+    )
+    ap.add_argument("--evaluate-only", action="store_true", help="score --output on the validation split")
+    ap.add_argument("--no-save", action="store_true", help="train and score, leave --output alone")
+    args = ap.parse_args(argv)
+
+    rows = read_rows(args.data)
+    splits = split_rows(rows, args.tune_size)
+    print(f"{len(rows)} lines: " + ", ".join(f"{k} {len(v)}" for k, v in splits.items()), file=sys.stderr)
+
+    if args.evaluate_only:
+        scores = evaluate(spacy.load(args.output), splits["validation"])
+        print(json.dumps(scores, indent=2))
+        return 0
+
+    overrides: dict[str, Any] = {}
+    if args.max_steps is not None:
+        overrides["training.max_steps"] = args.max_steps
+    for item in args.set:
+        key, _, value = item.partition("=")
+        overrides[key] = json.loads(value)
+    config = load_config(args.config, overrides=overrides, interpolate=False)
+    tokenizer_nlp = load_model_from_config(config, auto_fill=True)  # only its tokenizer is used
+    tokenizer_cfg = dict(config["nlp"]["tokenizer"])
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    stats: Counter[str] = Counter()
+    for name in ("train", "tune"):
+        db, part_stats = to_docbin(tokenizer_nlp, splits[name])
+        db.to_disk(args.work / f"{name}.spacy")
+        if name == "train":
+            stats = part_stats
+    print(f"converted: {dict(stats)}", file=sys.stderr)
+
+    from spacy.cli.train import train as spacy_train
+
+    overrides.update(
+        {"paths.train": str(args.work / "train.spacy"), "paths.dev": str(args.work / "tune.spacy")}
+    )
+    trained_root = args.work / f"out-{args.name}"
+    started = time.monotonic()
+    spacy_train(args.config, trained_root, overrides=overrides)
+    train_seconds = time.monotonic() - started
+    print(f"trained in {train_seconds / 60:.1f} min", file=sys.stderr)
+
+    best = trained_root / "model-best"
+    scores = evaluate(spacy.load(best), splits["validation"])
+    print(json.dumps(scores, indent=2))
+    (trained_root / "validation_scores.json").write_text(json.dumps(scores, indent=2), encoding="utf-8")
+    if args.no_save:
+        return 0
+    write_model(
+        best,
+        args.output,
+        scores=scores,
+        splits=splits,
+        data=args.data,
+        tokenizer=tokenizer_cfg,
+        train_seconds=train_seconds,
+        stats=stats,
+    )
+    print(f"saved {args.output} ({folder_size(args.output) / 1e6:.1f} MB)", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,168 @@
+"""The shipped statistical NER (kg/models/ner) and the ``kg_ner`` component around it."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+import spacy
+from spacy.language import Language
+
+from kg.errors import ConfigError
+from kg.nlp.candidates import Candidate, candidates
+from kg.nlp.statistical import DEFAULT_MODEL_PATH, StatisticalNER, chunk_offsets, model_info
+
+MODEL_DIR = Path(__file__).resolve().parent.parent / "kg" / "models" / "ner"
+LABELS = ("ORG", "PERSON", "POST", "PLACE")
+
+# Sentences written for these tests (not from CLUENER), with the entities that must be among the
+# candidates as (label, surface). A POST may carry its body in front (CLUENER marks 省委书记 that way),
+# so a POST matches when the candidate ends with the title.
+SENTENCES = [
+    (
+        "国务院总理李强在北京主持召开国务院常务会议。",
+        [("PERSON", "李强"), ("ORG", "国务院"), ("PLACE", "北京"), ("POST", "总理")],
+    ),
+    (
+        "浙江省委书记王浩到杭州市调研数字经济发展情况。",
+        [("PERSON", "王浩"), ("POST", "书记"), ("PLACE", "杭州市")],
+    ),
+    (
+        "华为技术有限公司董事长梁华在深圳出席新品发布会。",
+        [("ORG", "华为技术有限公司"), ("POST", "董事长"), ("PERSON", "梁华")],
+    ),
+    (
+        "财政部部长蓝佛安表示，将加大对地方的转移支付力度。",
+        [("ORG", "财政部"), ("POST", "部长"), ("PERSON", "蓝佛安")],
+    ),
+    (
+        "广东省副省长张新在广州会见了新加坡客人。",
+        [("POST", "副省长"), ("PERSON", "张新"), ("PLACE", "广州")],
+    ),
+]
+
+
+def _found(text: str, cands: list[Candidate], label: str, surface: str) -> bool:
+    for c in cands:
+        got = text[c.start : c.end]
+        if c.label == label and (got == surface or (label == "POST" and got.endswith(surface))):
+            return True
+    return False
+
+
+@pytest.fixture(scope="module")
+def ner() -> StatisticalNER:
+    return StatisticalNER()
+
+
+@pytest.fixture(scope="module")
+def jieba_nlp() -> Language:
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": {"segmenter": "jieba"}}})
+    nlp.add_pipe("kg_ner")
+    return nlp
+
+
+def test_shipped_model_is_the_default_and_small() -> None:
+    assert DEFAULT_MODEL_PATH == MODEL_DIR
+    assert (MODEL_DIR / "config.cfg").is_file()
+    size = sum(p.stat().st_size for p in MODEL_DIR.rglob("*") if p.is_file())
+    assert size < 30_000_000
+
+
+def test_model_info_has_version_label_map_and_validation_scores() -> None:
+    meta = model_info()
+    assert meta["version"]
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", meta["date"])
+    assert meta["kg"]["label_map"]["government"] == "ORG"
+    assert "book" not in meta["kg"]["label_map"]
+    scores = meta["kg"]["validation"]["scores"]
+    for label in (*LABELS, "ALL"):
+        assert set(scores[label]) >= {"p", "r", "f", "support"}
+        assert 0 < scores[label]["f"] <= 100
+        assert scores[label]["support"] > 0
+
+
+def test_loading_the_shipped_model_does_not_train(monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the shipped model must load without training")
+
+    monkeypatch.setattr(Language, "initialize", refuse)
+    monkeypatch.setattr(Language, "update", refuse)
+    monkeypatch.setattr("spacy.training.loop.train", refuse)
+    fresh = StatisticalNER()
+    assert fresh._model is None  # nothing loaded before first use
+    found = fresh.predict("国务院总理李强在北京主持召开国务院常务会议。")
+    assert fresh._model is not None
+    assert any(c.label == "PERSON" for c in found)
+
+
+@pytest.mark.parametrize(("text", "expected"), SENTENCES, ids=[s[:8] for s, _ in SENTENCES])
+def test_tags_unseen_sentences(ner: StatisticalNER, text: str, expected: list[tuple[str, str]]) -> None:
+    found = ner.predict(text)
+    missing = [(label, surface) for label, surface in expected if not _found(text, found, label, surface)]
+    assert not missing, f"missing {missing}; got {[(text[c.start : c.end], c.label) for c in found]}"
+    for c in found:
+        assert c.source == "model"
+        assert c.label in LABELS
+        assert 0.0 < c.score <= 1.0
+
+
+def test_component_appends_candidates_with_offsets_into_a_jieba_doc(jieba_nlp: Language) -> None:
+    text = "记者从浙江省获悉，\n国务院总理李强在北京主持召开国务院常务会议。"
+    doc = jieba_nlp(text)
+    assert any(len(t.text) > 1 for t in doc)  # word tokens, not characters
+    cands = candidates(doc)
+    assert cands and all(c.source == "model" for c in cands)
+    person = [c for c in cands if c.label == "PERSON"]
+    assert [(c.start, c.end) for c in person] == [(text.index("李强"), text.index("李强") + 2)]
+    assert _found(text, cands, "PLACE", "北京")
+    assert not doc.ents  # recognisers propose; kg_merge decides
+
+
+def test_component_keeps_earlier_candidates(jieba_nlp: Language) -> None:
+    doc = jieba_nlp.make_doc("国务院总理李强在北京主持召开国务院常务会议。")
+    earlier = Candidate(0, 3, "ORG", "lexicon", 1.0, "中华人民共和国国务院")
+    candidates(doc).append(earlier)
+    doc = jieba_nlp.get_pipe("kg_ner")(doc)
+    assert candidates(doc)[0] == earlier
+    assert len(candidates(doc)) > 1
+
+
+def test_long_document_offsets_map_back(ner: StatisticalNER) -> None:
+    sentence = "国务院总理李强在北京主持召开国务院常务会议。"
+    text = "\n".join(f"第{i}条。{sentence}" for i in range(120))  # ~3,400 characters, many chunks
+    found = ner.predict(text)
+    people = [c for c in found if c.label == "PERSON"]
+    assert len(people) >= 115
+    assert all(text[c.start : c.end] == "李强" for c in people)
+    assert [c.start for c in found] == sorted(c.start for c in found)
+
+
+def test_chunks_end_at_sentence_ends_and_stay_under_the_limit() -> None:
+    text = "".join(f"这是第{i}个句子，内容不长。" for i in range(100)) + "字" * 1200
+    regions = chunk_offsets(text, 500)
+    assert all(0 < end - start <= 500 for start, end in regions)
+    assert "".join(text[s:e] for s, e in regions) == text
+    assert all(text[e - 1] == "。" for s, e in regions if e <= text.index("字"))
+
+
+def test_min_score_and_labels_filter(ner: StatisticalNER) -> None:
+    text = "国务院总理李强在北京主持召开国务院常务会议。"
+    everything = ner.predict(text)
+    only_people = StatisticalNER(labels=["PERSON"])
+    only_people._model = ner.model  # share the loaded pipeline
+    assert {c.label for c in only_people.predict(text)} == {"PERSON"}
+    confident = StatisticalNER(min_score=0.9)
+    confident._model = ner.model
+    kept = confident.predict(text)
+    assert all(c.score >= 0.9 for c in kept)
+    assert set(kept) == {c for c in everything if c.score >= 0.9}
+
+
+def test_missing_model_folder_is_a_config_error(tmp_path: Path) -> None:
+    nlp = spacy.blank("zh")
+    with pytest.raises(ConfigError, match="train_ner.py"):
+        nlp.add_pipe("kg_ner", config={"model_path": str(tmp_path / "nowhere")})
+    with pytest.raises(ConfigError, match="train_ner.py"):
+        model_info(tmp_path)
