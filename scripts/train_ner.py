@@ -44,6 +44,10 @@ from spacy.tokens import DocBin  # noqa: E402
 from spacy.util import filter_spans, load_config, load_model_from_config  # noqa: E402
 
 PROJECT = Path(__file__).resolve().parent.parent
+if str(PROJECT) not in sys.path:
+    sys.path.insert(0, str(PROJECT))
+import kg.nlp.ner_features  # noqa: E402,F401  (registers kg.CharFeatureEmbed.v1, used by ner.cfg)
+
 DEFAULT_DATA = PROJECT.parent / "shared" / "data" / "cluener" / "train.jsonl"
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "ner.cfg"
 DEFAULT_OUTPUT = PROJECT / "kg" / "models" / "ner"

@@ -74,6 +74,7 @@ class PatternRecognizer:
         self.surnames = {w for line in read_list(lexicon_dir / "surnames.txt") for w in line.split()}
         self.stopwords = set(read_list(lexicon_dir / "stopwords.txt")) | set(lexicon.cues)
         self.generic = set(read_list(lexicon_dir / "generic.txt"))
+        self.nominal = set(read_list(lexicon_dir / "nominal.txt"))
         self.units = {r["unit"]: Unit(r["unit"], r["base_unit"], Decimal(r["multiplier"]))
                       for r in read_table(lexicon_dir / "units.tsv")}
         unit_alt = "|".join(re.escape(u) for u in sorted(self.units, key=len, reverse=True))
@@ -207,6 +208,11 @@ class PatternRecognizer:
                 continue
             if text[begin] in OPEN_QUOTES and text[end - 1] not in CLOSE_QUOTES and "”" not in text[begin:end]:
                 begin += 1
+            if text[end - 1] in CLOSE_QUOTES and not any(q in text[begin:end - 1] for q in OPEN_QUOTES):
+                if begin > 0 and text[begin - 1] in OPEN_QUOTES:
+                    begin -= 1  # 新时代“枫桥经验”: take the opening mark with the closing one
+                else:
+                    end -= 1
             found.append(Candidate(begin, end, label, "pattern", 0.8))
             if label == "MECHANISM":
                 found.extend(self._list_items(text, begin, suffix, token_starts))
@@ -222,10 +228,24 @@ class PatternRecognizer:
                     break
                 pos = opening
                 continue
+            if ch in ")）":
+                opening = max(text.rfind("(", max(0, pos - 8), pos - 1), text.rfind("（", max(0, pos - 8), pos - 1))
+                if opening > 0 and not any(c in PUNCT for c in text[opening - 1:opening]):
+                    pos = opening
+                    continue
+                break
             if ch in PUNCT or ch in OPEN_QUOTES:
                 break
             word = _ends_with_any(text, pos, self.stopwords, max_len=6)
             if word:
+                # a deverbal noun heads many names (队伍建设联席会议, 质量提升三年行动计划): it ends the name
+                # only where a phrase begins with it
+                before = pos - len(word)
+                if word in self.nominal and before > 0 and text[before - 1] not in PUNCT \
+                        and text[before - 1] not in OPEN_QUOTES and not _ends_with_any(
+                            text, before, self.stopwords, max_len=6):
+                    pos = before
+                    continue
                 break
             # step back one jieba token (or one character where tokens are unknown)
             prev = pos - 1

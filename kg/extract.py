@@ -1,0 +1,52 @@
+"""The extraction stage: a Document in, an Extraction (ANNOTATION.md records) out.
+
+A function of its input alone: the same document gives the same records whatever else is in the run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from spacy.language import Language
+
+from kg.model import Document, Entity, Extraction, Relation
+from kg.nlp.pipeline import shared_nlp
+from kg.nlp.text import mask
+
+_ID_PREFIX = {"ORG": "o", "PERSON": "p", "POST": "t", "PLACE": "l", "MECHANISM": "m", "PROGRAM": "g",
+              "POLICY": "y", "GROUP": "r", "METRIC": "n", "EVENT": "v"}
+
+
+def extract(document: Document, nlp: Language | None = None) -> Extraction:
+    """Run the pipeline over the document's content regions and turn the result into records."""
+    nlp = nlp or shared_nlp()
+    text = mask(document.text, document.content_regions())
+    doc = nlp(text)
+    return to_extraction(document, doc._.kg_entities or [], doc._.kg_relations or [])
+
+
+def extract_all(documents: Iterable[Document], nlp: Language | None = None) -> Iterator[Extraction]:
+    nlp = nlp or shared_nlp()
+    for document in documents:
+        yield extract(document, nlp)
+
+
+def to_extraction(document: Document, entities: list, relations: list) -> Extraction:  # type: ignore[type-arg]
+    counters: dict[str, int] = {}
+    ids: list[str] = []
+    records: list[Entity] = []
+    for ent in entities:
+        prefix = _ID_PREFIX[ent.label]
+        counters[prefix] = counters.get(prefix, 0) + 1
+        ent_id = f"{prefix}{counters[prefix]}"
+        ids.append(ent_id)
+        aliases = tuple(sorted({s for s in ent.surfaces if s != ent.name}))
+        spans = tuple(sorted({(m.start, m.end) for m in ent.mentions}))
+        confidence = max(m.score for m in ent.mentions)
+        records.append(Entity(ent_id, ent.label, ent.name, aliases, spans, ent.value, ent.unit,
+                              confidence=confidence))
+    rels = tuple(
+        Relation(r.label, ids[r.head], ids[r.tail], r.evidence, r.sentence, r.post, r.confidence)
+        for r in relations
+    )
+    return Extraction(document.id, tuple(records), rels, document)

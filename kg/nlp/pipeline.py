@@ -1,0 +1,69 @@
+"""The spaCy pipeline, assembled from config: jieba with the domain dictionary, then the project's components.
+
+Order (``kg info`` prints it): ``kg_lexicon`` and ``kg_patterns`` propose rule candidates, ``kg_ner`` (the trained
+model, optional) proposes statistical ones, ``kg_merge`` decides among them, ``kg_resolve`` groups mentions into
+entities, ``kg_relations`` links them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+
+from kg.lexicon import load_lexicon
+
+# the factories register on import
+from kg.nlp import lexicon_ruler, merge, patterns, relations, resolve, statistical  # noqa: F401
+
+#: Bump when extraction output can change for the same input (cache keys, ``kg info``).
+PIPELINE_VERSION = "0.2.0"
+
+RULE_COMPONENTS = ("kg_lexicon", "kg_patterns")
+TAIL_COMPONENTS = ("kg_merge", "kg_resolve", "kg_relations")
+
+
+def pipeline_config(*, use_model: bool = True, min_model_score: float = 0.5) -> dict[str, Any]:
+    """The config the pipeline is built from (spaCy's ``[nlp]``/``[components]`` sections as a dict)."""
+    names = [*RULE_COMPONENTS, *(("kg_ner",) if use_model else ()), *TAIL_COMPONENTS]
+    components: dict[str, Any] = {name: {"factory": name} for name in names}
+    components["kg_merge"]["min_model_score"] = min_model_score
+    return {
+        "nlp": {"lang": "zh", "pipeline": names, "tokenizer": {"@tokenizers": "spacy.zh.ChineseTokenizer",
+                                                                "segmenter": "jieba"}},
+        "components": components,
+    }
+
+
+def _add_user_words() -> None:
+    """Lexicon names and aliases as jieba words, so names are not split across tokens."""
+    import jieba
+
+    jieba.setLogLevel(60)
+    lexicon = load_lexicon()
+    for term in lexicon.terms:
+        for surface in (term.name, *term.aliases):
+            if len(surface) >= 2:
+                jieba.add_word(surface, freq=2000)
+    for suffix in (*lexicon.org_suffixes, *lexicon.mechanism_suffixes, *lexicon.programme_suffixes):
+        if len(suffix) >= 2:
+            jieba.add_word(suffix, freq=2000)
+
+
+def build_nlp(*, use_model: bool = True, min_model_score: float = 0.5) -> Language:
+    """A fresh pipeline; ``use_model=False`` leaves the trained NER out (rules and lexicon only)."""
+    _add_user_words()
+    config = pipeline_config(use_model=use_model, min_model_score=min_model_score)
+    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": config["nlp"]["tokenizer"]}})
+    for name in config["nlp"]["pipeline"]:
+        settings = {k: v for k, v in config["components"][name].items() if k != "factory"}
+        nlp.add_pipe(name, config=settings)
+    return nlp
+
+
+@lru_cache(maxsize=2)
+def shared_nlp(use_model: bool = True) -> Language:
+    """One pipeline per process and setting (worker processes each build their own)."""
+    return build_nlp(use_model=use_model)

@@ -1,0 +1,266 @@
+"""``kg_relations``: relations between the resolved entities, sentence by sentence.
+
+Each rule reads one sentence (or a 、-list within it) and the cue words of ``ontology/lexicon/cues.tsv``:
+
+- holdsPost: ``ORG POST PERSON`` written together (河南省委社会工作部部长郅晓峰), also as a 、-chain of ``ORG POST``
+  pairs before one name (…部长、省委“两新”工委书记郅晓峰).
+- subOrganizationOf: a body whose name extends another body of the document (河南省委社会工作部 → 河南省委),
+  and ``A下设B``.
+- locatedIn: a body or event whose name begins with a place of the document (河南省委… → 河南省).
+- runs / issues / organizes: a cue verb (建立, 开展, 制定, 召开 …) before a mechanism or programme, a document or an
+  event, in the same clause run. The actor is the nearest body before the cue in the sentence; failing that, the
+  document's *voice*: in an interview, the body the interviewee heads (the first holdsPost of the text).
+- cooperatesWith: ``A联合/会同/与 B`` before a cue verb; B then shares A's runs/issues.
+- targets: a mechanism, programme or document whose name contains a target group of the document
+  (行业协会商会改革发展联席会议机制 → 行业协会商会), and ``面向/针对/服务 GROUP`` after one in the same sentence.
+- quantifies: a figure written right before what it counts (3.6万名社会工作专业人才), or right after a cue of
+  counting the thing (举办3期…培训班).
+- partOf: items of a list that follows a counted collective (七项协调机制。用好A、B、C机制 → A, B, C partOf it).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.lexicon import Lexicon, load_lexicon
+from kg.nlp.merge import Mention
+from kg.nlp.resolve import ResolvedEntity, org_match_key
+from kg.nlp.text import sentence_offsets
+
+if not Doc.has_extension("kg_relations"):
+    Doc.set_extension("kg_relations", default=None)
+
+ACT_TARGETS = {"runs": ("MECHANISM", "PROGRAM"), "issues": ("POLICY",), "organizes": ("EVENT",)}
+EXTRA_CUES = {"制订": "issues", "研究制定": "issues", "起草": "issues", "举办": "runs", "组织": "runs",
+              "召开": "organizes", "举行": "organizes", "主办": "organizes", "承办": "organizes"}
+COOP_WORDS = ("联合", "会同", "携手", "与", "和", "同")
+COLLECTIVE = re.compile(r"^[一二三四五六七八九十两\d]+(?:项|大|个|类|条|种)")
+INTERVIEW = re.compile(r"专访|采访|访谈|^问[:：]|\n问[:：]|答[:：]")
+
+
+@dataclass(frozen=True)
+class Rel:
+    label: str
+    head: int  # index into doc._.kg_entities
+    tail: int
+    sentence: tuple[int, int]
+    evidence: tuple[int, int]
+    post: str | None = None
+    confidence: float = 0.7
+
+
+Adder = Callable[[Rel], None]
+
+
+class RelationExtractor:
+    def __init__(self, lexicon: Lexicon) -> None:
+        self.cues: dict[str, str] = {**lexicon.cues, **EXTRA_CUES}
+        self.cue_re = re.compile("|".join(re.escape(c) for c in sorted(self.cues, key=len, reverse=True)))
+        self.place_names = {s for t in lexicon.terms if t.label == "PLACE" for s in (t.name, *t.aliases)}
+
+    def __call__(self, doc: Doc) -> Doc:
+        entities: list[ResolvedEntity] = doc._.kg_entities or []
+        text = doc.text
+        index: dict[tuple[int, int, str], int] = {}
+        for i, e in enumerate(entities):
+            for m in e.mentions:
+                index[(m.start, m.end, m.label)] = i
+        placed = sorted(((m, index[(m.start, m.end, m.label)]) for e in entities for m in e.mentions),
+                        key=lambda p: (p[0].start, p[0].end))
+        out: dict[tuple[str, int, int, str | None], Rel] = {}
+
+        def add(rel: Rel) -> None:
+            if rel.head == rel.tail:
+                return
+            key = (rel.label, rel.head, rel.tail, rel.post)
+            if rel.label == "cooperatesWith":
+                key = (rel.label, min(rel.head, rel.tail), max(rel.head, rel.tail), None)
+            if key not in out:
+                out[key] = rel
+
+        sentences = sentence_offsets(text)
+        by_sentence: list[list[tuple[Mention, int]]] = [[] for _ in sentences]
+        si = 0
+        for m, i in placed:
+            while si < len(sentences) and sentences[si][1] <= m.start:
+                si += 1
+            if si < len(sentences) and sentences[si][0] <= m.start:
+                by_sentence[si].append((m, i))
+
+        for sent, items in zip(sentences, by_sentence, strict=True):
+            self._holds_post(text, sent, items, entities, add)
+        voice = self._voice(text, entities, out)
+        for k, sent in enumerate(sentences):
+            items = by_sentence[k]
+            self._acts(text, sent, items, entities, voice, add)
+            self._targets(text, sent, items, entities, add)
+            self._quantifies(text, sent, items, entities, add)
+            self._partof(text, k, sentences, by_sentence, entities, add)
+        self._name_links(entities, add)
+        doc._.kg_relations = sorted(out.values(), key=lambda r: (r.evidence, r.label, r.head, r.tail))
+        return doc
+
+    # -- holdsPost --------------------------------------------------------------------------------------
+    def _holds_post(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
+                    entities: list[ResolvedEntity], add: Adder) -> None:
+        for k, (m, i) in enumerate(items):
+            if m.label != "PERSON":
+                continue
+            j = k - 1
+            chain_end = m.start
+            while j >= 1:
+                post_m, post_i = items[j]
+                org_m, org_i = items[j - 1]
+                if post_m.label != "POST" or org_m.label != "ORG":
+                    break
+                if post_m.end != chain_end or org_m.end != post_m.start:
+                    break
+                add(Rel("holdsPost", i, org_i, sent, (org_m.start, m.end), entities[post_i].name, 0.9))
+                j -= 2
+                if j >= 0 and text[items[j + 1][0].start - 1: items[j + 1][0].start] == "、":
+                    chain_end = items[j + 1][0].start - 1
+                # the next pair must end right before the 、
+                if j >= 1 and items[j][0].end != chain_end:
+                    break
+
+    def _voice(self, text: str, entities: list[ResolvedEntity], rels: dict) -> int | None:  # type: ignore[type-arg]
+        """The body the document speaks for: in an interview, the one its interviewee heads."""
+        if not INTERVIEW.search(text):
+            return None
+        holds = sorted((r for r in rels.values() if r.label == "holdsPost"), key=lambda r: r.evidence)
+        return holds[0].tail if holds else None
+
+    # -- runs / issues / organizes / cooperatesWith ----------------------------------------------------------
+    def _acts(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
+              entities: list[ResolvedEntity], voice: int | None, add: Adder) -> None:
+        s0, s1 = sent
+        for cue in self.cue_re.finditer(text, s0, s1):
+            relation = self.cues[cue.group()]
+            if relation not in ACT_TARGETS:
+                continue
+            # objects: entities of the wanted labels after the cue, up to the end of the clause run
+            # (a 、 list continues it; ，；。 end it)
+            stop = _clause_end(text, cue.end(), s1)
+            objects = [(m, i) for m, i in items if cue.end() <= m.start < stop
+                       and m.label in ACT_TARGETS[relation]]
+            if not objects:
+                continue
+            # a group or person named between cue and object is the one acting (推动协会建立…机制)
+            before = [(m, i) for m, i in items if m.end <= cue.start() and m.label == "ORG"]
+            actors = []
+            if before:
+                m_a, i_a = before[-1]
+                actors.append(i_a)
+                between = text[m_a.end:cue.start()]
+                for word in COOP_WORDS:
+                    if between.startswith(word):
+                        break
+                # A联合B…: both act, and they cooperate
+                if len(before) >= 2:
+                    m_b, i_b = before[-2]
+                    glue = text[m_b.end:m_a.start]
+                    if glue in COOP_WORDS:
+                        actors.append(i_b)
+                        add(Rel("cooperatesWith", i_b, i_a, sent, (m_b.start, m_a.end), None, 0.7))
+            elif voice is not None:
+                actors.append(voice)
+            for m, i in objects:
+                gap = [x for x, _ in items if cue.end() <= x.start < m.start and x.label in ("GROUP", "PERSON")]
+                if gap:
+                    continue
+                for a in actors:
+                    add(Rel(relation, a, i, sent, (min(cue.start(), m.start), m.end), None,
+                            0.8 if before else 0.6))
+
+    # -- targets ----------------------------------------------------------------------------------------
+    def _targets(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
+                 entities: list[ResolvedEntity], add: Adder) -> None:
+        for m, i in items:
+            if m.label not in ("MECHANISM", "PROGRAM", "POLICY"):
+                continue
+            after = [(x, j) for x, j in items if x.start >= m.end and x.label == "GROUP"]
+            for x, j in after:
+                between = text[m.end:x.start]
+                if re.search(r"(?:面向|针对|服务于|覆盖)$", between.strip()) and len(between) <= 6:
+                    add(Rel("targets", i, j, sent, (m.start, x.end), None, 0.7))
+
+    # -- quantifies -------------------------------------------------------------------------------------
+    def _quantifies(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
+                    entities: list[ResolvedEntity], add: Adder) -> None:
+        for k, (m, i) in enumerate(items):
+            if m.label != "METRIC":
+                continue
+            for x, j in items[k + 1:]:
+                if x.label in ("METRIC", "PERSON", "POST", "PLACE"):
+                    if x.start >= m.end:
+                        break
+                    continue
+                if x.start == m.end or (x.start > m.end and text[m.end:x.start] in ("的", "个")):
+                    add(Rel("quantifies", i, j, sent, (m.start, x.end), None, 0.8))
+                    break
+                if x.start > m.end:
+                    break
+
+    # -- partOf -----------------------------------------------------------------------------------------
+    def _partof(self, text: str, k: int, sentences: list[tuple[int, int]],
+                by_sentence: list[list[tuple[Mention, int]]], entities: list[ResolvedEntity],
+                add: Adder) -> None:
+        for m, i in by_sentence[k]:
+            ent = entities[i]
+            if ent.label not in ("MECHANISM", "PROGRAM") or not COLLECTIVE.match(ent.name):
+                continue
+            kind_tail = ent.name[-2:]
+            for follow in by_sentence[k:k + 2]:
+                for x, j in follow:
+                    if x.start <= m.end or j == i:
+                        continue
+                    if entities[j].label == ent.label and entities[j].name.endswith(kind_tail):
+                        add(Rel("partOf", j, i, sentences[k], (m.start, x.end), None, 0.6))
+
+    # -- links read off the names -------------------------------------------------------------------------
+    def _name_links(self, entities: list[ResolvedEntity], add: Adder) -> None:
+        orgs = [(i, e) for i, e in enumerate(entities) if e.label == "ORG"]
+        places = [(i, e) for i, e in enumerate(entities) if e.label == "PLACE"]
+        groups = [(i, e) for i, e in enumerate(entities) if e.label == "GROUP"]
+        for i, e in orgs:
+            key = org_match_key(e.name)
+            parents = [(j, p) for j, p in orgs if j != i and len(org_match_key(p.name)) < len(key)
+                       and key.startswith(org_match_key(p.name))]
+            if parents:
+                j, p = max(parents, key=lambda jp: len(jp[1].name))
+                if len(org_match_key(p.name)) >= 3:
+                    add(Rel("subOrganizationOf", i, j, _span(e), _span(e), None, 0.7))
+        for i, e in [*orgs, *[(i, e) for i, e in enumerate(entities) if e.label == "EVENT"]]:
+            key = org_match_key(e.name)
+            for j, p in places:
+                forms = [p.name, *p.surfaces]
+                if any(key.startswith(f) for f in forms if len(f) >= 2):
+                    add(Rel("locatedIn", i, j, _span(e), _span(e), None, 0.8))
+                    break
+        for i, e in enumerate(entities):
+            if e.label not in ("MECHANISM", "PROGRAM", "POLICY"):
+                continue
+            for j, g in groups:
+                if len(g.name) >= 3 and g.name in e.name:
+                    add(Rel("targets", i, j, _span(e), _span(e), None, 0.6))
+
+
+def _span(e: ResolvedEntity) -> tuple[int, int]:
+    m = e.mentions[0]
+    return (m.start, m.end)
+
+
+def _clause_end(text: str, start: int, limit: int) -> int:
+    m = re.compile(r"[，,；;。！？!?：:]").search(text, start, limit)
+    return m.start() if m else limit
+
+
+@Language.factory("kg_relations", default_config={"lexicon_dir": None})
+def make_relation_extractor(nlp: Language, name: str, lexicon_dir: str | None) -> RelationExtractor:
+    return RelationExtractor(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
