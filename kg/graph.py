@@ -1,11 +1,12 @@
 """Extraction records -> RDF, as docs/decisions/0001-graph-model.md describes.
 
 One document gives three named graphs: its facts ``<base>/graph/{hash}``, its evidence
-``<base>/graph/{hash}/evidence`` (``rdf:Statement`` nodes with Web Annotation selectors on the sentence) and its
-own metadata triples in ``<base>/graph/meta``. :func:`document_dataset` is a pure function of one document, so
-documents can be turned into graphs one at a time (and written as N-Quads shards); :func:`build_dataset` puts
-many together, settles the one ``skos:prefLabel`` per language of entities named differently by different
-documents (:func:`reconcile_labels`) and adds the VoID / DCAT description of the whole.
+``<base>/graph/{hash}/evidence`` (``rdf:Statement`` nodes with Web Annotation selectors on the
+sentence) and its own metadata triples in ``<base>/graph/meta``. :func:`document_dataset` is a pure
+function of one document, so documents can be turned into graphs one at a time (and written as N-Quads
+shards); :func:`build_dataset` puts many together, settles the one ``skos:prefLabel`` per language of
+entities named differently by different documents (:func:`reconcile_labels`) and adds the VoID / DCAT
+description of the whole.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, RDF, SKOS, VOID, XSD
+from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, PROV, RDF, SKOS, VOID, XSD, NamespaceManager
 from rdflib.term import Node
 
 from kg.errors import KGError
@@ -125,20 +126,25 @@ def is_facts_graph(identifier: Node) -> bool:
 
 def facts_graphs(dataset: Dataset) -> list[Graph]:
     """The documents' facts graphs of ``dataset``, sorted by IRI."""
-    return sorted((g for g in dataset.graphs() if is_facts_graph(g.identifier)), key=lambda g: str(g.identifier))
+    graphs = (g for g in dataset.graphs() if is_facts_graph(g.identifier))
+    return sorted(graphs, key=lambda g: str(g.identifier))
 
 
 # ------------------------------------------------------------------ literals
 
 
 def decimal_literal(value: Decimal | str) -> Literal:
-    """An ``xsd:decimal`` built from text, never from a float: ``Decimal('3.6E+4')`` gives ``"36000"``."""
+    """A canonical ``xsd:decimal`` from text or Decimal, never a float: ``Decimal('3.6E+4')`` -> "36000.0"."""
     number = Decimal(value) if isinstance(value, str) else value
     if not number.is_finite():
         raise ValueError(f"not a finite decimal: {value!r}")
     text = format(number, "f")
     if "." in text:
-        text = text.rstrip("0").rstrip(".") or "0"
+        text = text.rstrip("0")
+    if text.endswith(".") or "." not in text:
+        text = text.rstrip(".") + ".0"  # the canonical form, which Turtle writers also print: 36000.0
+    if text == "-0.0":
+        text = "0.0"
     return Literal(text, datatype=XSD.decimal)
 
 
@@ -259,6 +265,7 @@ def document_dataset(
 
 def _new_dataset(base: str) -> Dataset:
     dataset = Dataset(default_union=False)
+    dataset.namespace_manager = NamespaceManager(dataset, bind_namespaces="none")
     bind_prefixes(dataset, base)
     return dataset
 
@@ -426,8 +433,9 @@ class _DocumentWriter:
         return (person, ORG.holds, post)
 
     def _relation_span(self, relation: Relation, head: Entity, tail: Entity) -> Offsets | None:
-        if relation.sentence and self._valid(relation.sentence) and relation.sentence[0] < relation.sentence[1]:
-            return relation.sentence
+        sentence = relation.sentence
+        if sentence and self._valid(sentence) and sentence[0] < sentence[1]:
+            return sentence
         if relation.evidence and self._valid(relation.evidence):
             return self._sentence(relation.evidence)
         for entity in (head, tail):
@@ -441,7 +449,7 @@ class _DocumentWriter:
         return 0 <= span[0] <= span[1] <= len(self.text)
 
     def _sentence(self, span: Offsets) -> Offsets | None:
-        """The sentence holding ``span``, or the run of sentences it overlaps; the span itself if none does."""
+        """The sentence holding ``span``, or the run of sentences it overlaps; else the span itself."""
         start, end = span
         first = bisect_right(self._sentence_starts, start) - 1
         covering = []
@@ -559,8 +567,8 @@ def label_counts(graphs: Iterable[Graph], into: LabelCounts | None = None) -> La
 def reconcile_labels(graphs: Iterable[Graph], counts: LabelCounts) -> None:
     """Rewrite ``graphs`` in place so each subject has the one preferred prefLabel per language.
 
-    Where a graph has another prefLabel, it becomes a ``skos:altLabel`` and the preferred one is added, so each
-    document graph stays self-contained and their union still has one prefLabel@zh per entity.
+    Where a graph has another prefLabel, it becomes a ``skos:altLabel`` and the preferred one is added, so
+    each document graph stays self-contained and their union still has one prefLabel@zh per entity.
     """
     choices = {key: preferred_label(c) for key, c in counts.items() if len(c) > 1}
     if not choices:
@@ -617,7 +625,7 @@ def merged_graph(dataset: Dataset, *, base: str | None = None) -> Graph:
     if base is None:
         m = _FACTS_GRAPH_RE.match(str(graphs[0].identifier)) if graphs else None
         base = m.group("base") if m else DEFAULT_BASE
-    merged = Graph()
+    merged = Graph(bind_namespaces="none")
     bind_prefixes(merged, base)
     for graph in graphs:
         for triple in graph:

@@ -37,6 +37,7 @@ EVENT_RES = [
     re.compile(r"党的[一二三四五六七八九十]+大"),
     re.compile(r"台风[“\"][^”\"\n]{1,8}[”\"]"),
 ]
+BARE_COMMITTEE = re.compile(r"(?<![\u4e00-\u9fff]委)(?:省委|市委|县委|区委)(?!员)")
 POLICY_RE = re.compile(r"《[^《》\n]{2,80}》")
 
 
@@ -78,7 +79,7 @@ class PatternRecognizer:
         self.units = {r["unit"]: Unit(r["unit"], r["base_unit"], Decimal(r["multiplier"]))
                       for r in read_table(lexicon_dir / "units.tsv")}
         unit_alt = "|".join(re.escape(u) for u in sorted(self.units, key=len, reverse=True))
-        self.metric_re = re.compile(rf"(?<![\d.,])({NUM})(余)?(万|亿)?(余)?({unit_alt})|百分之({NUM})")
+        self.metric_re = re.compile(rf"(?<![\d.])(?<!\d,)({NUM})(余)?(万|亿)?(余)?({unit_alt})|百分之({NUM})")
         self.org_suffix = _automaton(lexicon.org_suffixes)
         kinds: dict[str, tuple[str, str]] = {}
         for label, table in (("MECHANISM", lexicon.mechanism_suffixes), ("PROGRAM", lexicon.programme_suffixes),
@@ -102,7 +103,7 @@ class PatternRecognizer:
             for m in rx.finditer(text):
                 out.append(Candidate(m.start(), m.end(), "EVENT", "pattern"))
         out.extend(self.metrics(text))
-        out.extend(self.orgs(text))
+        out.extend(self.orgs(text, token_starts))
         out.extend(self.kind_names(text, token_starts))
         out.extend(self.persons(text))
         return doc
@@ -120,8 +121,9 @@ class PatternRecognizer:
                 unit = self.units[unit_word]
                 if value is not None and wan:
                     value *= Decimal(10000 if wan == "万" else 100000000)
-                if not re.match(r"\d", number) and not wan:
-                    continue  # 七项, 一个: counting words, not reported figures
+                if not re.match(r"\d", number) and not wan and (
+                        number in ("一", "两") or m.start() > 0 and text[m.start() - 1] in "第“\"‘几每"):
+                    continue  # 一个, 第三项, “两个覆盖”: articles, ordinals and slogans, not reported figures
                 if unit_word in ("个", "次", "批", "类", "条", "件") and re.match(r"\d", number) is None:
                     continue
                 end = m.end()
@@ -134,13 +136,15 @@ class PatternRecognizer:
         return found
 
     # -- ORG ----------------------------------------------------------------------------------------
-    def orgs(self, text: str) -> list[Candidate]:
+    def orgs(self, text: str, token_starts: set[int]) -> list[Candidate]:
         found = []
         for end_index, suffix in self.org_suffix.iter(text):
             end = end_index + 1
             start = end - len(suffix)
             if end < len(text) and text[end] in "长员":  # 部长, 委员: a title or a member, not the body
                 continue
+            if end not in token_starts:
+                continue  # 工作部署, 党组织: the suffix is part of a longer word
             parsed = self._parse_org_prefix(text, start)
             if parsed is None:
                 continue
@@ -155,11 +159,16 @@ class PatternRecognizer:
                 # 郑州市委…: an unknown place before a level word; take two characters of it.
                 before = text[max(0, begin - 2):begin]
                 if len(before) == 2 and all(CJK.match(c) and c not in "的了在和与及对把将是为" for c in before) \
-                        and before not in self.stopwords:
+                        and before not in self.stopwords and not _ends_with_any(text, begin, self.stopwords, 6):
                     begin -= 2
-                else:
-                    continue
             found.append(Candidate(begin, end, "ORG", "pattern", 0.9))
+        # a Party committee named by its level alone (省委工作部署, 市委书记): resolved to the home place later
+        for m in BARE_COMMITTEE.finditer(text):
+            begin = m.start()
+            place = _ends_with_any(text, begin, self.places)
+            if place:
+                begin -= len(place)
+            found.append(Candidate(begin, m.end(), "ORG", "pattern", 0.8))
         return found
 
     def _parse_org_prefix(self, text: str, pos: int) -> tuple[int, bool, bool, bool] | None:
@@ -198,7 +207,7 @@ class PatternRecognizer:
             end = end_index + 1
             start = end - len(suffix)
             label, _kind = self.kind_suffixes[suffix]
-            if label == "POLICY" and (end >= len(text) or text[end] not in "，。、；：”）)\n"):
+            if label == "POLICY" and (end >= len(text) or text[end] not in "，。、；：”）),;:\n"):
                 continue  # an unquoted document title ends a clause (制定城乡社区治理服务工作指引，)
             if end < len(text) and text[end] in CLOSE_QUOTES and start > 0:
                 end += 1  # “枫桥经验”

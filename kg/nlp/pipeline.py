@@ -47,9 +47,6 @@ def _add_user_words() -> None:
         for surface in (term.name, *term.aliases):
             if len(surface) >= 2:
                 jieba.add_word(surface, freq=2000)
-    for suffix in (*lexicon.org_suffixes, *lexicon.mechanism_suffixes, *lexicon.programme_suffixes):
-        if len(suffix) >= 2:
-            jieba.add_word(suffix, freq=2000)
 
 
 def build_nlp(*, use_model: bool = True, min_model_score: float = 0.5) -> Language:

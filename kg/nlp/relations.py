@@ -39,7 +39,7 @@ if not Doc.has_extension("kg_relations"):
 ACT_TARGETS = {"runs": ("MECHANISM", "PROGRAM"), "issues": ("POLICY",), "organizes": ("EVENT",)}
 EXTRA_CUES = {"制订": "issues", "研究制定": "issues", "起草": "issues", "举办": "runs", "组织": "runs",
               "召开": "organizes", "举行": "organizes", "主办": "organizes", "承办": "organizes"}
-COOP_WORDS = ("联合", "会同", "携手", "与", "和", "同")
+COOP_RE = re.compile(r"联合|会同|携手|协同")
 COLLECTIVE = re.compile(r"^[一二三四五六七八九十两\d]+(?:项|大|个|类|条|种)")
 INTERVIEW = re.compile(r"专访|采访|访谈|^问[:：]|\n问[:：]|答[:：]")
 
@@ -140,43 +140,76 @@ class RelationExtractor:
     def _acts(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
               entities: list[ResolvedEntity], voice: int | None, add: Adder) -> None:
         s0, s1 = sent
+        orgs = [(m, i) for m, i in items if m.label == "ORG"]
+        partners = self._partners(text, sent, orgs, voice, add)
         for cue in self.cue_re.finditer(text, s0, s1):
             relation = self.cues[cue.group()]
             if relation not in ACT_TARGETS:
                 continue
             # objects: entities of the wanted labels after the cue, up to the end of the clause run
-            # (a 、 list continues it; ，；。 end it)
             stop = _clause_end(text, cue.end(), s1)
             objects = [(m, i) for m, i in items if cue.end() <= m.start < stop
                        and m.label in ACT_TARGETS[relation]]
             if not objects:
                 continue
-            # a group or person named between cue and object is the one acting (推动协会建立…机制)
-            before = [(m, i) for m, i in items if m.end <= cue.start() and m.label == "ORG"]
-            actors = []
-            if before:
-                m_a, i_a = before[-1]
-                actors.append(i_a)
-                between = text[m_a.end:cue.start()]
-                for word in COOP_WORDS:
-                    if between.startswith(word):
-                        break
-                # A联合B…: both act, and they cooperate
-                if len(before) >= 2:
-                    m_b, i_b = before[-2]
-                    glue = text[m_b.end:m_a.start]
-                    if glue in COOP_WORDS:
-                        actors.append(i_b)
-                        add(Rel("cooperatesWith", i_b, i_a, sent, (m_b.start, m_a.end), None, 0.7))
+            c0 = _clause_start(text, cue.start(), s0)
+            # a target group named before the cue in its clause is the one acting (推动协会建立…机制):
+            # the arrangement is aimed at it, and the document's voice does not run it
+            subjects = [(m, i) for m, i in items if c0 <= m.start and m.end <= cue.start() and m.label == "GROUP"]
+            if subjects:
+                for m, i in objects:
+                    if entities[i].label in ("MECHANISM", "PROGRAM", "POLICY"):
+                        for g_m, g in subjects:
+                            add(Rel("targets", i, g, sent, (g_m.start, m.end), None, 0.6))
+                continue
+            in_clause = [(m, i) for m, i in orgs if c0 <= m.start and m.end <= cue.start()]
+            if in_clause:
+                m_a, a = in_clause[-1]
+                actors = [a, *partners.get(a, [])]
+                for lead, ps in partners.items():
+                    if a in ps:  # 会同B出台…: B acts together with the one it joins
+                        actors = [lead, *ps]
+                confidence = 0.8
+            elif orgs and orgs[0][0].start == s0 and orgs[0][1] not in {x for ps in partners.values() for x in ps}:
+                actors = [orgs[0][1]]  # the body that opens the sentence
+                confidence = 0.7
             elif voice is not None:
-                actors.append(voice)
+                actors = [voice]
+                confidence = 0.6
+            else:
+                continue
             for m, i in objects:
                 gap = [x for x, _ in items if cue.end() <= x.start < m.start and x.label in ("GROUP", "PERSON")]
                 if gap:
                     continue
-                for a in actors:
-                    add(Rel(relation, a, i, sent, (min(cue.start(), m.start), m.end), None,
-                            0.8 if before else 0.6))
+                for a in dict.fromkeys(actors):
+                    add(Rel(relation, a, i, sent, (min(cue.start(), m.start), m.end), None, confidence))
+
+    def _partners(self, text: str, sent: tuple[int, int], orgs: list[tuple[Mention, int]], voice: int | None,
+                  add: Adder) -> dict[int, list[int]]:
+        """``A联合/会同 B、C``: B and C cooperate with A (or with the document's voice when A is unsaid)."""
+        out: dict[int, list[int]] = {}
+        for cue in COOP_RE.finditer(text, *sent):
+            chain = []
+            pos = cue.end()
+            for m, i in orgs:
+                if m.start < pos:
+                    continue
+                if m.start == pos:
+                    chain.append((m, i))
+                    pos = m.end + (1 if text[m.end:m.end + 1] in ("、", "和", "及") else 0)
+                else:
+                    break
+            if not chain:
+                continue
+            before = [(m, i) for m, i in orgs if m.end <= cue.start() and m.start >= _clause_start(text, cue.start(), sent[0])]
+            actor = before[-1][1] if before else voice
+            if actor is None:
+                continue
+            for m, i in chain:
+                add(Rel("cooperatesWith", actor, i, sent, (cue.start(), m.end), None, 0.7))
+                out.setdefault(actor, []).append(i)
+        return out
 
     # -- targets ----------------------------------------------------------------------------------------
     def _targets(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
@@ -196,16 +229,27 @@ class RelationExtractor:
         for k, (m, i) in enumerate(items):
             if m.label != "METRIC":
                 continue
+            found = False
             for x, j in items[k + 1:]:
-                if x.label in ("METRIC", "PERSON", "POST", "PLACE"):
-                    if x.start >= m.end:
-                        break
-                    continue
-                if x.start == m.end or (x.start > m.end and text[m.end:x.start] in ("的", "个")):
+                if x.start < m.end:
+                    continue  # nested in the metric's span
+                if x.label not in ("METRIC", "PERSON", "POST", "PLACE") and (
+                        x.start == m.end or text[m.end:x.start] in ("的", "个")):
                     add(Rel("quantifies", i, j, sent, (m.start, x.end), None, 0.8))
-                    break
-                if x.start > m.end:
-                    break
+                    found = True
+                break
+            if found:
+                continue
+            # 举办…培训班3期，培训268人次: a figure alone in its clause counts the undertaking just named
+            c0 = _clause_start(text, m.start, sent[0])
+            c1 = _clause_end(text, m.end, sent[1])
+            if any(x.label != "METRIC" for x, _ in items if c0 <= x.start < c1):
+                continue
+            prior = [(x, j) for x, j in items if x.end <= c0 and x.start >= _clause_start(text, c0 - 1, sent[0])
+                     and x.label in ("PROGRAM", "MECHANISM", "EVENT")]
+            if prior:
+                x, j = prior[-1]
+                add(Rel("quantifies", i, j, sent, (x.start, m.end), None, 0.6))
 
     # -- partOf -----------------------------------------------------------------------------------------
     def _partof(self, text: str, k: int, sentences: list[tuple[int, int]],
@@ -254,6 +298,13 @@ class RelationExtractor:
 def _span(e: ResolvedEntity) -> tuple[int, int]:
     m = e.mentions[0]
     return (m.start, m.end)
+
+
+def _clause_start(text: str, pos: int, limit: int) -> int:
+    m = None
+    for m in re.finditer(r"[，,；;：:]", text[limit:pos]):
+        pass
+    return limit + m.end() if m else limit
 
 
 def _clause_end(text: str, start: int, limit: int) -> int:

@@ -1,5 +1,8 @@
 """``kg_ner``: the statistical recogniser, a character-level spaCy NER trained on CLUENER (docs/ner.md).
 
+Each character is embedded with its neighbours and its jieba word (``kg.nlp.ner_features``), but the
+tokens are characters, so entities come out in character offsets of the text.
+
 The trained pipeline ships in ``kg/models/ner/`` (built by ``scripts/train_ner.py``). The component
 loads it once, on first use, and runs it on ``doc.text`` with the model's own character tokenizer, so it
 works inside the project's jieba-tokenized pipeline whatever the word boundaries are. It proposes
@@ -22,6 +25,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.errors import ConfigError
+from kg.nlp import ner_features  # noqa: F401  (registers kg.CharFeatureEmbed.v1, used by the model)
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.text import sentence_offsets
 from kg.normalize import to_simplified

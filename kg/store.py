@@ -1,0 +1,212 @@
+"""The embedded Oxigraph store that ``kg query`` and ``kg serve`` read (rdflib builds; Oxigraph answers).
+
+A build folder (what ``kg build --out`` writes) keeps its store in ``<out>/store/``, bulk-loaded from
+``graph.nq`` (or ``graph.trig``). A store records, in ``kg-store.json`` inside its folder, the size and
+modification time of the files it was loaded from; :func:`open_store` rebuilds it when they no longer match,
+so a second query never parses the RDF again, and a rebuilt graph is never queried through a stale store.
+
+A store is always (re)built in a temporary sibling folder and then renamed into place, never written where it
+is: the ``oxigraph serve-read-only`` process of ``kg serve`` may have the old one open, and Oxigraph leaves
+reading a store that another process writes undefined. For the same reason :func:`open_store` opens stores
+read-only (:meth:`pyoxigraph.Store.read_only`), so any number of queries and a server can share one.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.errors import InputError, OutputError
+
+__all__ = [
+    "STAMP",
+    "cache_dir",
+    "create_store",
+    "ensure_store",
+    "is_store",
+    "open_store",
+    "rdf_format",
+    "source_files",
+    "store_path",
+]
+
+#: The file, inside a store folder, naming the RDF files the store was loaded from.
+STAMP = "kg-store.json"
+#: Files of a build folder that hold every named graph, in order of preference (N-Quads parses fastest).
+BUILD_FILES = ("graph.nq", "graph.trig")
+_STAMP_VERSION = 1
+
+
+def store_path(out_dir: str | os.PathLike[str]) -> Path:
+    """Where the store of a build folder lives: ``<out_dir>/store``."""
+    return Path(out_dir) / "store"
+
+
+def cache_dir() -> Path:
+    """Where stores of single RDF files are cached: ``$KG_CACHE_DIR``, else ``$XDG_CACHE_HOME/kg/stores``."""
+    if env := os.environ.get("KG_CACHE_DIR"):
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(xdg) / "kg" / "stores"
+
+
+def is_store(folder: str | os.PathLike[str]) -> bool:
+    """True if ``folder`` holds an Oxigraph (RocksDB) store."""
+    path = Path(folder)
+    return path.is_dir() and ((path / STAMP).is_file() or (path / "CURRENT").is_file())
+
+
+def rdf_format(path: str | os.PathLike[str]) -> ox.RdfFormat:
+    """The RDF syntax of ``path`` from its extension (.nq, .trig, .ttl, .nt, .jsonld, .rdf, .n3 ...)."""
+    p = Path(path)
+    suffix = p.suffix.lstrip(".").lower()
+    fmt = ox.RdfFormat.from_extension(suffix) if suffix else None
+    if fmt is None:
+        raise InputError(p, f"not an RDF file this tool can read (unknown extension {p.suffix or '(none)'!r}; "
+                            "use .nq, .trig, .ttl, .nt, .jsonld or .rdf)")
+    return fmt
+
+
+def source_files(target: str | os.PathLike[str]) -> list[Path]:
+    """The RDF files a store of ``target`` is loaded from: one build file of a build folder, or the file itself."""
+    path = Path(target)
+    if path.is_dir():
+        for name in BUILD_FILES:
+            if (path / name).is_file():
+                return [path / name]
+        raise InputError(path, f"not a build folder: it holds none of {', '.join(BUILD_FILES)}")
+    if path.is_file():
+        rdf_format(path)
+        return [path]
+    raise InputError(path, "no such file or folder")
+
+
+def _stamp(files: Sequence[Path]) -> dict[str, object]:
+    sources = []
+    for f in files:
+        st = f.stat()
+        sources.append({"path": str(f.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns})
+    return {"version": _STAMP_VERSION, "pyoxigraph": ox.__version__, "sources": sources}
+
+
+def _same_sources(store_dir: Path, files: Sequence[Path]) -> bool:
+    """True if the store's stamp names exactly ``files`` with their current size and modification time.
+
+    Paths are compared by name only, so a build folder that was moved or renamed (``kg build`` writes into a
+    temporary folder and renames it) keeps its store.
+    """
+    try:
+        recorded = json.loads((store_dir / STAMP).read_text(encoding="utf-8"))
+        current = _stamp(files)
+        if recorded.get("version") != _STAMP_VERSION or recorded.get("pyoxigraph") != current["pyoxigraph"]:
+            return False
+        old = [(Path(s["path"]).name, s["size"], s["mtime_ns"]) for s in recorded["sources"]]
+        new = [(Path(str(s["path"])).name, s["size"], s["mtime_ns"])  # type: ignore[index]
+               for s in current["sources"]]  # type: ignore[attr-defined]
+        return old == new
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def _load(store: ox.Store, path: Path) -> None:
+    fmt = rdf_format(path)
+    # Triples (Turtle, N-Triples, JSON-LD, RDF/XML) go into a named graph named after the file, so queries that
+    # name their graphs (as the saved ones do) find them; quads keep their own graphs.
+    to_graph = None if fmt.supports_datasets else ox.NamedNode(path.resolve().as_uri())
+    try:
+        store.bulk_load(path=str(path), format=fmt, to_graph=to_graph)
+    except SyntaxError as exc:
+        raise InputError(path, f"not valid {fmt.name}: {exc}") from exc
+    except (OSError, ValueError) as exc:
+        raise InputError(path, f"cannot load: {exc}") from exc
+
+
+def create_store(
+    out_dir_or_rdf_files: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+    store_dir: str | os.PathLike[str],
+) -> Path:
+    """Bulk-load a build folder's graph (or the given RDF files) into a new store at ``store_dir``.
+
+    The store is written in a temporary sibling folder and renamed into place, replacing any old one, so a
+    reader of the old store (``kg serve``) never sees a half-written one. Returns ``store_dir``.
+    """
+    if isinstance(out_dir_or_rdf_files, (str, os.PathLike)):
+        files = source_files(out_dir_or_rdf_files)
+    else:
+        files = [f for t in out_dir_or_rdf_files for f in source_files(t)]
+    if not files:
+        raise InputError("(no files)", "nothing to load into a store")
+    target = Path(store_dir)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent))
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot create a store here ({exc.strerror})") from exc
+    try:
+        store = ox.Store(str(tmp))
+        for f in files:
+            _load(store, f)
+        store.optimize()
+        del store
+        gc.collect()  # close RocksDB before the folder moves
+        (tmp / STAMP).write_text(json.dumps(_stamp(files), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        _swap_into_place(tmp, target)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return target
+
+
+def _swap_into_place(tmp: Path, target: Path) -> None:
+    old = None
+    if target.exists():
+        old = target.with_name(f".{target.name}.old-{os.getpid()}-{os.urandom(4).hex()}")
+        os.replace(target, old)
+    try:
+        os.replace(tmp, target)
+    except OSError:
+        if old is not None and not target.exists():
+            os.replace(old, target)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def ensure_store(target: str | os.PathLike[str], *, cache: str | os.PathLike[str] | None = None) -> Path:
+    """The folder of an up-to-date store for ``target``, creating or refreshing it if needed.
+
+    ``target`` is a build folder (store in ``<target>/store``), a store folder (used as it is) or an RDF file
+    (store cached under ``cache``, default :func:`cache_dir`, in a folder named after the file's path).
+    """
+    path = Path(target)
+    if not path.exists():
+        raise InputError(path, "no such file or folder")
+    if is_store(path) and not any((path / name).is_file() for name in BUILD_FILES):
+        return path
+    files = source_files(path)
+    if path.is_dir():
+        store_dir = store_path(path)
+    else:
+        key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+        store_dir = Path(cache) if cache is not None else cache_dir()
+        store_dir = store_dir / f"{path.stem}-{key}"
+    if not (is_store(store_dir) and _same_sources(store_dir, files)):
+        create_store(files, store_dir)
+    return store_dir
+
+
+def open_store(target: str | os.PathLike[str], *, cache: str | os.PathLike[str] | None = None) -> ox.Store:
+    """A read-only store for a build folder, a store folder or an RDF file (see :func:`ensure_store`)."""
+    folder = ensure_store(target, cache=cache)
+    try:
+        return ox.Store.read_only(str(folder))
+    except OSError as exc:
+        raise InputError(folder, f"cannot open the store: {exc}") from exc
