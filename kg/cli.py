@@ -171,6 +171,99 @@ def info() -> None:
 
 
 # --- query / serve (kg/store.py, kg/query.py, kg/serve.py) ----------------------------------------------------
+def _read_query(query: str | None, query_file: Path | None, saved: str | None) -> tuple[str, str]:
+    """The query text and a name for it in messages, from exactly one of QUERY, -f FILE, --saved NAME."""
+    from kg.query import load_saved
+
+    given = [x for x in (query, query_file, saved) if x is not None]
+    if len(given) != 1:
+        raise click.UsageError("give exactly one of QUERY, -f FILE.rq or --saved NAME")
+    if query_file is not None:
+        try:
+            return query_file.read_text(encoding="utf-8"), str(query_file)
+        except (OSError, UnicodeDecodeError) as exc:
+            raise click.BadParameter(f"{query_file}: {exc}", param_hint="-f") from exc
+    if saved is not None:
+        return load_saved(saved).text, saved
+    assert query is not None
+    return query, "query"
+
+
+@main.command("query")
+@click.argument("target", metavar="GRAPH_OR_STORE", required=False, type=click.Path(path_type=Path))
+@click.argument("query", required=False)
+@click.option("-f", "--file", "query_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Read the SPARQL query from this file.")
+@click.option("--saved", metavar="NAME", help="Run a saved research question (see --list).")
+@click.option("--bind", "bindings", nargs=2, multiple=True, metavar="VAR VALUE",
+              help="Bind ?VAR to VALUE (a name, a name@zh, <IRI>, prefix:term); repeatable.")
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "tsv", "json"]), default="table",
+              show_default=True, help="Output format (CONSTRUCT: Turtle, N-Triples or JSON-LD).")
+@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
+              help="Stop the query after this many seconds (0: no limit).")
+@click.option("--list", "list_only", is_flag=True, help="List the saved research questions and exit.")
+@translate_errors
+def query_command(target: Path | None, query: str | None, query_file: Path | None, saved: str | None,
+                  bindings: tuple[tuple[str, str], ...], fmt: str, timeout: float, list_only: bool) -> None:
+    """Run a SPARQL query on a build folder, a store or an RDF file.
+
+    GRAPH_OR_STORE is what `kg build --out` wrote (its store in <out>/store is created or refreshed when
+    needed), an Oxigraph store folder, or an RDF file (.nq, .trig, .ttl, .jsonld...). Values given with
+    --bind are bound as RDF terms, never pasted into the query.
+
+    \b
+    kg query output 'SELECT * WHERE { GRAPH ?g { ?s a gov:Mechanism } } LIMIT 5'
+    kg query output --saved officials --format csv
+    kg query output --saved shortest-chain --bind from 河南省委社会工作部 --bind to 中共海南省委社会工作部
+    """
+    from kg.query import format_result, list_saved, run_query
+    from kg.store import open_store
+
+    if list_only:
+        for q in list_saved():
+            params = "".join(f" --bind {name} …" for name, _ in q.parameters)
+            click.echo(f"{q.name}{params}\n    {q.title}")
+        return
+    if target is None:
+        raise click.UsageError("missing GRAPH_OR_STORE (a build folder, a store or an RDF file)")
+    text, source = _read_query(query, query_file, saved)
+    store = open_store(target)
+    result = run_query(store, text, dict(bindings), timeout=timeout, source=source)
+    click.echo(format_result(result, fmt), nl=False)
+    if result.kind == "select":
+        n = len(result.rows)
+        click.echo(f"{n} row{'s' if n != 1 else ''} in {result.seconds:.3f} s", err=True)
+
+
+@main.command("serve")
+@click.argument("target", metavar="GRAPH_OR_STORE", type=click.Path(path_type=Path))
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
+              help="The server cancels queries running longer than this.")
+@translate_errors
+def serve_command(target: Path, host: str, port: int, timeout: float) -> None:
+    """Serve the graph over the SPARQL 1.1 Protocol, read-only, until Ctrl-C.
+
+    Starts the Oxigraph server over the store of GRAPH_OR_STORE (a build folder, a store or an RDF file),
+    with its query page in the browser. Updates are refused.
+    """
+    from kg.serve import start_server
+
+    server = start_server(target, host=host, port=port, timeout=timeout)
+    click.echo(f"SPARQL endpoint: {server.endpoint}")
+    click.echo(f"Query page:      {server.url}")
+    click.echo("Read-only. Press Ctrl-C to stop.", err=True)
+    try:
+        status = server.wait()
+    except KeyboardInterrupt:
+        server.stop()
+        click.echo("kg: server stopped", err=True)
+        return
+    finally:
+        server.stop()
+    if status != 0:
+        raise click.ClickException(f"the oxigraph server exited with status {status}")
 
 
 if __name__ == "__main__":  # pragma: no cover

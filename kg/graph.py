@@ -38,6 +38,10 @@ __all__ = [
     "CLASSES",
     "LabelCounts",
     "build_dataset",
+    "confidence_literal",
+    "date_literal",
+    "decimal_literal",
+    "is_http_iri",
     "dataset_iri",
     "document_dataset",
     "document_graph_iris",
@@ -574,19 +578,21 @@ def reconcile_labels(graphs: Iterable[Graph], counts: LabelCounts) -> None:
     if not choices:
         return
     for graph in graphs:
-        for (subject, lang), chosen in choices.items():
-            present = [
-                label
-                for label in graph.objects(subject, SKOS.prefLabel)
-                if isinstance(label, Literal) and label.language == lang
-            ]
-            if not present:
+        # Only this graph's own labels are looked at: the work grows with the graph, not with ``choices``.
+        settled: set[tuple[Node, str]] = set()
+        for subject, label in list(graph.subject_objects(SKOS.prefLabel)):
+            if not isinstance(label, Literal) or not label.language:
                 continue
-            winner = Literal(chosen, lang=lang)
-            for label in present:
-                if label != winner:
-                    graph.remove((subject, SKOS.prefLabel, label))
-                    graph.add((subject, SKOS.altLabel, label))
+            key = (subject, label.language)
+            chosen = choices.get(key)
+            if chosen is None or key in settled:
+                continue
+            settled.add(key)
+            winner = Literal(chosen, lang=label.language)
+            for other in list(graph.objects(subject, SKOS.prefLabel)):
+                if isinstance(other, Literal) and other.language == label.language and other != winner:
+                    graph.remove((subject, SKOS.prefLabel, other))
+                    graph.add((subject, SKOS.altLabel, other))
             graph.add((subject, SKOS.prefLabel, winner))
             graph.remove((subject, SKOS.altLabel, winner))
 

@@ -413,8 +413,12 @@ def _layout(text: str, *, header: bool, markdown: bool = False, known_title: str
     excluded: set[int] = set()
     title = date = source = None
     nonempty = [i for i, (s, e) in enumerate(spans) if text[s:e].strip()]
-    for i in nonempty:
-        if boilerplate_kind(text[slice(*spans[i])], bp):
+    for k, i in enumerate(nonempty):
+        kind = boilerplate_kind(text[slice(*spans[i])], bp)
+        if kind and kind.startswith("footer"):  # a licence or site footer: the rest of the text is not body
+            excluded.update(nonempty[k:])
+            break
+        if kind:
             excluded.add(i)
     if header:
         candidates = [i for i in nonempty if i not in excluded][:2]

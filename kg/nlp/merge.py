@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -104,10 +105,33 @@ class ModelShape:
         if c.label == "ORG":
             return len(surface) >= 3 and surface.endswith(self.org_suffixes)
         if c.label == "PERSON":
-            return 2 <= len(surface) <= 4 and (surface[0] in self.surnames or surface[:2] in self.surnames)
+            if not (2 <= len(surface) <= 4 and (surface[0] in self.surnames or surface[:2] in self.surnames)):
+                return False
+            return self._name_like(surface)
         if c.label == "POST":
             return surface.endswith(self.posts)
-        return len(surface) >= 2
+        return len(surface) >= 2 and surface[-1] in PLACE_ENDINGS
+
+    def _name_like(self, surface: str) -> bool:
+        """Not an ordinary word that happens to open with a surname (张浪费 = 张 + 浪费, 施工)."""
+        tags = _jieba_tags()
+        tag = tags.get(surface)
+        if tag is not None:
+            return tag.startswith("nr")
+        given = surface[1:] if surface[0] in self.surnames else surface[2:]
+        given_tag = tags.get(given)
+        return given_tag is None or given_tag.startswith("nr")
+
+
+PLACE_ENDINGS = frozenset("省市县区州盟旗镇乡村岛湾江河湖山海峡港")
+
+
+@lru_cache(maxsize=1)
+def _jieba_tags() -> dict[str, str]:
+    import jieba.posseg
+
+    tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
+    return tags
 
 
 class Merger:

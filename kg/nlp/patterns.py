@@ -38,7 +38,7 @@ EVENT_RES = [
     re.compile(r"台风[“\"][^”\"\n]{1,8}[”\"]"),
 ]
 BARE_COMMITTEE = re.compile(r"(?<![\u4e00-\u9fff]委)(?:省委|市委|县委|区委)(?!员)")
-POLICY_RE = re.compile(r"《[^《》\n]{2,80}》")
+POLICY_RE = re.compile(r"《[^《》]{2,80}》")  # wikisource puts line breaks inside some titles
 
 
 def chinese_number(text: str) -> Decimal | None:
@@ -76,6 +76,7 @@ class PatternRecognizer:
         self.stopwords = set(read_list(lexicon_dir / "stopwords.txt")) | set(lexicon.cues)
         self.generic = set(read_list(lexicon_dir / "generic.txt"))
         self.nominal = set(read_list(lexicon_dir / "nominal.txt"))
+        self.issue_cues = tuple(c for c, r in lexicon.cues.items() if r == "issues") + ("制订", "研究制定")
         self.units = {r["unit"]: Unit(r["unit"], r["base_unit"], Decimal(r["multiplier"]))
                       for r in read_table(lexicon_dir / "units.tsv")}
         unit_alt = "|".join(re.escape(u) for u in sorted(self.units, key=len, reverse=True))
@@ -155,7 +156,8 @@ class PatternRecognizer:
                     continue
             elif not (has_place or has_level or has_field):
                 continue
-            if begin > 0 and not has_place and CJK.match(text[begin - 1]) and has_level:
+            if begin > 0 and not has_place and CJK.match(text[begin - 1]) and has_level \
+                    and text[begin] in "省市县区州盟":
                 # 郑州市委…: an unknown place before a level word; take two characters of it.
                 before = text[max(0, begin - 2):begin]
                 if len(before) == 2 and all(CJK.match(c) and c not in "的了在和与及对把将是为" for c in before) \
@@ -222,10 +224,18 @@ class PatternRecognizer:
                     begin -= 1  # 新时代“枫桥经验”: take the opening mark with the closing one
                 else:
                     end -= 1
+            if label == "POLICY" and not self._after_issue_cue(text, begin):
+                continue  # an unquoted title is a document only where it is issued (制定…指引, 出台…办法)
             found.append(Candidate(begin, end, label, "pattern", 0.8))
             if label == "MECHANISM":
                 found.extend(self._list_items(text, begin, suffix, token_starts))
         return found
+
+    def _after_issue_cue(self, text: str, begin: int) -> bool:
+        """An issuing verb (制定, 印发 …) ends within a few characters before ``begin``, in the same clause."""
+        window = text[max(0, begin - 10):begin]
+        window = re.split(r"[，。；：,;:！？]", window)[-1]
+        return any(cue in window for cue in self.issue_cues)
 
     def _expand_left(self, text: str, start: int, token_starts: set[int], limit: int = 22) -> int:
         pos = start
