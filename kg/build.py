@@ -132,6 +132,9 @@ def build(
                       + (f" ({len(report.skipped)} skipped)" if report.skipped else ""))
 
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.resolve().parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output is an ordinary folder
     try:
         with open(tmp / "extraction.jsonl", "w", encoding="utf-8", newline="\n") as handle:
             write_jsonl((x for _, x in pairs), handle)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -171,6 +172,8 @@ def info() -> None:
 
 
 # --- query / serve (kg/store.py, kg/query.py, kg/serve.py) ----------------------------------------------------
+
+
 def _read_query(query: str | None, query_file: Path | None, saved: str | None) -> tuple[str, str]:
     """The query text and a name for it in messages, from exactly one of QUERY, -f FILE, --saved NAME."""
     from kg.query import load_saved
@@ -238,7 +241,8 @@ def query_command(target: Path | None, query: str | None, query_file: Path | Non
 @main.command("serve")
 @click.argument("target", metavar="GRAPH_OR_STORE", type=click.Path(path_type=Path))
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535), help="Port to listen on.")
+@click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535),
+              help="Port to listen on.")
 @click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
               help="The server cancels queries running longer than this.")
 @translate_errors

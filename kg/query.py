@@ -130,7 +130,7 @@ def list_saved() -> list[SavedQuery]:
 
 
 def load_saved(name: str) -> SavedQuery:
-    """The saved query called ``name`` (``kg query --saved NAME``); QueryError naming the known ones if none."""
+    """The saved query ``name`` (``kg query --saved NAME``); QueryError naming the known ones if none."""
     entry = importlib.resources.files("kg.queries").joinpath(f"{name}.rq")
     if "/" in name or "\\" in name or not entry.is_file():
         known = ", ".join(q.name for q in list_saved())

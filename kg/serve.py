@@ -1,9 +1,10 @@
 """``kg serve``: the Oxigraph SPARQL server over a build's store, read-only, on 127.0.0.1 by default.
 
 The server is the ``oxigraph`` binary that the PyPI package ``oxigraph`` installs next to the Python
-interpreter. It runs ``oxigraph serve-read-only`` (updates are refused), with ``--union-default-graph`` (a query
-without ``GRAPH`` sees every named graph, as ``kg query`` does) and ``--timeout-s`` (Oxigraph cancels a query
-that runs longer). It speaks the SPARQL 1.1 Protocol at ``/query`` and serves its query page (YASGUI) at ``/``.
+interpreter. It runs ``oxigraph serve-read-only`` (updates are refused), with ``--union-default-graph``
+(a query without ``GRAPH`` sees every named graph, as ``kg query`` does) and ``--timeout-s`` (Oxigraph
+cancels a query that runs longer). It speaks the SPARQL 1.1 Protocol at ``/query`` and serves its query
+page (YASGUI) at ``/``.
 """
 
 from __future__ import annotations

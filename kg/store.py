@@ -70,13 +70,13 @@ def rdf_format(path: str | os.PathLike[str]) -> ox.RdfFormat:
     suffix = p.suffix.lstrip(".").lower()
     fmt = ox.RdfFormat.from_extension(suffix) if suffix else None
     if fmt is None:
-        raise InputError(p, f"not an RDF file this tool can read (unknown extension {p.suffix or '(none)'!r}; "
+        raise InputError(p, f"not an RDF file this tool reads (unknown extension {p.suffix or '(none)'!r}; "
                             "use .nq, .trig, .ttl, .nt, .jsonld or .rdf)")
     return fmt
 
 
 def source_files(target: str | os.PathLike[str]) -> list[Path]:
-    """The RDF files a store of ``target`` is loaded from: one build file of a build folder, or the file itself."""
+    """The RDF files a store of ``target`` is loaded from: a build folder's graph.nq/.trig, or the file."""
     path = Path(target)
     if path.is_dir():
         for name in BUILD_FILES:
@@ -118,8 +118,8 @@ def _same_sources(store_dir: Path, files: Sequence[Path]) -> bool:
 
 def _load(store: ox.Store, path: Path) -> None:
     fmt = rdf_format(path)
-    # Triples (Turtle, N-Triples, JSON-LD, RDF/XML) go into a named graph named after the file, so queries that
-    # name their graphs (as the saved ones do) find them; quads keep their own graphs.
+    # Triples (Turtle, N-Triples, JSON-LD, RDF/XML) go into a named graph named after the file, so queries
+    # that name their graphs (as the saved ones do) find them; quads keep their own graphs.
     to_graph = None if fmt.supports_datasets else ox.NamedNode(path.resolve().as_uri())
     try:
         store.bulk_load(path=str(path), format=fmt, to_graph=to_graph)
@@ -157,7 +157,8 @@ def create_store(
         store.optimize()
         del store
         gc.collect()  # close RocksDB before the folder moves
-        (tmp / STAMP).write_text(json.dumps(_stamp(files), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        stamp = json.dumps(_stamp(files), ensure_ascii=False, indent=1) + "\n"
+        (tmp / STAMP).write_text(stamp, encoding="utf-8")
         _swap_into_place(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -343,7 +343,7 @@ def _derive_post_evidence(graph: nx.MultiDiGraph) -> None:
         if key in (str(ORG.postIn), str(ORG.role)):
             sources = [d for _, d in holds.get(u, [])]
         elif key == str(ORG.memberOf):
-            sources = [d for post, _, k in graph.out_edges(u, keys=True) if k == str(ORG.holds)
+            sources = [d for _, post, k in graph.out_edges(u, keys=True) if k == str(ORG.holds)
                        for p2, d in holds.get(post, []) if p2 == u
                        if graph.has_edge(post, v, key=str(ORG.postIn))]
         found = sorted({item for d in sources for item in d["evidence"]})
@@ -450,7 +450,7 @@ def select(
 # --------------------------------------------------------------------------------------------- layout
 
 
-def layout(graph: nx.Graph, *, seed: int = 7, spacing: float = 75.0) -> dict[str, tuple[float, float]]:
+def layout(graph: nx.Graph, *, seed: int = 7, spacing: float = 90.0) -> dict[str, tuple[float, float]]:
     """Pixel positions: a force layout per connected component, components packed in rows, biggest first.
 
     Deterministic (seeded, nodes in sorted order). ``spacing`` is the typical distance between neighbours.
@@ -462,7 +462,7 @@ def layout(graph: nx.Graph, *, seed: int = 7, spacing: float = 75.0) -> dict[str
     boxes: list[tuple[list[str], np.ndarray]] = []
     for nodes in components:
         boxes.append((nodes, _component_layout(undirected, nodes, seed=seed, spacing=spacing)))
-    return _pack(boxes, gap=spacing * 1.5)
+    return _pack(boxes, gap=spacing)
 
 
 def _component_layout(graph: nx.Graph, nodes: list[str], *, seed: int, spacing: float) -> np.ndarray:
@@ -476,12 +476,17 @@ def _component_layout(graph: nx.Graph, nodes: list[str], *, seed: int, spacing: 
     for u, v in graph.subgraph(nodes).edges():
         adjacency[index[u], index[v]] = adjacency[index[v], index[u]] = 1.0
     pos = _fruchterman_reingold(adjacency, seed=seed, iterations=60 if n > 400 else 120)
-    # Scale so that the median distance to the nearest other node is ``spacing``.
+    # Scale so that the median edge is ``spacing`` long, but with neighbours at least 0.6 of it apart.
+    rows, cols = np.nonzero(np.triu(adjacency))
+    lengths = np.sqrt(((pos[rows] - pos[cols]) ** 2).sum(-1))
     delta = pos[:, None, :] - pos[None, :, :]
     dist = np.sqrt((delta**2).sum(-1))
     np.fill_diagonal(dist, np.inf)
     nearest = float(np.median(dist.min(axis=1)))
-    pos = pos * (spacing / nearest if nearest > 0 else spacing)
+    scale = spacing / float(np.median(lengths)) if len(lengths) else spacing
+    if nearest > 0:
+        scale = max(scale, spacing * 0.6 / nearest)
+    pos = pos * scale
     return pos - pos.mean(axis=0)
 
 

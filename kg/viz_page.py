@@ -196,7 +196,7 @@ def _options(big: bool) -> dict[str, Any]:
             "borderWidth": 1,
             "font": {"face": FONT, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff", "color": "#222222"},
             "scaling": {"min": 8, "max": 36,
-                        "label": {"enabled": True, "min": 12, "max": 24, "maxVisible": 30, "drawThreshold": 6}},
+                        "label": {"enabled": True, "min": 13, "max": 26, "maxVisible": 30, "drawThreshold": 5}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -233,19 +233,17 @@ def _assemble(html: str, payload: str) -> str:
         "</body>",
         f'<script type="application/json" id="kg-data">{payload}</script>\n<script>{SCRIPT}</script>\n</body>',
     )
-    html = "<!DOCTYPE html>\n" + html.lstrip()
-    # One newline style and no trailing spaces: the same graph gives the same bytes on every platform.
-    return "\n".join(line.rstrip() for line in html.splitlines()) + "\n"
+    return "<!DOCTYPE html>\n" + html.lstrip()
 
 
 CSS = """
 html, body { margin: 0; padding: 0; height: 100%; overflow: hidden; font-family: FONT; font-size: 14px;
   color: #222; background: #fff; }
-#kg-side { position: absolute; left: 0; top: 0; bottom: 0; width: 300px; overflow-y: auto; box-sizing: border-box;
+#kg-side { position: absolute; left: 0; top: 0; bottom: 0; width: 280px; overflow-y: auto; box-sizing: border-box;
   padding: 10px 12px; border-right: 1px solid #ddd; background: #fafafa; }
-#kg-details { position: absolute; right: 0; top: 0; bottom: 0; width: 380px; overflow-y: auto; box-sizing: border-box;
+#kg-details { position: absolute; right: 0; top: 0; bottom: 0; width: 360px; overflow-y: auto; box-sizing: border-box;
   padding: 10px 14px; border-left: 1px solid #ddd; background: #fff; }
-.card { position: absolute; left: 300px; right: 380px; top: 0; bottom: 0; width: auto !important; }
+.card { position: absolute; left: 280px; right: 360px; top: 0; bottom: 0; width: auto !important; }
 #mynetwork { width: 100% !important; height: 100% !important; float: none !important; border: none !important; }
 #kg-side h1 { font-size: 17px; margin: 0 0 4px; }
 #kg-side h2, #kg-details h3 { font-size: 13px; margin: 12px 0 4px; text-transform: uppercase; letter-spacing: .04em;

@@ -1,0 +1,124 @@
+"""The extraction stage: pipeline assembly, entities, resolution, relations, scores on the gold sets."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from kg.evaluate import evaluate, load_extractions
+from kg.extract import extract
+from kg.model import Document, Extraction
+from kg.nlp.pipeline import build_nlp, pipeline_config, shared_nlp
+from kg.read import read_file
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(text: str, doc_id: str = "t") -> Extraction:
+    return extract(Document(doc_id, text), shared_nlp())
+
+
+def by_name(x: Extraction, label: str, name: str):  # type: ignore[no-untyped-def]
+    hits = [e for e in x.entities if e.label == label and e.name == name]
+    assert hits, f"no {label} {name}; got {[(e.label, e.name) for e in x.entities]}"
+    return hits[0]
+
+
+def relations(x: Extraction) -> set[tuple[str, str, str]]:
+    return {(r.label, x.entity(r.head).name, x.entity(r.tail).name) for r in x.relations}
+
+
+def test_pipeline_order_and_model_switch() -> None:
+    assert pipeline_config()["nlp"]["pipeline"] == [
+        "kg_lexicon", "kg_patterns", "kg_ner", "kg_merge", "kg_resolve", "kg_relations"]
+    nlp = build_nlp(use_model=False)
+    assert "kg_ner" not in nlp.pipe_names
+    assert nlp.tokenizer.segmenter == "jieba"  # type: ignore[attr-defined]
+
+
+def test_official_holds_two_posts() -> None:
+    x = run("近日，本报记者专访了河南省委社会工作部部长、省委“两新”工委书记郅晓峰。")
+    rels = {(r.label, x.entity(r.head).name, x.entity(r.tail).name, r.post) for r in x.relations}
+    assert ("holdsPost", "郅晓峰", "河南省委社会工作部", "部长") in rels
+    assert ("holdsPost", "郅晓峰", "河南省委“两新”工委", "书记") in rels
+
+
+def test_abbreviation_takes_the_home_province() -> None:
+    x = run("河南省委社会工作部召开会议。会上，省委社会工作部通报了情况。")
+    body = by_name(x, "ORG", "河南省委社会工作部")
+    assert "省委社会工作部" in body.aliases
+    assert len(body.mentions) == 2
+    assert [e.name for e in x.entities if e.label == "ORG"].count("河南省委社会工作部") == 1
+
+
+def test_party_prefix_names_one_body() -> None:
+    x = run("中共海南省委社会工作部部长王东介绍，海南省委社会工作部今年起草了多项文件。")
+    orgs = [e for e in x.entities if e.label == "ORG"]
+    assert [o.name for o in orgs] == ["中共海南省委社会工作部"]
+    assert "海南省委社会工作部" in orgs[0].aliases
+
+
+def test_metric_value_unit_and_what_it_counts() -> None:
+    x = run("推进全省3.6万名社会工作专业人才、1400万名志愿者等力量下沉基层。")
+    m = by_name(x, "METRIC", "3.6万名")
+    assert (m.value, m.unit) == (Decimal(36000), "名")
+    assert ("quantifies", "3.6万名", "社会工作专业人才") in relations(x)
+    assert by_name(x, "METRIC", "1400万名").value == Decimal(14000000)
+
+
+def test_runs_from_the_interviewee_body_and_list_items() -> None:
+    text = ("近日，本报记者专访了河南省委社会工作部部长郅晓峰。\n答：完善用好七项协调机制。"
+            "用好党建引领基层治理、信访工作联席会议、社会工作人才队伍建设联席会议机制。")
+    x = run(text)
+    rels = relations(x)
+    assert ("runs", "河南省委社会工作部", "社会工作人才队伍建设联席会议机制") in rels
+    assert ("partOf", "社会工作人才队伍建设联席会议机制", "七项协调机制") in rels
+    mech = by_name(x, "MECHANISM", "信访工作联席会议机制")
+    assert mech.aliases == ("信访工作联席会议",)
+
+
+def test_cooperation_and_issuing() -> None:
+    x = run("中共海南省委社会工作部联合省委组织部下发了《海南省商务楼宇党建工作实施办法(试行)》。")
+    rels = relations(x)
+    assert ("cooperatesWith", "中共海南省委社会工作部", "海南省委组织部") in rels
+    assert ("issues", "海南省委组织部", "《海南省商务楼宇党建工作实施办法(试行)》") in rels
+    assert ("issues", "中共海南省委社会工作部", "《海南省商务楼宇党建工作实施办法(试行)》") in rels
+
+
+def test_traditional_characters_keep_original_offsets() -> None:
+    text = "河南省委社會工作部建立信訪工作聯席會議機制。"
+    x = run(text)
+    org = [e for e in x.entities if e.label == "ORG"][0]
+    start, end = org.mentions[0]
+    assert text[start:end] == "河南省委社會工作部"
+    assert any(e.label == "MECHANISM" for e in x.entities)
+
+
+def test_generic_words_are_not_named_arrangements() -> None:
+    x = run("我们要认真总结经验，发挥市场机制的作用，采取有力措施。")
+    assert not [e for e in x.entities if e.label in ("MECHANISM", "POLICY")]
+
+
+def test_offsets_point_into_the_text_as_read() -> None:
+    doc = read_file(ROOT / "seeds" / "000_d6df998b69c9d459.txt")
+    x = extract(doc, shared_nlp())
+    from kg.normalize import normalize_name
+
+    for e in x.entities:
+        forms = {normalize_name(n) for n in (e.name, *e.aliases)}
+        for s, t in e.mentions:
+            assert normalize_name(doc.text[s:t]) in forms or e.label == "METRIC"
+    header_end = doc.content[0][0]
+    assert all(s >= header_end for e in x.entities for s, _ in e.mentions)
+
+
+@pytest.mark.slow
+def test_seed_scores_hold() -> None:
+    """Regression guard on the hand-written gold of the two seed texts (see README for the figures)."""
+    gold = load_extractions(ROOT / "seeds" / "gold.jsonl")
+    pred = {k: extract(read_file(ROOT / "seeds" / f"{k}.txt"), shared_nlp()) for k in gold}
+    report = evaluate(gold, pred)
+    assert report.kind("entities_strict").overall.f1 >= 0.78
+    assert report.kind("relations_strict").overall.f1 >= 0.62
