@@ -170,6 +170,30 @@ def info() -> None:
 
 # --- viz (kg/viz.py) ------------------------------------------------------------------------------------------
 
+@main.command("viz")
+@click.argument("graph", type=click.Path(exists=True, path_type=Path))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The HTML file to write (one self-contained file that opens offline).")
+@click.option("--focus", metavar="NAME", help="Draw only the neighbourhood of this entity (a name, alias or IRI).")
+@click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True,
+              help="How far from --focus to go.")
+@click.option("--classes", metavar="CLASS[,CLASS...]", multiple=True,
+              help="Keep only these entity classes (ORG, PERSON, POST, POSITION, PLACE, MECHANISM, PROGRAM, "
+                   "POLICY, GROUP, METRIC, EVENT); repeat or separate with commas.")
+@click.option("--max-nodes", type=click.IntRange(min=1), default=None,
+              help="Draw at most this many entities, the most connected first  [default: 1500].")
+@translate_errors
+def viz_command(graph: Path, output: Path, focus: str | None, hops: int, classes: tuple[str, ...],
+                max_nodes: int | None) -> None:
+    """Write an offline HTML view of GRAPH (a build folder, or a .trig or .nq file)."""
+    from kg.viz import DEFAULT_MAX_NODES, read_dataset, write_view
+
+    dataset = read_dataset(graph)
+    stats = write_view(dataset, output, focus=focus, hops=hops, classes=list(classes) or None,
+                       max_nodes=max_nodes or DEFAULT_MAX_NODES)
+    click.echo(f"wrote {output}: {stats.summary()}", err=True)
+
+
 
 # --- query / serve (kg/store.py, kg/query.py, kg/serve.py) ----------------------------------------------------
 

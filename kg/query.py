@@ -240,10 +240,14 @@ def run_query(
     box: dict[str, object] = {}
 
     def work() -> None:
+        # pyoxigraph's result iterators belong to the thread that made them: none may reach the caller, so
+        # an exception is handed over without its traceback (whose frames hold them).
         try:
             box["result"] = _evaluate(store, text, substitutions, prefixes, union_default_graph, cancel)
-        except BaseException as exc:  # handed to the caller's thread
-            box["error"] = exc
+        except _Cancelled:
+            pass
+        except BaseException as exc:
+            box["error"] = exc.with_traceback(None)
 
     started = time.perf_counter()
     worker = threading.Thread(target=work, name="kg-query", daemon=True)
@@ -275,22 +279,25 @@ def _evaluate(
 ) -> QueryResult:
     answer = store.query(text, prefixes=prefixes, use_default_graph_as_union=union,
                          substitutions=substitutions or None)
-    if isinstance(answer, ox.QueryBoolean):
-        return QueryResult("ask", boolean=bool(answer))
-    if isinstance(answer, ox.QuerySolutions):
-        variables = tuple(v.value for v in answer.variables)
-        rows = []
-        for solution in answer:
+    try:
+        if isinstance(answer, ox.QueryBoolean):
+            return QueryResult("ask", boolean=bool(answer))
+        if isinstance(answer, ox.QuerySolutions):
+            variables = tuple(v.value for v in answer.variables)
+            rows = []
+            for solution in answer:
+                if cancel.is_set():
+                    raise _Cancelled
+                rows.append(tuple(solution[i] for i in range(len(variables))))
+            return QueryResult("select", variables=variables, rows=tuple(rows))
+        triples = []
+        for triple in answer:
             if cancel.is_set():
                 raise _Cancelled
-            rows.append(tuple(solution[i] for i in range(len(variables))))
-        return QueryResult("select", variables=variables, rows=tuple(rows))
-    triples = []
-    for triple in answer:
-        if cancel.is_set():
-            raise _Cancelled
-        triples.append(triple)
-    return QueryResult("graph", triples=tuple(triples))
+            triples.append(triple)
+        return QueryResult("graph", triples=tuple(triples))
+    finally:
+        del answer  # dropped here, in the thread that made it
 
 
 def _translate(exc: BaseException, source: str, text: str) -> BaseException:

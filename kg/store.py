@@ -43,6 +43,8 @@ STAMP = "kg-store.json"
 #: Files of a build folder that hold every named graph, in order of preference (N-Quads parses fastest).
 BUILD_FILES = ("graph.nq", "graph.trig")
 _STAMP_VERSION = 1
+#: Extensions of the RDF files a store can be loaded from.
+RDF_EXTENSIONS = frozenset({"nq", "trig", "ttl", "nt", "jsonld", "rdf", "owl", "n3"})
 
 
 def store_path(out_dir: str | os.PathLike[str]) -> Path:
@@ -68,7 +70,7 @@ def rdf_format(path: str | os.PathLike[str]) -> ox.RdfFormat:
     """The RDF syntax of ``path`` from its extension (.nq, .trig, .ttl, .nt, .jsonld, .rdf, .n3 ...)."""
     p = Path(path)
     suffix = p.suffix.lstrip(".").lower()
-    fmt = ox.RdfFormat.from_extension(suffix) if suffix else None
+    fmt = ox.RdfFormat.from_extension(suffix) if suffix in RDF_EXTENSIONS else None
     if fmt is None:
         raise InputError(p, f"not an RDF file this tool reads (unknown extension {p.suffix or '(none)'!r}; "
                             "use .nq, .trig, .ttl, .nt, .jsonld or .rdf)")

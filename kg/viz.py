@@ -128,7 +128,8 @@ def read_dataset(path: Path) -> Dataset:
     try:
         dataset.parse(path, format=fmt)
     except Exception as exc:  # rdflib raises many kinds for bad input
-        raise InputError(path, f"cannot parse as {fmt}: {exc}") from exc
+        reason = " ".join(str(exc).split())[:300]
+        raise InputError(path, f"cannot parse as {fmt}: {reason}") from exc
     return dataset
 
 

@@ -1,0 +1,30 @@
+"""A non-editable install, run from another folder, finds its ontology, lexicons and model and builds the seeds."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.slow
+def test_installed_package_builds_the_seeds(tmp_path: Path) -> None:
+    target = tmp_path / "site"
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
+         "--target", str(target), str(ROOT)],
+        check=True, cwd=tmp_path, capture_output=True,
+    )
+    env = {**os.environ, "PYTHONPATH": str(target)}
+    code = ("import kg, kg.resources as r; print(kg.__file__); print(r.ontology_path('lexicon', 'groups.txt'));"
+            "from kg.cli import main; main(['build', %r, '--out', 'o', '-q'])" % str(ROOT / "seeds"))
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    kg_file, lexicon_file = run.stdout.splitlines()[:2]
+    assert kg_file.startswith(str(target)) and lexicon_file.startswith(str(target))
+    assert (tmp_path / "o" / "graph.ttl").read_bytes() == (ROOT / "output" / "graph.ttl").read_bytes()
