@@ -7,6 +7,7 @@ no traceback reaches the user for bad input. Each command lives in its own secti
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -174,7 +175,8 @@ def info() -> None:
 @click.argument("graph", type=click.Path(exists=True, path_type=Path))
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="The HTML file to write (one self-contained file that opens offline).")
-@click.option("--focus", metavar="NAME", help="Draw only the neighbourhood of this entity (a name, alias or IRI).")
+@click.option("--focus", metavar="NAME",
+              help="Draw only the neighbourhood of this entity (a name, alias or IRI).")
 @click.option("--hops", type=click.IntRange(min=0), default=2, show_default=True,
               help="How far from --focus to go.")
 @click.option("--classes", metavar="CLASS[,CLASS...]", multiple=True,
@@ -282,16 +284,21 @@ def serve_command(target: Path, host: str, port: int, timeout: float) -> None:
     click.echo(f"SPARQL endpoint: {server.endpoint}")
     click.echo(f"Query page:      {server.url}")
     click.echo("Read-only. Press Ctrl-C to stop.", err=True)
+    def stop_on_sigterm(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop_on_sigterm)  # `kill` stops the server too, not only Ctrl-C
+    status: int | None = None
     try:
         status = server.wait()
     except KeyboardInterrupt:
-        server.stop()
-        click.echo("kg: server stopped", err=True)
-        return
+        pass
     finally:
         server.stop()
-    if status != 0:
+    # Ctrl-C in a terminal reaches the server too (same process group): its exit on SIGINT is a clean stop.
+    if status not in (None, 0, -signal.SIGINT, -signal.SIGTERM):
         raise click.ClickException(f"the oxigraph server exited with status {status}")
+    click.echo("kg: server stopped", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

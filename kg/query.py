@@ -25,6 +25,7 @@ row (a sort, an aggregate) keeps one core busy in a long-lived process until it 
 from __future__ import annotations
 
 import csv
+import html
 import importlib.resources
 import io
 import json
@@ -34,12 +35,15 @@ import time
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
 from kg.errors import QueryError
 from kg.namespaces import DEFAULT_BASE, PREFIXES
+
+if TYPE_CHECKING:
+    import networkx as nx
 
 __all__ = [
     "FORMATS",
@@ -52,6 +56,7 @@ __all__ = [
     "list_saved",
     "load_saved",
     "run_query",
+    "run_saved",
     "to_term",
 ]
 
@@ -207,6 +212,33 @@ class QueryResult:
         i = self.variables.index(name)
         return [_plain(row[i]) for row in self.rows]
 
+    def _repr_html_(self) -> str:
+        """A notebook shows a result as a table (IRIs shortened by prefix)."""
+        if self.kind == "ask":
+            return f"<p>{self.boolean}</p>"
+        if self.kind == "graph":
+            return f"<pre>{html.escape(format_result(self, 'table'))}</pre>"
+        head = "".join(f"<th>{html.escape(v)}</th>" for v in self.variables)
+        body = "".join(
+            "<tr>" + "".join(f"<td>{html.escape(_short(t, self.prefixes))}</td>" for t in row) + "</tr>"
+            for row in self.rows
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    def to_networkx(self, source: str, target: str, *, edge: str | None = None) -> nx.MultiDiGraph:
+        """A directed multigraph with an edge ``source -> target`` per row (nodes are the plain values, e.g.
+        names), labelled with the ``edge`` column when given. Rows missing either end are left out."""
+        import networkx as nx
+
+        graph = nx.MultiDiGraph()
+        for record in self.records():
+            a, b = record.get(source), record.get(target)
+            if a is None or b is None:
+                continue
+            label = record.get(edge) if edge else None
+            graph.add_edge(a, b, label=_local_name(label) if label else "")
+        return graph
+
 
 def run_query(
     store: ox.Store,
@@ -263,6 +295,16 @@ def run_query(
     assert isinstance(result, QueryResult)
     return QueryResult(result.kind, result.variables, result.rows, result.boolean, result.triples, elapsed,
                        prefixes)
+
+
+def run_saved(
+    store: ox.Store,
+    name: str,
+    bindings: Mapping[str, str | Term] | None = None,
+    timeout: float | None = 30.0,
+) -> QueryResult:
+    """Run the saved research question ``name`` (see :func:`list_saved`) with ``bindings``."""
+    return run_query(store, load_saved(name).text, bindings, timeout, source=name)
 
 
 class _Cancelled(Exception):
@@ -358,6 +400,11 @@ def _plain(term: Term | None) -> str | None:
     if isinstance(term, ox.Triple):
         return str(term)
     return term.value
+
+
+def _local_name(iri: str) -> str:
+    """``runs`` for ``https://example.org/kg/ontology#runs``; other text as it is."""
+    return re.split(r"[#/]", iri)[-1] if iri.startswith(("http://", "https://")) else iri
 
 
 def _json_term(term: Term) -> dict[str, object]:

@@ -82,7 +82,8 @@ RELATION_NAMES: dict[Node, str] = {
 _NOT_RELATIONS = frozenset({RDF.type, SKOS.exactMatch, SKOS.broader, SKOS.inScheme, GOV.kind,
                             SDO.measuredProperty})
 _PROVINCE_CODE = re.compile(r"^\d{2}0000$")
-_PROVINCE_KINDS = frozenset({"province", "municipality", "autonomous region", "special administrative region"})
+_PROVINCE_KINDS = frozenset(
+    {"province", "municipality", "autonomous region", "special administrative region"})
 
 
 # ------------------------------------------------------------------------------------------ the result
@@ -110,7 +111,7 @@ class ViewStats:
 
 
 def read_dataset(path: Path) -> Dataset:
-    """A build output folder (its ``graph.nq`` or ``graph.trig``) or a ``.trig``/``.nq`` file, as a Dataset."""
+    """A build output folder (its ``graph.nq`` or ``graph.trig``) or a ``.trig``/``.nq`` file."""
     path = Path(path)
     if path.is_dir():
         candidates = [path / "graph.nq", path / "graph.trig"]
@@ -171,7 +172,7 @@ def _by_subject(graph: Graph) -> dict[Node, list[tuple[Node, Node]]]:
 
 def _read_evidence(graph: Graph, evidence: _Evidence) -> None:
     rows = _by_subject(graph)
-    for subject, props in rows.items():
+    for props in rows.values():
         if (RDF.type, RDF.Statement) not in props:
             continue
         st = _Statement()
@@ -230,7 +231,7 @@ def entity_graph(dataset: Dataset) -> nx.MultiDiGraph:
 
     Node (the entity IRI) attributes: ``cls``, ``zh``, ``en``, ``aliases``, ``docs`` (document IRIs),
     ``mentions`` (sentences of its type statements), ``province`` (GB/T 2260 code of a province-level place).
-    Edge (key: the predicate IRI) attributes: ``rel``, ``docs``, ``evidence`` (list of (sentence, confidence)),
+    Edge (key: the predicate IRI) attributes: ``rel``, ``docs``, ``evidence`` ((sentence, confidence) pairs),
     ``derived`` (True when the evidence is that of the holdsPost statement the edge follows from).
     Graph attributes: ``documents`` (IRI -> id, title) and ``provinces`` (document IRI -> codes).
     """
@@ -245,12 +246,12 @@ def entity_graph(dataset: Dataset) -> nx.MultiDiGraph:
             _read_evidence(g, evidence)
         elif is_facts_graph(g.identifier):
             facts.append(g)
-        for doc in g.subjects(RDF.type, FOAF.Document):
-            if (doc, RDF.type, GOV.PolicyDocument) in g:
+        for subject in g.subjects(RDF.type, FOAF.Document):
+            if (subject, RDF.type, GOV.PolicyDocument) in g:
                 continue
-            ident = g.value(doc, DCTERMS.identifier)
-            title = g.value(doc, DCTERMS.title)
-            docs[str(doc)] = _Doc(str(doc), str(ident or doc), str(title or ident or doc))
+            ident = g.value(subject, DCTERMS.identifier)
+            title = g.value(subject, DCTERMS.title)
+            docs[str(subject)] = _Doc(str(subject), str(ident or subject), str(title or ident or subject))
 
     types: dict[Node, set[Node]] = defaultdict(set)
     zh: dict[Node, set[str]] = defaultdict(set)
@@ -290,24 +291,26 @@ def entity_graph(dataset: Dataset) -> nx.MultiDiGraph:
             else:
                 province = next((province_names[n] for n in (*names_zh, *sorted(aliases[entity]))
                                  if n in province_names), "")
-        mentions = sorted({sent for t in types[entity] for sent, _ in evidence.by_triple.get((entity, RDF.type, t), [])})
+        mentions = sorted({sent for t in types[entity]
+                           for sent, _ in evidence.by_triple.get((entity, RDF.type, t), [])})
         graph.add_node(
             str(entity), cls=cls, zh=name, en=(sorted(en[entity]) or [""])[0],
             aliases=sorted((set(names_zh[1:]) | aliases[entity]) - {name}),
             docs=sorted(d for d in in_docs[entity] if d), mentions=mentions, province=province,
         )
 
-    for (s, p, o), link_docs in sorted(links.items(), key=lambda kv: (str(kv[0][0]), str(kv[0][1]), str(kv[0][2]))):
+    for (s, p, o), link_docs in sorted(links.items(), key=lambda kv: tuple(str(t) for t in kv[0])):
         if str(s) not in graph or str(o) not in graph:
             continue
         found = evidence.by_triple.get((s, p, o), [])
         graph.add_edge(str(s), str(o), key=str(p), rel=RELATION_NAMES.get(p) or _local_name(p),
-                       evidence=sorted(set(found)), docs=sorted(set(link_docs) | {sent[0] for sent, _ in found}),
+                       evidence=sorted(set(found)),
+                       docs=sorted(set(link_docs) | {sent[0] for sent, _ in found}),
                        derived=False)
     _derive_post_evidence(graph)
 
     provinces: dict[str, set[str]] = defaultdict(set)
-    for node, data in graph.nodes(data=True):
+    for _, data in graph.nodes(data=True):
         if data["province"]:
             for doc in data["docs"]:
                 provinces[doc].add(data["province"])
@@ -366,6 +369,7 @@ class Selection:
     requested_edges: int
     left_out: tuple[str, ...] = ()  # the most connected entities the cap dropped (IRIs), for the page's hint
     focus: tuple[str, ...] = ()
+    left_out_linked: bool = False  # whether any entity the cap dropped has a relation
 
 
 def parse_classes(classes: Sequence[str] | None) -> list[str] | None:
@@ -405,7 +409,8 @@ def find_entities(graph: nx.MultiDiGraph, name: str) -> list[str]:
         raise KGError(f"no entity named {name!r} in the graph (names, aliases and IRIs were searched)")
     if not exact and len(partial) > 10:
         shown = ", ".join(sorted(graph.nodes[n]["zh"] or n for n in partial)[:10])
-        raise KGError(f"{len(partial)} entities have {name!r} in their names ({shown}, …): give a fuller name")
+        raise KGError(f"{len(partial)} entities have {name!r} in their names ({shown}, …): "
+                      "give a fuller name")
     return sorted(found)
 
 
@@ -417,7 +422,7 @@ def select(
     classes: Sequence[str] | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
 ) -> Selection:
-    """Keep ``classes`` (the focus entities always), then the ``hops`` neighbourhood of ``focus``, then cap."""
+    """Keep ``classes`` (and the focus entities), then the ``hops`` neighbourhood of ``focus``, then cap."""
     if hops < 0:
         raise KGError(f"--hops must be 0 or more, not {hops}")
     if max_nodes < 1:
@@ -437,15 +442,21 @@ def select(
         sub = sub.subgraph(distance)
     requested_nodes, requested_edges = sub.number_of_nodes(), sub.number_of_edges()
     left_out: tuple[str, ...] = ()
+    left_out_linked = False
     if requested_nodes > max_nodes:
         degree = dict(sub.degree())
-        ranked = sorted(sub.nodes, key=lambda n: (distance.get(n, 0), -degree[n], n))
+
+        def weight(n: str) -> tuple[int, int]:  # by relations, then by documents naming the entity
+            return -degree[n], -len(graph.nodes[n]["docs"])
+
+        ranked = sorted(sub.nodes, key=lambda n: (distance.get(n, 0), *weight(n), n))
         sub = sub.subgraph(ranked[:max_nodes])
-        dropped = sorted(ranked[max_nodes:], key=lambda n: (-degree[n], n))
+        dropped = sorted(ranked[max_nodes:], key=lambda n: (*weight(n), n))
+        left_out_linked = any(degree[n] for n in dropped)
         left_out = tuple(dropped[:12])
     final = nx.MultiDiGraph(sub)  # a copy, independent of the full graph
     final.graph.update(graph.graph)
-    return Selection(final, requested_nodes, requested_edges, left_out, tuple(seeds))
+    return Selection(final, requested_nodes, requested_edges, left_out, tuple(seeds), left_out_linked)
 
 
 # --------------------------------------------------------------------------------------------- layout
@@ -459,7 +470,8 @@ def layout(graph: nx.Graph, *, seed: int = 7, spacing: float = 90.0) -> dict[str
     undirected = nx.Graph()
     undirected.add_nodes_from(sorted(graph.nodes))
     undirected.add_edges_from((u, v) for u, v in graph.edges() if u != v)
-    components = sorted((sorted(c) for c in nx.connected_components(undirected)), key=lambda c: (-len(c), c[0]))
+    components = sorted((sorted(c) for c in nx.connected_components(undirected)),
+                        key=lambda c: (-len(c), c[0]))
     boxes: list[tuple[list[str], np.ndarray]] = []
     for nodes in components:
         boxes.append((nodes, _component_layout(undirected, nodes, seed=seed, spacing=spacing)))
@@ -477,7 +489,7 @@ def _component_layout(graph: nx.Graph, nodes: list[str], *, seed: int, spacing: 
     for u, v in graph.subgraph(nodes).edges():
         adjacency[index[u], index[v]] = adjacency[index[v], index[u]] = 1.0
     pos = _fruchterman_reingold(adjacency, seed=seed, iterations=60 if n > 400 else 120)
-    # Scale so that the median edge is ``spacing`` long, but with neighbours at least 0.6 of it apart.
+    # Scale so that the median edge is ``spacing`` long, and nearest neighbours (median) as far apart.
     rows, cols = np.nonzero(np.triu(adjacency))
     lengths = np.sqrt(((pos[rows] - pos[cols]) ** 2).sum(-1))
     delta = pos[:, None, :] - pos[None, :, :]
@@ -486,7 +498,7 @@ def _component_layout(graph: nx.Graph, nodes: list[str], *, seed: int, spacing: 
     nearest = float(np.median(dist.min(axis=1)))
     scale = spacing / float(np.median(lengths)) if len(lengths) else spacing
     if nearest > 0:
-        scale = max(scale, spacing * 0.6 / nearest)
+        scale = max(scale, spacing / nearest)
     pos = pos * scale
     return pos - pos.mean(axis=0)
 

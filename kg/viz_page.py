@@ -21,7 +21,8 @@ from kg.iri import digest
 if TYPE_CHECKING:
     from kg.viz import Selection, ViewStats
 
-FONT = '"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", sans-serif'
+FONT = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
+        "sans-serif")
 
 #: Relation -> edge colour (relations not listed are grey).
 RELATION_COLOURS = {
@@ -135,8 +136,8 @@ def render_page(
                     for key, spec in CLASSES.items() if key in present_classes or key != "OTHER"],
         "relations": [{"key": rel, "color": RELATION_COLOURS.get(rel, _GREY), "count": n}
                       for rel, n in sorted(rel_counts.items())],
-        "docs": [{"iri": iri, "id": documents.get(iri, (iri, iri))[0], "title": documents.get(iri, (iri, iri))[1]}
-                 for iri in doc_list],
+        "docs": [{"iri": iri, "id": documents.get(iri, (iri, iri))[0],
+                  "title": documents.get(iri, (iri, iri))[1]} for iri in doc_list],
         "provinces": [{"code": code, "name": province_names.get(code, code), "docs": docs}
                       for code, docs in sorted(provinces.items(), key=lambda kv: kv[0])],
         "nodes": nodes_json,
@@ -174,14 +175,17 @@ def _note(full: nx.MultiDiGraph, selection: Selection, stats: ViewStats, *, max_
     text = (f"Too big to draw at once: this view shows the {stats.nodes:,} most connected of "
             f"{selection.requested_nodes:,} entities{' (' + scope + ')' if scope else ''}. "
             f"Left out: {stats.omitted:,} entities and {omitted_edges:,} relations. "
-            f"To see them, draw a part of the graph (GRAPH is the build folder or its graph.trig):")
+            + ("" if selection.left_out_linked else "None of them has a relation in the graph. ")
+            + "To see them, draw a part of the graph (GRAPH is the build folder or its graph.trig):")
     example = full.nodes[selection.left_out[0]] if selection.left_out else None
     name = (example["zh"] or example["en"]) if example else "NAME"
     commands = [
         f"kg viz GRAPH --focus {name} --hops 2 -o part.html",
-        "kg viz GRAPH --classes ORG,PERSON,POST -o part.html",
+        f"kg viz GRAPH --classes {example['cls'] if example else 'ORG'} -o part.html",
         f"kg viz GRAPH --max-nodes {max(max_nodes * 2, 1000)} -o bigger.html",
     ]
+    if not selection.left_out_linked:
+        commands = commands[1:] + commands[:1]
     left_out = [full.nodes[n]["zh"] or full.nodes[n]["en"] or _tail(n) for n in selection.left_out]
     return {"text": text, "commands": commands, "left_out": left_out}
 
@@ -194,9 +198,12 @@ def _options(big: bool) -> dict[str, Any]:
                         "multiselect": False, "navigationButtons": False, "keyboard": False},
         "nodes": {
             "borderWidth": 1,
-            "font": {"face": FONT, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff", "color": "#222222"},
+            "font": {"face": FONT, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff",
+                     "color": "#222222"},
             "scaling": {"min": 8, "max": 36,
-                        "label": {"enabled": True, "min": 13, "max": 26, "maxVisible": 30, "drawThreshold": 5}},
+                        # labels grow with the node; below 5 px on screen they are not drawn
+                        "label": {"enabled": True, "min": 13, "max": 26, "maxVisible": 30,
+                                  "drawThreshold": 5}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -231,7 +238,8 @@ def _assemble(html: str, payload: str) -> str:
     html = html.replace("<body>", "<body>\n" + BODY)
     html = html.replace(
         "</body>",
-        f'<script type="application/json" id="kg-data">{payload}</script>\n<script>{SCRIPT}</script>\n</body>',
+        f'<script type="application/json" id="kg-data">{payload}</script>\n'
+        f"<script>{SCRIPT}</script>\n</body>",
     )
     return "<!DOCTYPE html>\n" + html.lstrip()
 
@@ -239,14 +247,18 @@ def _assemble(html: str, payload: str) -> str:
 CSS = """
 html, body { margin: 0; padding: 0; height: 100%; overflow: hidden; font-family: FONT; font-size: 14px;
   color: #222; background: #fff; }
-#kg-side { position: absolute; left: 0; top: 0; bottom: 0; width: 280px; overflow-y: auto; box-sizing: border-box;
+#kg-side { position: absolute; left: 0; top: 0; bottom: 0; width: 280px; overflow-y: auto;
+  box-sizing: border-box;
   padding: 10px 12px; border-right: 1px solid #ddd; background: #fafafa; }
-#kg-details { position: absolute; right: 0; top: 0; bottom: 0; width: 360px; overflow-y: auto; box-sizing: border-box;
+#kg-details { position: absolute; right: 0; top: 0; bottom: 0; width: 360px; overflow-y: auto;
+  box-sizing: border-box;
   padding: 10px 14px; border-left: 1px solid #ddd; background: #fff; }
 .card { position: absolute; left: 280px; right: 360px; top: 0; bottom: 0; width: auto !important; }
-#mynetwork { width: 100% !important; height: 100% !important; float: none !important; border: none !important; }
+#mynetwork { width: 100% !important; height: 100% !important; float: none !important;
+  border: none !important; }
 #kg-side h1 { font-size: 17px; margin: 0 0 4px; }
-#kg-side h2, #kg-details h3 { font-size: 13px; margin: 12px 0 4px; text-transform: uppercase; letter-spacing: .04em;
+#kg-side h2, #kg-details h3 { font-size: 13px; margin: 12px 0 4px; text-transform: uppercase;
+  letter-spacing: .04em;
   color: #555; }
 #kg-details h2 { font-size: 18px; margin: 4px 0 8px; word-break: break-all; }
 .kg-counts { color: #444; margin: 2px 0 6px; }
@@ -263,7 +275,8 @@ html, body { margin: 0; padding: 0; height: 100%; overflow: hidden; font-family:
 #kg-search { flex: 1; min-width: 0; padding: 4px 6px; font: inherit; }
 select { width: 100%; margin: 2px 0 6px; font: inherit; }
 button { font: inherit; cursor: pointer; }
-#kg-search-results button, .kg-link { background: none; border: none; padding: 0; color: #1f5fa8; text-align: left;
+#kg-search-results button, .kg-link { background: none; border: none; padding: 0; color: #1f5fa8;
+  text-align: left;
   cursor: pointer; font: inherit; }
 #kg-search-results button:hover, .kg-link:hover { text-decoration: underline; }
 .kg-empty { color: #888; }
@@ -272,8 +285,10 @@ dl.kg-facts dt { color: #666; }
 dl.kg-facts dd { margin: 0; word-break: break-all; }
 .kg-rel { border-top: 1px solid #eee; padding: 5px 0; }
 .kg-rel-head { font-weight: 600; }
-.kg-relname { display: inline-block; padding: 0 4px; border-radius: 3px; color: #fff; font-size: 12px; font-weight: 600; }
-blockquote.kg-sentence { margin: 4px 0 2px 0; padding: 3px 8px; border-left: 3px solid #ccc; background: #f8f8f8;
+.kg-relname { display: inline-block; padding: 0 4px; border-radius: 3px; color: #fff; font-size: 12px;
+  font-weight: 600; }
+blockquote.kg-sentence { margin: 4px 0 2px 0; padding: 3px 8px; border-left: 3px solid #ccc;
+  background: #f8f8f8;
   white-space: pre-wrap; }
 .kg-cite { font-size: 12px; color: #666; margin-bottom: 4px; }
 .kg-hint { color: #666; }
@@ -336,7 +351,8 @@ SCRIPT = r"""
 
   // ---- counts and the note on what was left out
   function updateCounts(visibleNodes, visibleEdges) {
-    var v = DATA.view, text = "Showing " + fmt(visibleNodes) + " entities and " + fmt(visibleEdges) + " relations";
+    var v = DATA.view;
+    var text = "Showing " + fmt(visibleNodes) + " entities and " + fmt(visibleEdges) + " relations";
     if (visibleNodes !== v.nodes || visibleEdges !== v.edges) {
       text += " (filters hide " + fmt(v.nodes - visibleNodes) + " and " + fmt(v.edges - visibleEdges) + ")";
     }
@@ -348,7 +364,9 @@ SCRIPT = r"""
     if (!n.text) return;
     box.appendChild(el("div", n.text));
     n.commands.forEach(function (c) { box.appendChild(el("code", c)); });
-    if (n.left_out.length) box.appendChild(el("div", "Most connected entities left out: " + n.left_out.join("、")));
+    if (n.left_out.length) {
+      box.appendChild(el("div", "Most connected entities left out: " + n.left_out.join("、")));
+    }
     box.hidden = false;
   })();
 
@@ -393,7 +411,8 @@ SCRIPT = r"""
     li.appendChild(lab); list.appendChild(li);
   }
   DATA.classes.forEach(function (c) {
-    checkbox($("kg-legend"), c.key, state.classes, c.name + " " + c.zh + " (" + c.shape + ")", c.count, glyph(c.key));
+    var label = c.name + " " + c.zh + " (" + c.shape + ")";
+    checkbox($("kg-legend"), c.key, state.classes, label, c.count, glyph(c.key));
   });
   DATA.relations.forEach(function (r) {
     var sw = el("span", null, "kg-swatch"); sw.style.background = r.color;
@@ -418,7 +437,9 @@ SCRIPT = r"""
     DATA.classes.forEach(function (c) { state.classes.add(c.key); });
     DATA.relations.forEach(function (r) { state.relations.add(r.key); });
     state.doc = ""; state.province = ""; $("kg-doc").value = ""; $("kg-province").value = "";
-    document.querySelectorAll("#kg-legend input, #kg-relations input").forEach(function (b) { b.checked = true; });
+    document.querySelectorAll("#kg-legend input, #kg-relations input").forEach(function (b) {
+      b.checked = true;
+    });
     return applyFilters();
   }
   $("kg-reset").addEventListener("click", resetFilters);
@@ -428,7 +449,9 @@ SCRIPT = r"""
     var q = String(query).trim().toLowerCase(), exact = [], prefix = [], part = [];
     if (!q) return [];
     DATA.nodes.forEach(function (n) {
-      var names = [n.zh, n.en].concat(n.aliases).filter(Boolean).map(function (s) { return s.toLowerCase(); });
+      var names = [n.zh, n.en].concat(n.aliases).filter(Boolean).map(function (s) {
+        return s.toLowerCase();
+      });
       if (n.id.toLowerCase() === q || names.indexOf(q) >= 0) exact.push(n);
       else if (names.some(function (s) { return s.indexOf(q) === 0; })) prefix.push(n);
       else if (names.some(function (s) { return s.indexOf(q) >= 0; })) part.push(n);
@@ -443,7 +466,8 @@ SCRIPT = r"""
     if (!found.length) { list.appendChild(el("li", "No entity has that name.", "kg-empty")); return null; }
     found.slice(0, 25).forEach(function (n) {
       var li = el("li"), b = el("button", null);
-      b.type = "button"; b.appendChild(glyph(n.cls)); b.appendChild(el("span", nameOf(n) + (n.en && n.zh ? " · " + n.en : "")));
+      b.type = "button"; b.appendChild(glyph(n.cls));
+      b.appendChild(el("span", nameOf(n) + (n.en && n.zh ? " · " + n.en : "")));
       b.addEventListener("click", function () { focusNode(n.id); });
       li.appendChild(b); list.appendChild(li);
     });
@@ -459,7 +483,10 @@ SCRIPT = r"""
     if (!n) return;
     if (n.hidden) resetFilters();
     network.selectNodes([id]);
-    network.focus(id, { scale: Math.max(network.getScale(), 1.1), animation: { duration: 250, easingFunction: "easeInOutQuad" } });
+    network.focus(id, {
+      scale: Math.max(network.getScale(), 1.1),
+      animation: { duration: 250, easingFunction: "easeInOutQuad" }
+    });
     showNode(id);
   }
 
@@ -485,7 +512,10 @@ SCRIPT = r"""
     return r;
   }
   function evidence(parent, items, derived) {
-    if (!items.length) { parent.appendChild(el("div", "No evidence sentence recorded.", "kg-empty")); return; }
+    if (!items.length) {
+      parent.appendChild(el("div", "No evidence sentence recorded.", "kg-empty"));
+      return;
+    }
     items.forEach(function (item) {
       var s = DATA.sentences[item[0]], conf = item[1];
       var q = el("blockquote", s[3], "kg-sentence"); q.setAttribute("data-sentence", "1");

@@ -30,6 +30,7 @@ from kg.query import (
     list_saved,
     load_saved,
     run_query,
+    run_saved,
     to_term,
 )
 from kg.read import read_file
@@ -176,7 +177,7 @@ def test_figures(store: ox.Store, golds: dict[str, Extraction]) -> None:
 
 def test_policy_documents(store: ox.Store, golds: dict[str, Extraction]) -> None:
     rows = saved(store, "policy-documents")
-    expected = set()
+    expected: set[tuple[str | None, str | None]] = set()
     for x in golds.values():
         issued = {(n(t), n(h)) for h, t, _ in relations(x, "issues")}
         for policy in names(x, "POLICY").values():
@@ -250,6 +251,38 @@ def test_entity_by_any_name(store: ox.Store) -> None:
     henan = saved(store, "entity", name="Henan")
     assert ("in", "河南省委社会工作部") in {(r["direction"], r["valueName"]) for r in henan}
     assert saved(store, "entity", name="no such body") == []
+
+
+def test_institution_links(store: ox.Store, golds: dict[str, Extraction]) -> None:
+    rows = run_saved(store, "institution-links").records()
+    expected = set()
+    for x in golds.values():
+        for label in ("subOrganizationOf", "cooperatesWith"):
+            expected |= {(label, frozenset({n(h), n(t)})) for h, t, _ in relations(x, label)}
+        issued = relations(x, "issues")
+        expected |= {("co-issues", frozenset({n(a), n(b)})) for a, p, _ in issued for b, q, _ in issued
+                     if p == q and a != b}
+    got = {((r["relation"] or "").rsplit("#", 1)[-1], frozenset({n(r["aName"]), n(r["bName"])}))
+           for r in rows}
+    assert got == expected
+    assert_evidence(rows)
+    network = run_saved(store, "institution-links").to_networkx("aName", "bName", edge="relation")
+    assert network.number_of_edges() == len(rows)
+    assert {d["label"] for _, _, d in network.edges(data=True)} == {"subOrganizationOf", "cooperatesWith",
+                                                                    "co-issues"}
+
+
+def test_province_summary(store: ox.Store, golds: dict[str, Extraction]) -> None:
+    kinds = {"ORG": "bodies", "PERSON": "people", "MECHANISM": "mechanisms", "PROGRAM": "programmes",
+             "POLICY": "policy documents", "GROUP": "target groups"}
+    province = {HENAN: "河南省", HAINAN: "海南省"}
+    expected = {}
+    for doc_id, x in golds.items():
+        for label, kind in kinds.items():
+            expected[(kind, province[doc_id])] = len({n(e.name) for e in x.entities if e.label == label})
+        expected[("figures", province[doc_id])] = sum(e.label == "METRIC" for e in x.entities)
+    rows = run_saved(store, "province-summary").records()
+    assert {(r["kind"], r["province"]): int(r["count"] or 0) for r in rows} == expected
 
 
 def test_dataset_description(store: ox.Store) -> None:

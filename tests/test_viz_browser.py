@@ -1,0 +1,221 @@
+"""The graph view in a real browser (headless Debian Chromium through Playwright), with the network blocked.
+
+Skips, saying why, only when Chromium or Playwright's Python client is missing (`.ci/install-browser` installs
+Chromium and a CJK font).
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from viz_fixtures import XSS_MECHANISM, XSS_ORG, XSS_SENTENCE, page_data, seeds_dataset, xss_dataset
+
+from kg.viz import ViewStats, write_view
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+try:
+    from playwright.sync_api import Page, Route, sync_playwright
+except ImportError:  # pragma: no cover - depends on the environment
+    sync_playwright = None  # type: ignore[assignment]
+
+if sync_playwright is None:
+    pytest.skip("Playwright's Python client is not installed (pip install playwright)",
+                allow_module_level=True)
+if not CHROMIUM.exists() and shutil.which("chromium") is None:
+    pytest.skip("no Chromium at /usr/bin/chromium: run .ci/install-browser "
+                "(apt-get install chromium fonts-noto-cjk)",
+                allow_module_level=True)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium"))
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def views(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, ViewStats]]:
+    folder = tmp_path_factory.mktemp("views")
+    out = {}
+    for name, dataset in (("seeds", seeds_dataset()), ("xss", xss_dataset())):
+        path = folder / f"{name}.html"
+        out[name] = (path, write_view(dataset, path))
+    return out
+
+
+class Opened:
+    """A page on a view, with every request that is not a file:// URL blocked and recorded."""
+
+    def __init__(self, page: Page, path: Path) -> None:
+        self.page = page
+        self.blocked: list[str] = []
+        self.errors: list[str] = []
+        self.dialogs: list[str] = []
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+        page.on("dialog", self._dialog)
+        page.route("**/*", self._route)
+        page.goto(path.as_uri())
+        page.wait_for_function("document.documentElement.hasAttribute('data-kg-ready')", timeout=30_000)
+
+    def _dialog(self, dialog: Any) -> None:
+        self.dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    def _route(self, route: Route) -> None:
+        if route.request.url.startswith("file:"):
+            route.continue_()
+        else:
+            self.blocked.append(route.request.url)
+            route.abort()
+
+    def rendered(self) -> tuple[int, int]:
+        """Nodes and edges vis-network draws (hidden ones are left out of these indices)."""
+        counts = self.page.evaluate("[network.body.nodeIndices.length, network.body.edgeIndices.length]")
+        return counts[0], counts[1]
+
+    def click_canvas(self, x: float, y: float) -> None:
+        box = self.page.locator("#mynetwork canvas").bounding_box()
+        assert box
+        self.page.mouse.click(box["x"] + x, box["y"] + y)
+
+    def click_node(self, node_id: str) -> None:
+        self.page.evaluate("id => network.focus(id, {scale: 1.5, animation: false})", node_id)
+        point = self.page.evaluate("id => network.canvasToDOM(network.getPositions([id])[id])", node_id)
+        self.click_canvas(point["x"], point["y"])
+
+    def click_edge(self, edge_id: str) -> None:
+        point = self.page.evaluate(
+            """id => { const e = network.body.edges[id];
+                       const mid = e.edgeType.getPoint(0.5);
+                       network.moveTo({position: mid, scale: 2, animation: false});
+                       return network.canvasToDOM(e.edgeType.getPoint(0.5)); }""", edge_id)
+        self.click_canvas(point["x"], point["y"])
+
+
+@pytest.fixture
+def open_view(browser: Any) -> Iterator[Any]:
+    pages: list[Any] = []
+
+    def opener(path: Path) -> Opened:
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        pages.append(context)
+        return Opened(context.new_page(), path)
+
+    yield opener
+    for context in pages:
+        context.close()
+
+
+def test_page_loads_offline_and_draws_the_whole_graph(open_view: Any, views: dict[str, Any]) -> None:
+    path, stats = views["seeds"]
+    view = open_view(path)
+    assert view.rendered() == (stats.nodes, stats.edges)
+    assert view.blocked == [] and view.errors == []
+    assert view.page.evaluate("network.physics.options.enabled") is False
+    counts = view.page.locator("#kg-counts").inner_text()
+    assert f"Showing {stats.nodes} entities and {stats.edges} relations" in counts
+    assert view.page.locator("#kg-legend li").count() >= 10
+
+
+def test_filters_hide_what_they_should(open_view: Any, views: dict[str, Any]) -> None:
+    path, stats = views["seeds"]
+    view = open_view(path)
+    data = page_data(path.read_text(encoding="utf-8"))
+    metrics = {n["id"] for n in data["nodes"] if n["cls"] == "METRIC"}
+    touching = [e for e in data["edges"] if e["from"] in metrics or e["to"] in metrics]
+    view.page.locator('#kg-legend input[data-key="METRIC"]').uncheck()
+    assert view.rendered() == (stats.nodes - len(metrics), stats.edges - len(touching))
+    hidden = view.page.evaluate("network.body.data.nodes.get({filter: n => n.hidden}).map(n => n.id)")
+    assert set(hidden) == metrics
+
+    view.page.locator('#kg-legend input[data-key="METRIC"]').check()
+    runs = sum(1 for e in data["edges"] if e["rel"] == "runs")
+    view.page.locator('#kg-relations input[data-key="runs"]').uncheck()
+    assert view.rendered() == (stats.nodes, stats.edges - runs)
+
+    view.page.locator("#kg-reset").click()
+    assert view.rendered() == (stats.nodes, stats.edges)
+    first = data["docs"][0]
+    view.page.select_option("#kg-doc", "0")
+    in_doc = sum(1 for n in data["nodes"] if 0 in n["docs"])
+    assert view.rendered()[0] == in_doc < stats.nodes
+    assert first["id"] in view.page.locator("#kg-doc option:checked").inner_text()
+
+    henan = next(i for i, p in enumerate(data["provinces"]) if p["name"] == "河南省")
+    view.page.select_option("#kg-province", str(henan))
+    docs = set(data["provinces"][henan]["docs"])
+    assert view.rendered()[0] == sum(1 for n in data["nodes"] if docs & set(n["docs"]))
+
+
+def test_search_focuses_the_node_by_any_name(open_view: Any, views: dict[str, Any]) -> None:
+    path, _ = views["seeds"]
+    view = open_view(path)
+    data = page_data(path.read_text(encoding="utf-8"))
+    cases = {"郅晓峰": "郅晓峰", "Beijing": "北京", "平台企业": "互联网平台企业"}  # name, English name, alias
+    for query, expected in cases.items():
+        target = next(n["id"] for n in data["nodes"] if n["zh"] == expected)
+        view.page.fill("#kg-search", query)
+        view.page.press("#kg-search", "Enter")
+        assert view.page.evaluate("network.getSelectedNodes()") == [target]
+        assert view.page.locator("#kg-details h2").inner_text().strip().endswith(expected)
+        view.page.wait_for_function(  # focused: the view centres on the node once the animation ends
+            """id => { const c = network.getViewPosition(), p = network.getPositions([id])[id];
+                       return Math.hypot(c.x - p.x, c.y - p.y) * network.getScale() < 3; }""",
+            arg=target, timeout=5_000)
+    view.page.fill("#kg-search", "没有这个名字")
+    view.page.press("#kg-search", "Enter")
+    assert "No entity has that name" in view.page.locator("#kg-search-results").inner_text()
+
+
+def test_clicking_a_node_and_an_edge_shows_names_and_evidence(open_view: Any, views: dict[str, Any]) -> None:
+    path, _ = views["seeds"]
+    view = open_view(path)
+    data = page_data(path.read_text(encoding="utf-8"))
+    person = next(n for n in data["nodes"] if n["zh"] == "郅晓峰")
+    view.click_node(person["id"])
+    details = view.page.locator("#kg-details")
+    assert details.get_attribute("data-node") == person["id"]
+    text = details.inner_text()
+    assert "郅晓峰" in text and "Person" in text and person["id"] in text
+    assert "holdsPost" in text and "000_d6df998b69c9d459" in text
+    sentences = details.locator("blockquote.kg-sentence").all_inner_texts()
+    assert any("郅晓峰" in s for s in sentences)
+
+    edge = next(e for e in data["edges"] if e["from"] == person["id"] and e["rel"] == "holdsPost")
+    view.click_edge(edge["id"])
+    assert details.get_attribute("data-edge") == edge["id"]
+    assert details.locator("h2").inner_text().strip() == "holdsPost"
+    first = details.locator("blockquote.kg-sentence").first.inner_text()
+    assert data["sentences"][edge["ev"][0][0]][3] in first
+
+
+def test_script_payloads_in_documents_stay_inert(open_view: Any, views: dict[str, Any]) -> None:
+    path, stats = views["xss"]
+    view = open_view(path)
+    assert view.rendered() == (stats.nodes, stats.edges) == (2, 1)
+    data = page_data(path.read_text(encoding="utf-8"))
+    org = next(n["id"] for n in data["nodes"] if n["zh"] == XSS_ORG)
+    view.click_node(org)
+    details = view.page.locator("#kg-details")
+    assert XSS_ORG in details.inner_text() and XSS_SENTENCE in details.inner_text()
+    view.page.fill("#kg-search", "svg onload")  # the alias
+    view.page.press("#kg-search", "Enter")
+    assert XSS_MECHANISM in view.page.locator("#kg-search-results").inner_text()
+    view.click_edge(data["edges"][0]["id"])
+    view.page.select_option("#kg-doc", "0")
+    view.page.wait_for_timeout(300)
+    assert view.page.evaluate("window.__xss") is None
+    assert view.page.evaluate("document.querySelectorAll('img, svg, b, #kg-details script').length") == 0
+    assert view.dialogs == [] and view.errors == [] and view.blocked == []
