@@ -108,9 +108,7 @@ def _short(graph: Graph, node: Node | None) -> str:
         return ""
     if isinstance(node, URIRef):
         text = node.n3(graph.namespace_manager)
-        label = next(
-            (o for o in graph.objects(node, SKOS.prefLabel) if isinstance(o, Literal) and o.language == "zh"),
-            None,
-        )
-        return f"{text} ({label})" if label is not None else text
+        labels = sorted(str(o) for o in graph.objects(node, SKOS.prefLabel)
+                        if isinstance(o, Literal) and o.language == "zh")
+        return f"{text} ({' / '.join(labels)})" if labels else text  # all of them, in a fixed order
     return node.n3() if hasattr(node, "n3") else str(node)

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 SEED_000 = SEEDS / "000_d6df998b69c9d459.txt"
 SEED_003 = SEEDS / "003_1b487b2ae10ce7b5.txt"
-GOV_REPORTS = ROOT.parent / "shared" / "corpus" / "government-reports.jsonl"
+# the first three records of ../shared/corpus/government-reports.jsonl (public-domain official documents)
+GOV_REPORTS = Path(__file__).resolve().parent / "data" / "government-reports-head.jsonl"
 
 TRADITIONAL = ("不斷提升黨建引領基層治理效能。河南省委社會工作部深入學習貫徹習近平總書記"
                "關於基層治理的重要論述，認真落實中央社會工作會議精神和省委工作部署，堅持大抓基層的鮮明導向。")
