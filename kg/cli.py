@@ -280,16 +280,16 @@ def serve_command(target: Path, host: str, port: int, timeout: float) -> None:
     """
     from kg.serve import start_server
 
-    server = start_server(target, host=host, port=port, timeout=timeout)
-    click.echo(f"SPARQL endpoint: {server.endpoint}")
-    click.echo(f"Query page:      {server.url}")
-    click.echo("Read-only. Press Ctrl-C to stop.", err=True)
     def stop_on_sigterm(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop_on_sigterm)  # `kill` stops the server too, not only Ctrl-C
+    server = start_server(target, host=host, port=port, timeout=timeout)
     status: int | None = None
-    try:
+    try:  # from here on, Ctrl-C (even while the URLs are printed) is the normal way to stop
+        click.echo(f"SPARQL endpoint: {server.endpoint}")
+        click.echo(f"Query page:      {server.url}")
+        click.echo("Read-only. Press Ctrl-C to stop.", err=True)
         status = server.wait()
     except KeyboardInterrupt:
         pass

@@ -177,3 +177,22 @@ def test_missing_model_folder_is_a_config_error(tmp_path: Path) -> None:
         nlp.add_pipe("kg_ner", config={"model_path": str(tmp_path / "nowhere")})
     with pytest.raises(ConfigError, match="train_ner.py"):
         model_info(tmp_path)
+
+
+def test_features_follow_characters_and_ignore_the_global_jieba_dictionary() -> None:
+    import jieba
+
+    from kg.nlp.ner_features import FEATURES, char_feature_ids, doc_feature_ids
+
+    text = "华为技术有限公司董事长梁华在深圳出席发布会。 ABC"
+    before = char_feature_ids(text, FEATURES).copy()
+    assert before.shape == (len(text), len(FEATURES))
+    doc = spacy.blank("zh").make_doc(text)  # the model's character tokenizer: the space is no token
+    assert (doc_feature_ids(doc, FEATURES) == before[[t.idx for t in doc]]).all()
+    jieba.add_word("梁华在深")  # other kg components may change jieba's global dictionary
+    try:
+        char_feature_ids.cache_clear()
+        assert (char_feature_ids(text, FEATURES) == before).all()
+    finally:
+        jieba.del_word("梁华在深")
+    assert (char_feature_ids(text.lower(), FEATURES) == before).all()  # CLUENER is lower-cased

@@ -34,10 +34,10 @@ import threading
 import unicodedata
 from collections.abc import Callable, Sequence
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 import numpy
-from spacy.strings import hash_string
+from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import HashEmbed, Maxout, Model, chain, concatenate, list2ragged, ragged2list, with_array
@@ -139,7 +139,7 @@ def char_feature_extractor(features: Sequence[str]) -> Model[list[Doc], list[Int
     feats = tuple(features)
 
     def forward(model: Model, docs: list[Doc], is_train: bool) -> tuple[list[Ints2d], Callable]:
-        out = [model.ops.asarray2i(doc_feature_ids(doc, feats), dtype="uint64") for doc in docs]
+        out = [model.ops.asarray2i(cast(Ints2d, doc_feature_ids(doc, feats)), dtype="uint64") for doc in docs]
         return out, lambda d_features: []
 
     return Model("kg_char_features", forward, attrs={"features": feats})
@@ -156,12 +156,12 @@ def char_feature_embed(
     """
     if not (len(features) == len(rows) == len(widths)):
         raise ValueError("features, rows and widths must have the same length")
-    embeddings = [
+    embeddings: list[Model[Any, Any]] = [
         HashEmbed(w, r, column=i, seed=seed + i, dropout=0.0)
         for i, (r, w) in enumerate(zip(rows, widths, strict=True))
     ]
     concat_size = sum(widths)
-    mix = with_array(Maxout(width, concat_size, nP=3, dropout=0.0, normalize=True))
+    mix: Model[Any, Any] = with_array(Maxout(width, concat_size, nP=3, dropout=0.0, normalize=True))
     model: Model[list[Doc], list[Floats2d]] = chain(
         char_feature_extractor(features),
         list2ragged(),
