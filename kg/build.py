@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kg.errors import InputError, KGError, OutputError
+from kg.files import replace_folder
 from kg.model import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
 from kg.namespaces import DEFAULT_BASE
 
@@ -152,25 +153,9 @@ def build(
             from kg.store import create_store
 
             create_store(tmp, tmp / "store")
-        _replace(tmp, out)
+        replace_folder(tmp, out)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     report.seconds = time.perf_counter() - started
     return report
-
-
-def _replace(tmp: Path, out: Path) -> None:
-    """Put ``tmp`` where ``out`` is, keeping the old folder until the new one is in place."""
-    old = None
-    if out.exists():
-        old = out.with_name(f".{out.name}.old-{os.getpid()}")
-        os.replace(out, old)
-    try:
-        os.replace(tmp, out)
-    except OSError:
-        if old is not None:
-            os.replace(old, out)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)

@@ -25,6 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.errors import InputError, OutputError
+from kg.files import replace_folder
 
 __all__ = [
     "STAMP",
@@ -161,26 +162,11 @@ def create_store(
         gc.collect()  # close RocksDB before the folder moves
         stamp = json.dumps(_stamp(files), ensure_ascii=False, indent=1) + "\n"
         (tmp / STAMP).write_text(stamp, encoding="utf-8")
-        _swap_into_place(tmp, target)
+        replace_folder(tmp, target)
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     return target
-
-
-def _swap_into_place(tmp: Path, target: Path) -> None:
-    old = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}-{os.urandom(4).hex()}")
-        os.replace(target, old)
-    try:
-        os.replace(tmp, target)
-    except OSError:
-        if old is not None and not target.exists():
-            os.replace(old, target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def ensure_store(target: str | os.PathLike[str], *, cache: str | os.PathLike[str] | None = None) -> Path:
