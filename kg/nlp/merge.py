@@ -27,12 +27,9 @@ from spacy.tokens import Doc, Span
 from kg.lexicon import Lexicon, load_lexicon, read_list
 from kg.nlp.candidates import Candidate, candidates
 from kg.resources import ontology_path
-from kg.nlp.text import mask
 
 if not Doc.has_extension("kg_mentions"):
     Doc.set_extension("kg_mentions", default=None)
-if not Doc.has_extension("kg_content"):
-    Doc.set_extension("kg_content", default=None)
 
 _RANK = {"pattern": 0, "lexicon": 1, "model": 2}
 
@@ -54,14 +51,13 @@ def _overlaps(a: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
 
 
 def select(cands: list[Candidate], *, min_model_score: float = 0.5,
-           content: tuple[tuple[int, int], ...] | None = None,
            shape: Callable[[Candidate], bool] | None = None) -> list[Mention]:
-    """The non-overlapping choice among candidates (METRIC aside), in text order."""
-    def inside(c: Candidate) -> bool:
-        return content is None or any(s <= c.start and c.end <= e for s, e in content)
+    """The non-overlapping choice among candidates (METRIC aside), in text order.
 
-    rules = [c for c in cands if c.source != "model" and c.end > c.start and inside(c)]
-    model = [c for c in cands if c.source == "model" and c.score >= min_model_score and inside(c)]
+    Text outside the document's body never reaches the recognisers: kg.extract masks it first.
+    """
+    rules = [c for c in cands if c.source != "model" and c.end > c.start]
+    model = [c for c in cands if c.source == "model" and c.score >= min_model_score]
     chosen: list[Candidate] = []
     taken: list[tuple[int, int]] = []
     metric_taken: list[tuple[int, int]] = []
@@ -141,10 +137,8 @@ class Merger:
         self.shape = ModelShape(load_lexicon(directory), directory)
 
     def __call__(self, doc: Doc) -> Doc:
-        content = doc._.kg_content
         self.shape.text = doc.text
-        mentions = select(candidates(doc), min_model_score=self.min_model_score, content=content,
-                          shape=self.shape)
+        mentions = select(candidates(doc), min_model_score=self.min_model_score, shape=self.shape)
         doc._.kg_mentions = mentions
         spans: list[Span] = []
         last_end = 0
@@ -162,4 +156,4 @@ def make_merger(nlp: Language, name: str, min_model_score: float, lexicon_dir: s
     return Merger(min_model_score=min_model_score, lexicon_dir=lexicon_dir)
 
 
-__all__ = ["Mention", "Merger", "select", "mask"]
+__all__ = ["Mention", "Merger", "select"]
