@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import tempfile
 import time
@@ -17,10 +18,27 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from kg.cache import CACHE_DIR, ExtractionCache
+from kg.engine import Engine
 from kg.errors import InputError, KGError, OutputError
+from kg.export import OUTPUT_FILES
 from kg.files import replace_folder
+from kg.graph import LabelCounts, label_choices
 from kg.model import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
 from kg.namespaces import DEFAULT_BASE
+from kg.store import SHARDS
+from kg.shards import (
+    BATCH_CHARS,
+    ExtractTask,
+    Finished,
+    FinishTask,
+    batches,
+    extract_batch,
+    file_header,
+    finish_batch,
+    serialize_part,
+)
+
 
 Progress = Callable[[Iterable[Document]], Iterator[Document]]
 
@@ -29,6 +47,7 @@ Progress = Callable[[Iterable[Document]], Iterator[Document]]
 class BuildReport:
     documents: int = 0
     characters: int = 0
+    extracted: int = 0  # documents extracted in this run (the others came from the cache)
     entities: Counter[str] = field(default_factory=Counter)
     relations: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
@@ -43,7 +62,7 @@ class BuildReport:
     def markdown(self) -> str:
         """The report file: counts and validation, nothing that changes from run to run."""
         lines = ["# kg build report", "", f"- documents: {self.documents}", f"- characters: {self.characters}",
-                 f"- triples (all named graphs): {self.triples}"]
+                 f"- quads (all named graphs): {self.triples}"]
         if self.skipped:
             lines.append(f"- inputs skipped: {len(self.skipped)}")
             lines += [f"  - {s}" for s in self.skipped]
@@ -62,7 +81,9 @@ class BuildReport:
         ents = ", ".join(f"{k} {v}" for k, v in sorted(self.entities.items()))
         rels = ", ".join(f"{k} {v}" for k, v in sorted(self.relations.items()))
         shacl = "conforms" if self.conforms else f"{self.violations} violation(s)"
-        return (f"{self.documents} documents, {self.characters} characters in {self.seconds:.1f} s\n"
+        cached = self.documents - self.extracted
+        return (f"{self.documents} documents, {self.characters} characters in {self.seconds:.1f} s"
+                f" ({self.extracted} extracted, {cached} from the cache)\n"
                 f"entities: {sum(self.entities.values())} ({ents})\n"
                 f"relations: {sum(self.relations.values())} ({rels})\n"
                 f"SHACL: {shacl}")
@@ -96,15 +117,21 @@ def build(
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
     store: bool = True,
+    jobs: int | None = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    cache: bool = True,
+    batch_chars: int = BATCH_CHARS,
 ) -> BuildReport:
-    """Build the graph of ``inputs`` into ``out_dir`` (replaced as a whole at the end)."""
-    from kg.export import write_outputs
-    from kg.extract import extract
-    from kg.graph import build_dataset
-    from kg.nlp.pipeline import shared_nlp
+    """Build the graph of ``inputs`` into ``out_dir`` (replaced as a whole at the end).
+
+    Documents stream through in batches (:mod:`kg.shards`): extraction (skipped for documents in the
+    cache), then, once every batch's labels are tallied, each batch's graphs, validation and share of the
+    output files. ``jobs``/``engine``/``scheduler`` say where the batches run (:mod:`kg.engine`); the output
+    is the same whichever is used.
+    """
+    from kg.engine import make_engine
     from kg.read import iter_documents
-    from kg.validate import validate
-    from kg.viz import write_view
 
     started = time.perf_counter()
     out = Path(out_dir)
@@ -119,43 +146,164 @@ def build(
     documents: Iterable[Document] = iter_documents(list(inputs), on_error=skip)
     if progress:
         documents = progress(documents)
-    nlp = shared_nlp(use_model)
-    pairs: list[tuple[Document, Extraction]] = []
-    for document in documents:
-        extraction = extract(document, nlp)
-        pairs.append((document, extraction))
-        report.documents += 1
-        report.characters += len(document.text)
-        report.entities.update(e.label for e in extraction.entities)
-        report.relations.update(r.label for r in extraction.relations)
-    if not pairs:
-        raise KGError("nothing to build: no readable document in the input"
-                      + (f" ({len(report.skipped)} skipped)" if report.skipped else ""))
-
+    runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.resolve().parent))
     umask = os.umask(0)
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output is an ordinary folder
+    extraction_cache = ExtractionCache(out / CACHE_DIR / "extractions", use_model) if cache else None
     try:
-        with open(tmp / "extraction.jsonl", "w", encoding="utf-8", newline="\n") as handle:
-            write_jsonl((x for _, x in pairs), handle)
-        dataset = build_dataset(pairs, base=base)
-        report.triples = len(dataset)
-        files = write_outputs(dataset, tmp, base=base)
-        report.files = {k: Path(v).name for k, v in files.items()}
-        result = validate(dataset)
-        report.conforms, report.violations, report.shacl_text = result.conforms, result.violations, result.text
-        stats = write_view(dataset, tmp / "graph.html")
-        report.view = {"nodes": stats.nodes, "edges": stats.edges}
+        batches_done = _extract_stage(documents, runner, tmp, report, extraction_cache,
+                                      use_model=use_model, base=base, batch_chars=batch_chars)
+        if not batches_done:
+            raise KGError("nothing to build: no readable document in the input"
+                          + (f" ({len(report.skipped)} skipped)" if report.skipped else ""))
+        _finish_stage(batches_done, runner, tmp, report, base=base)
+        shutil.rmtree(tmp / _WORK, ignore_errors=True)
         report.seconds = time.perf_counter() - started
         (tmp / "report.md").write_text(report.markdown(), encoding="utf-8")
         if store:
             from kg.store import create_store
 
             create_store(tmp, tmp / "store")
-        replace_folder(tmp, out)
+        if extraction_cache is not None and (out / CACHE_DIR).is_dir():
+            os.replace(out / CACHE_DIR, tmp / CACHE_DIR)  # the cache moves with the output
+        try:
+            replace_folder(tmp, out)
+        except BaseException:
+            if (tmp / CACHE_DIR).is_dir() and not (out / CACHE_DIR).exists():
+                os.replace(tmp / CACHE_DIR, out / CACHE_DIR)
+            raise
     except BaseException:
         shutil.rmtree(tmp, ignore_errors=True)
         raise
+    finally:
+        runner.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+_WORK = ".work"  # batches between the two stages, inside the temporary output folder
+
+
+def _extract_stage(
+    documents: Iterable[Document],
+    runner: Engine,
+    tmp: Path,
+    report: BuildReport,
+    extraction_cache: ExtractionCache | None,
+    *,
+    use_model: bool,
+    base: str,
+    batch_chars: int,
+) -> int:
+    """Stage 1 over every batch: extraction.jsonl, the cache, and the label tallies. Returns the batch count."""
+    work = tmp / _WORK
+    work.mkdir()
+    in_flight: dict[int, list[Document]] = {}
+
+    def tasks() -> Iterator[ExtractTask]:
+        for index, batch in enumerate(batches(documents, max_chars=batch_chars)):
+            in_flight[index] = batch
+            cached = tuple(extraction_cache.get(d) if extraction_cache else None for d in batch)
+            yield ExtractTask(index, tuple(batch), cached, use_model, base)
+
+    counts: LabelCounts = {}
+    n = 0
+    with open(tmp / "extraction.jsonl", "w", encoding="utf-8", newline="\n") as handle:
+        for result in runner.map(extract_batch, tasks()):
+            batch = in_flight.pop(result.index)
+            for document, extraction, fresh in zip(batch, result.extractions, result.fresh, strict=True):
+                report.documents += 1
+                report.characters += len(document.text)
+                report.extracted += fresh
+                if fresh and extraction_cache is not None:
+                    extraction_cache.put(document, extraction)
+            write_jsonl(result.extractions, handle)
+            for key, tally in result.labels.items():
+                counts.setdefault(key, Counter()).update(tally)
+            with open(work / f"{result.index:05d}.pickle", "wb") as out:
+                pickle.dump((tuple(batch), result.extractions), out, protocol=pickle.HIGHEST_PROTOCOL)
+            n += 1
+    (work / "choices.pickle").write_bytes(pickle.dumps(label_choices(counts), protocol=pickle.HIGHEST_PROTOCOL))
+    return n
+
+
+def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport, *, base: str) -> None:
+    """Stage 2 over every batch, then the dataset description: every output file, in batch order."""
+    from kg.graph import DatasetStats, batch_dataset, dataset_description, meta_graph_iri
+    from kg.validate import ValidationReport, combine
+    from kg.viz import ViewParts, write_view
+
+    work = tmp / _WORK
+    choices = pickle.loads((work / "choices.pickle").read_bytes())
+    (tmp / SHARDS).mkdir()
+
+    def tasks() -> Iterator[FinishTask]:
+        for index in range(n_batches):
+            docs, extractions = pickle.loads((work / f"{index:05d}.pickle").read_bytes())
+            yield FinishTask(index, docs, extractions, choices, base)
+
+    view = ViewParts()
+    stats = DatasetStats()
+    validations: list[ValidationReport] = []
+    with _OutputFiles(tmp, base) as files:
+        for part in runner.map(finish_batch, tasks()):
+            files.add(part, f"part-{part.index:05d}.nq")
+            view.merge(part.view)  # type: ignore[arg-type]
+            stats.merge(part.stats)  # type: ignore[arg-type]
+            validations.append(part.validation)  # type: ignore[arg-type]
+            report.entities.update(part.entities)
+            report.relations.update(part.relations)
+        description = batch_dataset([], base=base)
+        dataset_description(stats, base=base, into=description.graph(meta_graph_iri(base=base)))
+        part = serialize_part(description, n_batches, base=base)
+        files.add(part, "description.nq")
+        validations.append(part.validation)  # type: ignore[arg-type]
+        view.merge(part.view)  # type: ignore[arg-type]
+        report.triples = files.quads
+    report.files = {k: name for k, name in OUTPUT_FILES.items()}
+    result = combine(validations)
+    report.conforms, report.violations, report.shacl_text = result.conforms, result.violations, result.text
+    view_stats = write_view(view.graph(), tmp / "graph.html")
+    report.view = {"nodes": view_stats.nodes, "edges": view_stats.edges}
+
+
+class _OutputFiles:
+    """graph.nq/.trig/.ttl/.jsonld and the shards, written part by part in order."""
+
+    def __init__(self, folder: Path, base: str) -> None:
+        self.folder = folder
+        self.base = base
+        self.quads = 0
+        self._first_item = True
+
+    def __enter__(self) -> _OutputFiles:
+        from kg.export import jsonld_context
+
+        f = self.folder
+        self.nq = open(f / OUTPUT_FILES["nq"], "wb")
+        self.trig = open(f / OUTPUT_FILES["trig"], "wb")
+        self.ttl = open(f / OUTPUT_FILES["ttl"], "wb")
+        self.jsonld = open(f / OUTPUT_FILES["jsonld"], "w", encoding="utf-8", newline="\n")
+        header = file_header(self.base)
+        self.trig.write(header)
+        self.ttl.write(header)
+        context = json.dumps(jsonld_context(self.base), ensure_ascii=False, indent=2, sort_keys=True)
+        self.jsonld.write('{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [')
+        return self
+
+    def add(self, part: Finished, shard_name: str) -> None:
+        (self.folder / SHARDS / shard_name).write_bytes(part.nquads)
+        self.nq.write(part.nquads)
+        self.quads += part.nquads.count(b"\n")
+        self.trig.write(part.trig)
+        self.ttl.write(part.turtle)
+        for item in part.jsonld:
+            self.jsonld.write(("\n" if self._first_item else ",\n") + item)
+            self._first_item = False
+
+    def __exit__(self, *exc: object) -> None:
+        self.jsonld.write("\n  ]\n}\n")
+        for handle in (self.nq, self.trig, self.ttl, self.jsonld):
+            handle.close()

@@ -69,19 +69,36 @@ def _warn(message: str) -> None:
               help="Output folder (replaced as a whole when the build succeeds).")
 @click.option("--base", default=None, help="Base IRI of the minted identifiers [default: https://example.org/kg].")
 @_NO_MODEL
+@click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
+              help="Worker processes for extraction and output (Dask: workers of the local cluster) "
+                   "[default: the number of cores].")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Run the batches on this machine, or as Dask tasks.")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Dask scheduler to use (tcp://host:8786) with --engine dask [default: start a local cluster].")
+@click.option("--no-cache", is_flag=True,
+              help="Extract every document again, and leave the extraction cache (OUT/.kg-cache) alone.")
+@click.option("--batch-chars", type=click.IntRange(min=1), default=None,
+              help="Characters per batch (and per N-Quads shard)  [default: 100000].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @translate_errors
-def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: bool, quiet: bool) -> None:
+def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: bool, jobs: int | None,
+          engine: str, scheduler: str | None, no_cache: bool, batch_chars: int | None, quiet: bool) -> None:
     """Build the graph of INPUTS (folders, .txt/.md/.html files, .jsonl corpora) into --out.
 
-    Writes graph.ttl, graph.trig, graph.nq, graph.jsonld, graph.html, extraction.jsonl, report.md and the
-    query store (store/).
+    Writes graph.ttl, graph.trig, graph.nq, graph.jsonld, shards/*.nq, graph.html, extraction.jsonl,
+    report.md and the query store (store/). Documents already extracted by an earlier build into the same
+    --out (same text, same pipeline) are taken from its cache (OUT/.kg-cache). The output is the same
+    whatever --jobs and --engine are.
     """
     from kg.build import build as run_build
+    from kg.engine import default_jobs
     from kg.namespaces import DEFAULT_BASE
+    from kg.shards import BATCH_CHARS
 
     report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, use_model=not no_model,
-                       progress=_progress(quiet), warn=_warn)
+                       progress=_progress(quiet), warn=_warn, jobs=jobs or default_jobs(), engine=engine,
+                       scheduler=scheduler, cache=not no_cache, batch_chars=batch_chars or BATCH_CHARS)
     if not quiet:
         click.echo(report.summary(), err=True)
         click.echo(f"written to {out_dir}/", err=True)
@@ -188,10 +205,10 @@ def info() -> None:
 def viz_command(graph: Path, output: Path, focus: str | None, hops: int, classes: tuple[str, ...],
                 max_nodes: int | None) -> None:
     """Write an offline HTML view of GRAPH (a build folder, or a .trig or .nq file)."""
-    from kg.viz import DEFAULT_MAX_NODES, read_dataset, write_view
+    from kg.viz import DEFAULT_MAX_NODES, read_entity_graph, write_view
 
-    dataset = read_dataset(graph)
-    stats = write_view(dataset, output, focus=focus, hops=hops, classes=list(classes) or None,
+    full = read_entity_graph(graph)
+    stats = write_view(full, output, focus=focus, hops=hops, classes=list(classes) or None,
                        max_nodes=max_nodes or DEFAULT_MAX_NODES)
     click.echo(f"wrote {output}: {stats.summary()}", err=True)
 

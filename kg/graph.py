@@ -16,7 +16,7 @@ import re
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 
@@ -36,18 +36,23 @@ from kg.vocab import GOV
 
 __all__ = [
     "CLASSES",
+    "DatasetStats",
     "LabelCounts",
+    "apply_label_choices",
+    "batch_dataset",
     "build_dataset",
     "confidence_literal",
     "date_literal",
     "decimal_literal",
     "is_http_iri",
+    "dataset_description",
     "dataset_iri",
     "document_dataset",
     "document_graph_iris",
     "document_iri",
     "facts_graphs",
     "is_facts_graph",
+    "label_choices",
     "label_counts",
     "merged_graph",
     "meta_graph_iri",
@@ -261,7 +266,7 @@ def document_dataset(
     in the run. ``lexicon`` defaults to the shipped one (English labels, Wikidata links, GB/T 2260 codes).
     Relations whose head or tail is not among the extraction's entities are left out.
     """
-    index = _LexiconIndex.build(lexicon if lexicon is not None else load_lexicon())
+    index = _lexicon_index(lexicon)
     dataset = _new_dataset(base)
     _DocumentWriter(dataset, document, extraction, base, index).write()
     return dataset
@@ -574,7 +579,16 @@ def reconcile_labels(graphs: Iterable[Graph], counts: LabelCounts) -> None:
     Where a graph has another prefLabel, it becomes a ``skos:altLabel`` and the preferred one is added, so
     each document graph stays self-contained and their union still has one prefLabel@zh per entity.
     """
-    choices = {key: preferred_label(c) for key, c in counts.items() if len(c) > 1}
+    apply_label_choices(graphs, label_choices(counts))
+
+
+def label_choices(counts: LabelCounts) -> dict[tuple[Node, str], str]:
+    """(subject, language) -> preferred label, for the subjects whose graphs give different ones."""
+    return {key: preferred_label(c) for key, c in counts.items() if len(c) > 1}
+
+
+def apply_label_choices(graphs: Iterable[Graph], choices: Mapping[tuple[Node, str], str]) -> None:
+    """Make each chosen label the one prefLabel of its subject in ``graphs``; the others become altLabels."""
     if not choices:
         return
     for graph in graphs:
@@ -606,8 +620,27 @@ def build_dataset(
     base: str = DEFAULT_BASE,
     lexicon: Lexicon | None = None,
 ) -> Dataset:
-    """Every document's graphs, labels reconciled across documents, and the dataset description in meta."""
-    index = _LexiconIndex.build(lexicon if lexicon is not None else load_lexicon())
+    """Every document's graphs, labels reconciled across documents, and the dataset description in meta.
+
+    Everything in memory; ``kg build`` streams the same steps batch by batch (:mod:`kg.shards`).
+    """
+    dataset = batch_dataset(pairs, base=base, lexicon=lexicon)
+    graphs = facts_graphs(dataset)
+    reconcile_labels(graphs, label_counts(graphs))
+    stats = DatasetStats()
+    stats.add(dataset)
+    dataset_description(stats, base=base, into=dataset.graph(meta_graph_iri(base=base)))
+    return dataset
+
+
+def batch_dataset(
+    pairs: Iterable[tuple[Document, Extraction]],
+    *,
+    base: str = DEFAULT_BASE,
+    lexicon: Lexicon | None = None,
+) -> Dataset:
+    """The graphs of several documents in one dataset, labels not yet reconciled, no description."""
+    index = _lexicon_index(lexicon)
     dataset = _new_dataset(base)
     seen: set[str] = set()
     for document, extraction in pairs:
@@ -615,10 +648,18 @@ def build_dataset(
             raise KGError(f"document id {document.id!r} occurs twice in the input")
         seen.add(document.id)
         _DocumentWriter(dataset, document, extraction, base, index).write()
-    graphs = facts_graphs(dataset)
-    reconcile_labels(graphs, label_counts(graphs))
-    _describe(dataset, base)
     return dataset
+
+
+def _lexicon_index(lexicon: Lexicon | None) -> _LexiconIndex:
+    if lexicon is not None:
+        return _LexiconIndex.build(lexicon)
+    return _shipped_index()
+
+
+@lru_cache(maxsize=1)
+def _shipped_index() -> _LexiconIndex:
+    return _LexiconIndex.build(load_lexicon())
 
 
 def merged_graph(dataset: Dataset, *, base: str | None = None) -> Graph:
@@ -640,22 +681,45 @@ def merged_graph(dataset: Dataset, *, base: str | None = None) -> Graph:
     return merged
 
 
-def _describe(dataset: Dataset, base: str) -> None:
-    """VoID + DCAT description of the dataset, in the meta graph. No timestamps."""
-    meta = dataset.graph(meta_graph_iri(base=base))
+@dataclass
+class DatasetStats:
+    """What the dataset description counts, added up graph by graph or shard by shard."""
+
+    triples: int = 0
+    documents: int = 0
+    entities: set[Node] = field(default_factory=set)
+    vocabularies: set[URIRef] = field(default_factory=set)
+
+    def add(self, dataset: Dataset) -> None:
+        self.triples += sum(len(g) for g in dataset.graphs())
+        self.entities.update(s for g in facts_graphs(dataset) for s in g.subjects(RDF.type, None))
+        for graph in dataset.graphs():
+            if str(graph.identifier).endswith("/graph/meta"):
+                self.documents += sum(1 for _ in graph.subjects(RDF.type, FOAF.Document))
+        self.vocabularies |= _vocabularies(dataset)
+
+    def merge(self, other: DatasetStats) -> None:
+        self.triples += other.triples
+        self.documents += other.documents
+        self.entities |= other.entities
+        self.vocabularies |= other.vocabularies
+
+
+def dataset_description(stats: DatasetStats, *, base: str = DEFAULT_BASE, into: Graph | None = None) -> Graph:
+    """VoID + DCAT description of the dataset (for the meta graph). No timestamps."""
+    meta = into if into is not None else Graph(identifier=meta_graph_iri(base=base), bind_namespaces="none")
     node = dataset_iri(base=base)
-    triples = sum(len(g) for g in dataset.graphs())
-    entities = {s for g in facts_graphs(dataset) for s in g.subjects(RDF.type, None)}
     meta.add((node, RDF.type, VOID.Dataset))
     meta.add((node, RDF.type, DCAT.Dataset))
     meta.add((node, DCTERMS.title, Literal("kg knowledge graph of Chinese governance texts", lang="en")))
     meta.add((node, DCTERMS.title, Literal("治理文本知识图谱", lang="zh")))
-    meta.add((node, VOID.triples, Literal(str(triples), datatype=XSD.integer)))
-    meta.add((node, VOID.entities, Literal(str(len(entities)), datatype=XSD.integer)))
+    meta.add((node, VOID.triples, Literal(str(stats.triples), datatype=XSD.integer)))
+    meta.add((node, VOID.entities, Literal(str(len(stats.entities)), datatype=XSD.integer)))
     meta.add((node, VOID.uriSpace, Literal(f"{base.rstrip('/')}/id/")))
-    meta.add((node, VOID.documents, Literal(str(sum(1 for _ in meta.subjects(RDF.type, FOAF.Document))),
-                                            datatype=XSD.integer)))
-    for vocabulary in sorted(_vocabularies(dataset)):
+    meta.add((node, VOID.documents, Literal(str(stats.documents), datatype=XSD.integer)))
+    # The description's own vocabularies count too (as they would for any other graph of the dataset).
+    for vocabulary in sorted(stats.vocabularies | {URIRef(str(VOID)), URIRef(str(DCAT)), URIRef(str(DCTERMS)),
+                                                   URIRef(str(RDF))}):
         meta.add((node, VOID.vocabulary, vocabulary))
     for name, media_type in _DISTRIBUTIONS:
         dist = URIRef(f"{node}/{name}")
@@ -663,6 +727,7 @@ def _describe(dataset: Dataset, base: str) -> None:
         meta.add((dist, RDF.type, DCAT.Distribution))
         meta.add((dist, DCTERMS.title, Literal(name)))
         meta.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media_type}")))
+    return meta
 
 
 def _vocabularies(dataset: Dataset) -> set[URIRef]:

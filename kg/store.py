@@ -44,6 +44,8 @@ STAMP = "kg-store.json"
 #: Files of a build folder that hold every named graph, in order of preference (N-Quads parses fastest).
 BUILD_FILES = ("graph.nq", "graph.trig")
 _STAMP_VERSION = 1
+#: A build folder's N-Quads shards (one per batch): what a store is bulk-loaded from when they exist.
+SHARDS = "shards"
 #: Extensions of the RDF files a store can be loaded from.
 RDF_EXTENSIONS = frozenset({"nq", "trig", "ttl", "nt", "jsonld", "rdf", "owl", "n3"})
 
@@ -79,9 +81,13 @@ def rdf_format(path: str | os.PathLike[str]) -> ox.RdfFormat:
 
 
 def source_files(target: str | os.PathLike[str]) -> list[Path]:
-    """The RDF files a store of ``target`` is loaded from: a build folder's graph.nq/.trig, or the file."""
+    """The RDF files a store of ``target`` is loaded from: a build folder's shards (else its graph.nq or
+    graph.trig), or the file itself."""
     path = Path(target)
     if path.is_dir():
+        shards = sorted((path / SHARDS).glob("*.nq"))
+        if shards:
+            return shards
         for name in BUILD_FILES:
             if (path / name).is_file():
                 return [path / name]

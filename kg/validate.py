@@ -20,7 +20,7 @@ from kg.errors import ConfigError
 from kg.namespaces import bind_prefixes
 from kg.resources import ontology_path
 
-__all__ = ["ValidationReport", "validate"]
+__all__ = ["ValidationReport", "combine", "validate"]
 
 #: How many results the report's text lists.
 SHOWN = 5
@@ -32,6 +32,9 @@ class ValidationReport:
     violations: int
     warnings: int
     text: str
+    #: The first :data:`SHOWN` results, one line each, violations first.
+    shown: tuple[str, ...] = ()
+    triples: int = 0
 
     def __str__(self) -> str:
         return self.text
@@ -66,19 +69,34 @@ def validate(data: Graph | Dataset, *, shapes: Path | None = None) -> Validation
     results.sort(key=lambda r: (r[0], r[1], r[2], r[3]))
     violations = sum(1 for r in results if r[4] == SH.Violation)
     warnings = sum(1 for r in results if r[4] == SH.Warning)
+    shown = []
+    for _rank, focus, path, message, severity in results[:SHOWN]:
+        kind = "Violation" if severity == SH.Violation else "Warning" if severity == SH.Warning else "Info"
+        shown.append(f"  {kind}: {focus}" + (f" {path}" if path else "") + f": {message}")
+    return _report(violations, warnings, len(union), shown, len(results))
+
+
+def _report(violations: int, warnings: int, triples: int, shown: list[str], results: int) -> ValidationReport:
     conforms = violations == 0
     head = (
         f"{'Conforms' if conforms else 'Does not conform'}: {violations} violation(s), {warnings} warning(s) "
-        f"in {len(union)} triples"
+        f"in {triples} triples"
     )
-    lines = [head]
-    for _rank, focus, path, message, severity in results[:SHOWN]:
-        kind = "Violation" if severity == SH.Violation else "Warning" if severity == SH.Warning else "Info"
-        lines.append(f"  {kind}: {focus}" + (f" {path}" if path else "") + f": {message}")
-    if len(results) > SHOWN:
-        lines.append(f"  ... and {len(results) - SHOWN} more")
-    text = "\n".join(lines)
-    return ValidationReport(conforms=conforms, violations=violations, warnings=warnings, text=text)
+    lines = [head, *shown[:SHOWN]]
+    if results > SHOWN:
+        lines.append(f"  ... and {results - SHOWN} more")
+    return ValidationReport(conforms=conforms, violations=violations, warnings=warnings, text="\n".join(lines),
+                            shown=tuple(shown[:SHOWN]), triples=triples)
+
+
+def combine(reports: list[ValidationReport]) -> ValidationReport:
+    """One report for parts validated separately (the shards of a build): totals, the first results."""
+    violations = sum(r.violations for r in reports)
+    warnings = sum(r.warnings for r in reports)
+    # Violations first, then in shard order, as each part's own list is.
+    lines = [line for r in reports for line in r.shown if line.startswith("  Violation")]
+    lines += [line for r in reports for line in r.shown if not line.startswith("  Violation")]
+    return _report(violations, warnings, sum(r.triples for r in reports), lines, violations + warnings)
 
 
 def _union_copy(data: Graph | Dataset) -> Graph:

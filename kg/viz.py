@@ -110,6 +110,15 @@ class ViewStats:
 # ------------------------------------------------------------------------------- reading the dataset
 
 
+def read_entity_graph(path: Path) -> nx.MultiDiGraph:
+    """:func:`entity_graph` of a build folder (read shard by shard), or of a .trig/.nq file."""
+    path = Path(path)
+    shards = sorted((path / "shards").glob("*.nq")) if path.is_dir() else []
+    if shards:
+        return entity_graph(read_dataset(shard) for shard in shards)
+    return entity_graph(read_dataset(path))
+
+
 def read_dataset(path: Path) -> Dataset:
     """A build output folder (its ``graph.nq`` or ``graph.trig``) or a ``.trig``/``.nq`` file."""
     path = Path(path)
@@ -226,97 +235,150 @@ def _province_names() -> dict[str, str]:
     return out
 
 
-def entity_graph(dataset: Dataset) -> nx.MultiDiGraph:
+#: Evidence sentences kept per entity (its first mentions) and per relation: the first in document order.
+MAX_EVIDENCE = 20
+
+
+@dataclass
+class ViewParts:
+    """What the view needs from some named graphs; parts from different shards add up (:meth:`merge`).
+
+    Sets and capped, sorted evidence lists only, so that merging parts in any grouping gives the same
+    graph as reading the whole dataset at once.
+    """
+
+    docs: dict[str, tuple[str, str]] = field(default_factory=dict)  # document IRI -> (id, title)
+    by_triple: dict[tuple[Node, Node, Node], list[tuple[Sentence, str]]] = field(default_factory=dict)
+    types: dict[Node, set[Node]] = field(default_factory=lambda: defaultdict(set))
+    zh: dict[Node, set[str]] = field(default_factory=lambda: defaultdict(set))
+    en: dict[Node, set[str]] = field(default_factory=lambda: defaultdict(set))
+    aliases: dict[Node, set[str]] = field(default_factory=lambda: defaultdict(set))
+    codes: dict[Node, str] = field(default_factory=dict)
+    in_docs: dict[Node, set[str]] = field(default_factory=lambda: defaultdict(set))
+    links: dict[tuple[Node, Node, Node], set[str]] = field(default_factory=lambda: defaultdict(set))
+
+    @classmethod
+    def read(cls, dataset: Dataset) -> ViewParts:
+        """The parts of every named graph of ``dataset``."""
+        from kg.graph import is_facts_graph
+
+        parts = cls()
+        docs: dict[str, _Doc] = {}
+        evidence = _Evidence()
+        facts: list[Graph] = []
+        for g in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
+            name = str(g.identifier)
+            if name.endswith("/evidence"):
+                _read_evidence(g, evidence)
+            elif is_facts_graph(g.identifier):
+                facts.append(g)
+            for subject in g.subjects(RDF.type, FOAF.Document):
+                if (subject, RDF.type, GOV.PolicyDocument) in g:
+                    continue
+                ident = g.value(subject, DCTERMS.identifier)
+                title = g.value(subject, DCTERMS.title)
+                docs[str(subject)] = _Doc(str(subject), str(ident or subject), str(title or ident or subject))
+        parts.docs = {iri: (d.id, d.title) for iri, d in docs.items()}
+        parts.by_triple = {triple: _first(found) for triple, found in evidence.by_triple.items()}
+        for g in facts:
+            doc = evidence.doc_of_graph.get(str(g.identifier)) or _doc_by_hash(str(g.identifier), docs)
+            for s, p, o in g:
+                if p == RDF.type:
+                    parts.types[s].add(o)
+                    parts.in_docs[s].add(doc)
+                elif p == SKOS.prefLabel and isinstance(o, Literal):
+                    (parts.en if (o.language or "").startswith("en") else parts.zh)[s].add(str(o))
+                elif p == SKOS.altLabel and isinstance(o, Literal):
+                    parts.aliases[s].add(str(o))
+                elif p == DCTERMS.identifier and isinstance(o, Literal):
+                    parts.codes[s] = min(str(o), parts.codes.get(s, str(o)))
+                elif isinstance(o, URIRef) and p not in _NOT_RELATIONS:
+                    parts.links[(s, p, o)].add(doc)
+        return parts
+
+    def merge(self, other: ViewParts) -> None:
+        self.docs.update(other.docs)
+        for triple, found in other.by_triple.items():
+            mine = self.by_triple.get(triple)
+            self.by_triple[triple] = _first([*mine, *found]) if mine else found
+        for mine_sets, theirs in ((self.types, other.types), (self.zh, other.zh), (self.en, other.en),
+                                  (self.aliases, other.aliases), (self.in_docs, other.in_docs),
+                                  (self.links, other.links)):
+            for key, values in theirs.items():
+                mine_sets[key] |= values  # type: ignore[index]
+        for s, code in other.codes.items():
+            self.codes[s] = min(code, self.codes.get(s, code))
+
+    def graph(self) -> nx.MultiDiGraph:
+        """The networkx graph :func:`entity_graph` describes."""
+        graph = nx.MultiDiGraph()
+        province_names = _province_names()
+        for entity in sorted(self.types, key=str):
+            cls = _class_of(self.types[entity])
+            if cls is None:
+                continue
+            names_zh = sorted(self.zh.get(entity, ()))
+            name = names_zh[0] if names_zh else ""
+            code = self.codes.get(entity, "")
+            aliases = self.aliases.get(entity, set())
+            province = ""
+            if cls == "PLACE":
+                if _PROVINCE_CODE.match(code):
+                    province = code
+                else:
+                    province = next((province_names[n] for n in (*names_zh, *sorted(aliases))
+                                     if n in province_names), "")
+            mentions = _first([item for t in self.types[entity]
+                               for item in self.by_triple.get((entity, RDF.type, t), [])])
+            graph.add_node(
+                str(entity), cls=cls, zh=name, en=(sorted(self.en.get(entity, ())) or [""])[0],
+                aliases=sorted((set(names_zh[1:]) | aliases) - {name}),
+                docs=sorted(d for d in self.in_docs[entity] if d),
+                mentions=sorted({sent for sent, _ in mentions}), province=province,
+            )
+
+        for (s, p, o), link_docs in sorted(self.links.items(), key=lambda kv: tuple(str(t) for t in kv[0])):
+            if str(s) not in graph or str(o) not in graph:
+                continue
+            found = self.by_triple.get((s, p, o), [])
+            graph.add_edge(str(s), str(o), key=str(p), rel=RELATION_NAMES.get(p) or _local_name(p),
+                           evidence=list(found),
+                           docs=sorted(set(link_docs) | {sent[0] for sent, _ in found}),
+                           derived=False)
+        _derive_post_evidence(graph)
+
+        provinces: dict[str, set[str]] = defaultdict(set)
+        for _, data in graph.nodes(data=True):
+            if data["province"]:
+                for doc in data["docs"]:
+                    provinces[doc].add(data["province"])
+        graph.graph["documents"] = dict(sorted(self.docs.items()))
+        graph.graph["provinces"] = {doc: sorted(codes_) for doc, codes_ in sorted(provinces.items())}
+        return graph
+
+
+def _first(found: Iterable[tuple[Sentence, str]]) -> list[tuple[Sentence, str]]:
+    """The first :data:`MAX_EVIDENCE` distinct (sentence, confidence) pairs, in document order."""
+    return sorted(set(found))[:MAX_EVIDENCE]
+
+
+def entity_graph(dataset: Dataset | Iterable[Dataset]) -> nx.MultiDiGraph:
     """The dataset's entities and the relations between them, as networkx sees them.
 
+    ``dataset`` may also be several datasets (the shards of a build), read one at a time.
     Node (the entity IRI) attributes: ``cls``, ``zh``, ``en``, ``aliases``, ``docs`` (document IRIs),
-    ``mentions`` (sentences of its type statements), ``province`` (GB/T 2260 code of a province-level place).
-    Edge (key: the predicate IRI) attributes: ``rel``, ``docs``, ``evidence`` ((sentence, confidence) pairs),
-    ``derived`` (True when the evidence is that of the holdsPost statement the edge follows from).
+    ``mentions`` (sentences of its type statements, the first :data:`MAX_EVIDENCE`), ``province`` (GB/T 2260
+    code of a province-level place). Edge (key: the predicate IRI) attributes: ``rel``, ``docs``,
+    ``evidence`` ((sentence, confidence) pairs), ``derived`` (True when the evidence is that of the
+    holdsPost statement the edge follows from).
     Graph attributes: ``documents`` (IRI -> id, title) and ``provinces`` (document IRI -> codes).
     """
-    from kg.graph import is_facts_graph
-
-    docs: dict[str, _Doc] = {}
-    evidence = _Evidence()
-    facts: list[Graph] = []
-    for g in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-        name = str(g.identifier)
-        if name.endswith("/evidence"):
-            _read_evidence(g, evidence)
-        elif is_facts_graph(g.identifier):
-            facts.append(g)
-        for subject in g.subjects(RDF.type, FOAF.Document):
-            if (subject, RDF.type, GOV.PolicyDocument) in g:
-                continue
-            ident = g.value(subject, DCTERMS.identifier)
-            title = g.value(subject, DCTERMS.title)
-            docs[str(subject)] = _Doc(str(subject), str(ident or subject), str(title or ident or subject))
-
-    types: dict[Node, set[Node]] = defaultdict(set)
-    zh: dict[Node, set[str]] = defaultdict(set)
-    en: dict[Node, set[str]] = defaultdict(set)
-    aliases: dict[Node, set[str]] = defaultdict(set)
-    codes: dict[Node, str] = {}
-    in_docs: dict[Node, set[str]] = defaultdict(set)
-    links: dict[tuple[Node, Node, Node], set[str]] = defaultdict(set)
-    for g in facts:
-        doc = evidence.doc_of_graph.get(str(g.identifier)) or _doc_by_hash(str(g.identifier), docs)
-        for s, p, o in g:
-            if p == RDF.type:
-                types[s].add(o)
-                in_docs[s].add(doc)
-            elif p == SKOS.prefLabel and isinstance(o, Literal):
-                (en if (o.language or "").startswith("en") else zh)[s].add(str(o))
-            elif p == SKOS.altLabel and isinstance(o, Literal):
-                aliases[s].add(str(o))
-            elif p == DCTERMS.identifier and isinstance(o, Literal):
-                codes[s] = str(o)
-            elif isinstance(o, URIRef) and p not in _NOT_RELATIONS:
-                links[(s, p, o)].add(doc)
-
-    graph = nx.MultiDiGraph()
-    province_names = _province_names()
-    for entity in sorted(types, key=str):
-        cls = _class_of(types[entity])
-        if cls is None:
-            continue
-        names_zh = sorted(zh[entity])
-        name = names_zh[0] if names_zh else ""
-        code = codes.get(entity, "")
-        province = ""
-        if cls == "PLACE":
-            if _PROVINCE_CODE.match(code):
-                province = code
-            else:
-                province = next((province_names[n] for n in (*names_zh, *sorted(aliases[entity]))
-                                 if n in province_names), "")
-        mentions = sorted({sent for t in types[entity]
-                           for sent, _ in evidence.by_triple.get((entity, RDF.type, t), [])})
-        graph.add_node(
-            str(entity), cls=cls, zh=name, en=(sorted(en[entity]) or [""])[0],
-            aliases=sorted((set(names_zh[1:]) | aliases[entity]) - {name}),
-            docs=sorted(d for d in in_docs[entity] if d), mentions=mentions, province=province,
-        )
-
-    for (s, p, o), link_docs in sorted(links.items(), key=lambda kv: tuple(str(t) for t in kv[0])):
-        if str(s) not in graph or str(o) not in graph:
-            continue
-        found = evidence.by_triple.get((s, p, o), [])
-        graph.add_edge(str(s), str(o), key=str(p), rel=RELATION_NAMES.get(p) or _local_name(p),
-                       evidence=sorted(set(found)),
-                       docs=sorted(set(link_docs) | {sent[0] for sent, _ in found}),
-                       derived=False)
-    _derive_post_evidence(graph)
-
-    provinces: dict[str, set[str]] = defaultdict(set)
-    for _, data in graph.nodes(data=True):
-        if data["province"]:
-            for doc in data["docs"]:
-                provinces[doc].add(data["province"])
-    graph.graph["documents"] = {iri: (d.id, d.title) for iri, d in sorted(docs.items())}
-    graph.graph["provinces"] = {doc: sorted(codes_) for doc, codes_ in sorted(provinces.items())}
-    return graph
+    if isinstance(dataset, Dataset):
+        return ViewParts.read(dataset).graph()
+    parts = ViewParts()
+    for one in dataset:
+        parts.merge(ViewParts.read(one))
+    return parts.graph()
 
 
 def _doc_by_hash(graph_iri: str, docs: dict[str, _Doc]) -> str:
@@ -549,7 +611,7 @@ def _pack(boxes: list[tuple[list[str], np.ndarray]], *, gap: float) -> dict[str,
 
 
 def write_view(
-    dataset: Dataset,
+    dataset: Dataset | nx.MultiDiGraph,
     path: Path,
     *,
     focus: str | None = None,
@@ -557,10 +619,13 @@ def write_view(
     classes: Sequence[str] | None = None,
     max_nodes: int = DEFAULT_MAX_NODES,
 ) -> ViewStats:
-    """Write the offline HTML view of ``dataset`` (or of a focus/classes subgraph of it) to ``path``."""
+    """Write the offline HTML view of ``dataset`` (or of a focus/classes subgraph of it) to ``path``.
+
+    ``dataset`` may be the result of :func:`entity_graph` already (a build makes it shard by shard).
+    """
     from kg.viz_page import render_page
 
-    full = entity_graph(dataset)
+    full = dataset if isinstance(dataset, nx.MultiDiGraph) else entity_graph(dataset)
     selection = select(full, focus=focus, hops=hops, classes=classes, max_nodes=max_nodes)
     positions = layout(selection.graph)
     stats = ViewStats(

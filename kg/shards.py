@@ -1,0 +1,210 @@
+"""The two per-batch stages of a streaming build, as pure functions an engine can run anywhere.
+
+A build cuts the document stream into batches (:func:`batches`, a function of the input alone) and runs
+two stages on each, in worker processes or Dask tasks (:mod:`kg.engine`):
+
+1. :func:`extract_batch`: extraction of the documents the cache does not hold, and the tally of each
+   entity's candidate ``skos:prefLabel`` in each document (:func:`kg.graph.label_counts`);
+2. :func:`finish_batch`, once all tallies are in and the preferred labels chosen: the batch's named graphs
+   with labels reconciled, SHACL validation, and the batch's part of every output file (an N-Quads shard,
+   TriG, Turtle and JSON-LD chunks) and of the view (:class:`kg.viz.ViewParts`).
+
+Neither stage reads or writes files, so the same functions run on a cluster without a shared file system;
+the caller writes what they return, in batch order. Every result depends only on the batch (and on the
+label choices), which is why the output is the same whatever the engine and the number of workers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from rdflib import Dataset
+from rdflib.term import Node
+
+from kg.model import Document, Extraction
+
+#: A batch closes when it holds this many characters or this many documents, whichever comes first.
+BATCH_CHARS = 100_000
+BATCH_DOCUMENTS = 64
+
+_PREFIX_LINE = re.compile(r"^(?:@prefix\s+([\w.-]*):\s*<([^>]*)>\s*\.|PREFIX\s+([\w.-]*):\s*<([^>]*)>)\s*$")
+
+
+def batches(documents: Iterable[Document], *, max_chars: int = BATCH_CHARS,
+            max_documents: int = BATCH_DOCUMENTS) -> Iterator[list[Document]]:
+    """Consecutive runs of documents, cut where a run reaches ``max_chars`` or ``max_documents``."""
+    batch: list[Document] = []
+    chars = 0
+    for document in documents:
+        batch.append(document)
+        chars += len(document.text)
+        if chars >= max_chars or len(batch) >= max_documents:
+            yield batch
+            batch, chars = [], 0
+    if batch:
+        yield batch
+
+
+# ------------------------------------------------------------------ stage 1: extraction
+
+
+@dataclass(frozen=True)
+class ExtractTask:
+    index: int
+    documents: tuple[Document, ...]
+    cached: tuple[Extraction | None, ...]  # one per document; None: extract it
+    use_model: bool
+    base: str
+
+
+@dataclass(frozen=True)
+class Extracted:
+    index: int
+    extractions: tuple[Extraction, ...]
+    fresh: tuple[bool, ...]  # True where the extraction was made now (not from the cache)
+    labels: dict[tuple[Node, str], Counter[str]]
+
+
+def extract_batch(task: ExtractTask) -> Extracted:
+    """Extract the documents of ``task`` that have no cached extraction; tally their preferred labels."""
+    from kg.extract import extract
+    from kg.graph import batch_dataset, facts_graphs, label_counts
+    from kg.nlp.pipeline import shared_nlp
+
+    extractions: list[Extraction] = []
+    fresh: list[bool] = []
+    for document, cached in zip(task.documents, task.cached, strict=True):
+        if cached is None:
+            extractions.append(_bare(extract(document, shared_nlp(task.use_model))))
+            fresh.append(True)
+        else:
+            extractions.append(cached)
+            fresh.append(False)
+    dataset = batch_dataset(zip(task.documents, extractions, strict=True), base=task.base)
+    labels = label_counts(facts_graphs(dataset))
+    return Extracted(task.index, tuple(extractions), tuple(fresh), dict(labels))
+
+
+def _bare(extraction: Extraction) -> Extraction:
+    """The extraction without the document it points back to (the caller has it; no need to ship it)."""
+    return Extraction(extraction.doc_id, extraction.entities, extraction.relations)
+
+
+# ------------------------------------------------------------------ stage 2: graphs and output parts
+
+
+@dataclass(frozen=True)
+class FinishTask:
+    index: int
+    documents: tuple[Document, ...]
+    extractions: tuple[Extraction, ...]
+    choices: dict[tuple[Node, str], str]  # (subject, language) -> the preferred label, where documents differ
+    base: str
+    validate: bool = True
+
+
+@dataclass
+class Finished:
+    """One batch's share of every output."""
+
+    index: int
+    nquads: bytes  # sorted lines: the shard
+    trig: bytes  # TriG statements, without the prefixes the file's header declares
+    turtle: bytes  # the union of the facts graphs, likewise
+    jsonld: list[str]  # the items of the top-level @graph array, each as indented JSON text
+    view: object  # kg.viz.ViewParts
+    stats: object  # kg.graph.DatasetStats
+    validation: object | None  # kg.validate.ValidationReport
+    entities: Counter[str] = field(default_factory=Counter)
+    relations: Counter[str] = field(default_factory=Counter)
+
+
+def finish_batch(task: FinishTask) -> Finished:
+    """The batch's graphs with labels reconciled, validated and serialised."""
+    from kg.graph import DatasetStats, apply_label_choices, batch_dataset, facts_graphs
+
+    dataset = batch_dataset(zip(task.documents, task.extractions, strict=True), base=task.base)
+    apply_label_choices(facts_graphs(dataset), task.choices)
+    finished = serialize_part(dataset, task.index, base=task.base, validate=task.validate)
+    for extraction in task.extractions:
+        finished.entities.update(e.label for e in extraction.entities)
+        finished.relations.update(r.label for r in extraction.relations)
+    stats = DatasetStats()
+    stats.add(dataset)
+    finished.stats = stats
+    return finished
+
+
+def serialize_part(dataset: Dataset, index: int, *, base: str, validate: bool = True) -> Finished:
+    """Every output's share of ``dataset`` (a batch, or the dataset description at the end of a build)."""
+    from kg.export import serialize_jsonld, serialize_nquads, serialize_trig, serialize_turtle
+    from kg.graph import merged_graph
+    from kg.validate import validate as shacl
+    from kg.viz import ViewParts
+
+    header = prefix_lines(base)
+    return Finished(
+        index=index,
+        nquads=serialize_nquads(dataset),
+        trig=strip_prefixes(serialize_trig(dataset, base=base), header),
+        turtle=strip_prefixes(serialize_turtle(merged_graph(dataset, base=base), base=base), header),
+        jsonld=jsonld_items(serialize_jsonld(dataset, base=base)),
+        view=ViewParts.read(dataset),
+        stats=None,
+        validation=shacl(dataset) if validate else None,
+    )
+
+
+# ------------------------------------------------------------------ pieces of files
+
+
+def prefix_lines(base: str) -> dict[str, str]:
+    """prefix -> namespace: what the header of graph.trig and graph.ttl declares."""
+    from rdflib import Graph
+
+    from kg.namespaces import bind_prefixes
+
+    graph = Graph(bind_namespaces="none")
+    bind_prefixes(graph, base)
+    return {prefix: str(ns) for prefix, ns in sorted(graph.namespaces())}
+
+
+def file_header(base: str) -> bytes:
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefix_lines(base).items()).encode() + b"\n"
+
+
+def strip_prefixes(text: bytes, header: dict[str, str]) -> bytes:
+    """Drop the prefix declarations the file header already makes (any other one stays where it is)."""
+    out = []
+    for line in text.decode("utf-8").split("\n"):
+        m = _PREFIX_LINE.match(line)
+        if m:
+            prefix, ns = (m.group(1), m.group(2)) if m.group(2) is not None else (m.group(3), m.group(4))
+            if header.get(prefix) == ns:
+                continue
+        out.append(line)
+    body = "\n".join(out).strip("\n")
+    return (body + "\n\n").encode("utf-8") if body else b""
+
+
+def jsonld_items(document: bytes) -> list[str]:
+    """The top-level ``@graph`` items of a JSON-LD document, each as JSON text indented for the file."""
+    data = json.loads(document)
+    if not data:
+        return []
+    if isinstance(data, list):
+        items = data
+    elif "@graph" in data and "@id" not in data:  # several graphs: the array of them
+        items = data["@graph"]
+    else:  # one node, or one named graph compacted to the top level
+        items = [{k: v for k, v in data.items() if k != "@context"}]
+    return [_indent(json.dumps(item, ensure_ascii=False, indent=2, sort_keys=True), 4) for item in items]
+
+
+def _indent(text: str, n: int) -> str:
+    pad = " " * n
+    return "\n".join(pad + line for line in text.split("\n"))
