@@ -258,7 +258,7 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport
         description = batch_dataset([], base=base)
         dataset_description(stats, base=base, into=description.graph(meta_graph_iri(base=base)))
         part = serialize_part(description, n_batches, base=base)
-        files.add(part, "description.nq")
+        files.add(part, f"part-{n_batches:05d}-description.nq")
         validations.append(part.validation)  # type: ignore[arg-type]
         view.merge(part.view)  # type: ignore[arg-type]
         report.triples = files.quads

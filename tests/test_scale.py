@@ -1,0 +1,193 @@
+"""Streaming, parallel and incremental builds (issue 6): the output never depends on how it was made."""
+
+from __future__ import annotations
+
+import json
+import pickle
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+from rdflib import Dataset, Graph
+
+from kg.build import SHARDS, build
+from kg.cache import CACHE_DIR, document_key, pipeline_fingerprint
+from kg.errors import ConfigError
+from kg.model import Document
+from kg.shards import batches
+
+ROOT = Path(__file__).resolve().parent.parent
+REPORTS = ROOT / "tests" / "data" / "government-reports-head.jsonl"
+BATCH = 3_000  # characters: small, so that the little corpus below makes several shards
+
+
+def _corpus(path: Path, *, change: str | None = None, extra: bool = False) -> Path:
+    """The seeds and the openings of three work reports as one JSONL corpus (5 documents, ~11k chars)."""
+    rows = []
+    for seed in sorted((ROOT / "seeds").glob("*.txt")):
+        rows.append({"id": seed.stem, "text": seed.read_text(encoding="utf-8")})
+    for line in REPORTS.read_text(encoding="utf-8").splitlines():
+        row = json.loads(line)
+        row["text"] = row["text"][:2000]
+        rows.append(row)
+    if change:
+        rows[-1]["text"] += change
+    if extra:
+        rows.append({"id": "extra", "text": "国务院办公厅印发《关于加强基层治理的意见》，建立联席会议制度。"})
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    """Every output file (the store and the cache aside), by path relative to the folder."""
+    skip = {"store", CACHE_DIR}
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and not skip & set(p.relative_to(folder).parts)}
+
+
+def _build(corpus: Path, out: Path, **options: object):  # type: ignore[no-untyped-def]
+    options = {"use_model": False, "batch_chars": BATCH, "jobs": 1, **options}
+    return build([corpus], out, **options)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _corpus(tmp_path_factory.mktemp("corpus") / "corpus.jsonl")
+
+
+@pytest.fixture(scope="module")
+def single(corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("single") / "out"
+    report = _build(corpus, out, cache=False)
+    assert report.documents == 5 and report.extracted == 5
+    return out
+
+
+def test_batches_cut_the_stream_in_order() -> None:
+    docs = [Document(f"d{i}", "字" * n) for i, n in enumerate([5, 5, 1, 20, 3, 3, 3])]
+    cut = list(batches(docs, max_chars=10, max_documents=2))
+    assert [[d.id for d in b] for b in cut] == [["d0", "d1"], ["d2", "d3"], ["d4", "d5"], ["d6"]]
+    assert [d for b in cut for d in b] == docs
+
+
+def test_several_shards_and_files_that_parse_to_the_same_quads(single: Path) -> None:
+    shards = sorted((single / SHARDS).glob("*.nq"))
+    assert len(shards) >= 4 and shards[-1].name.endswith("-description.nq")
+    nq = (single / "graph.nq").read_bytes()
+    assert nq == b"".join(s.read_bytes() for s in shards)
+    quads = set(ox.parse(nq, format=ox.RdfFormat.N_QUADS))
+    for name, fmt in (("graph.trig", ox.RdfFormat.TRIG), ("graph.jsonld", ox.RdfFormat.JSON_LD)):
+        assert set(ox.parse(path=str(single / name), format=fmt)) == quads, name
+    ttl = {ox.Triple(q.subject, q.predicate, q.object)
+           for q in ox.parse(path=str(single / "graph.ttl"), format=ox.RdfFormat.TURTLE)}
+    facts = {ox.Triple(q.subject, q.predicate, q.object) for q in quads
+             if not q.graph_name.value.endswith(("/evidence", "/graph/meta"))}
+    assert ttl == facts
+    # rdflib reads them too, and the union has one prefLabel@zh per entity although shards repeat entities.
+    union = Graph().parse(single / "graph.ttl")
+    subjects = set(union.subjects())
+    from rdflib.namespace import SKOS
+
+    for s in subjects:
+        labels = [o for o in union.objects(s, SKOS.prefLabel) if getattr(o, "language", None) == "zh"]
+        assert len(labels) <= 1, (s, labels)
+    assert len(Dataset().parse(single / "graph.trig", format="trig")) >= 0
+
+
+def test_jobs_and_dask_give_the_same_output(corpus: Path, single: Path, tmp_path: Path) -> None:
+    expected = _files(single)
+    _build(corpus, tmp_path / "two", jobs=2, cache=False)
+    assert _files(tmp_path / "two") == expected
+    pytest.importorskip("dask.distributed")
+    _build(corpus, tmp_path / "dask", engine="dask", jobs=2, cache=False)
+    assert _files(tmp_path / "dask") == expected
+
+
+def test_rebuild_extracts_only_changed_documents_and_equals_a_clean_build(corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    first = _build(corpus, out)
+    assert first.extracted == 5 and (out / CACHE_DIR).is_dir()
+    again = _build(corpus, out)
+    assert again.extracted == 0 and again.documents == 5
+
+    changed = _corpus(tmp_path / "changed.jsonl", change="国家发展改革委会同财政部建立专项督导机制。",
+                      extra=True)
+    report = _build(changed, out)
+    assert report.extracted == 2 and report.documents == 6  # the edited report and the new document
+    clean = tmp_path / "clean"
+    _build(changed, clean, cache=False)
+    assert not (clean / CACHE_DIR).exists()
+    assert _files(out) == _files(clean)
+
+
+def test_unreadable_cache_entry_is_extracted_again(corpus: Path, single: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    _build(corpus, out)
+    entries = sorted((out / CACHE_DIR).rglob("*.pickle"))
+    assert len(entries) == 5
+    entries[0].write_bytes(b"not a pickle")
+    entries[1].write_bytes(pickle.dumps({"something": "else"}))
+    report = _build(corpus, out)
+    assert report.extracted == 2
+    assert _files(out) == _files(single)
+
+
+def test_cache_key_follows_text_and_pipeline() -> None:
+    doc = Document("a", "国务院印发通知。")
+    with_model, without = pipeline_fingerprint(True), pipeline_fingerprint(False)
+    assert with_model != without
+    assert document_key(doc, without) != document_key(doc, with_model)
+    assert document_key(doc, without) != document_key(Document("a", "国务院印发通知！"), without)
+    assert document_key(doc, without) == document_key(Document("a", "国务院印发通知。", path="x"), without)
+
+
+def test_failed_build_keeps_output_and_cache(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "out"
+    _build(corpus, out)
+    before = _files(out)
+    cached = sorted(p.name for p in (out / CACHE_DIR).rglob("*.pickle"))
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr("kg.build.write_view", broken, raising=False)
+    monkeypatch.setattr("kg.viz.write_view", broken)
+    with pytest.raises(OSError, match="disk full"):
+        _build(_corpus(tmp_path / "changed.jsonl", extra=True), out)
+    assert _files(out) == before
+    after = sorted(p.name for p in (out / CACHE_DIR).rglob("*.pickle"))
+    assert set(cached) <= set(after) and len(after) == len(cached) + 1  # the new extraction is kept
+    assert not list(tmp_path.glob(".out.*")), "temporary folders left behind"
+
+
+def test_store_is_loaded_from_the_shards(single: Path) -> None:
+    from kg.store import STAMP, open_store
+
+    stamp = json.loads((single / "store" / STAMP).read_text(encoding="utf-8"))
+    assert [Path(s["path"]).name for s in stamp["sources"]] == sorted(
+        p.name for p in (single / SHARDS).glob("*.nq"))
+    store = open_store(single)
+    lines = (single / "graph.nq").read_text(encoding="utf-8").count("\n")
+    assert len(store) == lines
+
+
+def test_view_of_the_build_folder_equals_the_build_view(single: Path, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    page = tmp_path / "view.html"
+    result = CliRunner().invoke(main, ["viz", str(single), "-o", str(page)])
+    assert result.exit_code == 0, result.output
+    assert page.read_bytes() == (single / "graph.html").read_bytes()
+
+
+def test_bad_engine_options() -> None:
+    from kg.engine import make_engine
+
+    with pytest.raises(ConfigError, match="unknown engine"):
+        make_engine("spark")
+    with pytest.raises(ConfigError, match="--jobs"):
+        make_engine("local", jobs=0)
+    with pytest.raises(ConfigError, match="--scheduler"):
+        make_engine("local", scheduler="tcp://127.0.0.1:8786")
