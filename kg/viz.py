@@ -236,7 +236,7 @@ def _province_names() -> dict[str, str]:
 
 
 #: Evidence sentences kept per entity (its first mentions) and per relation: the first in document order.
-MAX_EVIDENCE = 20
+MAX_EVIDENCE = 5
 
 
 @dataclass

@@ -89,3 +89,35 @@ def test_custom_shapes(tmp_path: Path) -> None:
 def test_missing_shapes_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="nowhere.ttl"):
         validate(Graph(), shapes=tmp_path / "nowhere.ttl")
+
+
+def test_selector_offsets_must_be_increasing(dataset: Dataset) -> None:
+    from kg.namespaces import OA
+
+    union = Graph()
+    for graph in dataset.graphs():
+        for triple in graph:
+            union.add(triple)
+    selector = next(union.subjects(RDF.type, OA.TextPositionSelector))
+    start = union.value(selector, OA.start)
+    assert validate(union).conforms
+    union.set((selector, OA.end, start))  # empty span: end == start
+    report = validate(union)
+    assert not report.conforms and report.violations == 1
+    assert "oa:start must be less than oa:end" in report.text
+
+
+def test_parts_combine_into_one_report(dataset: Dataset) -> None:
+    from kg.validate import combine
+
+    good = validate(dataset)
+    broken = Graph()
+    broken.add((entity_iri("ORG", "甲"), RDF.type, ns.ORG.Organization))  # no prefLabel
+    bad = validate(broken)
+    both = combine([good, bad])
+    assert both.violations == good.violations + bad.violations and not both.conforms
+    assert both.triples == good.triples + bad.triples
+    lines = both.text.splitlines()[1:]
+    assert bad.shown and all(line.startswith("  Violation") for line in bad.shown)
+    assert lines[:len(bad.shown)] == list(bad.shown)  # violations first, whichever part they came from
+    assert lines[len(bad.shown):] == [line for line in good.shown][:len(lines) - len(bad.shown)]
