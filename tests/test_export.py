@@ -77,7 +77,7 @@ def test_turtle_is_the_merged_facts_graph(dataset: Dataset, outputs: dict[str, P
     ttl = Graph().parse(outputs["ttl"], format="turtle")
     assert isomorphic(ttl, merged_graph(dataset))
     assert not list(ttl.subjects(RDF.type, RDF.Statement))  # no provenance in graph.ttl
-    assert b"PREFIX schema: <http://schema.org/>" in outputs["ttl"].read_bytes()
+    assert b"@prefix schema: <http://schema.org/> ." in outputs["ttl"].read_bytes()
 
 
 @pytest.mark.parametrize(("key", "fmt"), [("trig", "trig"), ("nq", "nquads"), ("jsonld", "json-ld")])
@@ -89,9 +89,10 @@ def test_dataset_files_hold_every_named_graph(
     same_graphs(dataset, loaded)
 
 
-def test_nquads_lines_are_sorted(outputs: dict[str, Path]) -> None:
-    lines = outputs["nq"].read_text(encoding="utf-8").splitlines()
-    assert lines == sorted(lines) and len(lines) == len(set(lines))
+def test_nquads_lines_are_sorted_by_graph_then_triple(outputs: dict[str, Path]) -> None:
+    quads = list(ox.parse(path=str(outputs["nq"]), format=ox.RdfFormat.N_QUADS))
+    keys = [(q.graph_name.value, str(q.subject), str(q.predicate), str(q.object)) for q in quads]
+    assert keys == sorted(keys) and len(keys) == len(set(keys))
 
 
 @pytest.mark.parametrize(
