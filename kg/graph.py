@@ -313,15 +313,17 @@ class _DocumentWriter:
         self.alt_labels: dict[URIRef, set[str]] = defaultdict(set)
         self.statements: dict[tuple[URIRef, URIRef, URIRef], _Evidence] = {}
 
-    def write(self) -> None:
+    def write(self, *, evidence: bool = True) -> None:
+        """Write the document's quads; ``evidence=False`` leaves the evidence graph empty (label tallies)."""
         self._document_metadata()
         for entity in self.extraction.entities:
             self._entity(entity)
         for relation in self.extraction.relations:
             self._relation(relation)
         self._labels()
-        for triple in sorted(self.statements):
-            self._statement(triple, self.statements[triple])
+        if evidence:
+            for triple in sorted(self.statements):
+                self._statement(triple, self.statements[triple])
 
     # -- IRIs
 
@@ -638,8 +640,12 @@ def batch_dataset(
     *,
     base: str = DEFAULT_BASE,
     lexicon: Lexicon | None = None,
+    evidence: bool = True,
 ) -> Dataset:
-    """The graphs of several documents in one dataset, labels not yet reconciled, no description."""
+    """The graphs of several documents in one dataset, labels not yet reconciled, no description.
+
+    ``evidence=False`` skips the evidence graphs (for :func:`label_counts`, which only reads facts).
+    """
     index = _lexicon_index(lexicon)
     dataset = _new_dataset(base)
     seen: set[str] = set()
@@ -647,7 +653,7 @@ def batch_dataset(
         if document.id in seen:
             raise KGError(f"document id {document.id!r} occurs twice in the input")
         seen.add(document.id)
-        _DocumentWriter(dataset, document, extraction, base, index).write()
+        _DocumentWriter(dataset, document, extraction, base, index).write(evidence=evidence)
     return dataset
 
 

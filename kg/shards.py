@@ -84,7 +84,7 @@ def extract_batch(task: ExtractTask) -> Extracted:
         else:
             extractions.append(cached)
             fresh.append(False)
-    dataset = batch_dataset(zip(task.documents, extractions, strict=True), base=task.base)
+    dataset = batch_dataset(zip(task.documents, extractions, strict=True), base=task.base, evidence=False)
     labels = label_counts(facts_graphs(dataset))
     return Extracted(task.index, tuple(extractions), tuple(fresh), dict(labels))
 
