@@ -40,7 +40,9 @@ from kg.shards import (
 )
 
 
-Progress = Callable[[Iterable[Document]], Iterator[Document]]
+#: Wraps an iterable to show progress: ``progress(items)`` for documents, and
+#: ``progress(items, desc, unit, size)`` for the second stage's batches.
+Progress = Callable[..., Iterator[Any]]
 
 
 @dataclass
@@ -158,7 +160,7 @@ def build(
         if not batches_done:
             raise KGError("nothing to build: no readable document in the input"
                           + (f" ({len(report.skipped)} skipped)" if report.skipped else ""))
-        _finish_stage(batches_done, runner, tmp, report, base=base)
+        _finish_stage(batches_done, runner, tmp, report, base=base, progress=progress)
         shutil.rmtree(tmp / _WORK, ignore_errors=True)
         report.seconds = time.perf_counter() - started
         (tmp / "report.md").write_text(report.markdown(), encoding="utf-8")
@@ -229,7 +231,8 @@ def _extract_stage(
     return n
 
 
-def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport, *, base: str) -> None:
+def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport, *, base: str,
+                  progress: Progress | None = None) -> None:
     """Stage 2 over every batch, then the dataset description: every output file, in batch order."""
     from kg.graph import DatasetStats, batch_dataset, dataset_description, meta_graph_iri
     from kg.validate import ValidationReport, combine
@@ -247,8 +250,11 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport
     view = ViewParts()
     stats = DatasetStats()
     validations: list[ValidationReport] = []
+    parts: Iterable[Finished] = runner.map(finish_batch, tasks())
+    if progress:
+        parts = progress(parts, "graphs, validation, files", "batch", n_batches)
     with _OutputFiles(tmp, base) as files:
-        for part in runner.map(finish_batch, tasks()):
+        for part in parts:
             files.add(part, f"part-{part.index:05d}.nq")
             view.merge(part.view)  # type: ignore[arg-type]
             stats.merge(part.stats)  # type: ignore[arg-type]

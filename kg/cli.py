@@ -52,8 +52,8 @@ _NO_MODEL = click.option("--no-model", is_flag=True, help="Leave the trained NER
 def _progress(quiet: bool, total: int | None = None) -> Callable[[Any], Any]:
     from tqdm import tqdm
 
-    def wrap(items: Any) -> Any:
-        return tqdm(items, desc="documents", unit="doc", total=total, file=sys.stderr,
+    def wrap(items: Any, desc: str = "documents", unit: str = "doc", size: int | None = None) -> Any:
+        return tqdm(items, desc=desc, unit=unit, total=size if size is not None else total, file=sys.stderr,
                     disable=quiet or not sys.stderr.isatty(), leave=False)
 
     return wrap

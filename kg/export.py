@@ -64,17 +64,21 @@ def write_outputs(dataset: Dataset, out_dir: Path, *, base: str = DEFAULT_BASE) 
 def serialize_turtle(graph: Graph, *, base: str = DEFAULT_BASE) -> bytes:
     """Turtle with the project's prefixes, triples sorted (Oxigraph's writer: fast, and groups by subject)."""
     triples = sorted({_ox_triple(t) for t in graph}, key=_triple_key)
-    return ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_prefixes(base))
+    return _bytes(ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=_prefixes(base)))
 
 
 def serialize_trig(dataset: Dataset, *, base: str = DEFAULT_BASE) -> bytes:
     """TriG with the project's prefixes, graphs in IRI order, triples sorted within each graph."""
-    return ox.serialize(_ox_quads(dataset), format=ox.RdfFormat.TRIG, prefixes=_prefixes(base))
+    return _bytes(ox.serialize(_ox_quads(dataset), format=ox.RdfFormat.TRIG, prefixes=_prefixes(base)))
 
 
 def serialize_nquads(dataset: Dataset) -> bytes:
     """N-Quads, sorted by graph, subject, predicate and object; no duplicates."""
-    return ox.serialize(_ox_quads(dataset), format=ox.RdfFormat.N_QUADS)
+    return _bytes(ox.serialize(_ox_quads(dataset), format=ox.RdfFormat.N_QUADS))
+
+
+def _bytes(data: bytes | None) -> bytes:
+    return data or b""  # Oxigraph returns bytes when given no output file
 
 
 def _prefixes(base: str) -> dict[str, str]:

@@ -28,6 +28,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import networkx as nx
 import numpy as np
@@ -301,11 +302,12 @@ class ViewParts:
         for triple, found in other.by_triple.items():
             mine = self.by_triple.get(triple)
             self.by_triple[triple] = _first([*mine, *found]) if mine else found
-        for mine_sets, theirs in ((self.types, other.types), (self.zh, other.zh), (self.en, other.en),
-                                  (self.aliases, other.aliases), (self.in_docs, other.in_docs),
-                                  (self.links, other.links)):
+        pairs: list[tuple[dict[Any, set[Any]], dict[Any, set[Any]]]] = [
+            (self.types, other.types), (self.zh, other.zh), (self.en, other.en),
+            (self.aliases, other.aliases), (self.in_docs, other.in_docs), (self.links, other.links)]
+        for target, theirs in pairs:
             for key, values in theirs.items():
-                mine_sets[key] |= values  # type: ignore[index]
+                target.setdefault(key, set()).update(values)
         for s, code in other.codes.items():
             self.codes[s] = min(code, self.codes.get(s, code))
 

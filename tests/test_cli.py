@@ -133,3 +133,12 @@ def test_every_command_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in main.commands:  # type: ignore[attr-defined]
         assert re.search(rf"kg {name}\b", readme), f"`kg {name}` is not in the README"
+
+
+def test_build_engine_options_are_checked_before_any_work(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out), "--scheduler", "tcp://127.0.0.1:1"])
+    assert result.exit_code == 1 and "--scheduler is for --engine dask" in result.output
+    result = CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(out), "--jobs", "0"])
+    assert result.exit_code == 2 and "--jobs" in result.output
+    assert not out.exists()

@@ -122,3 +122,22 @@ def test_seed_scores_hold() -> None:
     report = evaluate(gold, pred)
     assert report.kind("entities_strict").overall.f1 >= 0.78
     assert report.kind("relations_strict").overall.f1 >= 0.62
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("由各领域专家组成的专家委员会进行咨询论证。", ("POST", "委员")),  # 委员 begins 委员会
+        ("根据人大常委会的决定，本次会议讨论经济工作。", ("POST", "常委")),  # 常委 begins 常委会
+        ("全国各族人民要加强大团结。", ("PLACE", "中国")),  # 全国 is "nationwide", not a mention of China
+        ("我国国民经济的发展，可以按两步来考虑。", ("PLACE", "中国")),
+    ],
+)
+def test_no_entity_from_part_of_a_word_or_a_deictic(text: str, absent: tuple[str, str]) -> None:
+    found = {(e.label, e.name) for e in run(text).entities}
+    assert absent not in found, found
+
+
+def test_post_that_ends_its_word_is_still_found() -> None:
+    found = {(e.label, e.name) for e in run("省委副书记、省长王凯主持召开省政府常务会议。").entities}
+    assert ("POST", "省长") in found and ("PERSON", "王凯") in found

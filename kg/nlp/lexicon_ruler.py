@@ -24,6 +24,11 @@ def get_match_text(doc: Doc) -> str:
     return text
 
 
+#: Labels whose lexicon matches must end where a jieba word ends. Post titles are short words that also
+#: begin longer ones (委员会 committee, 常委会 standing committee, 主席团 presidium, 书记员 clerk).
+WORD_FINAL = frozenset({"POST"})
+
+
 class LexiconRuler:
     """Proposes a candidate for every lexicon name or alias found in the text, carrying the canonical name."""
 
@@ -43,8 +48,11 @@ class LexiconRuler:
         if not len(self.automaton):
             return doc
         text = get_match_text(doc)
+        word_ends = {t.idx + len(t.text) for t in doc}
         for end_index, (length, label, name) in self.automaton.iter(text):
             end = end_index + 1
+            if label in WORD_FINAL and end not in word_ends:
+                continue  # 委员 in 委员会, 常委 in 常委会, 主席 in 主席团: the word goes on, it is not the post
             out.append(Candidate(end - length, end, label, "lexicon", 1.0, name))
         return doc
 
