@@ -141,3 +141,25 @@ def test_no_entity_from_part_of_a_word_or_a_deictic(text: str, absent: tuple[str
 def test_post_that_ends_its_word_is_still_found() -> None:
     found = {(e.label, e.name) for e in run("省委副书记、省长王凯主持召开省政府常务会议。").entities}
     assert ("POST", "省长") in found and ("PERSON", "王凯") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "label", "expected", "unwanted"),
+    [
+        # a function word or a light verb ends the name; the kind word alone is no name
+        ("今年高等学校都将根据计划少招一些学生。", "PROGRAM", None, "根据计划"),
+        ("设备陈旧的企业应该有计划地代之以效能更高的设备。", "PROGRAM", None, "应该有计划"),
+        ("试点企业的产量一般都超过试点前的水平。", "PROGRAM", None, "一般都超过试点"),
+        # a verb inside a compound name stays in it
+        ("实施农村义务教育薄弱学校改造计划，学生营养改善计划惠及3200万孩子。", "PROGRAM", "学生营养改善计划", None),
+        ("完善用好七项协调机制。", "MECHANISM", "七项协调机制", None),
+        ("淮河流域的西淝河治理工程和濉河治理工程；", "PROGRAM", "西淝河治理工程", None),
+    ],
+)
+def test_kind_suffix_names_stop_at_function_words(text: str, label: str, expected: str | None,
+                                                  unwanted: str | None) -> None:
+    names = {e.name for e in run(text).entities if e.label == label}
+    if expected:
+        assert expected in names, names
+    if unwanted:
+        assert unwanted not in names and not any(n.endswith(unwanted) for n in names), names

@@ -64,6 +64,27 @@ class Unit:
     multiplier: Decimal
 
 
+#: jieba dictionary tags of words that never sit inside a name: prepositions, conjunctions, pronouns,
+#: particles, adverbs, modal particles, interjections, onomatopoeia.
+NON_NAME_TAGS = ("p", "c", "r", "u", "d", "ad", "y", "e", "o")
+CLOSE_BRACKETS = frozenset(")）”’\"")
+LIGHT_VERBS = frozenset({"有", "是", "为", "要", "将", "把", "被", "使", "对", "在", "已", "可", "能", "会", "应",
+                         "应该", "应当", "必须", "进行", "加以", "予以"})
+
+
+def _token_before(pos: int, token_starts: set[int]) -> int:
+    prev = pos - 1
+    while prev > 0 and prev not in token_starts and pos - prev < 6:
+        prev -= 1
+    return max(prev, 0)
+
+
+def _jieba_tag(word: str) -> str | None:
+    from kg.nlp.merge import _jieba_tags
+
+    return _jieba_tags().get(word)
+
+
 class PatternRecognizer:
     def __init__(self, lexicon: Lexicon, lexicon_dir: Path) -> None:
         self.lexicon = lexicon
@@ -209,6 +230,8 @@ class PatternRecognizer:
             end = end_index + 1
             start = end - len(suffix)
             label, _kind = self.kind_suffixes[suffix]
+            if suffix.endswith("计划") and text.startswith("地", end):
+                continue  # 有计划地 "in a planned way": an adverb, not a plan
             if label == "POLICY" and (end >= len(text) or text[end] not in "，。、；：”）),;:\n"):
                 continue  # an unquoted document title ends a clause (制定城乡社区治理服务工作指引，)
             if end < len(text) and text[end] in CLOSE_QUOTES and start > 0:
@@ -267,14 +290,35 @@ class PatternRecognizer:
                     continue
                 break
             # step back one jieba token (or one character where tokens are unknown)
-            prev = pos - 1
-            while prev > 0 and prev not in token_starts and pos - prev < 6:
-                prev -= 1
+            prev = _token_before(pos, token_starts)
             chunk = text[prev:pos]
             if any(c in PUNCT for c in chunk):
                 break
+            if not self._name_word(text, prev, chunk, token_starts):
+                break
             pos = prev
         return pos
+
+    def _name_word(self, text: str, start: int, word: str, token_starts: set[int]) -> bool:
+        """Whether the jieba word ``word`` (at ``start``) can belong to a name that ends after it.
+
+        Prepositions, conjunctions, pronouns, particles and adverbs (jieba's dictionary tags p, c, r, u*,
+        d ...) never do: 根据|工程, 应该|有计划, 只|完成五年计划. A verb does as the action of a compound
+        (营养|改善|计划, 七项|协调|机制, 接诉|即|办|经验), but not after such a function word, a light verb or
+        at the start of a clause (都|超过|试点, 正确|划分|指令性计划); light verbs (有, 是, 要 ...) never.
+        Words jieba does not know (most proper names) do.
+        """
+        tag = _jieba_tag(word)
+        if word in LIGHT_VERBS or (tag is not None and tag.startswith(NON_NAME_TAGS)):
+            return False
+        if tag != "v" or word in self.nominal:
+            return True
+        before = _token_before(start, token_starts)
+        previous_word = text[before:start]
+        if before >= start or any(c in PUNCT for c in previous_word):
+            return previous_word[-1:] in CLOSE_BRACKETS  # 村(社区)|组织|工作事项准入制度
+        previous = _jieba_tag(previous_word)
+        return previous_word not in LIGHT_VERBS and not (previous is not None and previous.startswith(NON_NAME_TAGS))
 
     def _list_items(self, text: str, begin: int, suffix: str, token_starts: set[int]) -> list[Candidate]:
         """用好A、B、C机制: A and B are mechanisms too, named with the shortest kind suffix (A机制)."""
