@@ -163,3 +163,18 @@ def test_kind_suffix_names_stop_at_function_words(text: str, label: str, expecte
         assert expected in names, names
     if unwanted:
         assert unwanted not in names and not any(n.endswith(unwanted) for n in names), names
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        ("产值增长到百分之一百四十三点五。", "143.5", "%"),  # a decimal part after 点
+        ("全年新建公路二萬一千七百公里。", "21700", "公里"),  # 万 inside the numeral (traditional 萬)
+        ("共招收十七万五千人。", "175000", "人"),
+        ("工业总产值增长一点九倍。", "1.9", "倍"),
+        ("共有三万人参加。", "30000", "人"),  # 万 as the multiplier still works
+    ],
+)
+def test_chinese_numerals_with_sections_and_decimals(text: str, value: str, unit: str) -> None:
+    metrics = [e for e in run(text).entities if e.label == "METRIC"]
+    assert [(m.value, m.unit) for m in metrics] == [(Decimal(value), unit)]

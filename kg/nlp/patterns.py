@@ -28,7 +28,9 @@ from kg.resources import ontology_path
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PUNCT = set("，。、；：！？,.;:!?（）()【】[]《》<>—-…·/ \t\n\r\u3000")
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『\"", "”’」』\""
-NUM = r"(?:\d+(?:[.,]\d+)*|[零〇一二三四五六七八九十百千两]+)"
+_CN = "零〇一二三四五六七八九十百千两"
+# Chinese numerals may hold 万/亿 sections and a decimal part: 十七万五千, 二万一千七百, 一百四十三点五.
+NUM = rf"(?:\d+(?:[.,]\d+)*|[{_CN}]+(?:[万亿][{_CN}]+)*(?:点[零〇一二三四五六七八九]+)?)"
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 EVENT_RES = [
     re.compile(r"(?:党的|中国共产党)?第?[一二三四五六七八九十]+届(?:中央委员会|全国人民代表大会|全国人大|全国委员会)?"
@@ -42,19 +44,31 @@ POLICY_RE = re.compile(r"《[^《》]{2,80}》")  # wikisource puts line breaks 
 
 
 def chinese_number(text: str) -> Decimal | None:
-    """一 → 1, 十二 → 12, 三百 → 300, 1,200 → 1200; None for anything else."""
+    """一 → 1, 十二 → 12, 三百 → 300, 十七万五千 → 175000, 一百四十三点五 → 143.5, 1,200 → 1200; else None."""
     if re.fullmatch(r"\d+(?:[.,]\d+)*", text):
-        return Decimal(text.replace(",", "")) if "," in text and "." not in text else Decimal(text.replace(",", ""))
-    total, current = 0, 0
-    for ch in text:
+        return Decimal(text.replace(",", ""))
+    integer, _, fraction = text.partition("点")
+    if "点" in text and (not fraction or any(ch not in CN_DIGITS for ch in fraction)):
+        return None
+    total, section, current = 0, 0, 0
+    for ch in integer:
         if ch in CN_DIGITS:
             current = CN_DIGITS[ch]
         elif ch in "十百千":
-            total += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
+            section += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
             current = 0
+        elif ch == "万":
+            total += (section + current) * 10_000
+            section = current = 0
+        elif ch == "亿":
+            total = (total + section + current) * 100_000_000
+            section = current = 0
         else:
             return None
-    return Decimal(total + current)
+    value = Decimal(total + section + current)
+    if fraction:
+        value += Decimal("0." + "".join(str(CN_DIGITS[ch]) for ch in fraction))
+    return value
 
 
 @dataclass(frozen=True)
