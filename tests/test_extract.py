@@ -153,6 +153,8 @@ def test_post_that_ends_its_word_is_still_found() -> None:
         # a verb inside a compound name stays in it
         ("实施农村义务教育薄弱学校改造计划，学生营养改善计划惠及3200万孩子。", "PROGRAM", "学生营养改善计划", None),
         ("完善用好七项协调机制。", "MECHANISM", "七项协调机制", None),
+        ("要逐步改革工资制度，", "MECHANISM", "工资制度", "改革工资制度"),  # 改革 is the verb here
+        ("深化医药卫生体制改革试点，", "PROGRAM", "医药卫生体制改革试点", None),  # and a noun here
         ("淮河流域的西淝河治理工程和濉河治理工程；", "PROGRAM", "西淝河治理工程", None),
     ],
 )

@@ -299,7 +299,8 @@ class PatternRecognizer:
                 before = pos - len(word)
                 if word in self.nominal and before > 0 and text[before - 1] not in PUNCT \
                         and text[before - 1] not in OPEN_QUOTES and not _ends_with_any(
-                            text, before, self.stopwords, max_len=6):
+                            text, before, self.stopwords, max_len=6) \
+                        and self._after_name_word(text, before, token_starts):
                     pos = before
                     continue
                 break
@@ -313,19 +314,27 @@ class PatternRecognizer:
             pos = prev
         return pos
 
+    def _after_name_word(self, text: str, pos: int, token_starts: set[int]) -> bool:
+        """Whether the word ending at ``pos`` is no function word (逐步|改革|工资制度: 改革 is the verb)."""
+        before = _token_before(pos, token_starts)
+        word = text[before:pos]
+        tag = _jieba_tag(word)
+        return word not in LIGHT_VERBS and not (tag is not None and tag.startswith(NON_NAME_TAGS))
+
     def _name_word(self, text: str, start: int, word: str, token_starts: set[int]) -> bool:
         """Whether the jieba word ``word`` (at ``start``) can belong to a name that ends after it.
 
         Prepositions, conjunctions, pronouns, particles and adverbs (jieba's dictionary tags p, c, r, u*,
         d ...) never do: 根据|工程, 应该|有计划, 只|完成五年计划. A verb does as the action of a compound
         (营养|改善|计划, 七项|协调|机制, 接诉|即|办|经验), but not after such a function word, a light verb or
-        at the start of a clause (都|超过|试点, 正确|划分|指令性计划); light verbs (有, 是, 要 ...) never.
+        at the start of a clause (都|超过|试点, 正确|划分|指令性计划, 逐步|改革|工资制度); nominal verbs
+        (改革, 建设 ...) likewise; light verbs (有, 是, 要 ...) never.
         Words jieba does not know (most proper names) do.
         """
         tag = _jieba_tag(word)
         if word in LIGHT_VERBS or (tag is not None and tag.startswith(NON_NAME_TAGS)):
             return False
-        if tag != "v" or word in self.nominal:
+        if tag not in ("v", "vn") and word not in self.nominal:
             return True
         before = _token_before(start, token_starts)
         previous_word = text[before:start]
