@@ -155,6 +155,7 @@ def test_post_that_ends_its_word_is_still_found() -> None:
         ("完善用好七项协调机制。", "MECHANISM", "七项协调机制", None),
         ("要逐步改革工资制度，", "MECHANISM", "工资制度", "改革工资制度"),  # 改革 is the verb here
         ("深化医药卫生体制改革试点，", "PROGRAM", "医药卫生体制改革试点", None),  # and a noun here
+        ("推行各种形式的投资包干责任制和招标投标制，", "MECHANISM", "投资包干责任制", None),  # 的 opens a name
         ("淮河流域的西淝河治理工程和濉河治理工程；", "PROGRAM", "西淝河治理工程", None),
     ],
 )

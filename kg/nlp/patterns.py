@@ -81,6 +81,8 @@ class Unit:
 #: jieba dictionary tags of words that never sit inside a name: prepositions, conjunctions, pronouns,
 #: particles, adverbs, modal particles, interjections, onomatopoeia.
 NON_NAME_TAGS = ("p", "c", "r", "u", "d", "ad", "y", "e", "o")
+#: Tags of words that make the verb after them a predicate (逐步|改革, 积极|推行, 对|改革): adverbs, prepositions.
+VERB_MODIFIER_TAGS = ("d", "ad", "p", "r")
 CLOSE_BRACKETS = frozenset(")）”’\"")
 LIGHT_VERBS = frozenset({"有", "是", "为", "要", "将", "把", "被", "使", "对", "在", "已", "可", "能", "会", "应",
                          "应该", "应当", "必须", "进行", "加以", "予以"})
@@ -338,9 +340,12 @@ class PatternRecognizer:
             return True
         before = _token_before(start, token_starts)
         previous_word = text[before:start]
+        previous = _jieba_tag(previous_word)
+        if tag != "v":  # a nominal verb opens a name anywhere but after an adverb-like word: 的|投资包干责任制
+            return previous_word not in LIGHT_VERBS and not (
+                previous is not None and previous.startswith(VERB_MODIFIER_TAGS))
         if before >= start or any(c in PUNCT for c in previous_word):
             return previous_word[-1:] in CLOSE_BRACKETS  # 村(社区)|组织|工作事项准入制度
-        previous = _jieba_tag(previous_word)
         return previous_word not in LIGHT_VERBS and not (previous is not None and previous.startswith(NON_NAME_TAGS))
 
     def _list_items(self, text: str, begin: int, suffix: str, token_starts: set[int]) -> list[Candidate]:
