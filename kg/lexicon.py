@@ -35,6 +35,8 @@ class Lexicon:
     policy_suffixes: dict[str, str] = field(default_factory=dict)
     cues: dict[str, str] = field(default_factory=dict)
     wikidata: dict[tuple[str, str], str] = field(default_factory=dict)
+    #: GROUP head noun -> the words that classify it (group_kinds.tsv), longest first
+    group_kinds: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def sizes(self) -> dict[str, int]:
         by_label: dict[str, int] = {}
@@ -50,6 +52,8 @@ class Lexicon:
             "policy suffixes": len(self.policy_suffixes),
             "relation cues": len(self.cues),
             "wikidata links": len(self.wikidata),
+            "group heads": len(self.group_kinds),
+            "group qualifiers": sum(len(q) for q in self.group_kinds.values()),
         }
 
     def english(self, label: str, name: str) -> str | None:
@@ -123,4 +127,6 @@ def _load(d: Path) -> Lexicon:
         policy_suffixes=suffixes("policies.tsv"),
         cues={r["cue"]: r["relation"] for r in read_table(d / "cues.tsv")},
         wikidata={(r["label"], r["name"]): r["qid"] for r in read_table(d / "wikidata.tsv")},
+        group_kinds={r["head"]: tuple(sorted(r["qualifiers"].split(), key=len, reverse=True))
+                     for r in read_table(d / "group_kinds.tsv")},
     )

@@ -181,3 +181,32 @@ def test_kind_suffix_names_stop_at_function_words(text: str, label: str, expecte
 def test_chinese_numerals_with_sections_and_decimals(text: str, value: str, unit: str) -> None:
     metrics = [e for e in run(text).entities if e.label == "METRIC"]
     assert [(m.value, m.unit) for m in metrics] == [(Decimal(value), unit)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("要大力培养少数民族干部、妇女干部和年轻干部，关心离退休干部。",
+         {"少数民族干部", "妇女干部", "年轻干部", "离退休干部"}),
+        ("国有大型商业银行和中小银行要加大对小微企业的支持。", {"国有大型商业银行", "中小银行", "小微企业"}),
+        ("在国有大中型企业中推行股份制。", {"国有大中型企业"}),
+    ],
+)
+def test_groups_named_by_a_head_and_its_qualifiers(text: str, expected: set[str]) -> None:
+    groups = {e.name for e in run(text).entities if e.label == "GROUP"}
+    assert expected <= groups
+
+
+@pytest.mark.parametrize("text", ["要弘扬企业家精神。", "各级干部要转变作风。", "支持企业扩大生产。"])
+def test_a_head_alone_or_inside_a_word_is_no_group(text: str) -> None:
+    assert not [e for e in run(text).entities if e.label == "GROUP"]
+
+
+@pytest.mark.slow
+def test_corpus_gold_scores_hold() -> None:
+    """Regression guard on the second gold set (14 passages of work and congress reports; README figures)."""
+    gold = load_extractions(ROOT / "tests" / "gold" / "corpus.jsonl")
+    pred = {k: extract(read_file(ROOT / "tests" / "gold" / "corpus" / f"{k}.txt"), shared_nlp()) for k in gold}
+    report = evaluate(gold, pred)
+    assert report.kind("entities_strict").overall.f1 >= 0.62
+    assert report.kind("relations_strict").overall.f1 >= 0.08

@@ -7,6 +7,8 @@
   over jieba tokens until a cue verb, a stop word or punctuation; items of a 、-list sharing one 机制 each get it.
 - EVENT: numbered Party and congress sessions (党的二十届三中全会, 十九大) and named typhoons.
 - PERSON: a surname-initial name right after a post title (部长郅晓峰), then every other occurrence of that name.
+- GROUP: a head noun with one to three of its classifying words before it (少数民族干部, 国有大中型企业), from
+  ``group_kinds.tsv``.
 """
 
 from __future__ import annotations
@@ -128,6 +130,8 @@ class PatternRecognizer:
             kinds.setdefault(suffix, ("EVENT", "meeting"))
         self.kind_suffixes = kinds
         self.kind_automaton = _automaton(kinds)
+        self.group_heads = lexicon.group_kinds
+        self.group_automaton = _automaton(self.group_heads)
         self.person_re = re.compile("(" + "|".join(map(re.escape, self.posts)) + r")([\u4e00-\u9fff]{2,3})")
 
     # -- the component ------------------------------------------------------------------------------
@@ -144,6 +148,7 @@ class PatternRecognizer:
         out.extend(self.orgs(text, token_starts))
         out.extend(self.kind_names(text, token_starts))
         out.extend(self.persons(text))
+        out.extend(self.groups(text, token_starts))
         return doc
 
     # -- METRIC -------------------------------------------------------------------------------------
@@ -361,6 +366,31 @@ class PatternRecognizer:
             items.append(Candidate(item_begin, item_end, "MECHANISM", "pattern", 0.7, body + "机制"))
             pos = item_begin
         return items
+
+    # -- GROUP --------------------------------------------------------------------------------------
+    def groups(self, text: str, token_starts: set[int]) -> list[Candidate]:
+        """少数民族干部, 国有大型商业银行: up to three qualifiers of a head, written together before it.
+
+        The head must end a jieba word (企业家 is no 企业) and the name must begin at one (非|国有企业 gives
+        国有企业 only where jieba splits 非 off); a head with no qualifier is left to the lexicon.
+        """
+        found = []
+        for end_index, head in self.group_automaton.iter(text):
+            end = end_index + 1
+            start = end - len(head)
+            if end not in token_starts:
+                continue
+            qualifiers = self.group_heads[head]
+            pos = start
+            for _ in range(3):
+                word = next((q for q in qualifiers if text.endswith(q, 0, pos)), None)
+                if word is None:
+                    break
+                pos -= len(word)
+            if pos == start or pos not in token_starts and pos != 0:
+                continue
+            found.append(Candidate(pos, end, "GROUP", "pattern", 0.7))
+        return found
 
     # -- PERSON -------------------------------------------------------------------------------------
     def persons(self, text: str) -> list[Candidate]:

@@ -222,6 +222,24 @@ class RelationExtractor:
                 between = text[m.end:x.start]
                 if re.search(r"(?:面向|针对|服务于|覆盖)$", between.strip()) and len(between) <= 6:
                     add(Rel("targets", i, j, sent, (m.start, x.end), None, 0.7))
+        # the group an arrangement is put in place for, named before it with a preposition of scope:
+        # 在国有大中型企业中进行…试点, 建立对企业经营者有效的激励机制, 以县处级以上领导干部为重点，在全党开展…教育
+        arrangements = [(m, i) for m, i in items if m.label in ("MECHANISM", "PROGRAM", "POLICY")]
+        for x, j in items:
+            if x.label != "GROUP":
+                continue
+            before = text[max(sent[0], x.start - 1):x.start]
+            after = text[x.end:min(sent[1], x.end + 3)]
+            if before == "以" and after.startswith("为重点"):
+                reach = sent[1]  # the focus of what the sentence goes on to do
+            elif before in ("在", "对") and (before == "对" or re.match(r"[中内里]", after)):
+                reach = _clause_end(text, x.end, sent[1])  # within the clause: 在…中进行X, 对…实行X
+            else:
+                continue
+            for m, i in arrangements:
+                if x.end < m.start < reach and not any(
+                        g.label == "GROUP" and x.end < g.start < m.start for g, _ in items):
+                    add(Rel("targets", i, j, sent, (x.start, m.end), None, 0.6))
 
     # -- quantifies -------------------------------------------------------------------------------------
     def _quantifies(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
