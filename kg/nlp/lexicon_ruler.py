@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp.candidates import Candidate, candidates
-from kg.nlp.text import match_text
+from kg.nlp.text import doc_text, match_text, token_bounds
 
 if not Doc.has_extension("kg_match_text"):
     Doc.set_extension("kg_match_text", default=None)
@@ -19,7 +19,7 @@ if not Doc.has_extension("kg_match_text"):
 
 def get_match_text(doc: Doc) -> str:
     if doc._.kg_match_text is None:
-        doc._.kg_match_text = match_text(doc.text)
+        doc._.kg_match_text = match_text(doc_text(doc))
     text: str = doc._.kg_match_text
     return text
 
@@ -48,7 +48,7 @@ class LexiconRuler:
         if not len(self.automaton):
             return doc
         text = get_match_text(doc)
-        word_ends = {t.idx + len(t.text) for t in doc}
+        _, word_ends = token_bounds(doc)
         for end_index, (length, label, name) in self.automaton.iter(text):
             end = end_index + 1
             if label in WORD_FINAL and end not in word_ends:

@@ -14,6 +14,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -25,6 +26,7 @@ from spacy.tokens import Doc
 from kg.lexicon import Lexicon, load_lexicon, read_list, read_table
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.lexicon_ruler import get_match_text
+from kg.nlp.text import token_bounds
 from kg.resources import ontology_path
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -90,7 +92,7 @@ LIGHT_VERBS = frozenset({"有", "是", "为", "要", "将", "把", "被", "使",
                          "应该", "应当", "必须", "进行", "加以", "予以"})
 
 
-def _token_before(pos: int, token_starts: set[int]) -> int:
+def _token_before(pos: int, token_starts: AbstractSet[int]) -> int:
     prev = pos - 1
     while prev > 0 and prev not in token_starts and pos - prev < 6:
         prev -= 1
@@ -138,7 +140,7 @@ class PatternRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         text = get_match_text(doc)
         out = candidates(doc)
-        token_starts = {t.idx for t in doc} | {len(text)}
+        token_starts, _ = token_bounds(doc)
         for m in POLICY_RE.finditer(text):
             out.append(Candidate(m.start(), m.end(), "POLICY", "pattern"))
         for rx in EVENT_RES:
@@ -179,7 +181,7 @@ class PatternRecognizer:
         return found
 
     # -- ORG ----------------------------------------------------------------------------------------
-    def orgs(self, text: str, token_starts: set[int]) -> list[Candidate]:
+    def orgs(self, text: str, token_starts: AbstractSet[int]) -> list[Candidate]:
         found = []
         for end_index, suffix in self.org_suffix.iter(text):
             end = end_index + 1
@@ -245,7 +247,7 @@ class PatternRecognizer:
         return pos, has_place, has_level, has_field
 
     # -- names ending in a kind suffix --------------------------------------------------------------
-    def kind_names(self, text: str, token_starts: set[int]) -> list[Candidate]:
+    def kind_names(self, text: str, token_starts: AbstractSet[int]) -> list[Candidate]:
         found = []
         for end_index, suffix in self.kind_automaton.iter(text):
             end = end_index + 1
@@ -281,7 +283,7 @@ class PatternRecognizer:
         window = re.split(r"[，。；：,;:！？]", window)[-1]
         return any(cue in window for cue in self.issue_cues)
 
-    def _expand_left(self, text: str, start: int, token_starts: set[int], limit: int = 22) -> int:
+    def _expand_left(self, text: str, start: int, token_starts: AbstractSet[int], limit: int = 22) -> int:
         pos = start
         while pos > 0 and start - pos < limit:
             ch = text[pos - 1]
@@ -321,14 +323,14 @@ class PatternRecognizer:
             pos = prev
         return pos
 
-    def _after_name_word(self, text: str, pos: int, token_starts: set[int]) -> bool:
+    def _after_name_word(self, text: str, pos: int, token_starts: AbstractSet[int]) -> bool:
         """Whether the word ending at ``pos`` is no function word (逐步|改革|工资制度: 改革 is the verb)."""
         before = _token_before(pos, token_starts)
         word = text[before:pos]
         tag = _jieba_tag(word)
         return word not in LIGHT_VERBS and not (tag is not None and tag.startswith(NON_NAME_TAGS))
 
-    def _name_word(self, text: str, start: int, word: str, token_starts: set[int]) -> bool:
+    def _name_word(self, text: str, start: int, word: str, token_starts: AbstractSet[int]) -> bool:
         """Whether the jieba word ``word`` (at ``start``) can belong to a name that ends after it.
 
         Prepositions, conjunctions, pronouns, particles and adverbs (jieba's dictionary tags p, c, r, u*,
@@ -353,7 +355,7 @@ class PatternRecognizer:
             return previous_word[-1:] in CLOSE_BRACKETS  # 村(社区)|组织|工作事项准入制度
         return previous_word not in LIGHT_VERBS and not (previous is not None and previous.startswith(NON_NAME_TAGS))
 
-    def _list_items(self, text: str, begin: int, suffix: str, token_starts: set[int]) -> list[Candidate]:
+    def _list_items(self, text: str, begin: int, suffix: str, token_starts: AbstractSet[int]) -> list[Candidate]:
         """用好A、B、C机制: A and B are mechanisms too, named with the shortest kind suffix (A机制)."""
         items = []
         pos = begin
@@ -368,7 +370,7 @@ class PatternRecognizer:
         return items
 
     # -- GROUP --------------------------------------------------------------------------------------
-    def groups(self, text: str, token_starts: set[int]) -> list[Candidate]:
+    def groups(self, text: str, token_starts: AbstractSet[int]) -> list[Candidate]:
         """少数民族干部, 国有大型商业银行: up to three qualifiers of a head, written together before it.
 
         The head must end a jieba word (企业家 is no 企业) and the name must begin at one (非|国有企业 gives

@@ -31,7 +31,7 @@ from spacy.tokens import Doc
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp.merge import Mention
 from kg.nlp.resolve import ResolvedEntity, org_match_key
-from kg.nlp.text import sentence_offsets
+from kg.nlp.text import doc_text, sentence_offsets
 
 if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
@@ -66,7 +66,7 @@ class RelationExtractor:
 
     def __call__(self, doc: Doc) -> Doc:
         entities: list[ResolvedEntity] = doc._.kg_entities or []
-        text = doc.text
+        text = doc_text(doc)
         index: dict[tuple[int, int, str], int] = {}
         for i, e in enumerate(entities):
             for m in e.mentions:

@@ -24,6 +24,7 @@ from spacy.tokens import Doc
 
 from kg.lexicon import Lexicon, load_lexicon
 from kg.nlp.merge import Mention
+from kg.nlp.text import doc_text
 from kg.normalize import normalize_name
 
 if not Doc.has_extension("kg_entities"):
@@ -84,7 +85,7 @@ class Resolver:
         return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         mentions: list[Mention] = doc._.kg_mentions or []
         home = self.home_province(text, mentions)
         home_short = self.province_short.get(home, "") if home else ""

@@ -5,7 +5,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from spacy.attrs import IDX, LENGTH
+from spacy.tokens import Doc
+
 from kg.normalize import to_simplified
+
+# spaCy rebuilds ``doc.text`` from the tokens at every call (a loop over Python token objects, about as slow as
+# the rest of the rules together on long reports): the components share one copy, and the token boundaries.
+for _name in ("kg_text", "kg_token_bounds"):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=None)
 
 _SENT_END = re.compile(r"[。！？；!?;]+[”’」』]?|\n+")
 _CLAUSE_END = re.compile(r"[，,：:、]")
@@ -21,6 +30,26 @@ def match_text(text: str) -> str:
         n = unicodedata.normalize("NFKC", ch)
         chars.append(n if len(n) == 1 else ch)
     return to_simplified("".join(chars))
+
+
+def doc_text(doc: Doc) -> str:
+    """``doc.text``, built once per doc."""
+    if doc._.kg_text is None:
+        doc._.kg_text = doc.text
+    text: str = doc._.kg_text
+    return text
+
+
+def token_bounds(doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
+    """The character offsets where jieba words start and where they end (each set also holds the text's end)."""
+    if doc._.kg_token_bounds is None:
+        array = doc.to_array([IDX, LENGTH])
+        starts = array[:, 0].tolist()
+        ends = (array[:, 0] + array[:, 1]).tolist()
+        end = len(doc_text(doc))
+        doc._.kg_token_bounds = (frozenset([*starts, end]), frozenset([*ends, end]))
+    bounds: tuple[frozenset[int], frozenset[int]] = doc._.kg_token_bounds
+    return bounds
 
 
 def sentence_offsets(text: str) -> list[tuple[int, int]]:
