@@ -285,7 +285,7 @@ class _OutputFiles:
         self._first_item = True
 
     def __enter__(self) -> _OutputFiles:
-        from kg.export import jsonld_context
+        from kg.export import jsonld_header
 
         f = self.folder
         self.nq = open(f / OUTPUT_FILES["nq"], "wb")
@@ -295,8 +295,7 @@ class _OutputFiles:
         header = file_header(self.base)
         self.trig.write(header)
         self.ttl.write(header)
-        context = json.dumps(jsonld_context(self.base), ensure_ascii=False, indent=2, sort_keys=True)
-        self.jsonld.write('{\n  "@context": ' + context.replace("\n", "\n  ") + ',\n  "@graph": [')
+        self.jsonld.write(jsonld_header(self.base))
         return self
 
     def add(self, part: Finished, shard_name: str) -> None:
@@ -310,6 +309,8 @@ class _OutputFiles:
             self._first_item = False
 
     def __exit__(self, *exc: object) -> None:
-        self.jsonld.write("\n  ]\n}\n")
+        from kg.export import JSONLD_FOOTER
+
+        self.jsonld.write(JSONLD_FOOTER)
         for handle in (self.nq, self.trig, self.ttl, self.jsonld):
             handle.close()

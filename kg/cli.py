@@ -180,6 +180,9 @@ def info() -> None:
         click.echo(f"  {name}: {size}")
     meta = model_info()
     click.echo(f"trained NER: {meta.get('name')} {meta.get('version')} ({meta.get('date')}), {meta['path']}")
+    gate = pipeline_config()["components"]["kg_ner"].get("gate", False)
+    click.echo("  gate: " + ("on (it tags only the sentences where kg_merge could keep one of its entities)"
+                             if gate else "off (it tags every sentence)"))
     scores = meta.get("kg", {}).get("validation", {}).get("scores", {})
     for label, s in scores.items():
         click.echo(f"  validation {label}: P {s['p']:.1f}  R {s['r']:.1f}  F1 {s['f']:.1f}  (n={s['support']})")

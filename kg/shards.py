@@ -4,10 +4,16 @@ A build cuts the document stream into batches (:func:`batches`, a function of th
 two stages on each, in worker processes or Dask tasks (:mod:`kg.engine`):
 
 1. :func:`extract_batch`: extraction of the documents the cache does not hold, and the tally of each
-   entity's candidate ``skos:prefLabel`` in each document (:func:`kg.graph.label_counts`);
+   entity's candidate ``skos:prefLabel`` in each document (:func:`kg.graph.batch_label_counts`, which
+   counts what :func:`kg.graph.label_counts` would find in the facts graphs, without writing them);
 2. :func:`finish_batch`, once all tallies are in and the preferred labels chosen: the batch's named graphs
-   with labels reconciled, SHACL validation, and the batch's part of every output file (an N-Quads shard,
-   TriG, Turtle and JSON-LD chunks) and of the view (:class:`kg.viz.ViewParts`).
+   with labels reconciled (:func:`kg.graph.batch_quads`), SHACL validation, and the batch's part of every
+   output file (an N-Quads shard, TriG, Turtle and JSON-LD chunks) and of the view
+   (:class:`kg.viz.ViewParts`).
+
+The graphs stay :class:`kg.quads.Quads` (N-Triples strings) from end to end: no rdflib term is made on the
+way (rdflib's store made this stage twenty times slower than extraction); SHACL validation reads the
+batch's N-Quads text.
 
 Neither stage reads or writes files, so the same functions run on a cluster without a shared file system;
 the caller writes what they return, in batch order. Every result depends only on the batch (and on the
@@ -16,16 +22,18 @@ label choices), which is why the output is the same whatever the engine and the 
 
 from __future__ import annotations
 
-import json
+import gc
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from rdflib import Dataset
 from rdflib.term import Node
 
 from kg.model import Document, Extraction
+from kg.quads import Quads
 
 #: A batch closes when it holds this many characters or this many documents, whichever comes first.
 BATCH_CHARS = 100_000
@@ -72,7 +80,7 @@ class Extracted:
 def extract_batch(task: ExtractTask) -> Extracted:
     """Extract the documents of ``task`` that have no cached extraction; tally their preferred labels."""
     from kg.extract import extract
-    from kg.graph import batch_dataset, facts_graphs, label_counts
+    from kg.graph import batch_label_counts
     from kg.nlp.pipeline import shared_nlp
 
     extractions: list[Extraction] = []
@@ -84,8 +92,8 @@ def extract_batch(task: ExtractTask) -> Extracted:
         else:
             extractions.append(cached)
             fresh.append(False)
-    dataset = batch_dataset(zip(task.documents, extractions, strict=True), base=task.base, evidence=False)
-    labels = label_counts(facts_graphs(dataset))
+    with gc_paused():
+        labels = batch_label_counts(zip(task.documents, extractions, strict=True), base=task.base)
     return Extracted(task.index, tuple(extractions), tuple(fresh), dict(labels))
 
 
@@ -125,38 +133,58 @@ class Finished:
 
 def finish_batch(task: FinishTask) -> Finished:
     """The batch's graphs with labels reconciled, validated and serialised."""
-    from kg.graph import DatasetStats, apply_label_choices, batch_dataset, facts_graphs
+    from kg.graph import DatasetStats, batch_quads
 
-    dataset = batch_dataset(zip(task.documents, task.extractions, strict=True), base=task.base)
-    apply_label_choices(facts_graphs(dataset), task.choices)
-    finished = serialize_part(dataset, task.index, base=task.base, validate=task.validate)
+    with gc_paused():
+        quads = batch_quads(zip(task.documents, task.extractions, strict=True), base=task.base,
+                            choices=task.choices)
+        finished = serialize_part(quads, task.index, base=task.base, validate=task.validate)
     for extraction in task.extractions:
         finished.entities.update(e.label for e in extraction.entities)
         finished.relations.update(r.label for r in extraction.relations)
     stats = DatasetStats()
-    stats.add(dataset)
+    stats.add_quads(quads)
     finished.stats = stats
     return finished
 
 
-def serialize_part(dataset: Dataset, index: int, *, base: str, validate: bool = True) -> Finished:
+def serialize_part(dataset: Dataset | Quads, index: int, *, base: str, validate: bool = True) -> Finished:
     """Every output's share of ``dataset`` (a batch, or the dataset description at the end of a build)."""
-    from kg.export import serialize_jsonld, serialize_nquads, serialize_trig, serialize_turtle
-    from kg.graph import merged_graph
+    from kg.export import jsonld_parts, serialize_nquads, serialize_trig, serialize_turtle
     from kg.validate import validate as shacl
     from kg.viz import ViewParts
 
+    quads = dataset if isinstance(dataset, Quads) else Quads.from_rdflib(dataset)
     header = prefix_lines(base)
+    nquads = serialize_nquads(quads)
     return Finished(
         index=index,
-        nquads=serialize_nquads(dataset),
-        trig=strip_prefixes(serialize_trig(dataset, base=base), header),
-        turtle=strip_prefixes(serialize_turtle(merged_graph(dataset, base=base), base=base), header),
-        jsonld=jsonld_items(serialize_jsonld(dataset, base=base)),
-        view=ViewParts.read(dataset),
+        nquads=nquads,
+        trig=strip_prefixes(serialize_trig(quads, base=base, nquads=nquads), header),
+        turtle=strip_prefixes(serialize_turtle(quads, base=base), header),
+        jsonld=jsonld_parts(quads, base=base),
+        view=ViewParts.read(quads),
         stats=None,
-        validation=shacl(dataset) if validate else None,
+        validation=shacl(nquads) if validate else None,  # the N-Quads text: no rdflib copy to make
     )
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside the block.
+
+    A batch's graphs are hundreds of thousands of small tuples, sets and dicts, and no reference cycles:
+    the collector, triggered every few hundred allocations, would walk them (and, in a worker, the whole
+    NLP pipeline) over and over for nothing to free, a fifth of the stage's time. Whatever cycles the block
+    makes are collected once it ends.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 # ------------------------------------------------------------------ pieces of files
@@ -164,13 +192,9 @@ def serialize_part(dataset: Dataset, index: int, *, base: str, validate: bool = 
 
 def prefix_lines(base: str) -> dict[str, str]:
     """prefix -> namespace: what the header of graph.trig and graph.ttl declares."""
-    from rdflib import Graph
+    from kg.export import prefixes
 
-    from kg.namespaces import bind_prefixes
-
-    graph = Graph(bind_namespaces="none")
-    bind_prefixes(graph, base)
-    return {prefix: str(ns) for prefix, ns in sorted(graph.namespaces())}
+    return prefixes(base)
 
 
 def file_header(base: str) -> bytes:
@@ -189,22 +213,3 @@ def strip_prefixes(text: bytes, header: dict[str, str]) -> bytes:
         out.append(line)
     body = "\n".join(out).strip("\n")
     return (body + "\n\n").encode("utf-8") if body else b""
-
-
-def jsonld_items(document: bytes) -> list[str]:
-    """The top-level ``@graph`` items of a JSON-LD document, each as JSON text indented for the file."""
-    data = json.loads(document)
-    if not data:
-        return []
-    if isinstance(data, list):
-        items = data
-    elif "@graph" in data and "@id" not in data:  # several graphs: the array of them
-        items = data["@graph"]
-    else:  # one node, or one named graph compacted to the top level
-        items = [{k: v for k, v in data.items() if k != "@context"}]
-    return [_indent(json.dumps(item, ensure_ascii=False, indent=2, sort_keys=True), 4) for item in items]
-
-
-def _indent(text: str, n: int) -> str:
-    pad = " " * n
-    return "\n".join(pad + line for line in text.split("\n"))

@@ -24,7 +24,7 @@ import os
 import re
 import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -32,12 +32,12 @@ from typing import Any
 
 import networkx as nx
 import numpy as np
-from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS
-from rdflib.term import Node
 
 from kg.errors import InputError, KGError, OutputError
 from kg.namespaces import GOV, OA, SDO
+from kg.quads import LiteralValue, Quads
 
 #: Default cap on the entities drawn: vis-network stays responsive well past it with physics off,
 #: and the layout (dense, O(n²) per iteration) takes about a second here.
@@ -60,11 +60,12 @@ CLASSES: dict[str, tuple[tuple[URIRef, ...], str, str, str, str, str]] = {
     "EVENT": ((SDO.Event,), "Event", "事件", "#17becf", "star", "★"),
     "OTHER": ((), "Other", "其他", "#c7c7c7", "dot", "●"),
 }
-_CLASS_OF_TYPE: dict[Node, str] = {t: key for key, spec in reversed(CLASSES.items()) for t in spec[0]}
+_CLASS_OF_TYPE: dict[str, str] = {str(t): key for key, spec in reversed(CLASSES.items()) for t in spec[0]}
 _CLASS_ORDER = {key: i for i, key in enumerate(CLASSES)}
+_RDF_TYPE = str(RDF.type)
 
 #: Predicate -> relation name shown on the page (the extraction label where 0001 gives one).
-RELATION_NAMES: dict[Node, str] = {
+RELATION_NAMES: dict[str, str] = {str(k): v for k, v in {
     ORG.holds: "holdsPost",
     ORG.postIn: "postIn",
     ORG.role: "role",
@@ -78,7 +79,7 @@ RELATION_NAMES: dict[Node, str] = {
     SDO.observationAbout: "quantifies",
     DCTERMS.isPartOf: "partOf",
     GOV.organizes: "organizes",
-}
+}.items()}
 #: Predicates between entities that are not relations a reader follows.
 _NOT_RELATIONS = frozenset({RDF.type, SKOS.exactMatch, SKOS.broader, SKOS.inScheme, GOV.kind,
                             SDO.measuredProperty})
@@ -151,72 +152,102 @@ class _Doc:
     title: str
 
 
-@dataclass
-class _Statement:
-    subject: Node | None = None
-    predicate: Node | None = None
-    object: Node | None = None
-    doc: Node | None = None
-    confidence: str = ""
-    target: Node | None = None
-
-
 Sentence = tuple[str, int, int, str]  # doc IRI, start, end, text
+
+_NT_TYPE, _NT_STATEMENT, _NT_SUBJECT, _NT_PREDICATE, _NT_OBJECT = (
+    f"<{t}>" for t in (RDF.type, RDF.Statement, RDF.subject, RDF.predicate, RDF.object))
+_NT_DERIVED, _NT_CONFIDENCE, _NT_TARGET, _NT_SELECTOR, _NT_EXACT, _NT_START, _NT_END = (
+    f"<{t}>" for t in (PROV.wasDerivedFrom, GOV.confidence, OA.hasTarget, OA.hasSelector, OA.exact, OA.start,
+                       OA.end))
+_NT_PREF, _NT_ALT, _NT_IDENTIFIER, _NT_TITLE = (
+    f"<{t}>" for t in (SKOS.prefLabel, SKOS.altLabel, DCTERMS.identifier, DCTERMS.title))
+_NT_DOCUMENT, _NT_POLICY = f"<{FOAF.Document}>", f"<{GOV.PolicyDocument}>"
+_NT_NOT_RELATIONS = frozenset(f"<{t}>" for t in _NOT_RELATIONS)
+
+
+def _raw(term: str) -> str:
+    """The IRI of an N-Triples IRI term; any other term as it is."""
+    return term[1:-1] if term[0] == "<" else term
 
 
 @dataclass
 class _Evidence:
     """Sentences behind each triple, from the evidence graphs."""
 
-    by_triple: dict[tuple[Node, Node, Node], list[tuple[Sentence, str]]] = field(
+    by_triple: dict[tuple[str, str, str], list[tuple[Sentence, str]]] = field(
         default_factory=lambda: defaultdict(list))
     doc_of_graph: dict[str, str] = field(default_factory=dict)
 
 
-def _by_subject(graph: Graph) -> dict[Node, list[tuple[Node, Node]]]:
-    out: dict[Node, list[tuple[Node, Node]]] = defaultdict(list)
-    for s, p, o in graph:
+def _by_subject(triples: Iterable[tuple[str, str, str]]) -> dict[str, list[tuple[str, str]]]:
+    out: dict[str, list[tuple[str, str]]] = defaultdict(list)
+    for s, p, o in triples:
         out[s].append((p, o))
     return out
 
 
-def _read_evidence(graph: Graph, evidence: _Evidence) -> None:
-    rows = _by_subject(graph)
+def _read_evidence(name: str, quads: Quads, evidence: _Evidence) -> None:
+    rows = _by_subject(quads.graphs[name])
+    literals = quads.literals
     for props in rows.values():
-        if (RDF.type, RDF.Statement) not in props:
+        if (_NT_TYPE, _NT_STATEMENT) not in props:
             continue
-        st = _Statement()
+        subject = predicate = obj = doc = target = None
+        confidence = ""
         for p, o in props:
-            if p == RDF.subject:
-                st.subject = o
-            elif p == RDF.predicate:
-                st.predicate = o
-            elif p == RDF.object:
-                st.object = o
-            elif p == PROV.wasDerivedFrom:
-                st.doc = o
-            elif p == GOV.confidence:
-                st.confidence = str(o)
-            elif p == OA.hasTarget:
-                st.target = o
-        if st.subject is None or st.predicate is None or st.object is None or st.doc is None:
+            if p == _NT_SUBJECT:
+                subject = o
+            elif p == _NT_PREDICATE:
+                predicate = o
+            elif p == _NT_OBJECT:
+                obj = o
+            elif p == _NT_DERIVED:
+                doc = o
+            elif p == _NT_CONFIDENCE:
+                confidence = literals[o].value if o in literals else _raw(o)
+            elif p == _NT_TARGET:
+                target = o
+        if subject is None or predicate is None or obj is None or doc is None:
             continue
         exact, start, end = "", -1, -1
-        for p, selector in rows.get(st.target, []) if st.target is not None else []:
-            if p != OA.hasSelector:
+        for p, selector in rows.get(target, []) if target is not None else []:
+            if p != _NT_SELECTOR:
                 continue
             for sp, so in rows.get(selector, []):
-                if sp == OA.exact:
-                    exact = str(so)
-                elif sp == OA.start and isinstance(so, Literal):
-                    start = int(so.toPython())
-                elif sp == OA.end and isinstance(so, Literal):
-                    end = int(so.toPython())
-        facts = str(graph.identifier).removesuffix("/evidence")
-        evidence.doc_of_graph.setdefault(facts, str(st.doc))
+                value = literals.get(so)
+                if sp == _NT_EXACT:
+                    exact = value.value if value else _raw(so)
+                elif sp == _NT_START and value:
+                    start = int(value.value)
+                elif sp == _NT_END and value:
+                    end = int(value.value)
+        facts = name.removesuffix("/evidence")
+        evidence.doc_of_graph.setdefault(facts, _raw(doc))
         if exact:
-            sentence = (str(st.doc), start, end, exact)
-            evidence.by_triple[(st.subject, st.predicate, st.object)].append((sentence, st.confidence))
+            sentence = (_raw(doc), start, end, exact)
+            evidence.by_triple[(_raw(subject), _raw(predicate), _raw(obj))].append((sentence, confidence))
+
+
+def _documents(triples: set[tuple[str, str, str]], literals: Mapping[str, LiteralValue]) -> dict[str, _Doc]:
+    """The documents (``foaf:Document`` that are not policy documents) a graph describes."""
+    typed = {s for s, p, o in triples if p == _NT_TYPE and o == _NT_DOCUMENT}
+    if not typed:
+        return {}
+    typed -= {s for s, p, o in triples if p == _NT_TYPE and o == _NT_POLICY and s in typed}
+    ident: dict[str, str] = {}
+    title: dict[str, str] = {}
+    for s, p, o in triples:
+        if s in typed and p in (_NT_IDENTIFIER, _NT_TITLE):
+            value = literals[o].value if o in literals else _raw(o)
+            found = ident if p == _NT_IDENTIFIER else title
+            if s not in found or value < found[s]:
+                found[s] = value  # the smallest, should a document have several
+    out = {}
+    for s in typed:
+        iri = _raw(s)
+        doc_id = ident.get(s) or iri
+        out[iri] = _Doc(iri, doc_id, title.get(s) or doc_id)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -245,56 +276,60 @@ class ViewParts:
     """What the view needs from some named graphs; parts from different shards add up (:meth:`merge`).
 
     Sets and capped, sorted evidence lists only, so that merging parts in any grouping gives the same
-    graph as reading the whole dataset at once.
+    graph as reading the whole dataset at once. Keys are IRIs as plain strings: the parts are read from
+    :class:`kg.quads.Quads` (a build's own, or an rdflib dataset's converted), which is what makes reading a
+    batch cheap.
     """
 
     docs: dict[str, tuple[str, str]] = field(default_factory=dict)  # document IRI -> (id, title)
-    by_triple: dict[tuple[Node, Node, Node], list[tuple[Sentence, str]]] = field(default_factory=dict)
-    types: dict[Node, set[Node]] = field(default_factory=lambda: defaultdict(set))
-    zh: dict[Node, set[str]] = field(default_factory=lambda: defaultdict(set))
-    en: dict[Node, set[str]] = field(default_factory=lambda: defaultdict(set))
-    aliases: dict[Node, set[str]] = field(default_factory=lambda: defaultdict(set))
-    codes: dict[Node, str] = field(default_factory=dict)
-    in_docs: dict[Node, set[str]] = field(default_factory=lambda: defaultdict(set))
-    links: dict[tuple[Node, Node, Node], set[str]] = field(default_factory=lambda: defaultdict(set))
+    by_triple: dict[tuple[str, str, str], list[tuple[Sentence, str]]] = field(default_factory=dict)
+    types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    zh: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    en: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    aliases: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    codes: dict[str, str] = field(default_factory=dict)
+    in_docs: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
+    links: dict[tuple[str, str, str], set[str]] = field(default_factory=lambda: defaultdict(set))
 
     @classmethod
-    def read(cls, dataset: Dataset) -> ViewParts:
-        """The parts of every named graph of ``dataset``."""
+    def read(cls, dataset: Dataset | Quads) -> ViewParts:
+        """The parts of every named graph of ``dataset`` (rdflib, or the quads a build works on)."""
         from kg.graph import is_facts_graph
 
+        quads = dataset if isinstance(dataset, Quads) else Quads.from_rdflib(dataset)
+        literals = quads.literals
         parts = cls()
         docs: dict[str, _Doc] = {}
         evidence = _Evidence()
-        facts: list[Graph] = []
-        for g in sorted(dataset.graphs(), key=lambda g: str(g.identifier)):
-            name = str(g.identifier)
+        facts: list[str] = []
+        for name in quads.names():
             if name.endswith("/evidence"):
-                _read_evidence(g, evidence)
-            elif is_facts_graph(g.identifier):
-                facts.append(g)
-            for subject in g.subjects(RDF.type, FOAF.Document):
-                if (subject, RDF.type, GOV.PolicyDocument) in g:
-                    continue
-                ident = g.value(subject, DCTERMS.identifier)
-                title = g.value(subject, DCTERMS.title)
-                docs[str(subject)] = _Doc(str(subject), str(ident or subject), str(title or ident or subject))
+                _read_evidence(name, quads, evidence)
+            elif is_facts_graph(URIRef(name)):
+                facts.append(name)
+            docs.update(_documents(quads.graphs[name], literals))
         parts.docs = {iri: (d.id, d.title) for iri, d in docs.items()}
         parts.by_triple = {triple: _first(found) for triple, found in evidence.by_triple.items()}
-        for g in facts:
-            doc = evidence.doc_of_graph.get(str(g.identifier)) or _doc_by_hash(str(g.identifier), docs)
-            for s, p, o in g:
-                if p == RDF.type:
-                    parts.types[s].add(o)
-                    parts.in_docs[s].add(doc)
-                elif p == SKOS.prefLabel and isinstance(o, Literal):
-                    (parts.en if (o.language or "").startswith("en") else parts.zh)[s].add(str(o))
-                elif p == SKOS.altLabel and isinstance(o, Literal):
-                    parts.aliases[s].add(str(o))
-                elif p == DCTERMS.identifier and isinstance(o, Literal):
-                    parts.codes[s] = min(str(o), parts.codes.get(s, str(o)))
-                elif isinstance(o, URIRef) and p not in _NOT_RELATIONS:
-                    parts.links[(s, p, o)].add(doc)
+        types, in_docs, zh, en, aliases, codes, links = (parts.types, parts.in_docs, parts.zh, parts.en,
+                                                         parts.aliases, parts.codes, parts.links)
+        for name in facts:
+            doc = evidence.doc_of_graph.get(name) or _doc_by_hash(name, docs)
+            for s, p, o in quads.graphs[name]:
+                subject = s[1:-1]
+                if p == _NT_TYPE:
+                    types[subject].add(_raw(o))
+                    in_docs[subject].add(doc)
+                elif o[0] == "<":
+                    if p not in _NT_NOT_RELATIONS:
+                        links[(subject, p[1:-1], o[1:-1])].add(doc)
+                elif (literal := literals.get(o)) is None:
+                    continue
+                elif p == _NT_PREF:
+                    (en if (literal.language or "").startswith("en") else zh)[subject].add(literal.value)
+                elif p == _NT_ALT:
+                    aliases[subject].add(literal.value)
+                elif p == _NT_IDENTIFIER:
+                    codes[subject] = min(literal.value, codes.get(subject, literal.value))
         return parts
 
     def merge(self, other: ViewParts) -> None:
@@ -331,7 +366,7 @@ class ViewParts:
                     province = next((province_names[n] for n in (*names_zh, *sorted(aliases))
                                      if n in province_names), "")
             mentions = _first([item for t in self.types[entity]
-                               for item in self.by_triple.get((entity, RDF.type, t), [])])
+                               for item in self.by_triple.get((entity, _RDF_TYPE, t), [])])
             graph.add_node(
                 str(entity), cls=cls, zh=name, en=(sorted(self.en.get(entity, ())) or [""])[0],
                 aliases=sorted((set(names_zh[1:]) | aliases) - {name}),
@@ -388,12 +423,12 @@ def _doc_by_hash(graph_iri: str, docs: dict[str, _Doc]) -> str:
     return next((iri for iri in docs if iri.endswith("/doc-" + tail)), "")
 
 
-def _class_of(types: Iterable[Node]) -> str | None:
+def _class_of(types: Iterable[str]) -> str | None:
     found = [_CLASS_OF_TYPE[t] for t in types if t in _CLASS_OF_TYPE]
     return min(found, key=_CLASS_ORDER.__getitem__) if found else None
 
 
-def _local_name(iri: Node) -> str:
+def _local_name(iri: str) -> str:
     text = str(iri)
     return re.split(r"[#/]", text.rstrip("/#"))[-1] or text
 

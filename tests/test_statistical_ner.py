@@ -206,3 +206,22 @@ def test_pipeline_finds_what_the_model_misses() -> None:
     found = {(e.label, e.name) for e in doc._.kg_entities}
     assert {("POST", "书记"), ("PERSON", "王浩"), ("PLACE", "杭州市")} <= found
     assert any(label == "ORG" and name.endswith("浙江省委") for label, name in found)
+
+
+def test_numpy_blas_finds_what_blis_finds(ner: StatisticalNER) -> None:
+    """The model multiplies through numpy's BLAS (faster here); thinc's BLIS gives the same entities."""
+    from thinc.api import NumpyOps
+
+    texts = [p.values[0] if hasattr(p, "values") else p[0] for p in SENTENCES]
+    layers = [node for _, component in ner.model.pipeline for node in component.model.walk()]
+    assert all(not getattr(node.ops, "use_blis", True) for node in layers)
+    fast = [ner.predict(t) for t in texts]
+    blis = StatisticalNER()
+    for _, component in blis.model.pipeline:
+        for node in component.model.walk():
+            node.ops = NumpyOps(use_blis=True)
+    slow = [blis.predict(t) for t in texts]
+    spans = [[(c.start, c.end, c.label) for c in found] for found in fast]
+    assert spans == [[(c.start, c.end, c.label) for c in found] for found in slow]
+    pairs = [(a, b) for x, y in zip(fast, slow, strict=True) for a, b in zip(x, y, strict=True)]
+    assert all(abs(a.score - b.score) <= 0.001 for a, b in pairs)

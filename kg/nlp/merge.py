@@ -26,6 +26,7 @@ from spacy.tokens import Doc, Span
 
 from kg.lexicon import Lexicon, load_lexicon, read_list
 from kg.nlp.candidates import Candidate, candidates
+from kg.nlp.text import doc_text
 from kg.resources import ontology_path
 
 if not Doc.has_extension("kg_mentions"):
@@ -124,6 +125,7 @@ PLACE_ENDINGS = frozenset("省市县区州盟旗镇乡村岛湾江河湖山海�
 
 @lru_cache(maxsize=1)
 def _jieba_tags() -> dict[str, str]:
+    """jieba's word -> part-of-speech table (``word_tag_tab``); also read by kg_patterns and kg_ner's gate."""
     import jieba.posseg
 
     tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
@@ -137,7 +139,7 @@ class Merger:
         self.shape = ModelShape(load_lexicon(directory), directory)
 
     def __call__(self, doc: Doc) -> Doc:
-        self.shape.text = doc.text
+        self.shape.text = doc_text(doc)
         mentions = select(candidates(doc), min_model_score=self.min_model_score, shape=self.shape)
         doc._.kg_mentions = mentions
         spans: list[Span] = []

@@ -1,8 +1,10 @@
 """The spaCy pipeline, assembled from config: jieba with the domain dictionary, then the project's components.
 
-Order (``kg info`` prints it): ``kg_lexicon`` and ``kg_patterns`` propose rule candidates, ``kg_ner`` (the trained
-model, optional) proposes statistical ones, ``kg_merge`` decides among them, ``kg_resolve`` groups mentions into
-entities, ``kg_relations`` links them.
+Order (``kg info`` prints it): ``kg_lexicon`` and ``kg_patterns`` propose rule candidates, ``kg_ner`` (the
+trained model, optional) proposes statistical ones, ``kg_merge`` decides among them, ``kg_resolve`` groups
+mentions into entities, ``kg_relations`` links them. ``kg_ner`` runs after the rules because of its gate
+(``gate``, on by default): it tags only the sentences where ``kg_merge`` could keep one of its entities, i.e.
+where a name of the right shape is possible outside every rule candidate (kg.nlp.statistical.gate_regions).
 """
 
 from __future__ import annotations
@@ -19,17 +21,24 @@ from kg.lexicon import load_lexicon
 from kg.nlp import lexicon_ruler, merge, patterns, relations, resolve, statistical  # noqa: F401
 
 #: Bump when extraction output can change for the same input (cache keys, ``kg info``).
-PIPELINE_VERSION = "0.2.6"
+PIPELINE_VERSION = "0.2.7"
 
 RULE_COMPONENTS = ("kg_lexicon", "kg_patterns")
 TAIL_COMPONENTS = ("kg_merge", "kg_resolve", "kg_relations")
 
 
-def pipeline_config(*, use_model: bool = True, min_model_score: float = 0.5) -> dict[str, Any]:
-    """The config the pipeline is built from (spaCy's ``[nlp]``/``[components]`` sections as a dict)."""
+def pipeline_config(
+    *, use_model: bool = True, min_model_score: float = 0.5, gate: bool = True
+) -> dict[str, Any]:
+    """The config the pipeline is built from (spaCy's ``[nlp]``/``[components]`` sections as a dict).
+
+    ``gate=False`` lets the trained model tag every sentence (slower; nearly the same output, docs/ner.md).
+    """
     names = [*RULE_COMPONENTS, *(("kg_ner",) if use_model else ()), *TAIL_COMPONENTS]
     components: dict[str, Any] = {name: {"factory": name} for name in names}
     components["kg_merge"]["min_model_score"] = min_model_score
+    if use_model:
+        components["kg_ner"]["gate"] = gate
     return {
         "nlp": {"lang": "zh", "pipeline": names, "tokenizer": {"@tokenizers": "spacy.zh.ChineseTokenizer",
                                                                 "segmenter": "jieba"}},
@@ -49,10 +58,10 @@ def _add_user_words() -> None:
                 jieba.add_word(surface, freq=2000)
 
 
-def build_nlp(*, use_model: bool = True, min_model_score: float = 0.5) -> Language:
+def build_nlp(*, use_model: bool = True, min_model_score: float = 0.5, gate: bool = True) -> Language:
     """A fresh pipeline; ``use_model=False`` leaves the trained NER out (rules and lexicon only)."""
     _add_user_words()
-    config = pipeline_config(use_model=use_model, min_model_score=min_model_score)
+    config = pipeline_config(use_model=use_model, min_model_score=min_model_score, gate=gate)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": config["nlp"]["tokenizer"]}})
     for name in config["nlp"]["pipeline"]:
         settings = {k: v for k, v in config["components"][name].items() if k != "factory"}

@@ -8,26 +8,36 @@ loads it once, on first use, and runs it on ``doc.text`` with the model's own ch
 works inside the project's jieba-tokenized pipeline whatever the word boundaries are. It proposes
 ``Candidate(start, end, label, source="model", score=...)`` records; it never writes ``doc.ents``.
 
-Long documents are cut at sentence ends into chunks of at most ``max_chunk_chars`` characters and the
-chunks are tagged in batches. The score of an entity is the probability the model gave to its own
-decisions over the entity's characters (the product of the softmax of each chosen transition).
+**The gate** (``gate=True``, the default; :func:`gate_regions`): the merge keeps a model candidate only
+where no rule candidate lies and only if it has its label's shape (kg.nlp.merge.ModelShape), so the model
+is only run on the sentences where such a candidate is possible; on the government reports that is about
+a sixth of the text, and the model is most of the extraction time. ``gate=False`` tags the whole text.
+
+The text (or the gated sentences, consecutive ones kept together) is cut at sentence ends into chunks of
+at most ``max_chunk_chars`` characters and the chunks are tagged in batches. The score of an entity is the
+probability the model gave to its own decisions over the entity's characters (the product of the softmax of
+each chosen transition).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import re
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy
+from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.errors import ConfigError
 from kg.nlp import ner_features  # noqa: F401  (registers kg.CharFeatureEmbed.v1, used by the model)
 from kg.nlp.candidates import Candidate, candidates
-from kg.nlp.text import sentence_offsets
+from kg.nlp.merge import PLACE_ENDINGS, ModelShape, _jieba_tags
+from kg.nlp.text import doc_text, sentence_offsets
 from kg.normalize import to_simplified
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "ner"
@@ -97,6 +107,122 @@ def _bounded(text: str, sentences: Iterable[tuple[int, int]], max_chars: int) ->
         yield start, end
 
 
+def chunk_regions(
+    text: str, regions: Sequence[tuple[int, int]] | None = None, max_chars: int = MAX_CHUNK_CHARS
+) -> list[tuple[int, int]]:
+    """:func:`chunk_offsets` of each region (the whole text if ``regions`` is None), in text offsets."""
+    if regions is None:
+        return chunk_offsets(text, max_chars)
+    return [(start + s, start + e) for start, end in regions
+            for s, e in chunk_offsets(text[start:end], max_chars)]
+
+
+#: jieba tags (prefixes) of a word that may open an ORG name before a suffix word: nouns (n, nr, ns, nt, nz,
+#: ng, nrfg, ...), non-predicate adjectives (b: 县级, 上级) and abbreviations (j: 深化, 中小银行)
+_ORG_MODIFIER_TAGS = ("n", "b", "j")
+#: jieba tags of a word that is itself a name (place, person, organisation, other proper name)
+_PROPER_TAGS = ("ns", "nr", "nt", "nz")
+#: jieba tags of a word that may open a PLACE before a common place word (东部/f 地区, 印度支那/ns 地区)
+_PLACE_MODIFIER_TAGS = ("ns", "f")
+
+
+_HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
+
+
+def gate_regions(doc: Doc, shape: ModelShape, rule_spans: Iterable[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The sentences of ``doc`` where the merge could keep a model entity: only these are worth tagging.
+
+    ``kg_merge`` keeps a model candidate only if it overlaps no rule candidate (``rule_spans``, any label) and
+    has its label's shape (:class:`kg.nlp.merge.ModelShape`). The gate asks the same of the words of each
+    sentence: a sentence is kept when an uncovered stretch of it holds a span of whole jieba words (the
+    doc's own tokens) that passes the shape test and that jieba (tag table ``word_tag_tab``, the same one
+    ``ModelShape`` uses) reads as a possible name:
+
+    - ORG: a word that ends with an org suffix (>= 2 characters) and has at least 3 characters (人民政协,
+      国家开发银行), or a suffix word after a noun-like word (jieba tag n*, b or j: 地方/n 政府, 县级/b 政府);
+    - POST: a word that ends with a known post title;
+    - PLACE: a word of >= 2 characters ending in a PLACE_ENDINGS character that jieba tags as a proper name
+      (ns, nr, nt, nz) or does not know (长江, 兰州, 滨海新区), or a word ending so after a place or
+      direction word (东部/f 地区, 印度支那/ns 地区);
+    - PERSON: a word of 2-4 characters opening with a surname that jieba tags as a person name (nr*) or does
+      not know (习近平, 谭植棠); or, 2-4 characters in all, a surname word and a word jieba tags nr* or does
+      not know (张/大伟), or a surname-initial word jieba does not know and the word after it (宋双/才);
+      either way the span must pass ``ModelShape``'s own name test.
+
+    Names are written in Han characters (a word must consist of them, so "关，" is no person). What the gate
+    lets go although the merge might keep it: a model entity that ends or starts inside a jieba word
+    (无政府 in 无政府主义: fragments), a common noun the model would have to tag on its own (农村/n, 地区/n
+    after 贫困/n), an ORG with a verb or function word before its suffix word (加强/v 政府, 的 政府).
+    docs/ner.md measures what that costs. Returns ``[start, end)`` of the kept sentences, consecutive kept
+    ones joined (with what lies between them), in text order.
+    """
+    text = doc_text(doc)
+    covered = bytearray(len(text))
+    for start, end in rule_spans:
+        if end > start:
+            covered[start:end] = b"\x01" * (end - start)
+    shape.text = text
+    offsets = doc.to_array([IDX, LENGTH])  # no Token objects: this runs over every document
+    starts = offsets[:, 0]
+    ends = starts + offsets[:, 1]
+    starts_list, ends_list = starts.tolist(), ends.tolist()
+    kept: list[tuple[int, int]] = []
+    for s0, s1 in sentence_offsets(text):
+        # the words that lie inside the sentence
+        first, last = int(numpy.searchsorted(starts, s0)), int(numpy.searchsorted(ends, s1, side="right"))
+        if first < last and _sentence_has_trigger(text, starts_list, ends_list, first, last, covered, shape):
+            if kept and not text[kept[-1][1] : s0].strip():
+                kept[-1] = (kept[-1][0], s1)
+            else:
+                kept.append((s0, s1))
+    return kept
+
+
+def _sentence_has_trigger(text: str, starts: list[int], ends: list[int], first: int, last: int,
+                          covered: bytearray, shape: ModelShape) -> bool:
+    """The word tests of :func:`gate_regions` on words ``first..last-1`` (``covered``: 1 under a rule)."""
+    tags = _jieba_tags()
+    surnames, org_suffixes, posts = shape.surnames, shape.org_suffixes, shape.posts
+    prev_word, prev_tag = "", ""
+    for k in range(first, last):
+        a, b = starts[k], ends[k]
+        w = text[a:b]
+        if covered.find(1, a, b) >= 0 or not _HAN_WORD.fullmatch(w):
+            prev_word, prev_tag = "", ""
+            continue
+        tag = tags.get(w)
+        if w.endswith(org_suffixes) and (
+            len(w) >= 3 or (prev_word and (prev_tag == "" or prev_tag.startswith(_ORG_MODIFIER_TAGS)))
+        ):
+            return True
+        if w.endswith(posts):
+            return True
+        if w[-1] in PLACE_ENDINGS:
+            if len(w) >= 2 and (tag is None or tag.startswith(_PROPER_TAGS)):
+                return True
+            if prev_word and prev_tag.startswith(_PLACE_MODIFIER_TAGS):
+                return True
+        if w[0] in surnames or w[:2] in surnames:
+            if 2 <= len(w) <= 4 and (tag is None or tag.startswith("nr")) and shape(_probe(a, b)):
+                return True
+            if k + 1 < last and ends[k + 1] - a <= 4:
+                c, d = starts[k + 1], ends[k + 1]
+                nxt = text[c:d]
+                nxt_tag = tags.get(nxt)
+                # a surname word and a given name jieba does not know or tags nr (张/大伟), or a word jieba
+                # does not know that opens with a surname and runs on into the next word (宋双/才)
+                given = len(w) <= 2 and (nxt_tag is None or nxt_tag.startswith("nr"))
+                if ((given or (tag is None and len(w) >= 2)) and _HAN_WORD.fullmatch(nxt)
+                        and covered.find(1, c, d) < 0 and shape(_probe(a, d))):
+                    return True
+        prev_word, prev_tag = w, "" if tag is None else tag
+    return False
+
+
+def _probe(start: int, end: int) -> Candidate:
+    return Candidate(start, end, "PERSON", "model")
+
+
 class StatisticalNER:
     """Proposes the trained model's entities as ``model`` candidates, with a confidence score."""
 
@@ -108,13 +234,32 @@ class StatisticalNER:
         labels: Sequence[str] = DEFAULT_LABELS,
         max_chunk_chars: int = MAX_CHUNK_CHARS,
         batch_size: int = BATCH_SIZE,
+        gate: bool = True,
+        lexicon_dir: str | Path | None = None,
     ) -> None:
         self.model_path = resolve_model_path(model_path)
         self.min_score = min_score
         self.labels = frozenset(labels)
         self.max_chunk_chars = max_chunk_chars
         self.batch_size = batch_size
+        self.gate = gate
+        self.lexicon_dir = lexicon_dir
+        #: characters tagged so far (what the gate lets through), and characters seen
+        self.chars_tagged = 0
+        self.chars_seen = 0
         self._model: Language | None = None
+        self._shape: ModelShape | None = None
+
+    @property
+    def shape(self) -> ModelShape:
+        """The merge's shape test on the same lexicon (kg_merge's default), built on first use."""
+        if self._shape is None:
+            from kg.lexicon import load_lexicon
+            from kg.resources import ontology_path
+
+            directory = Path(self.lexicon_dir) if self.lexicon_dir else ontology_path("lexicon")
+            self._shape = ModelShape(load_lexicon(directory), directory)
+        return self._shape
 
     @property
     def model(self) -> Language:
@@ -123,25 +268,36 @@ class StatisticalNER:
             import spacy
 
             try:
-                self._model = spacy.load(self.model_path)
+                model = spacy.load(self.model_path)
             except (OSError, ValueError) as exc:
                 raise ConfigError(
                     f"{self.model_path}: cannot load the NER model ({exc}); {_RETRAIN_HINT}"
                 ) from exc
+            _use_numpy_blas(model)
+            self._model = model
         return self._model
 
     def __call__(self, doc: Doc) -> Doc:
         out = candidates(doc)
-        out.extend(self.predict(doc.text))
+        regions = None
+        if self.gate:
+            regions = gate_regions(doc, self.shape, ((c.start, c.end) for c in out if c.source != "model"))
+        out.extend(self.predict(doc_text(doc), regions))
         return doc
 
     def pipe(self, docs: Iterable[Doc], *, batch_size: int | None = None) -> Iterator[Doc]:
         for doc in docs:
             yield self(doc)
 
-    def predict(self, text: str) -> list[Candidate]:
-        """Candidates for ``text`` in its own character offsets, in text order."""
-        regions = chunk_offsets(text, self.max_chunk_chars)
+    def predict(self, text: str, regions: Sequence[tuple[int, int]] | None = None) -> list[Candidate]:
+        """Candidates for ``text`` (only inside ``regions`` if given), in its character offsets and order.
+
+        ``regions`` should be whole sentences (what :func:`gate_regions` returns): they are chunked as the
+        whole text would be.
+        """
+        regions = chunk_regions(text, regions, self.max_chunk_chars)
+        self.chars_seen += len(text)
+        self.chars_tagged += sum(e - s for s, e in regions)
         found: list[Candidate] = []
         for i in range(0, len(regions), self.batch_size):
             batch = regions[i : i + self.batch_size]
@@ -193,6 +349,30 @@ class StatisticalNER:
         return out
 
 
+def _use_numpy_blas(model: Language) -> None:
+    """Matrix products through numpy's BLAS instead of thinc's bundled BLIS, on one BLAS thread.
+
+    The layers are the model's own; only the routine that multiplies changes (thinc's ``use_blis=False``).
+    On the project machine BLIS ran the encoder's products at ~22 GFLOPS and numpy's OpenBLAS at ~90 (one
+    thread each); on 245k characters of reports the model's 2,317 entities were the same, and 4 scores
+    moved in the 4th decimal (sums in another order). OpenBLAS would start a thread per core in every
+    worker process: it is held to one unless ``OPENBLAS_NUM_THREADS`` or ``OMP_NUM_THREADS`` says otherwise
+    (kg build scales by processes, and the machine is shared).
+    """
+    from thinc.api import NumpyOps
+
+    ops = NumpyOps(use_blis=False)
+    for _, component in model.pipeline:
+        layers = getattr(component, "model", None)
+        if layers is not None:
+            for node in layers.walk():
+                node.ops = ops
+    if not (os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")):
+        from threadpoolctl import threadpool_limits
+
+        threadpool_limits(limits=1, user_api="blas")  # for the whole process, from now on
+
+
 def _model_text(text: str) -> str:
     """The text as the model was trained on: simplified characters, ASCII letters and digits, same length."""
     return to_simplified(text).translate(_HALF_WIDTH)
@@ -200,9 +380,12 @@ def _model_text(text: str) -> str:
 
 @Language.factory(
     "kg_ner",
-    default_config={"model_path": None, "min_score": 0.0, "labels": ["ORG", "PERSON", "POST", "PLACE"]},
+    default_config={"model_path": None, "min_score": 0.0, "labels": ["ORG", "PERSON", "POST", "PLACE"],
+                    "gate": True, "lexicon_dir": None},
 )
 def make_statistical_ner(
-    nlp: Language, name: str, model_path: str | None, min_score: float, labels: list[str]
+    nlp: Language, name: str, model_path: str | None, min_score: float, labels: list[str], gate: bool,
+    lexicon_dir: str | None,
 ) -> StatisticalNER:
-    return StatisticalNER(model_path=model_path, min_score=min_score, labels=labels)
+    return StatisticalNER(model_path=model_path, min_score=min_score, labels=labels, gate=gate,
+                          lexicon_dir=lexicon_dir)

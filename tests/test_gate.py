@@ -1,0 +1,118 @@
+"""The gate of ``kg_ner``: the model only tags sentences where ``kg_merge`` could keep one of its entities."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from kg.nlp.candidates import candidates
+from kg.nlp.pipeline import build_nlp, pipeline_config
+from kg.nlp.statistical import MAX_CHUNK_CHARS, StatisticalNER, chunk_regions, gate_regions
+from kg.nlp.text import sentence_offsets
+
+# Sentences written for these tests, with the entity the model must add to the extraction through the gate.
+UNSEEN = [
+    ("谭植棠同志在会上作了重要讲话。", "PERSON", "谭植棠"),  # a name jieba does not know
+    ("陈独秀同志发表了文章。", "PERSON", "陈独秀"),  # a name jieba tags nr
+    ("地方政府要切实负起责任。", "ORG", "地方政府"),  # a noun before a suffix word
+    ("支持国家开发银行改革。", "ORG", "国家开发银行"),  # one word ending with a suffix
+    ("东部地区要率先实现现代化。", "PLACE", "东部地区"),  # a direction word before 地区
+]
+COVERED = "国务院总理李强在北京主持召开国务院常务会议。"  # every name here is a rule candidate
+NO_TRIGGER = "今年要继续扩大内需。"  # no suffix, title, place ending or name-like word
+
+
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build_nlp()
+
+
+@pytest.fixture(scope="module")
+def rules() -> Language:
+    return build_nlp(use_model=False)
+
+
+def _ruled(rules: Language, text: str) -> Doc:
+    """The doc as ``kg_ner`` receives it: jieba tokens and the rule candidates."""
+    doc = rules.make_doc(text)
+    for name in ("kg_lexicon", "kg_patterns"):
+        doc = rules.get_pipe(name)(doc)
+    return doc
+
+
+def _regions(nlp: Language, rules: Language, text: str) -> list[tuple[int, int]]:
+    doc = _ruled(rules, text)
+    ner: StatisticalNER = nlp.get_pipe("kg_ner")
+    return gate_regions(doc, ner.shape, [(c.start, c.end) for c in candidates(doc)])
+
+
+def test_gate_is_on_by_default_and_switchable() -> None:
+    assert pipeline_config()["components"]["kg_ner"]["gate"] is True
+    assert pipeline_config(gate=False)["components"]["kg_ner"]["gate"] is False
+    assert "kg_ner" not in pipeline_config(use_model=False)["components"]
+    assert build_nlp(gate=False).get_pipe("kg_ner").gate is False
+
+
+def test_keeps_a_sentence_with_an_uncovered_person_or_org(nlp: Language, rules: Language) -> None:
+    text = f"{NO_TRIGGER}谭植棠同志在会上作了重要讲话。{NO_TRIGGER}地方政府要切实负起责任。"
+    sentences = sentence_offsets(text)
+    assert _regions(nlp, rules, text) == [sentences[1], sentences[3]]
+
+
+def test_skips_sentences_the_rules_cover_or_without_a_trigger(nlp: Language, rules: Language) -> None:
+    assert candidates(_ruled(rules, COVERED))  # the rules find its names ...
+    assert _regions(nlp, rules, COVERED) == []  # ... so the model has nothing to add
+    assert _regions(nlp, rules, NO_TRIGGER) == []
+    assert _regions(nlp, rules, "关系，方面，方针。") == []  # a surname before punctuation is no name
+
+
+def test_consecutive_kept_sentences_are_one_region(nlp: Language, rules: Language) -> None:
+    text = "谭植棠同志在会上作了重要讲话。\n陈独秀同志发表了文章。"
+    assert _regions(nlp, rules, text) == [(0, len(text))]
+
+
+@pytest.mark.parametrize(("text", "label", "surface"), UNSEEN, ids=[s for _, _, s in UNSEEN])
+def test_gated_extraction_finds_the_models_entity(nlp: Language, text: str, label: str, surface: str) -> None:
+    ner: StatisticalNER = nlp.get_pipe("kg_ner")
+    assert ner.gate
+    found = [(m.label, text[m.start : m.end]) for m in nlp(text)._.kg_mentions if m.source == "model"]
+    assert (label, surface) in found
+
+
+def test_gated_sentences_are_all_the_model_sees(nlp: Language) -> None:
+    ner: StatisticalNER = nlp.get_pipe("kg_ner")
+    sentence = "地方政府要切实负起责任。"
+    text = COVERED * 3 + NO_TRIGGER * 3 + sentence + COVERED
+    tagged, seen = ner.chars_tagged, ner.chars_seen
+    doc = nlp(text)
+    assert ner.chars_seen - seen == len(text)
+    assert ner.chars_tagged - tagged == len(sentence)
+    start = text.index(sentence)
+    model = {(m.label, m.start, m.end) for m in doc._.kg_mentions if m.source == "model"}
+    assert ("ORG", start, start + 4) in model
+
+
+def test_gated_chunks_stay_under_the_limit_and_offsets_map_back(nlp: Language, rules: Language) -> None:
+    sentence = "谭植棠同志在会上作了重要讲话，" * 40 + "大家一致赞成。"  # one sentence longer than a chunk
+    text = "\n".join([NO_TRIGGER, sentence, NO_TRIGGER, "陈独秀同志发表了文章。", NO_TRIGGER] * 3)
+    regions = _regions(nlp, rules, text)
+    assert regions and all(text[s:e] in (sentence, "陈独秀同志发表了文章。") for s, e in regions)
+    chunks = chunk_regions(text, regions)
+    assert all(0 < e - s <= MAX_CHUNK_CHARS for s, e in chunks)
+    assert all(any(rs <= s and e <= re for rs, re in regions) for s, e in chunks)
+    assert sum(e - s for s, e in chunks) == sum(e - s for s, e in regions)
+    ner: StatisticalNER = nlp.get_pipe("kg_ner")
+    people = [c for c in ner.predict(text, regions) if c.label == "PERSON"]
+    assert {text[c.start : c.end] for c in people} == {"谭植棠", "陈独秀"}
+    assert len(people) >= 3 * 40
+
+
+def test_kg_info_says_the_gate_is_on() -> None:
+    from click.testing import CliRunner
+
+    from kg.cli import main
+
+    result = CliRunner().invoke(main, ["info"])
+    assert result.exit_code == 0, result.output
+    assert "gate: on" in result.output
