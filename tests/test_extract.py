@@ -210,3 +210,26 @@ def test_corpus_gold_scores_hold() -> None:
     report = evaluate(gold, pred)
     assert report.kind("entities_strict").overall.f1 >= 0.62
     assert report.kind("relations_strict").overall.f1 >= 0.08
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("毛主席在这份宣传计划上作了批示。", "这份宣传计划"),
+        ("必须坚持和完善这个根本政治制度。", "根本政治制度"),
+        ("这样的增长速度高于其他几个五年计划时期。", "几个五年计划"),
+        ("在讨论今年计划草案的时候，代表们提出了意见。", "今年计划"),
+    ],
+)
+def test_a_demonstrative_or_vague_count_names_nothing(text: str, absent: str) -> None:
+    names = {e.name for e in run(text).entities}
+    assert not any(absent in n or n in absent for n in names if len(n) > 1), names
+
+
+def test_a_time_word_is_not_part_of_a_name() -> None:
+    assert by_name(run("今年国民经济计划的主要指标已经确定。"), "PROGRAM", "国民经济计划")
+
+
+def test_percentage_points_are_their_own_unit() -> None:
+    figure = by_name(run("清洁能源消费比重提高6.3个百分点。"), "METRIC", "6.3个百分点")
+    assert (figure.value, figure.unit) == (Decimal("6.3"), "百分点")

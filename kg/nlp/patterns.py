@@ -90,6 +90,12 @@ VERB_MODIFIER_TAGS = ("d", "ad", "p", "r")
 CLOSE_BRACKETS = frozenset(")）”’\"")
 LIGHT_VERBS = frozenset({"有", "是", "为", "要", "将", "把", "被", "使", "对", "在", "已", "可", "能", "会", "应",
                          "应该", "应当", "必须", "进行", "加以", "予以"})
+#: Words that make a kind-suffix phrase point at an arrangement instead of naming it, as jieba words:
+#: demonstratives and vague counts (这份宣传计划, 这个根本政治制度, 几个五年计划): the name, if any, is given elsewhere.
+DEICTIC = frozenset({"这", "那", "该", "此", "这个", "这份", "这项", "这种", "这一", "这些", "这样", "这次", "那个",
+                     "那些", "那种", "几个", "几项", "几种", "几大", "幾個"})
+#: Time words that open a phrase without belonging to the name (今年国民经济计划 is the 国民经济计划 of a year).
+TIME_WORDS = frozenset({"今年", "明年", "去年", "当年", "本年", "今后", "近年"})
 
 
 def _token_before(pos: int, token_starts: AbstractSet[int]) -> int:
@@ -97,6 +103,13 @@ def _token_before(pos: int, token_starts: AbstractSet[int]) -> int:
     while prev > 0 and prev not in token_starts and pos - prev < 6:
         prev -= 1
     return max(prev, 0)
+
+
+def _token_after(pos: int, token_starts: AbstractSet[int]) -> int:
+    nxt = pos + 1
+    while nxt not in token_starts and nxt - pos < 6:
+        nxt += 1
+    return nxt
 
 
 def _jieba_tag(word: str) -> str | None:
@@ -263,6 +276,14 @@ class PatternRecognizer:
             body = text[begin:start].strip("“”\"‘’")
             if len(body) < 2 or body in self.generic or re.fullmatch(r"[\d一二三四五六七八九十两]+[项个大类]?", body):
                 continue
+            if self._deictic(text, begin, token_starts):
+                continue
+            first = text[begin:_token_after(begin, token_starts)]
+            if first in TIME_WORDS:
+                rest = text[begin + len(first):start].strip("“”\"‘’")
+                if len(rest) < 2 or rest in self.generic:
+                    continue
+                begin += len(first)  # 今年国民经济计划 -> 国民经济计划
             if text[begin] in OPEN_QUOTES and text[end - 1] not in CLOSE_QUOTES and "”" not in text[begin:end]:
                 begin += 1
             if text[end - 1] in CLOSE_QUOTES and not any(q in text[begin:end - 1] for q in OPEN_QUOTES):
@@ -276,6 +297,13 @@ class PatternRecognizer:
             if label == "MECHANISM":
                 found.extend(self._list_items(text, begin, suffix, token_starts))
         return found
+
+    @staticmethod
+    def _deictic(text: str, begin: int, token_starts: AbstractSet[int]) -> bool:
+        """The phrase at ``begin`` opens with, or follows, a demonstrative or a vague count."""
+        first = text[begin:_token_after(begin, token_starts)]
+        previous = text[_token_before(begin, token_starts):begin]
+        return first in DEICTIC or previous in DEICTIC
 
     def _after_issue_cue(self, text: str, begin: int) -> bool:
         """An issuing verb (制定, 印发 …) ends within a few characters before ``begin``, in the same clause."""
