@@ -225,3 +225,27 @@ def test_numpy_blas_finds_what_blis_finds(ner: StatisticalNER) -> None:
     assert spans == [[(c.start, c.end, c.label) for c in found] for found in slow]
     pairs = [(a, b) for x, y in zip(fast, slow, strict=True) for a, b in zip(x, y, strict=True)]
     assert all(abs(a.score - b.score) <= 0.001 for a, b in pairs)
+
+
+def test_one_blas_thread_while_the_model_multiplies_and_the_callers_own_after(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    def blas_threads() -> list[int]:
+        return [i["num_threads"] for i in threadpool_info() if i["user_api"] == "blas"]
+
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    fresh = StatisticalNER()  # loads the model (and sets up its BLAS) inside the caller's setting below
+    seen: list[list[int]] = []
+    tag = fresh._tag
+
+    def spy(texts: list[str]) -> list[list[tuple[int, int, str, float]]]:
+        seen.append(blas_threads())
+        return tag(texts)
+
+    monkeypatch.setattr(fresh, "_tag", spy)
+    with threadpool_limits(limits=2, user_api="blas"):
+        assert fresh.predict("河南省委社会工作部部长郅晓峰说。")
+        assert blas_threads() and all(n == 2 for n in blas_threads())
+    assert seen and all(n == 1 for threads in seen for n in threads)

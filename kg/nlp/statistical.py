@@ -25,6 +25,8 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -302,7 +304,9 @@ class StatisticalNER:
         for i in range(0, len(regions), self.batch_size):
             batch = regions[i : i + self.batch_size]
             chunks = [_model_text(text[s:e]) for s, e in batch]
-            for (offset, _), ents in zip(batch, self._tag(chunks), strict=True):
+            with _blas_threads():
+                tagged = self._tag(chunks)
+            for (offset, _), ents in zip(batch, tagged, strict=True):
                 for start, end, label, score in ents:
                     if label in self.labels and score >= self.min_score:
                         found.append(Candidate(offset + start, offset + end, label, "model", score))
@@ -356,8 +360,8 @@ def _use_numpy_blas(model: Language) -> None:
     On the project machine BLIS ran the encoder's products at ~22 GFLOPS and numpy's OpenBLAS at ~90 (one
     thread each); on 245k characters of reports the model's 2,317 entities were the same, and 4 scores
     moved in the 4th decimal (sums in another order). OpenBLAS would start a thread per core in every
-    worker process: it is held to one unless ``OPENBLAS_NUM_THREADS`` or ``OMP_NUM_THREADS`` says otherwise
-    (kg build scales by processes, and the machine is shared).
+    worker process: the model's products are held to one (:func:`_blas_threads`) unless
+    ``OPENBLAS_NUM_THREADS`` or ``OMP_NUM_THREADS`` says otherwise (kg build scales by processes).
     """
     from thinc.api import NumpyOps
 
@@ -367,10 +371,20 @@ def _use_numpy_blas(model: Language) -> None:
         if layers is not None:
             for node in layers.walk():
                 node.ops = ops
-    if not (os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")):
-        from threadpoolctl import threadpool_limits
 
-        threadpool_limits(limits=1, user_api="blas")  # for the whole process, from now on
+
+@lru_cache(maxsize=1)
+def _blas_controller() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()  # finds the loaded BLAS libraries once
+
+
+def _blas_threads() -> AbstractContextManager[object]:
+    """One BLAS thread while the model multiplies (only then: the caller's own numpy work is left alone)."""
+    if os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS"):
+        return nullcontext()
+    return _blas_controller().limit(limits=1, user_api="blas")  # type: ignore[no-any-return]
 
 
 def _model_text(text: str) -> str:
