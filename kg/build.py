@@ -26,7 +26,6 @@ from kg.files import replace_folder
 from kg.graph import LabelCounts, label_choices
 from kg.model import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
 from kg.namespaces import DEFAULT_BASE
-from kg.store import SHARDS
 from kg.shards import (
     BATCH_CHARS,
     ExtractTask,
@@ -38,7 +37,7 @@ from kg.shards import (
     finish_batch,
     serialize_part,
 )
-
+from kg.store import SHARDS
 
 #: Wraps an iterable to show progress: ``progress(items)`` for documents, and
 #: ``progress(items, desc, unit, size)`` for the second stage's batches.
@@ -63,8 +62,8 @@ class BuildReport:
 
     def markdown(self) -> str:
         """The report file: counts and validation, nothing that changes from run to run."""
-        lines = ["# kg build report", "", f"- documents: {self.documents}", f"- characters: {self.characters}",
-                 f"- quads (all named graphs): {self.triples}"]
+        lines = ["# kg build report", "", f"- documents: {self.documents}",
+                 f"- characters: {self.characters}", f"- quads (all named graphs): {self.triples}"]
         if self.skipped:
             lines.append(f"- inputs skipped: {len(self.skipped)}")
             lines += [f"  - {s}" for s in self.skipped]
@@ -74,7 +73,8 @@ class BuildReport:
         lines += ["", "| relation label | relations |", "|---|---|"]
         lines += [f"| {label} | {self.relations.get(label, 0)} |" for label in RELATION_LABELS]
         if self.view:
-            lines += ["", f"- graph.html: {self.view.get('nodes')} nodes, {self.view.get('edges')} edges shown"]
+            lines += ["", f"- graph.html: {self.view.get('nodes')} nodes, "
+                          f"{self.view.get('edges')} edges shown"]
         if self.shacl_text and not self.conforms:
             lines += ["", "## SHACL", "", "```", self.shacl_text.strip(), "```"]
         return "\n".join(lines) + "\n"
@@ -199,7 +199,7 @@ def _extract_stage(
     base: str,
     batch_chars: int,
 ) -> int:
-    """Stage 1 over every batch: extraction.jsonl, the cache, and the label tallies. Returns the batch count."""
+    """Stage 1 over every batch: extraction.jsonl, the cache, the label tallies; returns the batch count."""
     work = tmp / _WORK
     work.mkdir()
     in_flight: dict[int, list[Document]] = {}
@@ -227,7 +227,8 @@ def _extract_stage(
             with open(work / f"{result.index:05d}.pickle", "wb") as out:
                 pickle.dump((tuple(batch), result.extractions), out, protocol=pickle.HIGHEST_PROTOCOL)
             n += 1
-    (work / "choices.pickle").write_bytes(pickle.dumps(label_choices(counts), protocol=pickle.HIGHEST_PROTOCOL))
+    (work / "choices.pickle").write_bytes(
+        pickle.dumps(label_choices(counts), protocol=pickle.HIGHEST_PROTOCOL))
     return n
 
 

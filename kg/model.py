@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-ENTITY_LABELS = ("ORG", "PERSON", "POST", "PLACE", "MECHANISM", "PROGRAM", "POLICY", "GROUP", "METRIC", "EVENT")
+ENTITY_LABELS = ("ORG", "PERSON", "POST", "PLACE", "MECHANISM", "PROGRAM", "POLICY", "GROUP", "METRIC",
+                 "EVENT")
 RELATION_LABELS = (
     "holdsPost",
     "subOrganizationOf",
@@ -58,7 +59,8 @@ class Entity:
     confidence: float = 1.0
 
     def to_json(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"id": self.id, "label": self.label, "name": self.name, "aliases": list(self.aliases)}
+        out: dict[str, Any] = {"id": self.id, "label": self.label, "name": self.name,
+                               "aliases": list(self.aliases)}
         if self.name_en:
             out["name_en"] = self.name_en
         if self.value is not None:

@@ -10,8 +10,8 @@ from typing import Any
 _QUOTES = "“”‘’\"'「」『』《》〈〉﹁﹂﹃﹄〝〞„‟‹›«»"
 _QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + "]")
 _SPACE_RE = re.compile(r"\s+")
-_BRACKETS = str.maketrans({"（": "(", "）": ")", "［": "[", "］": "]", "【": "[", "】": "]", "〔": "[", "〕": "]",
-                           "｛": "{", "｝": "}", "〖": "[", "〗": "]"})
+_BRACKETS = str.maketrans({"（": "(", "）": ")", "［": "[", "］": "]", "【": "[", "】": "]", "〔": "[",
+                           "〕": "]", "｛": "{", "｝": "}", "〖": "[", "〗": "]"})
 
 
 @lru_cache(maxsize=1)

@@ -151,11 +151,13 @@ def test_post_that_ends_its_word_is_still_found() -> None:
         ("设备陈旧的企业应该有计划地代之以效能更高的设备。", "PROGRAM", None, "应该有计划"),
         ("试点企业的产量一般都超过试点前的水平。", "PROGRAM", None, "一般都超过试点"),
         # a verb inside a compound name stays in it
-        ("实施农村义务教育薄弱学校改造计划，学生营养改善计划惠及3200万孩子。", "PROGRAM", "学生营养改善计划", None),
+        ("实施农村义务教育薄弱学校改造计划，学生营养改善计划惠及3200万孩子。", "PROGRAM", "学生营养改善计划",
+         None),
         ("完善用好七项协调机制。", "MECHANISM", "七项协调机制", None),
         ("要逐步改革工资制度，", "MECHANISM", "工资制度", "改革工资制度"),  # 改革 is the verb here
         ("深化医药卫生体制改革试点，", "PROGRAM", "医药卫生体制改革试点", None),  # and a noun here
-        ("推行各种形式的投资包干责任制和招标投标制，", "MECHANISM", "投资包干责任制", None),  # 的 opens a name
+        # 的 opens a name
+        ("推行各种形式的投资包干责任制和招标投标制，", "MECHANISM", "投资包干责任制", None),
         ("淮河流域的西淝河治理工程和濉河治理工程；", "PROGRAM", "西淝河治理工程", None),
     ],
 )
@@ -206,7 +208,8 @@ def test_a_head_alone_or_inside_a_word_is_no_group(text: str) -> None:
 def test_corpus_gold_scores_hold() -> None:
     """Regression guard on the second gold set (14 passages of work and congress reports; README figures)."""
     gold = load_extractions(ROOT / "tests" / "gold" / "corpus.jsonl")
-    pred = {k: extract(read_file(ROOT / "tests" / "gold" / "corpus" / f"{k}.txt"), shared_nlp()) for k in gold}
+    pred = {k: extract(read_file(ROOT / "tests" / "gold" / "corpus" / f"{k}.txt"), shared_nlp())
+            for k in gold}
     report = evaluate(gold, pred)
     assert report.kind("entities_strict").overall.f1 >= 0.62
     assert report.kind("relations_strict").overall.f1 >= 0.08

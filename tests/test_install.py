@@ -1,4 +1,5 @@
-"""A non-editable install, run from another folder, finds its ontology, lexicons and model and builds the seeds."""
+"""A non-editable install, run from another folder, finds its ontology, lexicons and model and builds
+the seeds."""
 
 from __future__ import annotations
 
@@ -21,8 +22,10 @@ def test_installed_package_builds_the_seeds(tmp_path: Path) -> None:
         check=True, cwd=tmp_path, capture_output=True,
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
-    code = ("import kg, kg.resources as r; print(kg.__file__); print(r.ontology_path('lexicon', 'groups.txt'));"
-            "from kg.cli import main; main(['build', %r, '--out', 'o', '-q'])" % str(ROOT / "seeds"))
+    seeds = str(ROOT / "seeds")
+    code = ("import kg, kg.resources as r; print(kg.__file__); "
+            "print(r.ontology_path('lexicon', 'groups.txt'));"
+            f"from kg.cli import main; main(['build', {seeds!r}, '--out', 'o', '-q'])")
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     kg_file, lexicon_file = run.stdout.splitlines()[:2]

@@ -262,7 +262,8 @@ def test_government_reports_slice_parses_with_metadata(tmp_path):
         assert (doc.title, doc.source, doc.url) == (record["title"], record["source"], record["url"])
         assert doc.date == record["date"]
         assert doc.path == f"{corpus}:{n}"
-        # formal reports: no header taken out, only the Wikisource licence footer (本作品是…) and what follows it
+        # formal reports: no header taken out, only the Wikisource licence footer (本作品是…) and what
+        # follows it
         text = record["text"]
         cut = text.find("\n本作品")
         assert body(doc) == (text[:cut] if cut >= 0 else text).strip()

@@ -103,7 +103,8 @@ def test_jobs_and_dask_give_the_same_output(corpus: Path, single: Path, tmp_path
     assert _files(tmp_path / "dask") == expected
 
 
-def test_rebuild_extracts_only_changed_documents_and_equals_a_clean_build(corpus: Path, tmp_path: Path) -> None:
+def test_rebuild_extracts_only_changed_documents_and_equals_a_clean_build(corpus: Path,
+                                                                          tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = _build(corpus, out)
     assert first.extracted == 5 and (out / CACHE_DIR).is_dir()
@@ -141,7 +142,8 @@ def test_cache_key_follows_text_and_pipeline() -> None:
     assert document_key(doc, without) == document_key(Document("a", "国务院印发通知。", path="x"), without)
 
 
-def test_failed_build_keeps_output_and_cache(corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failed_build_keeps_output_and_cache(corpus: Path, tmp_path: Path,
+                                             monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
     _build(corpus, out)
     before = _files(out)

@@ -52,11 +52,14 @@ class LexiconRuler:
         for end_index, (length, label, name) in self.automaton.iter(text):
             end = end_index + 1
             if label in WORD_FINAL and end not in word_ends:
-                continue  # 委员 in 委员会, 常委 in 常委会, 主席 in 主席团: the word goes on, it is not the post
+                # 委员 in 委员会, 常委 in 常委会, 主席 in 主席团: the word goes on, it is not the post
+                continue
             out.append(Candidate(end - length, end, label, "lexicon", 1.0, name))
         return doc
 
 
 @Language.factory("kg_lexicon", default_config={"lexicon_dir": None, "min_alias_length": 2})
-def make_lexicon_ruler(nlp: Language, name: str, lexicon_dir: str | None, min_alias_length: int) -> LexiconRuler:
-    return LexiconRuler(load_lexicon(Path(lexicon_dir) if lexicon_dir else None), min_alias_length=min_alias_length)
+def make_lexicon_ruler(nlp: Language, name: str, lexicon_dir: str | None,
+                       min_alias_length: int) -> LexiconRuler:
+    return LexiconRuler(load_lexicon(Path(lexicon_dir) if lexicon_dir else None),
+                        min_alias_length=min_alias_length)

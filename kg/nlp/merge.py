@@ -4,11 +4,12 @@ Precedence, and why:
 
 1. Rule candidates (``pattern``, ``lexicon``) before the trained model. The rules encode the genre's naming
    shapes and a curated lexicon; the model was trained on general news (CLUENER) and marks, for instance,
-   "河南省委社会工作部部长" as one POST. The model only fills gaps that no rule candidate touches, and only above
-   ``min_model_score``.
+   "河南省委社会工作部部长" as one POST. The model only fills gaps that no rule candidate touches, and only
+   above ``min_model_score``.
 2. Among rule candidates the longer span wins (河南省委社会工作部 over 河南省 inside it); on equal length the
    pattern wins over the lexicon, then the earlier start.
-3. A METRIC may sit inside another entity (七项 in 七项协调机制): figures are kept beside the names they count.
+3. A METRIC may sit inside another entity (七项 in 七项协调机制): figures are kept beside the names they
+   count.
 
 The result goes to ``doc._.kg_mentions`` (character offsets, every mention kept) and, where the jieba tokens
 allow it, to ``doc.ents``.

@@ -3,10 +3,12 @@
 - POLICY: titles in 《》.
 - METRIC: a number, 万/亿, and a measure word from ``units.tsv``.
 - ORG: [中共][place][level][“quoted”|field words][suffix], parsed leftwards from a body suffix.
-- MECHANISM / PROGRAM / POLICY / EVENT: a name ending in a kind suffix (机制, 试点, 方案, 工作会议 …), read leftwards
-  over jieba tokens until a cue verb, a stop word or punctuation; items of a 、-list sharing one 机制 each get it.
+- MECHANISM / PROGRAM / POLICY / EVENT: a name ending in a kind suffix (机制, 试点, 方案, 工作会议 …), read
+  leftwards over jieba tokens until a cue verb, a stop word or punctuation; items of a 、-list sharing one
+  机制 each get it.
 - EVENT: numbered Party and congress sessions (党的二十届三中全会, 十九大) and named typhoons.
-- PERSON: a surname-initial name right after a post title (部长郅晓峰), then every other occurrence of that name.
+- PERSON: a surname-initial name right after a post title (部长郅晓峰), then every other occurrence of that
+  name.
 - GROUP: a head noun with one to three of its classifying words before it (少数民族干部, 国有大中型企业), from
   ``group_kinds.tsv``.
 """
@@ -35,7 +37,8 @@ OPEN_QUOTES, CLOSE_QUOTES = "“‘「『\"", "”’」』\""
 _CN = "零〇一二三四五六七八九十百千两"
 # Chinese numerals may hold 万/亿 sections and a decimal part: 十七万五千, 二万一千七百, 一百四十三点五.
 NUM = rf"(?:\d+(?:[.,]\d+)*|[{_CN}]+(?:[万亿][{_CN}]+)*(?:点[零〇一二三四五六七八九]+)?)"
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+             "八": 8, "九": 9}
 EVENT_RES = [
     re.compile(r"(?:党的|中国共产党)?第?[一二三四五六七八九十]+届(?:中央委员会|全国人民代表大会|全国人大|全国委员会)?"
                r"第?[一二三四五六七八九十]+(?:中全会|次全体会议|次会议)"),
@@ -85,16 +88,19 @@ class Unit:
 #: jieba dictionary tags of words that never sit inside a name: prepositions, conjunctions, pronouns,
 #: particles, adverbs, modal particles, interjections, onomatopoeia.
 NON_NAME_TAGS = ("p", "c", "r", "u", "d", "ad", "y", "e", "o")
-#: Tags of words that make the verb after them a predicate (逐步|改革, 积极|推行, 对|改革): adverbs, prepositions.
+#: Tags of words that make the verb after them a predicate (逐步|改革, 积极|推行, 对|改革): adverbs,
+#: prepositions.
 VERB_MODIFIER_TAGS = ("d", "ad", "p", "r")
 CLOSE_BRACKETS = frozenset(")）”’\"")
-LIGHT_VERBS = frozenset({"有", "是", "为", "要", "将", "把", "被", "使", "对", "在", "已", "可", "能", "会", "应",
-                         "应该", "应当", "必须", "进行", "加以", "予以"})
+LIGHT_VERBS = frozenset({"有", "是", "为", "要", "将", "把", "被", "使", "对", "在", "已", "可", "能", "会",
+                         "应", "应该", "应当", "必须", "进行", "加以", "予以"})
 #: Words that make a kind-suffix phrase point at an arrangement instead of naming it, as jieba words:
-#: demonstratives and vague counts (这份宣传计划, 这个根本政治制度, 几个五年计划): the name, if any, is given elsewhere.
-DEICTIC = frozenset({"这", "那", "该", "此", "这个", "这份", "这项", "这种", "这一", "这些", "这样", "这次", "那个",
-                     "那些", "那种", "几个", "几项", "几种", "几大", "幾個"})
-#: Time words that open a phrase without belonging to the name (今年国民经济计划 is the 国民经济计划 of a year).
+#: demonstratives and vague counts (这份宣传计划, 这个根本政治制度, 几个五年计划): the name, if any, is
+#: given elsewhere.
+DEICTIC = frozenset({"这", "那", "该", "此", "这个", "这份", "这项", "这种", "这一", "这些", "这样", "这次",
+                     "那个", "那些", "那种", "几个", "几项", "几种", "几大", "幾個"})
+#: Time words that open a phrase without belonging to the name (今年国民经济计划 is the 国民经济计划
+#: of a year).
 TIME_WORDS = frozenset({"今年", "明年", "去年", "当年", "本年", "今后", "近年"})
 
 
@@ -137,7 +143,8 @@ class PatternRecognizer:
         self.metric_re = re.compile(rf"(?<![\d.])(?<!\d,)({NUM})(余)?(万|亿)?(余)?({unit_alt})|百分之({NUM})")
         self.org_suffix = _automaton(lexicon.org_suffixes)
         kinds: dict[str, tuple[str, str]] = {}
-        for label, table in (("MECHANISM", lexicon.mechanism_suffixes), ("PROGRAM", lexicon.programme_suffixes),
+        for label, table in (("MECHANISM", lexicon.mechanism_suffixes),
+                             ("PROGRAM", lexicon.programme_suffixes),
                              ("POLICY", lexicon.policy_suffixes)):
             for suffix, kind in table.items():
                 kinds.setdefault(suffix, (label, kind))
@@ -217,11 +224,14 @@ class PatternRecognizer:
                     and text[begin] in "省市县区州盟":
                 # 郑州市委…: an unknown place before a level word; take two characters of it.
                 before = text[max(0, begin - 2):begin]
-                if len(before) == 2 and all(CJK.match(c) and c not in "的了在和与及对把将是为" for c in before) \
-                        and before not in self.stopwords and not _ends_with_any(text, begin, self.stopwords, 6):
+                if len(before) == 2 \
+                        and all(CJK.match(c) and c not in "的了在和与及对把将是为" for c in before) \
+                        and before not in self.stopwords \
+                        and not _ends_with_any(text, begin, self.stopwords, 6):
                     begin -= 2
             found.append(Candidate(begin, end, "ORG", "pattern", 0.9))
-        # a Party committee named by its level alone (省委工作部署, 市委书记): resolved to the home place later
+        # a Party committee named by its level alone (省委工作部署, 市委书记): resolved to the home place
+        # later
         for m in BARE_COMMITTEE.finditer(text):
             begin = m.start()
             place = _ends_with_any(text, begin, self.places)
@@ -274,7 +284,8 @@ class PatternRecognizer:
                 end += 1  # “枫桥经验”
             begin = self._expand_left(text, start, token_starts)
             body = text[begin:start].strip("“”\"‘’")
-            if len(body) < 2 or body in self.generic or re.fullmatch(r"[\d一二三四五六七八九十两]+[项个大类]?", body):
+            if len(body) < 2 or body in self.generic \
+                    or re.fullmatch(r"[\d一二三四五六七八九十两]+[项个大类]?", body):
                 continue
             if self._deictic(text, begin, token_starts):
                 continue
@@ -284,7 +295,8 @@ class PatternRecognizer:
                 if len(rest) < 2 or rest in self.generic:
                     continue
                 begin += len(first)  # 今年国民经济计划 -> 国民经济计划
-            if text[begin] in OPEN_QUOTES and text[end - 1] not in CLOSE_QUOTES and "”" not in text[begin:end]:
+            if text[begin] in OPEN_QUOTES and text[end - 1] not in CLOSE_QUOTES \
+                    and "”" not in text[begin:end]:
                 begin += 1
             if text[end - 1] in CLOSE_QUOTES and not any(q in text[begin:end - 1] for q in OPEN_QUOTES):
                 if begin > 0 and text[begin - 1] in OPEN_QUOTES:
@@ -306,7 +318,9 @@ class PatternRecognizer:
         return first in DEICTIC or previous in DEICTIC
 
     def _after_issue_cue(self, text: str, begin: int) -> bool:
-        """An issuing verb (制定, 印发 …) ends within a few characters before ``begin``, in the same clause."""
+        """An issuing verb (制定, 印发 …) ends within a few characters before ``begin``, in the
+        same clause.
+        """
         window = text[max(0, begin - 10):begin]
         window = re.split(r"[，。；：,;:！？]", window)[-1]
         return any(cue in window for cue in self.issue_cues)
@@ -322,7 +336,8 @@ class PatternRecognizer:
                 pos = opening
                 continue
             if ch in ")）":
-                opening = max(text.rfind("(", max(0, pos - 8), pos - 1), text.rfind("（", max(0, pos - 8), pos - 1))
+                opening = max(text.rfind("(", max(0, pos - 8), pos - 1),
+                              text.rfind("（", max(0, pos - 8), pos - 1))
                 if opening > 0 and not any(c in PUNCT for c in text[opening - 1:opening]):
                     pos = opening
                     continue
@@ -376,14 +391,17 @@ class PatternRecognizer:
         before = _token_before(start, token_starts)
         previous_word = text[before:start]
         previous = _jieba_tag(previous_word)
-        if tag != "v":  # a nominal verb opens a name anywhere but after an adverb-like word: 的|投资包干责任制
+        # a nominal verb opens a name anywhere but after an adverb-like word: 的|投资包干责任制
+        if tag != "v":
             return previous_word not in LIGHT_VERBS and not (
                 previous is not None and previous.startswith(VERB_MODIFIER_TAGS))
         if before >= start or any(c in PUNCT for c in previous_word):
             return previous_word[-1:] in CLOSE_BRACKETS  # 村(社区)|组织|工作事项准入制度
-        return previous_word not in LIGHT_VERBS and not (previous is not None and previous.startswith(NON_NAME_TAGS))
+        return previous_word not in LIGHT_VERBS and not (
+            previous is not None and previous.startswith(NON_NAME_TAGS))
 
-    def _list_items(self, text: str, begin: int, suffix: str, token_starts: AbstractSet[int]) -> list[Candidate]:
+    def _list_items(self, text: str, begin: int, suffix: str,
+                    token_starts: AbstractSet[int]) -> list[Candidate]:
         """用好A、B、C机制: A and B are mechanisms too, named with the shortest kind suffix (A机制)."""
         items = []
         pos = begin

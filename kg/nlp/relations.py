@@ -2,20 +2,23 @@
 
 Each rule reads one sentence (or a 、-list within it) and the cue words of ``ontology/lexicon/cues.tsv``:
 
-- holdsPost: ``ORG POST PERSON`` written together (河南省委社会工作部部长郅晓峰), also as a 、-chain of ``ORG POST``
-  pairs before one name (…部长、省委“两新”工委书记郅晓峰).
+- holdsPost: ``ORG POST PERSON`` written together (河南省委社会工作部部长郅晓峰), also as a 、-chain of
+  ``ORG POST`` pairs before one name (…部长、省委“两新”工委书记郅晓峰).
 - subOrganizationOf: a body whose name extends another body of the document (河南省委社会工作部 → 河南省委),
   and ``A下设B``.
 - locatedIn: a body or event whose name begins with a place of the document (河南省委… → 河南省).
-- runs / issues / organizes: a cue verb (建立, 开展, 制定, 召开 …) before a mechanism or programme, a document or an
-  event, in the same clause run. The actor is the nearest body before the cue in the sentence; failing that, the
-  document's *voice*: in an interview, the body the interviewee heads (the first holdsPost of the text).
+- runs / issues / organizes: a cue verb (建立, 开展, 制定, 召开 …) before a mechanism or programme, a document
+  or an event, in the same clause run. The actor is the nearest body before the cue in the sentence; failing
+  that, the document's *voice*: in an interview, the body the interviewee heads (the first holdsPost of the
+  text).
 - cooperatesWith: ``A联合/会同/与 B`` before a cue verb; B then shares A's runs/issues.
 - targets: a mechanism, programme or document whose name contains a target group of the document
-  (行业协会商会改革发展联席会议机制 → 行业协会商会), and ``面向/针对/服务 GROUP`` after one in the same sentence.
+  (行业协会商会改革发展联席会议机制 → 行业协会商会), and ``面向/针对/服务 GROUP`` after one in the same
+  sentence.
 - quantifies: a figure written right before what it counts (3.6万名社会工作专业人才), or right after a cue of
   counting the thing (举办3期…培训班).
-- partOf: items of a list that follows a counted collective (七项协调机制。用好A、B、C机制 → A, B, C partOf it).
+- partOf: items of a list that follows a counted collective (七项协调机制。用好A、B、C机制 → A, B, C partOf
+  it).
 """
 
 from __future__ import annotations
@@ -155,7 +158,8 @@ class RelationExtractor:
             c0 = _clause_start(text, cue.start(), s0)
             # a target group named before the cue in its clause is the one acting (推动协会建立…机制):
             # the arrangement is aimed at it, and the document's voice does not run it
-            subjects = [(m, i) for m, i in items if c0 <= m.start and m.end <= cue.start() and m.label == "GROUP"]
+            subjects = [(m, i) for m, i in items if c0 <= m.start and m.end <= cue.start()
+                        and m.label == "GROUP"]
             if subjects:
                 for m, i in objects:
                     if entities[i].label in ("MECHANISM", "PROGRAM", "POLICY"):
@@ -170,7 +174,8 @@ class RelationExtractor:
                     if a in ps:  # 会同B出台…: B acts together with the one it joins
                         actors = [lead, *ps]
                 confidence = 0.8
-            elif orgs and orgs[0][0].start == s0 and orgs[0][1] not in {x for ps in partners.values() for x in ps}:
+            elif (orgs and orgs[0][0].start == s0
+                  and orgs[0][1] not in {x for ps in partners.values() for x in ps}):
                 actors = [orgs[0][1]]  # the body that opens the sentence
                 confidence = 0.7
             elif voice is not None:
@@ -179,7 +184,8 @@ class RelationExtractor:
             else:
                 continue
             for m, i in objects:
-                gap = [x for x, _ in items if cue.end() <= x.start < m.start and x.label in ("GROUP", "PERSON")]
+                gap = [x for x, _ in items if cue.end() <= x.start < m.start
+                       and x.label in ("GROUP", "PERSON")]
                 if gap:
                     continue
                 for a in dict.fromkeys(actors):
@@ -202,7 +208,8 @@ class RelationExtractor:
                     break
             if not chain:
                 continue
-            before = [(m, i) for m, i in orgs if m.end <= cue.start() and m.start >= _clause_start(text, cue.start(), sent[0])]
+            before = [(m, i) for m, i in orgs if m.end <= cue.start()
+                      and m.start >= _clause_start(text, cue.start(), sent[0])]
             actor = before[-1][1] if before else voice
             if actor is None:
                 continue
@@ -217,13 +224,14 @@ class RelationExtractor:
         for m, i in items:
             if m.label not in ("MECHANISM", "PROGRAM", "POLICY"):
                 continue
-            after = [(x, j) for x, j in items if x.start >= m.end and x.label == "GROUP"]
-            for x, j in after:
+            groups_after = [(x, j) for x, j in items if x.start >= m.end and x.label == "GROUP"]
+            for x, j in groups_after:
                 between = text[m.end:x.start]
                 if re.search(r"(?:面向|针对|服务于|覆盖)$", between.strip()) and len(between) <= 6:
                     add(Rel("targets", i, j, sent, (m.start, x.end), None, 0.7))
         # the group an arrangement is put in place for, named before it with a preposition of scope:
-        # 在国有大中型企业中进行…试点, 建立对企业经营者有效的激励机制, 以县处级以上领导干部为重点，在全党开展…教育
+        # 在国有大中型企业中进行…试点, 建立对企业经营者有效的激励机制,
+        # 以县处级以上领导干部为重点，在全党开展…教育
         arrangements = [(m, i) for m, i in items if m.label in ("MECHANISM", "PROGRAM", "POLICY")]
         for x, j in items:
             if x.label != "GROUP":
@@ -263,7 +271,8 @@ class RelationExtractor:
             c1 = _clause_end(text, m.end, sent[1])
             if any(x.label != "METRIC" for x, _ in items if c0 <= x.start < c1):
                 continue
-            prior = [(x, j) for x, j in items if x.end <= c0 and x.start >= _clause_start(text, c0 - 1, sent[0])
+            prior = [(x, j) for x, j in items if x.end <= c0
+                     and x.start >= _clause_start(text, c0 - 1, sent[0])
                      and x.label in ("PROGRAM", "MECHANISM", "EVENT")]
             if prior:
                 x, j = prior[-1]
@@ -319,10 +328,8 @@ def _span(e: ResolvedEntity) -> tuple[int, int]:
 
 
 def _clause_start(text: str, pos: int, limit: int) -> int:
-    m = None
-    for m in re.finditer(r"[，,；;：:]", text[limit:pos]):
-        pass
-    return limit + m.end() if m else limit
+    ends = [m.end() for m in re.finditer(r"[，,；;：:]", text[limit:pos])]
+    return limit + ends[-1] if ends else limit
 
 
 def _clause_end(text: str, start: int, limit: int) -> int:

@@ -2,9 +2,10 @@
 
 - Lexicon mentions carry their canonical name; a place's short form (河南) resolves to its full name (河南省).
 - A body named without its place (省委社会工作部, 省总工会) takes the document's home province, the place most
-  often named in the document or in the names of its bodies: 省委社会工作部 in a Henan article is 河南省委社会工作部.
-- 中共 before a place-led body name is dropped for matching (中共海南省委社会工作部 = 海南省委社会工作部); the longest
-  form seen is the canonical name.
+  often named in the document or in the names of its bodies: 省委社会工作部 in a Henan article is
+  河南省委社会工作部.
+- 中共 before a place-led body name is dropped for matching (中共海南省委社会工作部 = 海南省委社会工作部); the
+  longest form seen is the canonical name.
 - A shorter body name that is the tail of exactly one longer body name in the document is that body
   (“两新”工委 → 河南省委“两新”工委, 社会工作部 → 中共海南省委社会工作部).
 - Everything else is grouped by label and normalised name.
@@ -123,7 +124,8 @@ class Resolver:
         # bodies: a name that is the tail of exactly one longer body name is that body
         orgs = [k for k in order if k[0] == "ORG"]
         for k in sorted(orgs, key=lambda k: len(k[1])):
-            longer = [o for o in orgs if o != k and o in groups and len(o[1]) > len(k[1]) and o[1].endswith(k[1])]
+            longer = [o for o in orgs if o != k and o in groups and len(o[1]) > len(k[1])
+                      and o[1].endswith(k[1])]
             if len(longer) == 1 and len(k[1]) >= 3:
                 target = groups[longer[0]]
                 src = groups.pop(k)

@@ -10,8 +10,9 @@ from spacy.tokens import Doc
 
 from kg.normalize import to_simplified
 
-# spaCy rebuilds ``doc.text`` from the tokens at every call (a loop over Python token objects, about as slow as
-# the rest of the rules together on long reports): the components share one copy, and the token boundaries.
+# spaCy rebuilds ``doc.text`` from the tokens at every call (a loop over Python token objects, about as slow
+# as the rest of the rules together on long reports): the components share one copy, and the token
+# boundaries.
 for _name in ("kg_text", "kg_token_bounds"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
@@ -41,7 +42,10 @@ def doc_text(doc: Doc) -> str:
 
 
 def token_bounds(doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
-    """The character offsets where jieba words start and where they end (each set also holds the text's end)."""
+    """The character offsets where jieba words start and where they end.
+
+    Each set also holds the text's end.
+    """
     if doc._.kg_token_bounds is None:
         array = doc.to_array([IDX, LENGTH])
         starts = array[:, 0].tolist()
