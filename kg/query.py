@@ -129,7 +129,7 @@ def list_saved() -> list[SavedQuery]:
     found = [
         _parse_saved(entry.name[: -len(".rq")], entry.read_text(encoding="utf-8"))
         for entry in root.iterdir()
-        if entry.name.endswith(".rq")
+        if entry.name.endswith(".rq") and not entry.name.startswith("_")  # _name.rq: a helper's part
     ]
     return sorted(found, key=lambda q: q.name)
 
@@ -137,7 +137,7 @@ def list_saved() -> list[SavedQuery]:
 def load_saved(name: str) -> SavedQuery:
     """The saved query ``name`` (``kg query --saved NAME``); QueryError naming the known ones if none."""
     entry = importlib.resources.files("kg.queries").joinpath(f"{name}.rq")
-    if "/" in name or "\\" in name or not entry.is_file():
+    if "/" in name or "\\" in name or name.startswith("_") or not entry.is_file():
         known = ", ".join(q.name for q in list_saved())
         raise QueryError(f"no saved query called {name!r} (known: {known})")
     return _parse_saved(name, entry.read_text(encoding="utf-8"))
@@ -303,7 +303,14 @@ def run_saved(
     bindings: Mapping[str, str | Term] | None = None,
     timeout: float | None = 30.0,
 ) -> QueryResult:
-    """Run the saved research question ``name`` (see :func:`list_saved`) with ``bindings``."""
+    """Run the saved research question ``name`` (see :func:`list_saved`) with ``bindings``.
+
+    ``shortest-chain`` is answered by :mod:`kg.chains` (a search in Python, the same rows as its file).
+    """
+    if name == "shortest-chain":
+        from kg.chains import run_shortest_chain
+
+        return run_shortest_chain(store, bindings, timeout)
     return run_query(store, load_saved(name).text, bindings, timeout, source=name)
 
 

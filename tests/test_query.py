@@ -24,6 +24,7 @@ from kg.errors import InputError, QueryError
 from kg.model import Extraction
 from kg.normalize import normalize_name
 from kg.query import (
+    QueryResult,
     QuerySyntaxError,
     QueryTimeout,
     format_result,
@@ -235,6 +236,60 @@ def test_shortest_chain(store: ox.Store, golds: dict[str, Extraction]) -> None:
     assert_evidence(rows)
     # 北京 is mentioned but linked to nothing
     assert saved(store, "shortest-chain", **{"from": "北京", "to": "河南省委"}) == []
+
+
+CHAIN_PAIRS = [
+    ("河南省委社会工作部", "中共海南省委社会工作部"),  # 4 steps
+    ("省总工会", "海南省委组织部"),  # an alias, 2 steps
+    ("郅晓峰", "河南省委"),  # memberOf, its evidence through the post held
+    ("河南省委", "郅晓峰"),  # the other way
+    ("北京", "河南省委"),  # no chain
+    ("郅晓峰", "海南省总工会"),  # no chain: different provinces, more than 4 steps or none
+    ("Henan", "郅晓峰"),  # an English name
+    ("海南省@zh", "省总工会"),  # a language tag, 1 step
+    ("Hainan", "Henan"),  # English names, no chain
+    ("河南省委", "河南省委"),  # one body: never a chain to itself
+    ("no such body", "河南省委"),
+]
+
+
+def rows_of(result: QueryResult) -> list[tuple[str, ...]]:
+    return sorted(tuple("" if t is None else str(t) for t in row) for row in result.rows)
+
+
+@pytest.mark.parametrize(("start", "end"), CHAIN_PAIRS)
+def test_shortest_chain_search_equals_sparql(store: ox.Store, start: str, end: str) -> None:
+    """run_saved answers shortest-chain by a search in Python (kg/chains.py): the same rows as the .rq."""
+    bindings = {"from": start, "to": end}
+    searched = run_saved(store, "shortest-chain", bindings)
+    sparql = run_query(store, load_saved("shortest-chain").text, bindings, source="shortest-chain")
+    assert searched.variables == sparql.variables
+    assert rows_of(searched) == rows_of(sparql)
+
+
+def test_shortest_chain_search_by_iri_and_errors(store: ox.Store) -> None:
+    text = load_saved("shortest-chain").text
+    person = saved(store, "entity", name="郅晓峰")[0]["entity"]
+    body = saved(store, "entity", name="中共海南省委社会工作部")[0]["entity"]
+    for bindings in ({"from": f"<{person}>", "to": "河南省委"},
+                     {"from": "河南省委社会工作部", "to": f"<{body}>"},
+                     {"$from": "郅晓峰", "?to": "河南省委"},
+                     {"from": "郅晓峰"}):
+        searched = run_saved(store, "shortest-chain", bindings)
+        assert rows_of(searched) == rows_of(run_query(store, text, bindings)), bindings
+    assert {r["length"] for r in run_saved(store, "shortest-chain", {"from": f"<{person}>",
+                                                                     "to": "河南省委"}).records()} == {"2"}
+    # a bad value, a variable the file does not select, and the timeout: as run_query reports them
+    with pytest.raises(QueryError, match="--bind from"):
+        run_saved(store, "shortest-chain", {"from": '"x"^^nope:int', "to": "河南省委"})
+    with pytest.raises(QueryError, match="does not select"):
+        run_saved(store, "shortest-chain", {"from": "郅晓峰", "to": "河南省委", "nope": "1"})
+    with pytest.raises(QueryTimeout, match="shortest-chain: stopped after"):
+        run_saved(store, "shortest-chain", {"from": "郅晓峰", "to": "河南省委"}, timeout=1e-9)
+    # the explaining half is a helper's file, not a saved question
+    assert all(not q.name.startswith("_") for q in list_saved())
+    with pytest.raises(QueryError, match="no saved query"):
+        load_saved("_shortest-chain-steps")
 
 
 def test_entity_by_any_name(store: ox.Store) -> None:
