@@ -236,3 +236,10 @@ def test_a_time_word_is_not_part_of_a_name() -> None:
 def test_percentage_points_are_their_own_unit() -> None:
     figure = by_name(run("清洁能源消费比重提高6.3个百分点。"), "METRIC", "6.3个百分点")
     assert (figure.value, figure.unit) == (Decimal("6.3"), "百分点")
+
+
+def test_a_meeting_named_after_its_body_is_organized_by_it() -> None:
+    x = run("国务院提请第五届全国人民代表大会第三次会议审议。全国人民代表大会常务委员会和国务院的报告。")
+    assert ("organizes", "全国人民代表大会常务委员会", "第五届全国人民代表大会第三次会议") not in relations(x)
+    x = run("中国共产党第十九次全国代表大会是一次十分重要的大会。中国共产党领导人民。")
+    assert ("organizes", "中国共产党", "中国共产党第十九次全国代表大会") in relations(x)

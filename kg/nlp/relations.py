@@ -7,6 +7,7 @@ Each rule reads one sentence (or a 、-list within it) and the cue words of ``on
 - subOrganizationOf: a body whose name extends another body of the document (河南省委社会工作部 → 河南省委),
   and ``A下设B``.
 - locatedIn: a body or event whose name begins with a place of the document (河南省委… → 河南省).
+- organizes, also from names: a meeting named after a body of the document (国务院全体会议 → 国务院).
 - runs / issues / organizes: a cue verb (建立, 开展, 制定, 召开 …) before a mechanism or programme, a document
   or an event, in the same clause run. The actor is the nearest body before the cue in the sentence; failing
   that, the document's *voice*: in an interview, the body the interviewee heads (the first holdsPost of the
@@ -314,6 +315,15 @@ class RelationExtractor:
                 if any(key.startswith(f) for f in forms if len(f) >= 2):
                     add(Rel("locatedIn", i, j, _span(e), _span(e), None, 0.8))
                     break
+        # a meeting named after the body that holds it: 第五届全国人民代表大会第三次会议, 国务院全体会议
+        for i, e in enumerate(entities):
+            if e.label != "EVENT":
+                continue
+            holders = [(max(len(f) for f in forms), j) for j, o in orgs
+                       if (forms := [f for f in (o.name, *o.surfaces) if len(f) >= 3 and f in e.name
+                                     and len(f) < len(e.name)])]
+            if holders:
+                add(Rel("organizes", max(holders)[1], i, _span(e), _span(e), None, 0.7))
         for i, e in enumerate(entities):
             if e.label not in ("MECHANISM", "PROGRAM", "POLICY"):
                 continue
