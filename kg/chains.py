@@ -8,7 +8,7 @@ question's definition, a standalone query for any SPARQL server; :func:`run_shor
 embedded store with the same variables and rows (tests/test_query.py compares the two), in three steps:
 
 1. the two ends are looked up as the .rq looks them up (exact label @zh, @en or plain, or IRI; the same
-   nodes, see :data:`_ENDS`), the values bound as substitutions, never pasted into the text;
+   nodes, see :data:`_END`), the values bound as substitutions, never pasted into the text;
 2. a bidirectional breadth-first search in Python, up to :data:`MAX_LENGTH` steps: each level is one SPARQL
    query for the links of the whole frontier (the frontier's nodes in VALUES, the .rq's property path of
    links and inverse links, in any named graph), so only the neighbourhoods of the two ends are read; every
@@ -54,37 +54,23 @@ _STEPS = "_shortest-chain-steps.rq"
 _CHAINS_MARKER = "    # chains\n"
 _RDF_NIL = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#nil")
 
-# The .rq's look-up of the two ends (its sub-queries ``SELECT DISTINCT ?from ?a`` and ``?to ?b``), in the
-# forms of entity.rq that Oxigraph answers from its indexes (the .rq's scan every label, or every quad: 1.5 s
-# on the 10x store): the label is never unbound (COALESCE; with the end bound it never is anyway), and an IRI
-# is kept if it is the subject of a triple (FILTER EXISTS) rather than joined with every triple. Same nodes.
-_ENDS = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
+# The .rq's look-up of one end (its sub-queries ``SELECT DISTINCT ?from ?a`` and ``?to ?b``, ``?end`` standing
+# for ?from or ?to), in the forms of entity.rq that Oxigraph answers from its indexes (the .rq's scan every
+# label, or every quad: 1.5 s on the 10x store): the label is never unbound (COALESCE; with the end bound it
+# never is anyway), and an IRI is kept if it is the subject of a triple (FILTER EXISTS) rather than joined
+# with every triple. Same nodes.
+_END = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT DISTINCT ?from ?to ?end ?node WHERE {
+SELECT DISTINCT ?end ?node WHERE {
   {
-    BIND("from" AS ?end)
-    {
-      VALUES ?aLang { "zh" "en" "" }
-      BIND(COALESCE(IF(?aLang = "", STR(?from), STRLANG(STR(?from), ?aLang)), "") AS ?aLabel)
-      GRAPH ?ga { ?node skos:prefLabel|skos:altLabel ?aLabel }
-      FILTER(STR(?aLabel) = STR(?from))
-    } UNION {
-      BIND(COALESCE(?from, rdf:nil) AS ?node)
-      FILTER(isIRI(?from))
-      FILTER EXISTS { GRAPH ?ga { ?node ?ap ?ao } }
-    }
+    VALUES ?lang { "zh" "en" "" }
+    BIND(COALESCE(IF(?lang = "", STR(?end), STRLANG(STR(?end), ?lang)), "") AS ?label)
+    GRAPH ?g { ?node skos:prefLabel|skos:altLabel ?label }
+    FILTER(STR(?label) = STR(?end))
   } UNION {
-    BIND("to" AS ?end)
-    {
-      VALUES ?bLang { "zh" "en" "" }
-      BIND(COALESCE(IF(?bLang = "", STR(?to), STRLANG(STR(?to), ?bLang)), "") AS ?bLabel)
-      GRAPH ?gb { ?node skos:prefLabel|skos:altLabel ?bLabel }
-      FILTER(STR(?bLabel) = STR(?to))
-    } UNION {
-      BIND(COALESCE(?to, rdf:nil) AS ?node)
-      FILTER(isIRI(?to))
-      FILTER EXISTS { GRAPH ?gb { ?node ?bp ?bo } }
-    }
+    BIND(COALESCE(?end, rdf:nil) AS ?node)
+    FILTER(isIRI(?end))
+    FILTER EXISTS { GRAPH ?g { ?node ?p ?o } }
   }
 }"""
 
@@ -162,13 +148,7 @@ def shortest_chains(search: ChainSearch, bindings: Mapping[str, str | Term]) -> 
     all pairs of ends are kept. Sources that are also targets each get a search of their own (their targets
     are the others), so that a node is never its own other end.
     """
-    ends = search.run(_ENDS, bindings)  # raises QueryError for a bad value, like the .rq
-    sources: set[ox.NamedNode] = set()
-    targets: set[ox.NamedNode] = set()
-    for _, _, end, node in ends.rows:
-        if not isinstance(node, ox.NamedNode):
-            raise _NotIri
-        (sources if isinstance(end, ox.Literal) and end.value == "from" else targets).add(node)
+    sources, targets = _end_nodes(search, bindings, "from"), _end_nodes(search, bindings, "to")
     both = sources & targets
     searches = [(sources - both, targets)] + [({node}, targets - {node}) for node in sorted(both, key=str)]
     best: list[Chain] = []
@@ -185,6 +165,18 @@ def shortest_chains(search: ChainSearch, bindings: Mapping[str, str | Term]) -> 
         elif length == len(best[0]) - 1:
             best.extend(chains)
     return sorted(set(best), key=lambda chain: tuple(map(str, chain)))
+
+
+def _end_nodes(search: ChainSearch, bindings: Mapping[str, str | Term], end: str) -> set[ox.NamedNode]:
+    """The nodes ``bindings[end]`` names (none if unbound, as in the .rq); QueryError for a bad value."""
+    if end not in bindings:
+        return set()
+    nodes: set[ox.NamedNode] = set()
+    for _, node in search.run(_END.replace("?end", f"?{end}"), {end: bindings[end]}).rows:
+        if not isinstance(node, ox.NamedNode):
+            raise _NotIri
+        nodes.add(node)
+    return nodes
 
 
 def _bidirectional(

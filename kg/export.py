@@ -92,7 +92,7 @@ def serialize_trig(
 
 def serialize_nquads(dataset: Dataset | Quads) -> bytes:
     """N-Quads, sorted by graph, subject, predicate and object; no duplicates."""
-    return _quads(dataset).nquads()
+    return Quads.of(dataset).nquads()
 
 
 def _bytes(data: bytes | None) -> bytes:
@@ -112,10 +112,6 @@ def prefixes(base: str) -> dict[str, str]:
 _PREFIXES: dict[str, dict[str, str]] = {}
 
 
-def _quads(dataset: Dataset | Quads) -> Quads:
-    return dataset if isinstance(dataset, Quads) else Quads.from_rdflib(dataset)
-
-
 def jsonld_context(base: str = DEFAULT_BASE) -> dict[str, str]:
     """The JSON-LD context: the project's prefixes (http schema.org) and ``id:`` for the data IRIs."""
     context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
@@ -130,7 +126,7 @@ def serialize_jsonld(dataset: Dataset | Quads, *, base: str = DEFAULT_BASE) -> b
 
 def jsonld_parts(dataset: Dataset | Quads, *, base: str = DEFAULT_BASE) -> list[str]:
     """The items of the top-level ``@graph`` array (one per named graph), each as indented JSON text."""
-    return jsonld_items(_quads(dataset), jsonld_context(base))
+    return jsonld_items(Quads.of(dataset), jsonld_context(base))
 
 
 def jsonld_header(base: str = DEFAULT_BASE) -> str:

@@ -408,7 +408,9 @@ def merged_triples(quads: Quads) -> set[Triple]:
     for (s, _lang), found in counts.items():
         if len(found) < 2:
             continue
-        winner = min(found, key=lambda o: (-found[o], len(quads.literals[o].value), quads.literals[o].value))
+        # one literal per text within a subject and language: choose among the texts, as documents do
+        by_text = {quads.literals[o].value: o for o in found}
+        winner = by_text[preferred_label({quads.literals[o].value: n for o, n in found.items()})]
         for other in found:
             if other != winner:
                 merged.discard((s, _PREF, other))

@@ -102,6 +102,11 @@ class Quads:
     # -- rdflib
 
     @classmethod
+    def of(cls, dataset: Dataset | Quads) -> Quads:
+        """``dataset`` itself if it is already quads, else :meth:`from_rdflib` of it."""
+        return dataset if isinstance(dataset, Quads) else cls.from_rdflib(dataset)
+
+    @classmethod
     def from_rdflib(cls, dataset: Dataset) -> Quads:
         """The graphs of an rdflib dataset that hold triples and are named by an IRI.
 

@@ -150,12 +150,12 @@ def finish_batch(task: FinishTask) -> Finished:
 
 def serialize_part(dataset: Dataset | Quads, index: int, *, base: str, validate: bool = True) -> Finished:
     """Every output's share of ``dataset`` (a batch, or the dataset description at the end of a build)."""
-    from kg.export import jsonld_parts, serialize_nquads, serialize_trig, serialize_turtle
+    from kg.export import jsonld_parts, prefixes, serialize_nquads, serialize_trig, serialize_turtle
     from kg.validate import validate as shacl
     from kg.viz import ViewParts
 
-    quads = dataset if isinstance(dataset, Quads) else Quads.from_rdflib(dataset)
-    header = prefix_lines(base)
+    quads = Quads.of(dataset)
+    header = prefixes(base)
     nquads = serialize_nquads(quads)
     return Finished(
         index=index,
@@ -190,15 +190,11 @@ def gc_paused() -> Iterator[None]:
 # ------------------------------------------------------------------ pieces of files
 
 
-def prefix_lines(base: str) -> dict[str, str]:
-    """prefix -> namespace: what the header of graph.trig and graph.ttl declares."""
+def file_header(base: str) -> bytes:
+    """The prefixes graph.trig and graph.ttl declare, once at their head."""
     from kg.export import prefixes
 
-    return prefixes(base)
-
-
-def file_header(base: str) -> bytes:
-    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefix_lines(base).items()).encode() + b"\n"
+    return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes(base).items()).encode() + b"\n"
 
 
 def strip_prefixes(text: bytes, header: dict[str, str]) -> bytes:

@@ -296,7 +296,7 @@ class ViewParts:
         """The parts of every named graph of ``dataset`` (rdflib, or the quads a build works on)."""
         from kg.graph import is_facts_graph
 
-        quads = dataset if isinstance(dataset, Quads) else Quads.from_rdflib(dataset)
+        quads = Quads.of(dataset)
         literals = quads.literals
         parts = cls()
         docs: dict[str, _Doc] = {}

@@ -24,6 +24,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from functools import lru_cache
@@ -31,7 +32,6 @@ from pathlib import Path
 from typing import Any
 
 import numpy
-from spacy.attrs import IDX, LENGTH
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -39,7 +39,7 @@ from kg.errors import ConfigError
 from kg.nlp import ner_features  # noqa: F401  (registers kg.CharFeatureEmbed.v1, used by the model)
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.merge import PLACE_ENDINGS, ModelShape, _jieba_tags
-from kg.nlp.text import doc_text, sentence_offsets
+from kg.nlp.text import doc_text, sentence_offsets, token_offsets
 from kg.normalize import to_simplified
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "ner"
@@ -164,15 +164,12 @@ def gate_regions(doc: Doc, shape: ModelShape, rule_spans: Iterable[tuple[int, in
         if end > start:
             covered[start:end] = b"\x01" * (end - start)
     shape.text = text
-    offsets = doc.to_array([IDX, LENGTH])  # no Token objects: this runs over every document
-    starts = offsets[:, 0]
-    ends = starts + offsets[:, 1]
-    starts_list, ends_list = starts.tolist(), ends.tolist()
+    starts, ends = token_offsets(doc)
     kept: list[tuple[int, int]] = []
     for s0, s1 in sentence_offsets(text):
         # the words that lie inside the sentence
-        first, last = int(numpy.searchsorted(starts, s0)), int(numpy.searchsorted(ends, s1, side="right"))
-        if first < last and _sentence_has_trigger(text, starts_list, ends_list, first, last, covered, shape):
+        first, last = bisect_left(starts, s0), bisect_right(ends, s1)
+        if first < last and _sentence_has_trigger(text, starts, ends, first, last, covered, shape):
             if kept and not text[kept[-1][1] : s0].strip():
                 kept[-1] = (kept[-1][0], s1)
             else:

@@ -13,7 +13,7 @@ from kg.normalize import to_simplified
 # spaCy rebuilds ``doc.text`` from the tokens at every call (a loop over Python token objects, about as slow
 # as the rest of the rules together on long reports): the components share one copy, and the token
 # boundaries.
-for _name in ("kg_text", "kg_token_bounds"):
+for _name in ("kg_text", "kg_token_offsets", "kg_token_bounds"):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=None)
 
@@ -41,15 +41,22 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
+def token_offsets(doc: Doc) -> tuple[list[int], list[int]]:
+    """Where each jieba word starts and where it ends, in token order (read without making Token objects)."""
+    if doc._.kg_token_offsets is None:
+        array = doc.to_array([IDX, LENGTH])
+        doc._.kg_token_offsets = (array[:, 0].tolist(), (array[:, 0] + array[:, 1]).tolist())
+    offsets: tuple[list[int], list[int]] = doc._.kg_token_offsets
+    return offsets
+
+
 def token_bounds(doc: Doc) -> tuple[frozenset[int], frozenset[int]]:
     """The character offsets where jieba words start and where they end.
 
     Each set also holds the text's end.
     """
     if doc._.kg_token_bounds is None:
-        array = doc.to_array([IDX, LENGTH])
-        starts = array[:, 0].tolist()
-        ends = (array[:, 0] + array[:, 1]).tolist()
+        starts, ends = token_offsets(doc)
         end = len(doc_text(doc))
         doc._.kg_token_bounds = (frozenset([*starts, end]), frozenset([*ends, end]))
     bounds: tuple[frozenset[int], frozenset[int]] = doc._.kg_token_bounds
