@@ -165,7 +165,7 @@ def serialize_part(dataset: Dataset | Quads, index: int, *, base: str, validate:
         jsonld=jsonld_parts(quads, base=base),
         view=ViewParts.read(quads),
         stats=None,
-        validation=shacl(nquads) if validate else None,  # the N-Quads text: no rdflib copy to make
+        validation=shacl(quads, nquads=nquads) if validate else None,  # no copy, no parse in Python
     )
 
 

@@ -10,8 +10,9 @@ A dataset is validated as the union of all its named graphs (facts, evidence and
 engine reads N-Quads as that union, a triple found in two graphs counting once. The caller's data is never
 touched. Warnings (``sh:Warning``) are counted but do not make a graph non-conforming; violations do.
 
-Input: an rdflib graph or dataset, a pyoxigraph dataset or quads, or the N-Quads bytes of a batch (what the
-build writes anyway, so validating them costs no copy of the graph into another store).
+Input: an rdflib graph or dataset, a pyoxigraph dataset or quads, the N-Quads bytes of a batch, or the build's
+own :class:`kg.quads.Quads` with the N-Quads text the build writes anyway (so validating a batch costs no copy
+of the graph into another store, and no parse of it in Python).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from rdflib.term import Node
 
 from kg.errors import ConfigError
 from kg.namespaces import bind_prefixes
+from kg.quads import Quads
 from kg.resources import ontology_path
 
 if TYPE_CHECKING:
@@ -41,8 +43,8 @@ __all__ = ["Data", "ValidationReport", "combine", "validate"]
 SHOWN = 5
 
 #: What :func:`validate` reads: an rdflib graph or dataset (every named graph), N-Quads bytes (UTF-8),
-#: a pyoxigraph dataset, or pyoxigraph quads.
-Data = Graph | bytes | ox.Dataset | Iterable[ox.Quad]
+#: the build's Quads, a pyoxigraph dataset, or pyoxigraph quads.
+Data = Graph | bytes | Quads | ox.Dataset | Iterable[ox.Quad]
 
 _PREF_LABEL = str(SKOS.prefLabel)
 _IRI_IN_PATH = re.compile(r"<([^<>\s]*)>")
@@ -63,14 +65,15 @@ class ValidationReport:
         return self.text
 
 
-def validate(data: Data, *, shapes: Path | None = None) -> ValidationReport:
+def validate(data: Data, *, shapes: Path | None = None, nquads: bytes | None = None) -> ValidationReport:
     """Validate ``data`` (a graph, or all named graphs of a dataset) against ``shapes`` (default: shipped).
 
-    N-Quads bytes that do not parse raise pyoxigraph's ``SyntaxError``: they come from the build's own
-    writer, so that is a bug to see, not a result to report.
+    ``nquads``: the N-Quads text of ``data`` when it is a :class:`~kg.quads.Quads` and the caller has it
+    already (``Quads.nquads()``); it is made otherwise. N-Quads bytes that do not parse raise pyoxigraph's
+    ``SyntaxError``: they come from the build's own writer, so that is a bug to see, not a result to report.
     """
     compiled = _shapes(Path(shapes) if shapes is not None else ontology_path("shapes.ttl"))
-    source = _Source(data)
+    source = _Source(data, nquads)
     results = compiled.validate_text(source.text, format=source.format, allow_warnings=True).results
     # The nodes a report line may name (focus nodes, and predicates as paths), for their Chinese labels.
     named = {t[1:-1] for r in results for t in (r.focus_node, r.path or "") if _IRI_TERM.fullmatch(t)}
@@ -124,11 +127,18 @@ class _Source:
     the nodes a report names, so a conforming graph costs no lookup at all.
     """
 
-    __slots__ = ("format", "text", "triples", "_graph", "_triples")
+    __slots__ = ("format", "text", "triples", "_graph", "_quads", "_triples")
 
-    def __init__(self, data: Data) -> None:
+    def __init__(self, data: Data, nquads: bytes | None = None) -> None:
         self._graph: Graph | None = None
+        self._quads: Quads | None = None
         self._triples: frozenset[ox.Triple] = frozenset()
+        if isinstance(data, Quads):
+            self._quads = data
+            text = nquads if nquads is not None else data.nquads()
+            self.text, self.format = text.decode("utf-8"), "nquads"
+            self.triples = len(set().union(*data.graphs.values()))
+            return
         if isinstance(data, bytes | bytearray | memoryview):
             raw = bytes(data)
             self._triples = frozenset(q.triple for q in ox.parse(raw, format=ox.RdfFormat.N_QUADS))
@@ -157,6 +167,17 @@ class _Source:
                     for o in graph.objects(URIRef(iri), SKOS.prefLabel):
                         if isinstance(o, Literal) and o.language == "zh":
                             found.setdefault(iri, set()).add(str(o))
+        elif self._quads is not None:
+            wanted = {f"<{iri}>" for iri in iris}
+            pref_label = f"<{_PREF_LABEL}>"
+            literals = self._quads.literals
+            for triples in self._quads.graphs.values():
+                for subject_term, predicate_term, object_term in triples:
+                    if predicate_term != pref_label or subject_term not in wanted:
+                        continue
+                    literal = literals.get(object_term)
+                    if literal is not None and literal.language == "zh":
+                        found.setdefault(subject_term[1:-1], set()).add(literal.value)
         else:
             for t in self._triples:
                 subject, label = t.subject, t.object

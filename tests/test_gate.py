@@ -1,4 +1,4 @@
-"""The gate of ``kg_ner``: the model only tags sentences where ``kg_merge`` could keep one of its entities."""
+"""The gate of ``kg_ner``: the model only tags where ``kg_merge`` could keep one of its entities."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from spacy.tokens import Doc
 
 from kg.nlp.candidates import candidates
 from kg.nlp.pipeline import build_nlp, pipeline_config
-from kg.nlp.statistical import MAX_CHUNK_CHARS, StatisticalNER, chunk_regions, gate_regions
+from kg.nlp.statistical import GATE_CONTEXT, MAX_CHUNK_CHARS, StatisticalNER, chunk_regions, gate_regions
 from kg.nlp.text import sentence_offsets
 
 # Sentences written for these tests, with the entity the model must add to the extraction through the gate.
@@ -54,10 +54,41 @@ def test_gate_is_on_by_default_and_switchable() -> None:
     assert build_nlp(gate=False).get_pipe("kg_ner").gate is False
 
 
-def test_keeps_a_sentence_with_an_uncovered_person_or_org(nlp: Language, rules: Language) -> None:
+def test_keeps_the_words_around_an_uncovered_person_or_org(nlp: Language, rules: Language) -> None:
     text = f"{NO_TRIGGER}谭植棠同志在会上作了重要讲话。{NO_TRIGGER}地方政府要切实负起责任。"
     sentences = sentence_offsets(text)
-    assert _regions(nlp, rules, text) == [sentences[1], sentences[3]]
+    person = text.index("谭植棠")
+    # each trigger word with GATE_CONTEXT characters on either side, inside its own sentence
+    assert _regions(nlp, rules, text) == [
+        (sentences[1][0], person + 3 + GATE_CONTEXT),
+        (sentences[3][0], sentences[3][1]),  # the sentence is shorter than the context
+    ]
+
+
+def test_a_trigger_far_from_the_sentence_ends_gets_a_window(nlp: Language, rules: Language) -> None:
+    padding = "我们要认真学习文件精神并且在实际工作中贯彻落实"  # 24 characters without a trigger
+    text = f"{padding}谭植棠{padding}。"
+    start = text.index("谭植棠")
+    assert _regions(nlp, rules, text) == [(start - GATE_CONTEXT, start + 3 + GATE_CONTEXT)]
+    assert gate_regions(_ruled(rules, text), nlp.get_pipe("kg_ner").shape, [], context=2) == [
+        (start - 2, start + 5)]
+
+
+def test_near_triggers_share_one_region(nlp: Language, rules: Language) -> None:
+    text = "会议由谭植棠主持，陈独秀同志发表了文章，大家一致赞成。"
+    regions = _regions(nlp, rules, text)
+    assert regions == [(0, text.index("陈独秀") + 3 + GATE_CONTEXT)]
+
+
+def test_an_entity_cut_by_a_window_edge_is_dropped(nlp: Language) -> None:
+    ner: StatisticalNER = nlp.get_pipe("kg_ner")
+    text = "陈独秀同志发表了文章。"
+    assert ("PERSON", 0, 3) in {(c.label, c.start, c.end) for c in ner.predict(text, [(0, len(text))])}
+    # the model tags the name when a window ends at punctuation after it ...
+    assert ("PERSON", 0, 3) in {(c.label, c.start, c.end) for c in ner.predict("陈独秀。", [(0, 4)])}
+    # ... but a window that ends between two letters may have cut a longer name: nothing ends at that edge
+    assert not [c for c in ner.predict(text, [(0, 3)]) if c.end == 3]
+    assert not [c for c in ner.predict("张陈独秀。", [(1, 5)]) if c.start == 1]
 
 
 def test_skips_sentences_the_rules_cover_or_without_a_trigger(nlp: Language, rules: Language) -> None:
@@ -67,8 +98,8 @@ def test_skips_sentences_the_rules_cover_or_without_a_trigger(nlp: Language, rul
     assert _regions(nlp, rules, "关系，方面，方针。") == []  # a surname before punctuation is no name
 
 
-def test_consecutive_kept_sentences_are_one_region(nlp: Language, rules: Language) -> None:
-    text = "谭植棠同志在会上作了重要讲话。\n陈独秀同志发表了文章。"
+def test_regions_with_only_whitespace_between_are_one(nlp: Language, rules: Language) -> None:
+    text = "谭植棠同志讲话。\n陈独秀同志发表了文章。"
     assert _regions(nlp, rules, text) == [(0, len(text))]
 
 
@@ -97,7 +128,9 @@ def test_gated_chunks_stay_under_the_limit_and_offsets_map_back(nlp: Language, r
     sentence = "谭植棠同志在会上作了重要讲话，" * 40 + "大家一致赞成。"  # one sentence longer than a chunk
     text = "\n".join([NO_TRIGGER, sentence, NO_TRIGGER, "陈独秀同志发表了文章。", NO_TRIGGER] * 3)
     regions = _regions(nlp, rules, text)
-    assert regions and all(text[s:e] in (sentence, "陈独秀同志发表了文章。") for s, e in regions)
+    spans = [(s, s + len(t)) for t in (sentence, "陈独秀同志发表了文章。") for s in _starts(text, t)]
+    assert len(regions) == 6 and all(any(s <= a < b <= e for s, e in spans) for a, b in regions)
+    assert max(b - a for a, b in regions) > MAX_CHUNK_CHARS  # the long sentence's triggers make one region
     chunks = chunk_regions(text, regions)
     assert all(0 < e - s <= MAX_CHUNK_CHARS for s, e in chunks)
     assert all(any(rs <= s and e <= re for rs, re in regions) for s, e in chunks)
@@ -116,3 +149,11 @@ def test_kg_info_says_the_gate_is_on() -> None:
     result = CliRunner().invoke(main, ["info"])
     assert result.exit_code == 0, result.output
     assert "gate: on" in result.output
+
+
+def _starts(text: str, part: str) -> list[int]:
+    out, i = [], text.find(part)
+    while i >= 0:
+        out.append(i)
+        i = text.find(part, i + 1)
+    return out

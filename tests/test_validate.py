@@ -22,6 +22,7 @@ from kg.evaluate import load_extractions
 from kg.graph import build_dataset, merged_graph
 from kg.iri import entity_iri
 from kg.namespaces import OA, SDO
+from kg.quads import Quads
 from kg.read import read_file
 from kg.resources import ontology_path
 from kg.validate import ValidationReport, validate
@@ -142,7 +143,20 @@ def test_nquads_bytes_and_pyoxigraph_give_the_same_report(dataset: Dataset) -> N
     quads = list(ox.parse(data, format=ox.RdfFormat.N_QUADS))
     assert validate(ox.Dataset(quads)) == expected
     assert validate(quads) == expected
+    assert validate(Quads.of(dataset)) == expected
+    assert validate(Quads.of(dataset), nquads=data) == expected
     assert validate(b"").text == "Conforms: 0 violation(s), 0 warning(s) in 0 triples"
+
+
+def test_the_builds_quads_give_the_same_report(union: Graph) -> None:
+    broken = Dataset()
+    broken.graph(URIRef("urn:g:broken")).__iadd__(_all_broken(union))
+    data = broken.serialize(format="nquads", encoding="utf-8")
+    expected = validate(data)
+    assert expected.violations > 0
+    quads = Quads.of(broken)
+    assert validate(quads) == expected
+    assert validate(quads, nquads=quads.nquads()) == expected
 
 
 def test_triples_are_counted_once_across_graphs() -> None:
@@ -153,6 +167,11 @@ def test_triples_are_counted_once_across_graphs() -> None:
     # The label in one graph counts for the person typed in both (the union), and no shape sees two types.
     assert report.triples == 2 and report.violations == 0 and report.warnings == 1
     assert "(某人) org:holds: A person holds no post" in report.text
+    quads = Quads()
+    for g in "ab":
+        quads.graph(f"urn:g:{g}").add((f"<{person}>", f"<{RDF.type}>", f"<{ns.FOAF.Person}>"))
+    quads.graph("urn:g:b").add((f"<{person}>", f"<{SKOS.prefLabel}>", quads.literal("某人", "zh")))
+    assert validate(quads) == report
 
 
 def test_bad_nquads_are_an_error() -> None:

@@ -48,8 +48,17 @@ class Mention:
     name: str | None = None  # canonical name (lexicon) or METRIC "value\x1funit"
 
 
-def _overlaps(a: tuple[int, int], taken: list[tuple[int, int]]) -> bool:
-    return any(a[0] < e and s < a[1] for s, e in taken)
+class _Taken:
+    """The characters taken so far, one byte each: an overlap test as long as the span, not the list."""
+
+    def __init__(self, size: int) -> None:
+        self.mask = bytearray(size)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        return self.mask.find(1, start, end) >= 0
+
+    def take(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
 
 
 def select(cands: list[Candidate], *, min_model_score: float = 0.5,
@@ -59,27 +68,26 @@ def select(cands: list[Candidate], *, min_model_score: float = 0.5,
     Text outside the document's body never reaches the recognisers: kg.extract masks it first.
     """
     rules = [c for c in cands if c.source != "model" and c.end > c.start]
-    model = [c for c in cands if c.source == "model" and c.score >= min_model_score]
+    model = [c for c in cands if c.source == "model" and c.score >= min_model_score and c.end > c.start]
+    size = max((c.end for c in cands), default=0)
     chosen: list[Candidate] = []
-    taken: list[tuple[int, int]] = []
-    metric_taken: list[tuple[int, int]] = []
+    taken, metric_taken = _Taken(size), _Taken(size)
     for c in sorted((c for c in rules if c.label == "METRIC"), key=lambda c: (-(c.end - c.start), c.start)):
-        if not _overlaps((c.start, c.end), metric_taken):
+        if not metric_taken.overlaps(c.start, c.end):
             chosen.append(c)
-            metric_taken.append((c.start, c.end))
+            metric_taken.take(c.start, c.end)
     others = sorted((c for c in rules if c.label != "METRIC"),
                     key=lambda c: (-(c.end - c.start), _RANK[c.source], c.start, c.label))
     for c in others:
-        if not _overlaps((c.start, c.end), taken):
+        if not taken.overlaps(c.start, c.end):
             chosen.append(c)
-            taken.append((c.start, c.end))
+            taken.take(c.start, c.end)
     for c in sorted(model, key=lambda c: (-c.score, c.start)):
         if shape is not None and not shape(c):
             continue
-        span = (c.start, c.end)
-        if not _overlaps(span, taken) and not _overlaps(span, metric_taken):
+        if not taken.overlaps(c.start, c.end) and not metric_taken.overlaps(c.start, c.end):
             chosen.append(c)
-            taken.append(span)
+            taken.take(c.start, c.end)
     chosen.sort(key=lambda c: (c.start, -c.end))
     return [Mention(c.start, c.end, c.label, c.source, c.score, c.name) for c in chosen]
 
@@ -103,12 +111,16 @@ class ModelShape:
         if c.label == "ORG":
             return len(surface) >= 3 and surface.endswith(self.org_suffixes)
         if c.label == "PERSON":
-            if not (2 <= len(surface) <= 4 and (surface[0] in self.surnames or surface[:2] in self.surnames)):
-                return False
-            return self._name_like(surface)
+            return self.person_like(surface)
         if c.label == "POST":
             return surface.endswith(self.posts)
         return len(surface) >= 2 and surface[-1] in PLACE_ENDINGS
+
+    def person_like(self, surface: str) -> bool:
+        """The PERSON shape: two to four characters, opening with a surname, not an ordinary word."""
+        if not (2 <= len(surface) <= 4 and (surface[0] in self.surnames or surface[:2] in self.surnames)):
+            return False
+        return self._name_like(surface)
 
     def _name_like(self, surface: str) -> bool:
         """Not an ordinary word that happens to open with a surname (张浪费 = 张 + 浪费, 施工)."""

@@ -37,11 +37,14 @@ from functools import lru_cache
 from typing import Any, cast
 
 import numpy
+from spacy.attrs import IDX
 from spacy.strings import hash_string  # type: ignore[attr-defined]
 from spacy.tokens import Doc
 from spacy.util import registry
 from thinc.api import HashEmbed, Maxout, Model, chain, concatenate, list2ragged, ragged2list, with_array
 from thinc.types import Floats2d, Ints2d
+
+from kg.nlp.text import doc_text
 
 FEATURES = ("char", "shape", "bigram_left", "bigram_right", "jieba_pos", "jieba_word")
 
@@ -130,9 +133,10 @@ def char_feature_ids(text: str, features: tuple[str, ...]) -> numpy.ndarray:
 
 def doc_feature_ids(doc: Doc, features: tuple[str, ...]) -> numpy.ndarray:
     """Feature ids for each token of ``doc``: those of the token's first character."""
-    ids = char_feature_ids(doc.text, features)
-    idx = numpy.fromiter((t.idx for t in doc), dtype="int64", count=len(doc))
-    return ids[idx] if len(doc) else numpy.zeros((0, len(features)), dtype="uint64")
+    if not len(doc):
+        return numpy.zeros((0, len(features)), dtype="uint64")
+    ids = char_feature_ids(doc_text(doc), features)
+    return ids[doc.to_array(IDX).astype("int64")]
 
 
 def char_feature_extractor(features: Sequence[str]) -> Model[list[Doc], list[Ints2d]]:

@@ -26,11 +26,20 @@ def match_text(text: str) -> str:
 
     Offsets found in the result are offsets into ``text``: each character maps to one character.
     """
-    chars = []
-    for ch in text:
+    return to_simplified(text.translate(_NFKC_CHAR))
+
+
+class _NFKCChar(dict):  # type: ignore[type-arg]
+    """``str.translate`` table: a character to its NFKC form when that is one character, filled on use."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
         n = unicodedata.normalize("NFKC", ch)
-        chars.append(n if len(n) == 1 else ch)
-    return to_simplified("".join(chars))
+        self[code] = value = n if len(n) == 1 else ch
+        return value
+
+
+_NFKC_CHAR = _NFKCChar()
 
 
 def doc_text(doc: Doc) -> str:
