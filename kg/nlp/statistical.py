@@ -161,12 +161,12 @@ def gate_regions(doc: Doc, shape: ModelShape, rule_spans: Iterable[tuple[int, in
     after 贫困/n), an ORG with a verb or function word before its suffix word (加强/v 政府, 的 政府).
     docs/ner.md measures what that costs.
 
-    Returns ``[start, end)`` regions in text order: each trigger with ``context`` characters on either side, inside its sentence; overlapping regions, and regions with only whitespace
-    between them, are joined. The model reads a character through a few neighbours on each side (its encoder
-    and the parser's state features), so ten characters of context give the same entities as the whole
-    sentence nearly everywhere (docs/ner.md: 931 of the 943 entities the model adds on the government
-    reports, for 42% of the characters); :meth:`StatisticalNER.predict` drops an entity that a region's edge
-    may have cut.
+    Returns ``[start, end)`` regions in text order: each trigger with ``context`` characters on either
+    side, inside its sentence; overlapping regions, and regions with only whitespace between them, are
+    joined. The model reads a character through a few neighbours on each side (its encoder and the parser's
+    state features), so ten characters of context give the entities the whole sentence gives nearly
+    everywhere (docs/ner.md: 930 of the 943 mentions the model adds on the government reports, for 42% of
+    the characters); :meth:`StatisticalNER.predict` drops an entity that a region's edge may have cut.
     """
     text = doc_text(doc)
     covered = bytearray(len(text))
