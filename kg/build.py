@@ -37,7 +37,7 @@ from kg.shards import (
     finish_batch,
     serialize_part,
 )
-from kg.store import SHARDS
+from kg.store import SHARDS, StoreLoader
 
 #: Wraps an iterable to show progress: ``progress(items)`` for documents, and
 #: ``progress(items, desc, unit, size)`` for the second stage's batches.
@@ -154,20 +154,25 @@ def build(
     os.umask(umask)
     tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output is an ordinary folder
     extraction_cache = ExtractionCache(out / CACHE_DIR / "extractions", use_model) if cache else None
+    loader: StoreLoader | None = None
     try:
         batches_done = _extract_stage(documents, runner, tmp, report, extraction_cache,
                                       use_model=use_model, base=base, batch_chars=batch_chars)
         if not batches_done:
             raise KGError("nothing to build: no readable document in the input"
                           + (f" ({len(report.skipped)} skipped)" if report.skipped else ""))
-        _finish_stage(batches_done, runner, tmp, report, base=base, progress=progress)
+        if store:
+            from kg.store import StoreLoader
+
+            # the store fills from each shard as it is written, while the later batches are serialised
+            loader = StoreLoader(tmp / "store")
+        _finish_stage(batches_done, runner, tmp, report, base=base, progress=progress, loader=loader)
         shutil.rmtree(tmp / _WORK, ignore_errors=True)
         report.seconds = time.perf_counter() - started
         (tmp / "report.md").write_text(report.markdown(), encoding="utf-8")
-        if store:
-            from kg.store import create_store
-
-            create_store(tmp, tmp / "store")
+        if loader is not None:
+            loader.finish()
+            loader = None
         if extraction_cache is not None and (out / CACHE_DIR).is_dir():
             os.replace(out / CACHE_DIR, tmp / CACHE_DIR)  # the cache moves with the output
         try:
@@ -177,6 +182,8 @@ def build(
                 os.replace(tmp / CACHE_DIR, out / CACHE_DIR)
             raise
     except BaseException:
+        if loader is not None:
+            loader.abort()
         shutil.rmtree(tmp, ignore_errors=True)
         raise
     finally:
@@ -233,7 +240,7 @@ def _extract_stage(
 
 
 def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport, *, base: str,
-                  progress: Progress | None = None) -> None:
+                  progress: Progress | None = None, loader: StoreLoader | None = None) -> None:
     """Stage 2 over every batch, then the dataset description: every output file, in batch order."""
     from kg.graph import DatasetStats, batch_dataset, dataset_description, meta_graph_iri
     from kg.validate import ValidationReport, combine
@@ -254,7 +261,7 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport
     parts: Iterable[Finished] = runner.map(finish_batch, tasks())
     if progress:
         parts = progress(parts, "graphs, validation, files", "batch", n_batches)
-    with _OutputFiles(tmp, base) as files:
+    with _OutputFiles(tmp, base, loader) as files:
         for part in parts:
             files.add(part, f"part-{part.index:05d}.nq")
             view.merge(part.view)  # type: ignore[arg-type]
@@ -279,9 +286,10 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport
 class _OutputFiles:
     """graph.nq/.trig/.ttl/.jsonld and the shards, written part by part in order."""
 
-    def __init__(self, folder: Path, base: str) -> None:
+    def __init__(self, folder: Path, base: str, loader: StoreLoader | None = None) -> None:
         self.folder = folder
         self.base = base
+        self.loader = loader  # given each shard once it is written
         self.quads = 0
         self._first_item = True
 
@@ -300,7 +308,10 @@ class _OutputFiles:
         return self
 
     def add(self, part: Finished, shard_name: str) -> None:
-        (self.folder / SHARDS / shard_name).write_bytes(part.nquads)
+        shard = self.folder / SHARDS / shard_name
+        shard.write_bytes(part.nquads)
+        if self.loader is not None:
+            self.loader.add(shard)
         self.nq.write(part.nquads)
         self.quads += part.nquads.count(b"\n")
         self.trig.write(part.trig)

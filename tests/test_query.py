@@ -35,7 +35,7 @@ from kg.query import (
     to_term,
 )
 from kg.read import read_file
-from kg.store import STAMP, create_store, ensure_store, open_store, store_path
+from kg.store import STAMP, StoreLoader, create_store, ensure_store, open_store, store_path
 
 HENAN, HAINAN = "000_d6df998b69c9d459", "003_1b487b2ae10ce7b5"
 SLOW = "SELECT * WHERE { GRAPH ?g { ?a ?b ?c } GRAPH ?h { ?d ?e ?f } GRAPH ?i { ?x ?y ?z } }"
@@ -536,3 +536,43 @@ def test_cli_timeout_exits_promptly(build: Path) -> None:
     assert proc.returncode == 1
     assert "stopped after 0.5 s" in proc.stderr and "Traceback" not in proc.stderr
     assert time.perf_counter() - started < 15
+
+
+def _shards(build: Path, folder: Path) -> list[Path]:
+    """The build's graph.nq cut in three files, as kg build writes its shards."""
+    lines = (build / "graph.nq").read_bytes().splitlines(keepends=True)
+    folder.mkdir()
+    third = len(lines) // 3 + 1
+    shards = [folder / f"part-{i:05d}.nq" for i in range(3)]
+    for i, shard in enumerate(shards):
+        shard.write_bytes(b"".join(lines[i * third : (i + 1) * third]))
+    return shards
+
+
+def test_store_loaded_in_the_background_equals_one_loaded_at_once(tmp_path: Path, build: Path) -> None:
+    shards = _shards(build, tmp_path / "shards")
+    loader = StoreLoader(tmp_path / "bg")  # what kg build does: a shard at a time, in a thread
+    for shard in shards:
+        loader.add(shard)
+    background = ox.Store.read_only(str(loader.finish()))
+    at_once = ox.Store.read_only(str(create_store(shards, tmp_path / "fg")))
+    assert len(background) == len(at_once) > 0
+    assert set(background) == set(at_once)
+    assert ensure_store(tmp_path / "bg") == tmp_path / "bg"  # stamped like any store
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["bg", "fg", "shards"]  # no temporary folder left
+
+
+def test_a_shard_failing_in_the_background_is_raised_and_nothing_is_left(tmp_path: Path, build: Path) -> None:
+    good = _shards(build, tmp_path / "shards")[0]
+    bad = tmp_path / "shards" / "bad.nq"
+    bad.write_text("<a> <b> broken .\n", encoding="utf-8")
+    loader = StoreLoader(tmp_path / "store")
+    loader.add(good)
+    loader.add(bad)
+    with pytest.raises(InputError, match="bad.nq"):
+        loader.finish()
+    assert [p.name for p in tmp_path.iterdir()] == ["shards"]  # no store, no half-written folder
+    aborted = StoreLoader(tmp_path / "store2")
+    aborted.add(good)
+    aborted.abort()
+    assert [p.name for p in tmp_path.iterdir()] == ["shards"]
