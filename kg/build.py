@@ -164,8 +164,9 @@ def build(
         if store:
             from kg.store import StoreLoader
 
-            # the store fills from each shard as it is written, while the later batches are serialised
-            loader = StoreLoader(tmp / "store")
+            # the store fills from each shard as it is written, while the later batches are serialised; with
+            # one job (one core asked for) it is loaded at the end, in this thread
+            loader = StoreLoader(tmp / "store", background=runner.workers > 1)
         _finish_stage(batches_done, runner, tmp, report, base=base, progress=progress, loader=loader)
         shutil.rmtree(tmp / _WORK, ignore_errors=True)
         report.seconds = time.perf_counter() - started
