@@ -162,10 +162,8 @@ def build(
             raise KGError("nothing to build: no readable document in the input"
                           + (f" ({len(report.skipped)} skipped)" if report.skipped else ""))
         if store:
-            from kg.store import StoreLoader
-
-            # the store fills from each shard as it is written, while the later batches are serialised; with
-            # one job (one core asked for) it is loaded at the end, in this thread
+            # the store fills from each shard as it is written, in a thread while the later batches are
+            # serialised; with one job (one core asked for) in this thread, shard after shard
             loader = StoreLoader(tmp / "store", background=runner.workers > 1)
         _finish_stage(batches_done, runner, tmp, report, base=base, progress=progress, loader=loader)
         shutil.rmtree(tmp / _WORK, ignore_errors=True)

@@ -105,6 +105,9 @@ class ModelShape:
         self.posts = tuple(t.name for t in lexicon.terms if t.label == "POST")
         self.surnames = {w for line in read_list(lexicon_dir / "surnames.txt") for w in line.split()}
         self.text = ""
+        #: kg_ner's gate: what its word tests found of each word seen (kg.nlp.statistical._word_flags); one
+        #: entry per distinct jieba word, so it grows with the vocabulary, not with the corpus
+        self.gate_flags: dict[str, int] = {}
 
     def __call__(self, c: Candidate) -> bool:
         surface = self.text[c.start:c.end]

@@ -229,7 +229,7 @@ def _word_flags(w: str, shape: ModelShape, cache: dict[str, int]) -> int:
 def _triggers(text: str, starts: list[int], ends: list[int], first: int, last: int,
               covered: bytearray, shape: ModelShape) -> Iterator[tuple[int, int]]:
     """The word tests of :func:`gate_regions` on words ``first..last-1`` (``covered``: 1 under a rule)."""
-    cache = _flag_cache(shape)
+    cache = shape.gate_flags
     prev = _NOT_HAN  # the flags of the word before (_NOT_HAN: none, or not a word that may modify)
     for k in range(first, last):
         a, b = starts[k], ends[k]
@@ -258,17 +258,6 @@ def _triggers(text: str, starts: list[int], ends: list[int], first: int, last: i
                         and covered.find(1, c, d) < 0 and shape.person_like(text[a:d])):
                     yield a, d
         prev = flags
-
-
-_FLAG_CACHES: dict[int, tuple[ModelShape, dict[str, int]]] = {}
-
-
-def _flag_cache(shape: ModelShape) -> dict[str, int]:
-    """The word-flag cache of ``shape`` (one per lexicon, kept as long as the process)."""
-    entry = _FLAG_CACHES.get(id(shape))
-    if entry is None or entry[0] is not shape:
-        entry = _FLAG_CACHES[id(shape)] = (shape, {})
-    return entry[1]
 
 
 def _probe(start: int, end: int) -> Candidate:
