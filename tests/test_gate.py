@@ -148,7 +148,7 @@ def test_kg_info_says_the_gate_is_on() -> None:
 
     result = CliRunner().invoke(main, ["info"])
     assert result.exit_code == 0, result.output
-    assert "gate: on" in result.output
+    assert "gate: on (it tags only 10 characters either side" in result.output
 
 
 def _starts(text: str, part: str) -> list[int]:

@@ -5,8 +5,9 @@ The tokenizer is ``kg.JiebaTokenizer.v1`` (kg.nlp.tokenizer): spaCy's jieba toke
 Order (``kg info`` prints it): ``kg_lexicon`` and ``kg_patterns`` propose rule candidates, ``kg_ner`` (the
 trained model, optional) proposes statistical ones, ``kg_merge`` decides among them, ``kg_resolve`` groups
 mentions into entities, ``kg_relations`` links them. ``kg_ner`` runs after the rules because of its gate
-(``gate``, on by default): it tags only the sentences where ``kg_merge`` could keep one of its entities, i.e.
-where a name of the right shape is possible outside every rule candidate (kg.nlp.statistical.gate_regions).
+(``gate``, on by default): it tags only around the words where ``kg_merge`` could keep one of its entities,
+i.e. where a name of the right shape is possible outside every rule candidate
+(kg.nlp.statistical.gate_regions).
 """
 
 from __future__ import annotations
