@@ -173,7 +173,7 @@ def info() -> None:
     """The pipeline's components in order, lexicon sizes, and the trained model's version and scores."""
     from kg.lexicon import load_lexicon
     from kg.nlp.pipeline import PIPELINE_VERSION, pipeline_config
-    from kg.nlp.statistical import GATE_CONTEXT, model_info
+    from kg.nlp.statistical import GATE_CONTEXT, GATE_CONTEXT_AFTER, model_info
 
     click.echo(f"kg {__version__}, pipeline {PIPELINE_VERSION}")
     click.echo("components: " + " -> ".join(["tokenizer (jieba)", *pipeline_config()["nlp"]["pipeline"]]))
@@ -183,8 +183,8 @@ def info() -> None:
     meta = model_info()
     click.echo(f"trained NER: {meta.get('name')} {meta.get('version')} ({meta.get('date')}), {meta['path']}")
     gate = pipeline_config()["components"]["kg_ner"].get("gate", False)
-    on = (f"on (it tags only {GATE_CONTEXT} characters either side of the words where kg_merge could "
-          "keep one of its entities)")
+    on = (f"on (it tags only {GATE_CONTEXT} characters before and {GATE_CONTEXT_AFTER} after the words where "
+          "kg_merge could keep one of its entities)")
     click.echo("  gate: " + (on if gate else "off (it tags every sentence)"))
     scores = meta.get("kg", {}).get("validation", {}).get("scores", {})
     for label, s in scores.items():

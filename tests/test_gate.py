@@ -8,7 +8,14 @@ from spacy.tokens import Doc
 
 from kg.nlp.candidates import candidates
 from kg.nlp.pipeline import build_nlp, pipeline_config
-from kg.nlp.statistical import GATE_CONTEXT, MAX_CHUNK_CHARS, StatisticalNER, chunk_regions, gate_regions
+from kg.nlp.statistical import (
+    GATE_CONTEXT,
+    GATE_CONTEXT_AFTER,
+    MAX_CHUNK_CHARS,
+    StatisticalNER,
+    chunk_regions,
+    gate_regions,
+)
 from kg.nlp.text import sentence_offsets
 
 # Sentences written for these tests, with the entity the model must add to the extraction through the gate.
@@ -57,11 +64,12 @@ def test_gate_is_on_by_default_and_switchable() -> None:
 def test_keeps_the_words_around_an_uncovered_person_or_org(nlp: Language, rules: Language) -> None:
     text = f"{NO_TRIGGER}谭植棠同志在会上作了重要讲话。{NO_TRIGGER}地方政府要切实负起责任。"
     sentences = sentence_offsets(text)
-    person = text.index("谭植棠")
-    # each trigger word with GATE_CONTEXT characters on either side, inside its own sentence
+    person, org = text.index("谭植棠"), text.index("地方政府")
+    # each trigger word with GATE_CONTEXT characters before it and GATE_CONTEXT_AFTER after it, inside its
+    # own sentence (both triggers open theirs)
     assert _regions(nlp, rules, text) == [
-        (sentences[1][0], person + 3 + GATE_CONTEXT),
-        (sentences[3][0], sentences[3][1]),  # the sentence is shorter than the context
+        (sentences[1][0], person + 3 + GATE_CONTEXT_AFTER),
+        (sentences[3][0], org + 4 + GATE_CONTEXT_AFTER),
     ]
 
 
@@ -69,15 +77,15 @@ def test_a_trigger_far_from_the_sentence_ends_gets_a_window(nlp: Language, rules
     padding = "我们要认真学习文件精神并且在实际工作中贯彻落实"  # 24 characters without a trigger
     text = f"{padding}谭植棠{padding}。"
     start = text.index("谭植棠")
-    assert _regions(nlp, rules, text) == [(start - GATE_CONTEXT, start + 3 + GATE_CONTEXT)]
-    assert gate_regions(_ruled(rules, text), nlp.get_pipe("kg_ner").shape, [], context=2) == [
-        (start - 2, start + 5)]
+    assert _regions(nlp, rules, text) == [(start - GATE_CONTEXT, start + 3 + GATE_CONTEXT_AFTER)]
+    assert gate_regions(_ruled(rules, text), nlp.get_pipe("kg_ner").shape, [], context=2, after=1) == [
+        (start - 2, start + 4)]
 
 
 def test_near_triggers_share_one_region(nlp: Language, rules: Language) -> None:
     text = "会议由谭植棠主持，陈独秀同志发表了文章，大家一致赞成。"
     regions = _regions(nlp, rules, text)
-    assert regions == [(0, text.index("陈独秀") + 3 + GATE_CONTEXT)]
+    assert regions == [(0, text.index("陈独秀") + 3 + GATE_CONTEXT_AFTER)]
 
 
 def test_an_entity_cut_by_a_window_edge_is_dropped(nlp: Language) -> None:
@@ -100,7 +108,7 @@ def test_skips_sentences_the_rules_cover_or_without_a_trigger(nlp: Language, rul
 
 def test_regions_with_only_whitespace_between_are_one(nlp: Language, rules: Language) -> None:
     text = "谭植棠同志讲话。\n陈独秀同志发表了文章。"
-    assert _regions(nlp, rules, text) == [(0, len(text))]
+    assert _regions(nlp, rules, text) == [(0, text.index("陈独秀") + 3 + GATE_CONTEXT_AFTER)]
 
 
 @pytest.mark.parametrize(("text", "label", "surface"), UNSEEN, ids=[s for _, _, s in UNSEEN])
@@ -111,14 +119,14 @@ def test_gated_extraction_finds_the_models_entity(nlp: Language, text: str, labe
     assert (label, surface) in found
 
 
-def test_gated_sentences_are_all_the_model_sees(nlp: Language) -> None:
+def test_the_windows_are_all_the_model_sees(nlp: Language) -> None:
     ner: StatisticalNER = nlp.get_pipe("kg_ner")
     sentence = "地方政府要切实负起责任。"
     text = COVERED * 3 + NO_TRIGGER * 3 + sentence + COVERED
     tagged, seen = ner.chars_tagged, ner.chars_seen
     doc = nlp(text)
     assert ner.chars_seen - seen == len(text)
-    assert ner.chars_tagged - tagged == len(sentence)
+    assert ner.chars_tagged - tagged == len("地方政府") + GATE_CONTEXT_AFTER  # the trigger opens its sentence
     start = text.index(sentence)
     model = {(m.label, m.start, m.end) for m in doc._.kg_mentions if m.source == "model"}
     assert ("ORG", start, start + 4) in model
@@ -148,7 +156,7 @@ def test_kg_info_says_the_gate_is_on() -> None:
 
     result = CliRunner().invoke(main, ["info"])
     assert result.exit_code == 0, result.output
-    assert "gate: on (it tags only 10 characters either side" in result.output
+    assert "gate: on (it tags only 10 characters before and 5 after the words" in result.output
 
 
 def _starts(text: str, part: str) -> list[int]:

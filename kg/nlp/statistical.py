@@ -130,12 +130,15 @@ _PLACE_MODIFIER_TAGS = ("ns", "f")
 
 
 _HAN_WORD = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]+")
-#: characters of context the gate gives each trigger word on either side (inside its sentence)
+#: characters of context the gate gives each trigger word before it and after it (inside its sentence): a
+#: model entity may start words before its trigger (地方/n 政府) but ends with it, and the model reads a
+#: character through four neighbours on each side (its encoder) and one more (the bigram features)
 GATE_CONTEXT = 10
+GATE_CONTEXT_AFTER = 5
 
 
 def gate_regions(doc: Doc, shape: ModelShape, rule_spans: Iterable[tuple[int, int]], *,
-                 context: int = GATE_CONTEXT) -> list[tuple[int, int]]:
+                 context: int = GATE_CONTEXT, after: int = GATE_CONTEXT_AFTER) -> list[tuple[int, int]]:
     """The stretches of ``doc`` where the merge could keep a model entity: only these are worth tagging.
 
     ``kg_merge`` keeps a model candidate only if it overlaps no rule candidate (``rule_spans``, any label) and
@@ -161,11 +164,11 @@ def gate_regions(doc: Doc, shape: ModelShape, rule_spans: Iterable[tuple[int, in
     after 贫困/n), an ORG with a verb or function word before its suffix word (加强/v 政府, 的 政府).
     docs/ner.md measures what that costs.
 
-    Returns ``[start, end)`` regions in text order: each trigger with ``context`` characters on either
-    side, inside its sentence; overlapping regions, and regions with only whitespace between them, are
-    joined. The model reads a character through a few neighbours on each side (its encoder and the parser's
-    state features), so ten characters of context give the entities the whole sentence gives nearly
-    everywhere (docs/ner.md: 930 of the 943 mentions the model adds on the government reports, for 42% of
+    Returns ``[start, end)`` regions in text order: each trigger with ``context`` characters before it and
+    ``after`` characters after it, inside its sentence; overlapping regions, and regions with only whitespace
+    between them, are joined. The model reads a character through a few neighbours on each side (its encoder
+    and the parser's state features), so this context gives the entities the whole sentence gives nearly
+    everywhere (docs/ner.md: 928 of the 943 mentions the model adds on the government reports, for a third of
     the characters); :meth:`StatisticalNER.predict` drops an entity that a region's edge may have cut.
     """
     text = doc_text(doc)
@@ -182,7 +185,7 @@ def gate_regions(doc: Doc, shape: ModelShape, rule_spans: Iterable[tuple[int, in
         if first >= last:
             continue
         for a, b in _triggers(text, starts, ends, first, last, covered, shape):
-            r0, r1 = max(s0, a - context), min(s1, b + context)
+            r0, r1 = max(s0, a - context), min(s1, b + after)
             if kept and (r0 <= kept[-1][1] or not text[kept[-1][1] : r0].strip()):
                 kept[-1] = (kept[-1][0], max(r1, kept[-1][1]))
             else:
