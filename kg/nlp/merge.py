@@ -27,7 +27,7 @@ from spacy.tokens import Doc, Span
 
 from kg.lexicon import Lexicon, load_lexicon, read_list
 from kg.nlp.candidates import Candidate, candidates
-from kg.nlp.text import doc_text
+from kg.nlp.text import CharMask, doc_text
 from kg.resources import ontology_path
 
 if not Doc.has_extension("kg_mentions"):
@@ -48,19 +48,6 @@ class Mention:
     name: str | None = None  # canonical name (lexicon) or METRIC "value\x1funit"
 
 
-class _Taken:
-    """The characters taken so far, one byte each: an overlap test as long as the span, not the list."""
-
-    def __init__(self, size: int) -> None:
-        self.mask = bytearray(size)
-
-    def overlaps(self, start: int, end: int) -> bool:
-        return self.mask.find(1, start, end) >= 0
-
-    def take(self, start: int, end: int) -> None:
-        self.mask[start:end] = b"\x01" * (end - start)
-
-
 def select(cands: list[Candidate], *, min_model_score: float = 0.5,
            shape: Callable[[Candidate], bool] | None = None) -> list[Mention]:
     """The non-overlapping choice among candidates (METRIC aside), in text order.
@@ -71,7 +58,7 @@ def select(cands: list[Candidate], *, min_model_score: float = 0.5,
     model = [c for c in cands if c.source == "model" and c.score >= min_model_score and c.end > c.start]
     size = max((c.end for c in cands), default=0)
     chosen: list[Candidate] = []
-    taken, metric_taken = _Taken(size), _Taken(size)
+    taken, metric_taken = CharMask(size), CharMask(size)
     for c in sorted((c for c in rules if c.label == "METRIC"), key=lambda c: (-(c.end - c.start), c.start)):
         if not metric_taken.overlaps(c.start, c.end):
             chosen.append(c)

@@ -39,7 +39,7 @@ from kg.errors import ConfigError
 from kg.nlp import ner_features  # noqa: F401  (registers kg.CharFeatureEmbed.v1, used by the model)
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.merge import PLACE_ENDINGS, ModelShape, _jieba_tags
-from kg.nlp.text import doc_text, sentence_offsets, token_offsets
+from kg.nlp.text import CharMask, doc_text, sentence_offsets, token_offsets
 from kg.nlp.tokenizer import use_fast_tokenizer
 from kg.normalize import to_simplified
 
@@ -172,11 +172,9 @@ def gate_regions(doc: Doc, shape: ModelShape, rule_spans: Iterable[tuple[int, in
     the characters); :meth:`StatisticalNER.predict` drops an entity that a region's edge may have cut.
     """
     text = doc_text(doc)
-    covered = bytearray(len(text))
+    covered = CharMask(len(text))
     for start, end in rule_spans:
-        if end > start:
-            covered[start:end] = b"\x01" * (end - start)
-    shape.text = text
+        covered.take(start, end)
     starts, ends = token_offsets(doc)
     kept: list[tuple[int, int]] = []
     for s0, s1 in sentence_offsets(text):
@@ -230,15 +228,15 @@ def _word_flags(w: str, shape: ModelShape, cache: dict[str, int]) -> int:
 
 
 def _triggers(text: str, starts: list[int], ends: list[int], first: int, last: int,
-              covered: bytearray, shape: ModelShape) -> Iterator[tuple[int, int]]:
-    """The word tests of :func:`gate_regions` on words ``first..last-1`` (``covered``: 1 under a rule)."""
+              covered: CharMask, shape: ModelShape) -> Iterator[tuple[int, int]]:
+    """The word tests of :func:`gate_regions` on words ``first..last-1`` (``covered``: under a rule)."""
     cache = shape.gate_flags
     prev = _NOT_HAN  # the flags of the word before (_NOT_HAN: none, or not a word that may modify)
     for k in range(first, last):
         a, b = starts[k], ends[k]
         w = text[a:b]
         flags = _word_flags(w, shape, cache)
-        if flags & _NOT_HAN or covered.find(1, a, b) >= 0:
+        if flags & _NOT_HAN or covered.overlaps(a, b):
             prev = _NOT_HAN
             continue
         if flags & _ORG_SUFFIX and (flags & _ORG_LONG or (not prev & _NOT_HAN and prev & _ORG_MODIFIER)):
@@ -258,13 +256,9 @@ def _triggers(text: str, starts: list[int], ends: list[int], first: int, last: i
                 # does not know that opens with a surname and runs on into the next word (宋双/才)
                 given = b - a <= 2 and nxt & _NAME_TAG
                 if ((given or (flags & _TAG_NONE and b - a >= 2)) and not nxt & _NOT_HAN
-                        and covered.find(1, c, d) < 0 and shape.person_like(text[a:d])):
+                        and not covered.overlaps(c, d) and shape.person_like(text[a:d])):
                     yield a, d
         prev = flags
-
-
-def _probe(start: int, end: int) -> Candidate:
-    return Candidate(start, end, "PERSON", "model")
 
 
 class StatisticalNER:

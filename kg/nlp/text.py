@@ -42,6 +42,20 @@ class _NFKCChar(dict):  # type: ignore[type-arg]
 _NFKC_CHAR = _NFKCChar()
 
 
+class CharMask:
+    """Characters of a text marked as taken, one byte each: an overlap test as long as the span tested."""
+
+    def __init__(self, size: int) -> None:
+        self.mask = bytearray(size)
+
+    def overlaps(self, start: int, end: int) -> bool:
+        """True if a character of ``[start, end)`` is taken."""
+        return self.mask.find(1, start, end) >= 0
+
+    def take(self, start: int, end: int) -> None:
+        self.mask[start:end] = b"\x01" * (end - start)
+
+
 def doc_text(doc: Doc) -> str:
     """``doc.text``, built once per doc."""
     if doc._.kg_text is None:

@@ -3,61 +3,32 @@
 spaCy's ``spacy.zh.ChineseTokenizer`` (segmenter ``jieba``) cuts the text with jieba, then aligns the words
 with the text by ``spacy.util.get_words_and_spaces``, which searches each word in a fresh copy of the rest of
 the text (``text[pos:].index(word)``): on a 30,000-character report that alignment costs about as much as
-jieba's cut. This tokenizer makes the same tokens and the same whitespace flags by searching in place, and
-keeps the text it was given as ``doc._.kg_text`` so that ``kg.nlp.text.doc_text`` does not rebuild it from the
-tokens. Everything else (the jieba instance, serialisation, the config) is the ChineseTokenizer's own.
+jieba's cut. jieba's words are the text cut into pieces, so this tokenizer reads the same tokens and the
+same whitespace flags off its whitespace words instead, and keeps the text it was given as ``doc._.kg_text``
+so that ``kg.nlp.text.doc_text`` does not rebuild it from the tokens. Everything else (the jieba instance,
+serialisation, the config) is the ChineseTokenizer's own.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from spacy.errors import Errors
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
-from spacy.util import registry
+from spacy.util import get_words_and_spaces, registry
 
 from kg.nlp import text as _text  # noqa: F401  (registers the doc._.kg_text extension)
 
 
 def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
-    """What ``spacy.util.get_words_and_spaces(words, text)`` returns, found in linear time.
+    """What ``spacy.util.get_words_and_spaces(words, text)`` returns, in linear time when it can be.
 
-    Whitespace words are dropped and whitespace is read from the text instead: one space after a word is
-    that word's trailing space, any other whitespace run is a token of its own.
+    When the words are the text cut into pieces (what jieba and the char segmenter give) only the whitespace
+    words need looking at; any other words go through spaCy's own alignment.
     """
     if "".join(words) == text:
         return _whole_words_and_spaces(words)
-    out_words: list[str] = []
-    out_spaces: list[bool] = []
-    pos = 0
-    n = len(text)
-    for word in words:
-        if word.isspace():
-            continue
-        start = text.find(word, pos)
-        if start < 0:
-            raise ValueError(Errors.E194.format(text=text, words=words))
-        if start > pos:
-            gap = text[pos:start]
-            if gap.strip():  # the words skipped something that is not whitespace
-                raise ValueError(Errors.E194.format(text=text, words=words))
-            out_words.append(gap)
-            out_spaces.append(False)
-        out_words.append(word)
-        pos = start + len(word)
-        if pos < n and text[pos] == " ":
-            out_spaces.append(True)
-            pos += 1
-        else:
-            out_spaces.append(False)
-    if pos < n:
-        rest = text[pos:]
-        if rest.strip():
-            raise ValueError(Errors.E194.format(text=text, words=words))
-        out_words.append(rest)
-        out_spaces.append(False)
-    return out_words, out_spaces
+    return get_words_and_spaces(words, text)
 
 
 def _whole_words_and_spaces(words: list[str]) -> tuple[list[str], list[bool]]:
