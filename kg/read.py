@@ -323,8 +323,9 @@ def boilerplate_kind(line: str, patterns: Boilerplate | None = None) -> str | No
     if not core or len(core) > _LONG_LINE:
         return None
     bp = patterns or load_boilerplate()
-    m = bp.regex.search(core)
-    if m is None or (m.start() > 0 and len(core) >= _SHORT_LINE):
+    # on a longer line only a match at the start counts: no need to look further in
+    m = bp.regex.search(core) if len(core) < _SHORT_LINE else bp.regex.match(core)
+    if m is None:
         return None
     return bp.kinds[int(str(m.lastgroup)[1:])]
 
