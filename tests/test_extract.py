@@ -45,6 +45,16 @@ def test_official_holds_two_posts() -> None:
     assert ("holdsPost", "郅晓峰", "河南省委“两新”工委", "书记") in rels
 
 
+def test_only_a_name_after_a_post_title_is_a_person() -> None:
+    # 总理|关于“: 关于 opens with a surname (关) and ends before a quote, but jieba knows it as a preposition;
+    # 主席|明确 likewise (an adverb); 王东 is no dictionary word, and a one-character given name is not tested
+    x = run("会议听取了国务院总理关于“十四五”规划的说明，大会主席明确表示支持。"
+            "部长王东在会上说，改革要深化。")
+    persons = {e.name for e in x.entities if e.label == "PERSON"}
+    assert "王东" in persons
+    assert not persons & {"关于", "明确"}
+
+
 def test_abbreviation_takes_the_home_province() -> None:
     x = run("河南省委社会工作部召开会议。会上，省委社会工作部通报了情况。")
     body = by_name(x, "ORG", "河南省委社会工作部")

@@ -165,3 +165,18 @@ def _starts(text: str, part: str) -> list[int]:
         out.append(i)
         i = text.find(part, i + 1)
     return out
+
+
+@pytest.mark.parametrize(("surface", "expected"), [
+    ("李克强", True),  # jieba tags it nr
+    ("谭植棠", True),  # unknown to jieba, and so is the given name
+    ("王东", False),  # the given name is a word (东/ns): not from the model alone (after a post title, yes)
+    ("张浪费", False), ("施工", False), ("关于", False),  # ordinary words, or a surname before one
+    ("严格执行", False), ("明显改善", False), ("安全措施", False),  # two ordinary words (jieba tags nr)
+    ("欧阳海燕", True),  # a compound surname
+    ("谭", False), ("毛泽东思想", False),  # one character, five
+])
+def test_the_person_shape(nlp: Language, surface: str, expected: bool) -> None:
+    """What the merge keeps as a model PERSON, and what makes a PERSON trigger for the gate."""
+    ner: StatisticalNER = nlp.get_pipe("kg_ner")
+    assert ner.shape.person_like(surface) is expected

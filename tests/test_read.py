@@ -156,7 +156,8 @@ def test_undecodable_file_names_the_encodings_tried(tmp_path):
      "【打印本页】【关闭窗口】", "版权所有 © 2025 某某网", "扫一扫，关注我们",
      "上一篇：关于加强基层治理的通知", "返回首页",
      # a longer line (40-200 characters) counts when the pattern opens it
-     "版权所有 © 2025 某某网，未经书面授权不得转载、摘编或以其他方式使用本网站内容，违者必究。转载请注明出处与作者。"],
+     "版权所有 © 2025 某某网，未经书面授权不得转载、摘编或以其他方式使用本网站内容，"
+     "违者必究。转载请注明出处与作者。"],
 )
 def test_boilerplate_lines(line):
     assert boilerplate_kind(line) is not None

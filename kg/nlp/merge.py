@@ -18,6 +18,7 @@ allow it, to ``doc.ents``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -108,19 +109,39 @@ class ModelShape:
 
     def person_like(self, surface: str) -> bool:
         """The PERSON shape: two to four characters, opening with a surname, not an ordinary word."""
-        if not (2 <= len(surface) <= 4 and (surface[0] in self.surnames or surface[:2] in self.surnames)):
-            return False
-        return self._name_like(surface)
+        return person_like(surface, self.surnames)
 
-    def _name_like(self, surface: str) -> bool:
-        """Not an ordinary word that happens to open with a surname (张浪费 = 张 + 浪费, 施工)."""
-        tags = _jieba_tags()
-        tag = tags.get(surface)
-        if tag is not None:
-            return tag.startswith("nr")
-        given = surface[1:] if surface[0] in self.surnames else surface[2:]
-        given_tag = tags.get(given)
-        return given_tag is None or given_tag.startswith("nr")
+
+#: jieba tags of a word that is itself a name (place, person, organisation, other proper name)
+NAME_TAGS = ("ns", "nr", "nt", "nz")
+
+
+def person_like(surface: str, surnames: AbstractSet[str], *, given_min: int = 1) -> bool:
+    """Two to four characters opening with a surname, and not an ordinary word that happens to (施工, 关于,
+    张浪费 = 张 + 浪费).
+
+    Four characters are two ordinary words (a phrase) unless a compound surname opens them or a half is
+    a name or unknown to jieba (赫鲁/晓夫). Otherwise jieba must tag the whole a person name (nr), or not
+    know it; then its given name (what follows the surname), if it has at least ``given_min`` characters,
+    must be tagged a name or unknown as well. A one-character given name is most often a dictionary word on
+    its own (王东 = 王 + 东/ns): where the context says a name follows (after a post title) ``given_min=2``
+    leaves it untested.
+    """
+    if not (2 <= len(surface) <= 4 and (surface[0] in surnames or surface[:2] in surnames)):
+        return False
+    tags = _jieba_tags()
+    if len(surface) == 4 and surface[:2] not in surnames and all(
+            (t := tags.get(half)) is not None and not t.startswith(NAME_TAGS)
+            for half in (surface[:2], surface[2:])):
+        return False  # two ordinary words: a phrase (严格/执行, 明显/改善), even where jieba tags it nr
+    tag = tags.get(surface)
+    if tag is not None:
+        return tag.startswith("nr")
+    given = surface[1:] if surface[0] in surnames else surface[2:]
+    if len(given) < given_min:
+        return True
+    given_tag = tags.get(given)
+    return given_tag is None or given_tag.startswith("nr")
 
 
 PLACE_ENDINGS = frozenset("省市县区州盟旗镇乡村岛湾江河湖山海峡港")

@@ -7,8 +7,8 @@
   leftwards over jieba tokens until a cue verb, a stop word or punctuation; items of a 、-list sharing one
   机制 each get it.
 - EVENT: numbered Party and congress sessions (党的二十届三中全会, 十九大) and named typhoons.
-- PERSON: a surname-initial name right after a post title (部长郅晓峰), then every other occurrence of that
-  name.
+- PERSON: a surname-initial name right after a post title (部长郅晓峰) that is no ordinary word (主席|关于 is
+  not one: kg.nlp.merge.person_like), then every other occurrence of that name.
 - GROUP: a head noun with one to three of its classifying words before it (少数民族干部, 国有大中型企业), from
   ``group_kinds.tsv``.
 """
@@ -28,6 +28,7 @@ from spacy.tokens import Doc
 from kg.lexicon import Lexicon, load_lexicon, read_list, read_table
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.lexicon_ruler import get_match_text
+from kg.nlp.merge import _jieba_tags, person_like
 from kg.nlp.text import token_bounds
 from kg.resources import ontology_path
 
@@ -119,8 +120,6 @@ def _token_after(pos: int, token_starts: AbstractSet[int]) -> int:
 
 
 def _jieba_tag(word: str) -> str | None:
-    from kg.nlp.merge import _jieba_tags
-
     return _jieba_tags().get(word)
 
 
@@ -452,7 +451,8 @@ class PatternRecognizer:
                 if name[0] not in self.surnames and name[:2] not in self.surnames:
                     break
                 after = text[m.start(2) + length: m.start(2) + length + 1]
-                if after == "" or not CJK.match(after) or after in "说在等同表指强介认看主":
+                if ((after == "" or not CJK.match(after) or after in "说在等同表指强介认看主")
+                        and person_like(name, self.surnames, given_min=2)):  # not 主席关于“…”, 委员明确
                     names.add(name)
                     break
         found = []

@@ -38,7 +38,7 @@ from spacy.tokens import Doc
 from kg.errors import ConfigError
 from kg.nlp import ner_features  # noqa: F401  (registers kg.CharFeatureEmbed.v1, used by the model)
 from kg.nlp.candidates import Candidate, candidates
-from kg.nlp.merge import PLACE_ENDINGS, ModelShape, _jieba_tags
+from kg.nlp.merge import NAME_TAGS, PLACE_ENDINGS, ModelShape, _jieba_tags
 from kg.nlp.text import CharMask, doc_text, sentence_offsets, token_offsets
 from kg.nlp.tokenizer import use_fast_tokenizer
 from kg.normalize import to_simplified
@@ -123,8 +123,6 @@ def chunk_regions(
 #: jieba tags (prefixes) of a word that may open an ORG name before a suffix word: nouns (n, nr, ns, nt, nz,
 #: ng, nrfg, ...), non-predicate adjectives (b: 县级, 上级) and abbreviations (j: 深化, 中小银行)
 _ORG_MODIFIER_TAGS = ("n", "b", "j")
-#: jieba tags of a word that is itself a name (place, person, organisation, other proper name)
-_PROPER_TAGS = ("ns", "nr", "nt", "nz")
 #: jieba tags of a word that may open a PLACE before a common place word (东部/f 地区, 印度支那/ns 地区)
 _PLACE_MODIFIER_TAGS = ("ns", "f")
 
@@ -217,7 +215,7 @@ def _word_flags(w: str, shape: ModelShape, cache: dict[str, int]) -> int:
             flags |= _POST
         if w[-1] in PLACE_ENDINGS:
             flags |= _PLACE_END
-            if len(w) >= 2 and (tag is None or known.startswith(_PROPER_TAGS)):
+            if len(w) >= 2 and (tag is None or known.startswith(NAME_TAGS)):
                 flags |= _PLACE_PROPER
         if w[0] in shape.surnames or w[:2] in shape.surnames:
             flags |= _SURNAME
