@@ -111,6 +111,9 @@ def _load(d: Path) -> Lexicon:
                           row["code"] or None, row["kind"] or None))
     for row in read_table(d / "bodies.tsv"):
         terms.append(Term(row["name"], "ORG", row["en"] or None, _aliases(row["aliases"])))
+    if (d / "persons.tsv").is_file():  # optional: a lexicon folder made before it existed still loads
+        for row in read_table(d / "persons.tsv"):
+            terms.append(Term(row["name"], "PERSON", row["en"] or None, _aliases(row["aliases"])))
     terms += [Term(w, "POST") for w in read_list(d / "posts.txt")]
     terms += [Term(w, "GROUP") for w in read_list(d / "groups.txt")]
 

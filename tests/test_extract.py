@@ -9,6 +9,7 @@ import pytest
 
 from kg.evaluate import evaluate, load_extractions
 from kg.extract import extract
+from kg.lexicon import load_lexicon
 from kg.model import Document, Extraction
 from kg.nlp.pipeline import build_nlp, pipeline_config, shared_nlp
 from kg.read import read_file
@@ -53,6 +54,28 @@ def test_only_a_name_after_a_post_title_is_a_person() -> None:
     persons = {e.name for e in x.entities if e.label == "PERSON"}
     assert "王东" in persons
     assert not persons & {"关于", "明确"}
+
+
+def test_leaders_are_found_by_the_lexicon_without_the_model() -> None:
+    text = "林彪、江青反党集团被粉碎后，刘少奇同志的冤案得到平反。栗战书委员长和韩正同志出席。"
+    entities = extract(Document("t", text), shared_nlp(False)).entities
+    persons = {e.name for e in entities if e.label == "PERSON"}
+    assert {"林彪", "江青", "刘少奇", "栗战书", "韩正"} <= persons
+    terms = {t.name: t for t in load_lexicon().terms if t.label == "PERSON"}
+    assert terms["栗战书"].en == "Li Zhanshu" and terms["刘少奇"].en == "Liu Shaoqi"
+
+
+@pytest.mark.parametrize(
+    ("text", "absent"),
+    [
+        ("长江青海段的生态保护要加强。", "江青"),  # 长江|青海: a listed name across two words
+        ("倡导健康生活方式。", "康生"),
+        ("庆贺龙年到来。", "贺龙"),  # a listed name must not outweigh jieba's words (庆贺|龙年)
+        ("中韩正式建交三十年。", "韩正"),  # 韩正 is taught to jieba, but not above 正式
+    ],
+)
+def test_a_listed_name_inside_other_words_is_no_person(text: str, absent: str) -> None:
+    assert absent not in {e.name for e in run(text).entities if e.label == "PERSON"}
 
 
 def test_abbreviation_takes_the_home_province() -> None:

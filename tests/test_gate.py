@@ -21,7 +21,7 @@ from kg.nlp.text import sentence_offsets
 # Sentences written for these tests, with the entity the model must add to the extraction through the gate.
 UNSEEN = [
     ("谭植棠同志在会上作了重要讲话。", "PERSON", "谭植棠"),  # a name jieba does not know
-    ("陈独秀同志发表了文章。", "PERSON", "陈独秀"),  # a name jieba tags nr
+    ("胡乔木同志发表了文章。", "PERSON", "胡乔木"),  # a name jieba tags nr
     ("地方政府要切实负起责任。", "ORG", "地方政府"),  # a noun before a suffix word
     ("支持国家开发银行改革。", "ORG", "国家开发银行"),  # one word ending with a suffix
     ("东部地区要率先实现现代化。", "PLACE", "东部地区"),  # a direction word before 地区
@@ -83,20 +83,20 @@ def test_a_trigger_far_from_the_sentence_ends_gets_a_window(nlp: Language, rules
 
 
 def test_near_triggers_share_one_region(nlp: Language, rules: Language) -> None:
-    text = "会议由谭植棠主持，陈独秀同志发表了文章，大家一致赞成。"
+    text = "会议由谭植棠主持，胡乔木同志发表了文章，大家一致赞成。"
     regions = _regions(nlp, rules, text)
-    assert regions == [(0, text.index("陈独秀") + 3 + GATE_CONTEXT_AFTER)]
+    assert regions == [(0, text.index("胡乔木") + 3 + GATE_CONTEXT_AFTER)]
 
 
 def test_an_entity_cut_by_a_window_edge_is_dropped(nlp: Language) -> None:
     ner: StatisticalNER = nlp.get_pipe("kg_ner")
-    text = "陈独秀同志发表了文章。"
+    text = "胡乔木同志发表了文章。"
     assert ("PERSON", 0, 3) in {(c.label, c.start, c.end) for c in ner.predict(text, [(0, len(text))])}
     # the model tags the name when a window ends at punctuation after it ...
-    assert ("PERSON", 0, 3) in {(c.label, c.start, c.end) for c in ner.predict("陈独秀。", [(0, 4)])}
+    assert ("PERSON", 0, 3) in {(c.label, c.start, c.end) for c in ner.predict("胡乔木。", [(0, 4)])}
     # ... but a window that ends between two letters may have cut a longer name: nothing ends at that edge
     assert not [c for c in ner.predict(text, [(0, 3)]) if c.end == 3]
-    assert not [c for c in ner.predict("张陈独秀。", [(1, 5)]) if c.start == 1]
+    assert not [c for c in ner.predict("张胡乔木。", [(1, 5)]) if c.start == 1]
 
 
 def test_skips_sentences_the_rules_cover_or_without_a_trigger(nlp: Language, rules: Language) -> None:
@@ -107,8 +107,8 @@ def test_skips_sentences_the_rules_cover_or_without_a_trigger(nlp: Language, rul
 
 
 def test_regions_with_only_whitespace_between_are_one(nlp: Language, rules: Language) -> None:
-    text = "谭植棠同志讲话。\n陈独秀同志发表了文章。"
-    assert _regions(nlp, rules, text) == [(0, text.index("陈独秀") + 3 + GATE_CONTEXT_AFTER)]
+    text = "谭植棠同志讲话。\n胡乔木同志发表了文章。"
+    assert _regions(nlp, rules, text) == [(0, text.index("胡乔木") + 3 + GATE_CONTEXT_AFTER)]
 
 
 @pytest.mark.parametrize(("text", "label", "surface"), UNSEEN, ids=[s for _, _, s in UNSEEN])
@@ -134,9 +134,9 @@ def test_the_windows_are_all_the_model_sees(nlp: Language) -> None:
 
 def test_gated_chunks_stay_under_the_limit_and_offsets_map_back(nlp: Language, rules: Language) -> None:
     sentence = "谭植棠同志在会上作了重要讲话，" * 40 + "大家一致赞成。"  # one sentence longer than a chunk
-    text = "\n".join([NO_TRIGGER, sentence, NO_TRIGGER, "陈独秀同志发表了文章。", NO_TRIGGER] * 3)
+    text = "\n".join([NO_TRIGGER, sentence, NO_TRIGGER, "胡乔木同志发表了文章。", NO_TRIGGER] * 3)
     regions = _regions(nlp, rules, text)
-    spans = [(s, s + len(t)) for t in (sentence, "陈独秀同志发表了文章。") for s in _starts(text, t)]
+    spans = [(s, s + len(t)) for t in (sentence, "胡乔木同志发表了文章。") for s in _starts(text, t)]
     assert len(regions) == 6 and all(any(s <= a < b <= e for s, e in spans) for a, b in regions)
     assert max(b - a for a, b in regions) > MAX_CHUNK_CHARS  # the long sentence's triggers make one region
     chunks = chunk_regions(text, regions)
@@ -145,7 +145,7 @@ def test_gated_chunks_stay_under_the_limit_and_offsets_map_back(nlp: Language, r
     assert sum(e - s for s, e in chunks) == sum(e - s for s, e in regions)
     ner: StatisticalNER = nlp.get_pipe("kg_ner")
     people = [c for c in ner.predict(text, regions) if c.label == "PERSON"]
-    assert {text[c.start : c.end] for c in people} == {"谭植棠", "陈独秀"}
+    assert {text[c.start : c.end] for c in people} == {"谭植棠", "胡乔木"}
     assert len(people) >= 3 * 40
 
 

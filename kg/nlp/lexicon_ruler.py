@@ -27,6 +27,9 @@ def get_match_text(doc: Doc) -> str:
 #: Labels whose lexicon matches must end where a jieba word ends. Post titles are short words that also
 #: begin longer ones (委员会 committee, 常委会 standing committee, 主席团 presidium, 书记员 clerk).
 WORD_FINAL = frozenset({"POST"})
+#: Labels whose lexicon matches must be whole jieba words, start and end: a person's name is two or three
+#: characters that other words may hold across their boundary (江青 in 长江|青海, 康生 in 健康|生活).
+WHOLE_WORD = frozenset({"PERSON"})
 
 
 class LexiconRuler:
@@ -48,11 +51,13 @@ class LexiconRuler:
         if not len(self.automaton):
             return doc
         text = get_match_text(doc)
-        _, word_ends = token_bounds(doc)
+        word_starts, word_ends = token_bounds(doc)
         for end_index, (length, label, name) in self.automaton.iter(text):
             end = end_index + 1
             if label in WORD_FINAL and end not in word_ends:
                 # 委员 in 委员会, 常委 in 常委会, 主席 in 主席团: the word goes on, it is not the post
+                continue
+            if label in WHOLE_WORD and (end not in word_ends or end - length not in word_starts):
                 continue
             out.append(Candidate(end - length, end, label, "lexicon", 1.0, name))
         return doc

@@ -444,6 +444,8 @@ class PatternRecognizer:
         names: set[str] = set()
         for m in self.person_re.finditer(text):
             raw = m.group(2)
+            if raw[0] in "和与及":  # 委员长和韩正: a conjunction, not a surname; the next name holds no post
+                continue
             for length in (3, 2):
                 name = raw[:length]
                 if len(name) < length:

@@ -24,7 +24,7 @@ from kg.lexicon import load_lexicon
 from kg.nlp import lexicon_ruler, merge, patterns, relations, resolve, statistical, tokenizer  # noqa: F401
 
 #: Bump when extraction output can change for the same input (cache keys, ``kg info``).
-PIPELINE_VERSION = "0.2.12"
+PIPELINE_VERSION = "0.2.13"
 
 RULE_COMPONENTS = ("kg_lexicon", "kg_patterns")
 TAIL_COMPONENTS = ("kg_merge", "kg_resolve", "kg_relations")
@@ -49,15 +49,25 @@ def pipeline_config(
 
 
 def _add_user_words() -> None:
-    """Lexicon names and aliases as jieba words, so names are not split across tokens."""
+    """Lexicon names and aliases as jieba words, so names are not split across tokens.
+
+    A person's name is left as jieba has it when jieba knows it, and else taught just firmly enough to stay
+    whole on its own (``jieba.suggest_freq``): a name must not outweigh the ordinary words around it
+    (庆贺|龙年, not 庆|贺龙|年; 中韩|正式, not 中|韩正|式).
+    """
     import jieba
 
     jieba.setLogLevel(60)
+    jieba.dt.check_initialized()
     lexicon = load_lexicon()
     for term in lexicon.terms:
         for surface in (term.name, *term.aliases):
-            if len(surface) >= 2:
+            if len(surface) < 2:
+                continue
+            if term.label != "PERSON":
                 jieba.add_word(surface, freq=2000)
+            elif not jieba.dt.FREQ.get(surface):
+                jieba.add_word(surface, freq=jieba.suggest_freq(surface))
 
 
 def build_nlp(*, use_model: bool = True, min_model_score: float = 0.5, gate: bool = True) -> Language:
