@@ -6,7 +6,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.nlp.candidates import candidates
+from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.pipeline import build_nlp, pipeline_config
 from kg.nlp.statistical import (
     GATE_CONTEXT,
@@ -180,3 +180,19 @@ def test_the_person_shape(nlp: Language, surface: str, expected: bool) -> None:
     """What the merge keeps as a model PERSON, and what makes a PERSON trigger for the gate."""
     ner: StatisticalNER = nlp.get_pipe("kg_ner")
     assert ner.shape.person_like(surface) is expected
+
+
+def test_a_two_character_person_needs_a_cue(nlp: Language, rules: Language) -> None:
+    """Two-character words that open with a surname and that jieba tags nr are mostly ordinary words."""
+    ner: StatisticalNER = nlp.get_pipe("kg_ner")
+    shape = ner.shape
+    text = "要依法施政，周密部署。罗素教授来华讲学。"
+    shape.text = text
+    assert not shape(Candidate(text.index("施政"), text.index("施政") + 2, "PERSON", "model", 0.99))
+    assert not shape(Candidate(text.index("周密"), text.index("周密") + 2, "PERSON", "model", 0.99))
+    assert shape(Candidate(text.index("罗素"), text.index("罗素") + 2, "PERSON", "model", 0.99))
+    assert shape(Candidate(0, 3, "PERSON", "model", 0.99)) is False  # 要依法: no surname
+    # the gate asks the same: no window around 施政 or 周密 (jieba tags both nr)
+    assert _regions(nlp, rules, "各级政府要依法施政，周密部署，抓好落实。") == []
+    found = {(m.label, m.start, m.end) for m in nlp(text)._.kg_mentions}
+    assert ("PERSON", text.index("施政"), text.index("施政") + 2) not in found

@@ -84,8 +84,9 @@ class ModelShape:
     """Whether a model candidate has the shape of its label in this genre.
 
     The model was trained on general news; on governance prose it also tags fragments (革发展, 基层治).
-    A model ORG must end with a body suffix, a PERSON must open with a surname and be two to four characters,
-    a POST must end with a known title, a PLACE must be at least two characters.
+    A model ORG must end with a body suffix, a PERSON must open with a surname and be two to four characters
+    (two only before a cue such as 同志 or a post title), a POST must end with a known title, a PLACE must be
+    at least two characters.
     """
 
     def __init__(self, lexicon: Lexicon, lexicon_dir: Path) -> None:
@@ -102,7 +103,8 @@ class ModelShape:
         if c.label == "ORG":
             return len(surface) >= 3 and surface.endswith(self.org_suffixes)
         if c.label == "PERSON":
-            return self.person_like(surface)
+            return self.person_like(surface) and (
+                len(surface) > 2 or self.name_cued(self.text, c.start, c.end))
         if c.label == "POST":
             return surface.endswith(self.posts)
         return len(surface) >= 2 and surface[-1] in PLACE_ENDINGS
@@ -110,6 +112,21 @@ class ModelShape:
     def person_like(self, surface: str) -> bool:
         """The PERSON shape: two to four characters, opening with a surname, not an ordinary word."""
         return person_like(surface, self.surnames)
+
+    def name_cued(self, text: str, start: int, end: int) -> bool:
+        """Whether the words around ``text[start:end]`` say a person is named there: a post title before it
+        (书记王浩), or after it a post title or one of :data:`NAME_CUES` (罗素教授, 李强总理, 王东说).
+
+        A model PERSON of two characters needs it: in these texts most two-character words that open with a
+        surname and that jieba's dictionary tags as names are ordinary words (施政, 周密, 黄麻, 宁可, 陈规).
+        """
+        return (text.startswith(NAME_CUES, end) or text.startswith(self.posts, end)
+                or text.endswith(self.posts, 0, start))
+
+
+#: What follows a person's name, and makes a two-character model PERSON credible (毛泽东同志, 罗素教授, 他说):
+#: forms of address and verbs of saying.
+NAME_CUES = ("同志", "先生", "女士", "教授", "博士", "院士", "将军", "元帅", "烈士", "说", "指出", "强调")
 
 
 #: jieba tags of a word that is itself a name (place, person, organisation, other proper name)

@@ -154,7 +154,8 @@ def gate_regions(doc: Doc, shape: ModelShape, rule_spans: Iterable[tuple[int, in
     - PERSON: a word of 2-4 characters opening with a surname that jieba tags as a person name (nr*) or does
       not know (习近平, 谭植棠); or, 2-4 characters in all, a surname word and a word jieba tags nr* or does
       not know (张/大伟), or a surname-initial word jieba does not know and the word after it (宋双/才);
-      either way the span must pass ``ModelShape``'s own name test.
+      either way the span must pass ``ModelShape``'s own name test, and a two-character one must have a
+      name cue beside it (a post title before it; 同志, 教授, 说, a post title after it: ``name_cued``).
 
     Names are written in Han characters (a word must consist of them, so "关，" is no person). What the gate
     lets go although the merge might keep it: a model entity that ends or starts inside a jieba word
@@ -246,7 +247,8 @@ def _triggers(text: str, starts: list[int], ends: list[int], first: int, last: i
             yield a, b
         elif flags & _SURNAME:
             if flags & _PERSON:
-                yield a, b
+                if b - a > 2 or shape.name_cued(text, a, b):  # two characters: only by 同志, 说, a post …
+                    yield a, b
             elif k + 1 < last and ends[k + 1] - a <= 4:
                 c, d = starts[k + 1], ends[k + 1]
                 nxt = _word_flags(text[c:d], shape, cache)
@@ -254,7 +256,8 @@ def _triggers(text: str, starts: list[int], ends: list[int], first: int, last: i
                 # does not know that opens with a surname and runs on into the next word (宋双/才)
                 given = b - a <= 2 and nxt & _NAME_TAG
                 if ((given or (flags & _TAG_NONE and b - a >= 2)) and not nxt & _NOT_HAN
-                        and not covered.overlaps(c, d) and shape.person_like(text[a:d])):
+                        and not covered.overlaps(c, d) and shape.person_like(text[a:d])
+                        and (d - a > 2 or shape.name_cued(text, a, d))):
                     yield a, d
         prev = flags
 
