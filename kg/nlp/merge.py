@@ -103,8 +103,7 @@ class ModelShape:
         if c.label == "ORG":
             return len(surface) >= 3 and surface.endswith(self.org_suffixes)
         if c.label == "PERSON":
-            return self.person_like(surface) and (
-                len(surface) > 2 or self.name_cued(self.text, c.start, c.end))
+            return self.person_like(surface) and self.person_cued(self.text, c.start, c.end)
         if c.label == "POST":
             return surface.endswith(self.posts)
         return len(surface) >= 2 and surface[-1] in PLACE_ENDINGS
@@ -113,14 +112,15 @@ class ModelShape:
         """The PERSON shape: two to four characters, opening with a surname, not an ordinary word."""
         return person_like(surface, self.surnames)
 
-    def name_cued(self, text: str, start: int, end: int) -> bool:
-        """Whether the words around ``text[start:end]`` say a person is named there: a post title before it
-        (书记王浩), or after it a post title or one of :data:`NAME_CUES` (罗素教授, 李强总理, 王东说).
+    def person_cued(self, text: str, start: int, end: int) -> bool:
+        """Whether a model PERSON at ``text[start:end]`` has the context its length needs: none for three
+        characters or more; for two, a name cue beside it: a post title before it (书记王浩), or after it a
+        post title or one of :data:`NAME_CUES` (罗素教授, 李强总理, 王东说).
 
-        A model PERSON of two characters needs it: in these texts most two-character words that open with a
-        surname and that jieba's dictionary tags as names are ordinary words (施政, 周密, 黄麻, 宁可, 陈规).
+        In these texts most two-character words that open with a surname and that jieba's dictionary tags as
+        names are ordinary words (施政, 周密, 黄麻, 宁可, 陈规).
         """
-        return (text.startswith(NAME_CUES, end) or text.startswith(self.posts, end)
+        return (end - start > 2 or text.startswith(NAME_CUES, end) or text.startswith(self.posts, end)
                 or text.endswith(self.posts, 0, start))
 
 

@@ -10,8 +10,9 @@ works inside the project's jieba-tokenized pipeline whatever the word boundaries
 
 **The gate** (``gate=True``, the default; :func:`gate_regions`): the merge keeps a model candidate only
 where no rule candidate lies and only if it has its label's shape (kg.nlp.merge.ModelShape), so the model
-is only run around the words where such a candidate is possible; on the government reports that is 6% of
-the text, and the model is most of the extraction time. ``gate=False`` tags the whole text.
+is only run around the words where such a candidate is possible; on the government reports that is under
+4% of the text (pipeline 0.2.14), and the model is most of the extraction time. ``gate=False`` tags the
+whole text.
 
 The text (or each gated region) is cut at sentence ends into chunks of
 at most ``max_chunk_chars`` characters and the chunks are tagged in batches. The score of an entity is the
@@ -155,7 +156,7 @@ def gate_regions(doc: Doc, shape: ModelShape, rule_spans: Iterable[tuple[int, in
       not know (习近平, 谭植棠); or, 2-4 characters in all, a surname word and a word jieba tags nr* or does
       not know (张/大伟), or a surname-initial word jieba does not know and the word after it (宋双/才);
       either way the span must pass ``ModelShape``'s own name test, and a two-character one must have a
-      name cue beside it (a post title before it; 同志, 教授, 说, a post title after it: ``name_cued``).
+      name cue beside it (a post title before it; 同志, 教授, 说, a post title after it: ``person_cued``).
 
     Names are written in Han characters (a word must consist of them, so "关，" is no person). What the gate
     lets go although the merge might keep it: a model entity that ends or starts inside a jieba word
@@ -168,7 +169,8 @@ def gate_regions(doc: Doc, shape: ModelShape, rule_spans: Iterable[tuple[int, in
     between them, are joined. The model reads a character through a few neighbours on each side (its encoder
     and the parser's state features), so this context gives the entities the whole sentence gives nearly
     everywhere (docs/ner.md: 928 of the 943 mentions the model adds on the government reports, for a third of
-    the characters); :meth:`StatisticalNER.predict` drops an entity that a region's edge may have cut.
+    the characters, at pipeline 0.2.11); :meth:`StatisticalNER.predict` drops an entity that a region's edge
+    may have cut.
     """
     text = doc_text(doc)
     covered = CharMask(len(text))
@@ -247,7 +249,7 @@ def _triggers(text: str, starts: list[int], ends: list[int], first: int, last: i
             yield a, b
         elif flags & _SURNAME:
             if flags & _PERSON:
-                if b - a > 2 or shape.name_cued(text, a, b):  # two characters: only by 同志, 说, a post …
+                if shape.person_cued(text, a, b):  # two characters: only by 同志, 说, a post title …
                     yield a, b
             elif k + 1 < last and ends[k + 1] - a <= 4:
                 c, d = starts[k + 1], ends[k + 1]
@@ -257,7 +259,7 @@ def _triggers(text: str, starts: list[int], ends: list[int], first: int, last: i
                 given = b - a <= 2 and nxt & _NAME_TAG
                 if ((given or (flags & _TAG_NONE and b - a >= 2)) and not nxt & _NOT_HAN
                         and not covered.overlaps(c, d) and shape.person_like(text[a:d])
-                        and (d - a > 2 or shape.name_cued(text, a, d))):
+                        and shape.person_cued(text, a, d)):
                     yield a, d
         prev = flags
 
