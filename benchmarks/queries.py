@@ -11,7 +11,8 @@ corpus; ``--bind QUERY VAR VALUE`` overrides or adds):
 - cli: the whole ``kg query OUT --saved NAME --bind ...`` process, wall time from start to exit
   (interpreter start, imports, opening the store, the query, formatting the answer; stdout discarded), and
   the query time the command itself reports on stderr ("N rows in X s");
-- in-process: :func:`kg.query.run_saved` on a store opened once with :func:`kg.store.open_store` (the API of
+- in-process: :func:`kg.sparql.query.run_saved` on a store opened once with
+  :func:`kg.sparql.store.open_store` (the API of
   the README's "From Python" section): the first run, and the median of the runs.
 
 Before timing, one untimed ``kg query OUT --saved dataset`` makes sure the store is there and up to date (it
@@ -45,8 +46,8 @@ DEFAULT_BINDINGS: dict[str, dict[str, str]] = {
 
 
 def saved_queries() -> list[tuple[str, list[str]]]:
-    """The saved queries and the variables they take, from ``kg.query.list_saved``."""
-    from kg.query import list_saved
+    """The saved queries and the variables they take, from ``kg.sparql.query.list_saved``."""
+    from kg.sparql.query import list_saved
 
     return [(q.name, [var for var, _ in q.parameters]) for q in list_saved()]
 
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
 
     store = None
     if not args.skip_inprocess:
-        from kg.store import open_store
+        from kg.sparql.store import open_store
 
         started = time.perf_counter()
         store = open_store(args.out)
@@ -149,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"benchmark: {name}: cli {entry.get('cli_wall_median', entry.get('cli_error'))}",
                   file=sys.stderr)
         if store is not None:
-            from kg.query import run_saved
+            from kg.sparql.query import run_saved
 
             times = []
             try:

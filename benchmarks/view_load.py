@@ -40,9 +40,9 @@ INTERACT = """() => {
 
 def seeds_view(folder: Path) -> Path:
     from kg.evaluate import load_extractions
-    from kg.graph import build_dataset
-    from kg.read import read_file
-    from kg.viz import write_view
+    from kg.rdf.dataset import build_dataset
+    from kg.read.documents import read_file
+    from kg.view.model import write_view
 
     root = Path(__file__).resolve().parent.parent / "seeds"
     gold = load_extractions(root / "gold.jsonl")
@@ -56,9 +56,9 @@ def synthetic_view(folder: Path, entities: int) -> Path:
     """A random scale-free-ish graph through the real build_dataset: ORG hubs running mechanisms, etc."""
     import random
 
-    from kg.graph import build_dataset
-    from kg.model import Document, Entity, Extraction, Relation
-    from kg.viz import write_view
+    from kg.core.records import Document, Entity, Extraction, Relation
+    from kg.rdf.dataset import build_dataset
+    from kg.view.model import write_view
 
     rng = random.Random(7)
     labels = ["ORG", "ORG", "MECHANISM", "PROGRAM", "GROUP", "POLICY", "PLACE", "PERSON"]

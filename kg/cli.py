@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 import click
 
 from kg import __version__
-from kg.errors import KGError
+from kg.core.errors import KGError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,7 +43,7 @@ def main() -> None:
     """Knowledge graphs from Chinese governance texts."""
 
 
-# --- build / extract / evaluate / info (kg/build.py, kg/extract.py, kg/evaluate.py) -------------------------
+# --- build / extract / evaluate / info (kg/build/, kg/nlp/extract.py, kg/evaluate.py) -----------------------
 
 _INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
 _NO_MODEL = click.option("--no-model", is_flag=True,
@@ -93,10 +93,10 @@ def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: boo
     --out (same text, same pipeline) are taken from its cache (OUT/.kg-cache). The output is the same
     whatever --jobs and --engine are.
     """
-    from kg.build import build as run_build
-    from kg.engine import default_jobs
-    from kg.namespaces import DEFAULT_BASE
-    from kg.shards import BATCH_CHARS
+    from kg.build.engine import default_jobs
+    from kg.build.run import build as run_build
+    from kg.build.stages import BATCH_CHARS
+    from kg.rdf.namespaces import DEFAULT_BASE
 
     report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, use_model=not no_model,
                        progress=_progress(quiet), warn=_warn, jobs=jobs or default_jobs(), engine=engine,
@@ -115,17 +115,17 @@ def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: boo
 @translate_errors
 def extract(inputs: tuple[str, ...], output: str, no_model: bool, quiet: bool) -> None:
     """Extract entities and relations only, as ANNOTATION.md JSON Lines (stdout by default)."""
-    from kg.build import write_jsonl
-    from kg.extract import extract_all
+    from kg.build.run import write_jsonl
+    from kg.nlp.extract import extract_all
     from kg.nlp.pipeline import shared_nlp
-    from kg.read import iter_documents
+    from kg.read.documents import iter_documents
 
     documents = _progress(quiet)(iter_documents(list(inputs), on_error=lambda e: _warn(f"skipped: {e}")))
     extractions = extract_all(documents, shared_nlp(not no_model))
     if output == "-":
         write_jsonl(extractions, sys.stdout)
         return
-    from kg.files import atomic_text_file
+    from kg.core.files import atomic_text_file
 
     with atomic_text_file(output) as handle:
         write_jsonl(extractions, handle)
@@ -154,9 +154,9 @@ def evaluate(gold: str, pred: str | None, inputs: tuple[str, ...], as_json: bool
     if pred:
         predicted = load_extractions(Path(pred))
     else:
-        from kg.extract import extract_all
+        from kg.nlp.extract import extract_all
         from kg.nlp.pipeline import shared_nlp
-        from kg.read import iter_documents
+        from kg.read.documents import iter_documents
 
         docs = iter_documents(list(inputs), on_error=lambda e: _warn(f"skipped: {e}"))
         predicted = {x.doc_id: x for x in extract_all(docs, shared_nlp(not no_model))}
@@ -171,7 +171,7 @@ def evaluate(gold: str, pred: str | None, inputs: tuple[str, ...], as_json: bool
 @translate_errors
 def info() -> None:
     """The pipeline's components in order, lexicon sizes, and the trained model's version and scores."""
-    from kg.lexicon import load_lexicon
+    from kg.core.lexicon import load_lexicon
     from kg.nlp.pipeline import PIPELINE_VERSION, pipeline_config
     from kg.nlp.statistical import GATE_CONTEXT, GATE_CONTEXT_AFTER, model_info
 
@@ -193,7 +193,7 @@ def info() -> None:
 
 
 
-# --- viz (kg/viz.py) ----------------------------------------------------------------------------------------
+# --- viz (kg/view/) -----------------------------------------------------------------------------------------
 
 @main.command("viz")
 @click.argument("graph", type=click.Path(exists=True, path_type=Path))
@@ -212,7 +212,7 @@ def info() -> None:
 def viz_command(graph: Path, output: Path, focus: str | None, hops: int, classes: tuple[str, ...],
                 max_nodes: int | None) -> None:
     """Write an offline HTML view of GRAPH (a build folder, or a .trig or .nq file)."""
-    from kg.viz import DEFAULT_MAX_NODES, read_entity_graph, write_view
+    from kg.view.model import DEFAULT_MAX_NODES, read_entity_graph, write_view
 
     full = read_entity_graph(graph)
     stats = write_view(full, output, focus=focus, hops=hops, classes=list(classes) or None,
@@ -221,12 +221,12 @@ def viz_command(graph: Path, output: Path, focus: str | None, hops: int, classes
 
 
 
-# --- query / serve (kg/store.py, kg/query.py, kg/serve.py) --------------------------------------------------
+# --- query / serve (kg/sparql/) -----------------------------------------------------------------------------
 
 
 def _read_query(query: str | None, query_file: Path | None, saved: str | None) -> tuple[str, str]:
     """The query text and a name for it in messages, from exactly one of QUERY, -f FILE, --saved NAME."""
-    from kg.query import load_saved
+    from kg.sparql.query import load_saved
 
     given = [x for x in (query, query_file, saved) if x is not None]
     if len(given) != 1:
@@ -269,8 +269,8 @@ def query_command(target: Path | None, query: str | None, query_file: Path | Non
     kg query output --saved officials --format csv
     kg query output --saved shortest-chain --bind from 河南省委社会工作部 --bind to 中共海南省委社会工作部
     """
-    from kg.query import format_result, list_saved, run_query, run_saved
-    from kg.store import open_store
+    from kg.sparql.query import format_result, list_saved, run_query, run_saved
+    from kg.sparql.store import open_store
 
     if list_only:
         for q in list_saved():
@@ -281,7 +281,7 @@ def query_command(target: Path | None, query: str | None, query_file: Path | Non
         raise click.UsageError("missing GRAPH_OR_STORE (a build folder, a store or an RDF file)")
     text, source = _read_query(query, query_file, saved)
     store = open_store(target)
-    if saved is not None:  # run_saved: some questions have a faster way than their file (kg/chains.py)
+    if saved is not None:  # run_saved: some questions have a faster way than their file (kg/sparql/chains.py)
         result = run_saved(store, saved, dict(bindings), timeout=timeout)
     else:
         result = run_query(store, text, dict(bindings), timeout=timeout, source=source)
@@ -305,7 +305,7 @@ def serve_command(target: Path, host: str, port: int, timeout: float) -> None:
     Starts the Oxigraph server over the store of GRAPH_OR_STORE (a build folder, a store or an RDF file),
     with its query page in the browser. Updates are refused.
     """
-    from kg.serve import start_server
+    from kg.sparql.serve import start_server
 
     def stop_on_sigterm(signum: int, frame: object) -> None:
         raise KeyboardInterrupt

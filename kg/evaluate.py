@@ -36,9 +36,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from kg.errors import GoldError
-from kg.model import ENTITY_LABELS, RELATION_LABELS, Entity, Extraction, Relation
-from kg.normalize import normalize_name
+from kg.core.errors import GoldError
+from kg.core.normalize import normalize_name
+from kg.core.records import ENTITY_LABELS, RELATION_LABELS, Entity, Extraction, Relation
 
 KINDS = ("entities_strict", "entities_relaxed", "relations_strict", "relations_relaxed")
 _KIND_TITLES = {

@@ -7,16 +7,16 @@
     python scripts/ner_compare.py --explain                # also: why the combination loses model hits
 
 The validation split is the one ``scripts/train_ner.py`` holds out (1,075 CLUENER lines, seed 13; the line
-numbers ship in ``kg/models/ner/split_lines.json`` and are checked against the script's split), with its
+numbers ship in ``kg/nlp/models/ner/split_lines.json`` and are checked against the script's split), with its
 label map (government/organization/company -> ORG, name -> PERSON, position -> POST, address -> PLACE).
 Three systems, each scored per label on ORG / PERSON / POST / PLACE and ALL (micro average):
 
 - **rules**: the full kg pipeline without the trained component (``build_nlp(use_model=False)``);
-- **model**: the shipped spaCy model in ``kg/models/ner`` applied to the sentence, exactly as
+- **model**: the shipped spaCy model in ``kg/nlp/models/ner`` applied to the sentence, exactly as
   ``train_ner.py --evaluate-only`` does;
 - **combination**: the full kg pipeline (``build_nlp(use_model=True)``).
 
-For the two pipelines, the prediction is every mention of every final entity that ``kg.extract.extract``
+For the two pipelines, the prediction is every mention of every final entity that ``kg.nlp.extract.extract``
 returns for the sentence (what ``kg extract`` writes), restricted to the four labels; all other labels
 (MECHANISM, GROUP, METRIC, ...) are ignored because CLUENER does not annotate them. Scoring is
 ``train_ner.evaluate`` (exact character offsets and label) and ``train_ner.evaluate_overlap`` (a same-label
@@ -64,7 +64,8 @@ class _Result:
 class PipelineAsNER:
     """The kg pipeline seen through the interface ``train_ner.evaluate`` uses (``pipe`` -> ``.ents``).
 
-    ``.ents`` are the mentions of the final entities of ``kg.extract.extract`` with one of the four labels.
+    ``.ents`` are the mentions of the final entities of ``kg.nlp.extract.extract`` with one of the four
+    labels.
     """
 
     def __init__(self, use_model: bool) -> None:
@@ -74,8 +75,8 @@ class PipelineAsNER:
         self._cache: dict[str, _Result] = {}
 
     def _run(self, text: str) -> _Result:
-        from kg.extract import extract
-        from kg.model import Document
+        from kg.core.records import Document
+        from kg.nlp.extract import extract
 
         if text not in self._cache:
             extraction = extract(Document(id="cluener", text=text), self.nlp)

@@ -86,7 +86,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--with-source", action="store_true", help="add the recogniser of the first mention")
     args = ap.parse_args(argv)
 
-    from kg.read import iter_documents
+    from kg.read.documents import iter_documents
 
     everything = population(args.extraction)
     picked = random.Random(args.seed).sample(everything, args.n)

@@ -19,7 +19,8 @@ import sys
 from pathlib import Path
 
 SEED = 20261204
-CUES = re.compile(r"牵头|会同|联合|负责|责任单位|配合|共同|参与|部门|[省市]\w{0,6}[厅局委办]|部[、，和]|工作机制|联席会议|《")
+CUES = re.compile(r"牵头|会同|联合|负责|责任单位|配合|共同|参与|部门|[省市]\w{0,6}[厅局委办]"
+                  r"|部[、，和]|工作机制|联席会议|《")
 BODY = re.compile(r"部|委员会|委|厅|局|办公室|政府|省委|市委|中央|国务院|书记|部长|主任|省长|市长|会议")
 
 
@@ -85,16 +86,19 @@ def main(corpus: str, out: str) -> None:
         for p in passages:
             doc_id = f"{p['source_id']}_{p['source_start']}"
             (folder / f"{doc_id}.txt").write_text(p["text"], encoding="utf-8")
-            meta.append({k: v for k, v in p.items() if k != "text"} | {"doc_id": doc_id, "chars": len(p["text"])})
+            record = {k: v for k, v in p.items() if k != "text"}
+            meta.append(record | {"doc_id": doc_id, "chars": len(p["text"])})
             all_ids.append((name, doc_id))
-        (Path(out) / name / "selection.json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
-                                                         encoding="utf-8")
+        selection = json.dumps(meta, ensure_ascii=False, indent=1) + "\n"
+        (Path(out) / name / "selection.json").write_text(selection, encoding="utf-8")
     split_rng = random.Random(SEED + 1)
     order = sorted(all_ids)
     split_rng.shuffle(order)
     n_test = len(order) // 3
-    split = {"seed": SEED + 1, "test": sorted(d for _, d in order[:n_test]), "dev": sorted(d for _, d in order[n_test:])}
-    (Path(out) / "split.json").write_text(json.dumps(split, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    split = {"seed": SEED + 1, "test": sorted(d for _, d in order[:n_test]),
+             "dev": sorted(d for _, d in order[n_test:])}
+    split_text = json.dumps(split, ensure_ascii=False, indent=1) + "\n"
+    (Path(out) / "split.json").write_text(split_text, encoding="utf-8")
     for name, passages in sets.items():
         print(name, len(passages), "passages,", sum(len(p["text"]) for p in passages), "characters,",
               len({p.get("issuer_en") for p in passages}), "issuers")

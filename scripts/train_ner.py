@@ -1,5 +1,5 @@
 #!/usr/bin/env python
-"""Train kg's statistical NER from CLUENER and ship it in ``kg/models/ner/``.
+"""Train kg's statistical NER from CLUENER and ship it in ``kg/nlp/models/ner/``.
 
     OMP_NUM_THREADS=1 python scripts/train_ner.py            # convert, train, evaluate, save
     python scripts/train_ner.py --evaluate-only               # re-score the shipped model
@@ -19,7 +19,7 @@ Steps:
    also a lenient "overlap" score (a same-label overlap counts), which shows how much of the error is
    boundaries rather than missed or invented entities.
 5. Save the pipeline (``nlp.to_disk``: config, tokenizer, vocab, ner weights; no optimizer state, no
-   corpora) to ``kg/models/ner/`` with a ``meta.json`` holding the version, date, label map and scores.
+   corpora) to ``kg/nlp/models/ner/`` with a ``meta.json`` holding the version, date, label map and scores.
 
 Label map and PLACE. CLUENER's ``address`` is the only source of PLACE. Its spans run from a country
 (美国) to a full street address (广州市天河区体育东路116号财富广场东塔1901室), and whether a bare city
@@ -64,7 +64,7 @@ import kg.nlp.ner_features  # noqa: E402,F401  (registers kg.CharFeatureEmbed.v1
 
 DEFAULT_DATA = PROJECT.parent / "shared" / "data" / "cluener" / "train.jsonl"
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "ner.cfg"
-DEFAULT_OUTPUT = PROJECT / "kg" / "models" / "ner"
+DEFAULT_OUTPUT = PROJECT / "kg" / "nlp" / "models" / "ner"
 
 #: CLUENER type -> kg label. Types not listed (book, game, movie, scene) are dropped.
 LABEL_MAP: dict[str, str] = {

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kg.core.records import Extraction
 from kg.evaluate import load_extractions
-from kg.model import Extraction
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
@@ -21,8 +21,8 @@ def gold() -> dict[str, Extraction]:
 
 def write_seeds_build(out: Path) -> Path:
     """A build folder as ``kg build`` lays it out (``graph.nq``), made from the gold extractions."""
-    from kg.graph import build_dataset
-    from kg.read import read_file
+    from kg.rdf.dataset import build_dataset
+    from kg.read.documents import read_file
 
     pairs = [(read_file(SEEDS / f"{doc_id}.txt"), x) for doc_id, x in sorted(gold().items())]
     dataset = build_dataset(pairs)

@@ -10,7 +10,8 @@ from typing import Any
 
 import pytest
 
-from kg.errors import GoldError
+from kg.core.errors import GoldError
+from kg.core.records import Entity, Extraction, Relation
 from kg.evaluate import (
     EntityRef,
     NearMiss,
@@ -20,7 +21,6 @@ from kg.evaluate import (
     load_extractions,
     mention_score,
 )
-from kg.model import Entity, Extraction, Relation
 
 
 def ent(

@@ -1,4 +1,5 @@
-"""kg.export: the four files load in rdflib and Oxigraph, say what the dataset says, and never change."""
+"""kg.export.formats: the four files load in rdflib and Oxigraph, say what the dataset says, and never
+change."""
 
 from __future__ import annotations
 
@@ -14,14 +15,14 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
 
-from kg.errors import OutputError
+from kg.core.errors import OutputError
+from kg.core.records import Document, Entity, Extraction, Relation
 from kg.evaluate import load_extractions
-from kg.export import write_outputs
-from kg.graph import build_dataset, merged_graph
-from kg.iri import entity_iri
-from kg.model import Document, Entity, Extraction, Relation
-from kg.namespaces import sparql_prologue
-from kg.read import read_file
+from kg.export.formats import write_outputs
+from kg.rdf.dataset import build_dataset, merged_graph
+from kg.rdf.iri import entity_iri
+from kg.rdf.namespaces import sparql_prologue
+from kg.read.documents import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -31,9 +32,9 @@ BUILD_SCRIPT = """
 import sys
 from pathlib import Path
 from kg.evaluate import load_extractions
-from kg.export import write_outputs
-from kg.graph import build_dataset
-from kg.read import read_file
+from kg.export.formats import write_outputs
+from kg.rdf.dataset import build_dataset
+from kg.read.documents import read_file
 seeds = Path(sys.argv[1])
 gold = load_extractions(seeds / "gold.jsonl")
 pairs = [(read_file(seeds / f"{d}.txt"), gold[d]) for d in sorted(gold, reverse=True)]

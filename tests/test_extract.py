@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
+from kg.core.lexicon import load_lexicon
+from kg.core.records import Document, Extraction
 from kg.evaluate import evaluate, load_extractions
-from kg.extract import extract
-from kg.lexicon import load_lexicon
-from kg.model import Document, Extraction
+from kg.nlp.extract import extract
 from kg.nlp.pipeline import build_nlp, pipeline_config, shared_nlp
-from kg.read import read_file
+from kg.read.documents import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -137,7 +137,7 @@ def test_generic_words_are_not_named_arrangements() -> None:
 def test_offsets_point_into_the_text_as_read() -> None:
     doc = read_file(ROOT / "seeds" / "000_d6df998b69c9d459.txt")
     x = extract(doc, shared_nlp())
-    from kg.normalize import normalize_name
+    from kg.core.normalize import normalize_name
 
     for e in x.entities:
         forms = {normalize_name(n) for n in (e.name, *e.aliases)}

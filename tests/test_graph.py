@@ -1,4 +1,4 @@
-"""kg.graph: the RDF model of docs/decisions/0001-graph-model.md, built from the gold seeds."""
+"""kg.rdf.dataset: the RDF model of docs/decisions/0001-graph-model.md, built from the gold seeds."""
 
 from __future__ import annotations
 
@@ -12,9 +12,11 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS, VOID
 from rdflib.term import Node
 
-from kg.errors import KGError
+from kg.core.errors import KGError
+from kg.core.lexicon import load_lexicon
+from kg.core.records import Document, Entity, Extraction, Relation
 from kg.evaluate import load_extractions
-from kg.graph import (
+from kg.rdf.dataset import (
     build_dataset,
     dataset_iri,
     date_literal,
@@ -26,13 +28,11 @@ from kg.graph import (
     merged_graph,
     meta_graph_iri,
 )
-from kg.iri import canonical_key, entity_iri, mint
-from kg.lexicon import load_lexicon
-from kg.model import Document, Entity, Extraction, Relation
-from kg.namespaces import OA, SDO, WD
-from kg.read import read_file
-from kg.validate import validate
-from kg.vocab import GOV
+from kg.rdf.iri import canonical_key, entity_iri, mint
+from kg.rdf.namespaces import OA, SDO, WD
+from kg.rdf.validate import validate
+from kg.rdf.vocab import GOV
+from kg.read.documents import read_file
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 HENAN = "000_d6df998b69c9d459"

@@ -23,7 +23,7 @@ def test_installed_package_builds_the_seeds(tmp_path: Path) -> None:
     )
     env = {**os.environ, "PYTHONPATH": str(target)}
     seeds = str(ROOT / "seeds")
-    code = ("import kg, kg.resources as r; print(kg.__file__); "
+    code = ("import kg, kg.core.resources as r; print(kg.__file__); "
             "print(r.ontology_path('lexicon', 'groups.txt'));"
             f"from kg.cli import main; main(['build', {seeds!r}, '--out', 'o', '-q'])")
     run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True)

@@ -9,7 +9,7 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SH, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from kg.vocab import GOV
+from kg.rdf.vocab import GOV
 
 ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 GOVERNANCE_TTL = ONTOLOGY_DIR / "governance.ttl"
@@ -146,14 +146,14 @@ def test_ontology_header(ontology: Graph) -> None:
 
 def test_every_declared_term_is_in_the_python_mirror(ontology: Graph) -> None:
     missing = _declared_gov_terms(ontology) - _mirrored_gov_terms()
-    assert not missing, f"declared in governance.ttl but not in kg.vocab.GOV: {sorted(missing)}"
+    assert not missing, f"declared in governance.ttl but not in kg.rdf.vocab.GOV: {sorted(missing)}"
     for term in _declared_gov_terms(ontology):
         assert GOV[term] == URIRef(GOV_NS + term)
 
 
 def test_every_python_term_is_declared_in_the_ontology(ontology: Graph) -> None:
     extra = _mirrored_gov_terms() - _declared_gov_terms(ontology)
-    assert not extra, f"in kg.vocab.GOV but not declared in governance.ttl: {sorted(extra)}"
+    assert not extra, f"in kg.rdf.vocab.GOV but not declared in governance.ttl: {sorted(extra)}"
 
 
 def test_no_undeclared_gov_terms_are_used(ontology: Graph) -> None:

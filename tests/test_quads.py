@@ -1,4 +1,5 @@
-"""kg.quads and kg.jsonld: the string quads a build works on say what rdflib and Oxigraph would write."""
+"""kg.rdf.quads and kg.export.jsonld: the string quads a build works on say what rdflib and Oxigraph would
+write."""
 
 from __future__ import annotations
 
@@ -12,10 +13,11 @@ from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import NamespaceManager
 
-from kg.errors import OutputError
+from kg.core.errors import OutputError
+from kg.core.records import Document, Entity, Extraction
 from kg.evaluate import load_extractions
-from kg.export import jsonld_context, jsonld_parts
-from kg.graph import (
+from kg.export.formats import jsonld_context, jsonld_parts
+from kg.rdf.dataset import (
     apply_label_choices,
     batch_dataset,
     batch_quads,
@@ -23,10 +25,9 @@ from kg.graph import (
     label_choices,
     label_counts,
 )
-from kg.model import Document, Entity, Extraction
-from kg.namespaces import DEFAULT_BASE, bind_prefixes
-from kg.quads import Quads
-from kg.read import read_file
+from kg.rdf.namespaces import DEFAULT_BASE, bind_prefixes
+from kg.rdf.quads import Quads
+from kg.read.documents import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -110,7 +111,7 @@ def test_choices_give_what_apply_label_choices_gives() -> None:
 
 
 def _rdflib_items(dataset: Dataset) -> list[str]:
-    """The JSON-LD items as rdflib's serialiser gave them (the layout kg.jsonld keeps)."""
+    """The JSON-LD items as rdflib's serialiser gave them (the layout kg.export.jsonld keeps)."""
     clean = Dataset(default_union=False)
     clean.namespace_manager = NamespaceManager(clean, bind_namespaces="none")
     bind_prefixes(clean, DEFAULT_BASE)

@@ -20,10 +20,11 @@ from click.testing import CliRunner
 from seeds_graph import SEEDS, gold, write_seeds_build
 
 from kg.cli import main
-from kg.errors import InputError, QueryError
-from kg.model import Extraction
-from kg.normalize import normalize_name
-from kg.query import (
+from kg.core.errors import InputError, QueryError
+from kg.core.normalize import normalize_name
+from kg.core.records import Extraction
+from kg.read.documents import read_file
+from kg.sparql.query import (
     QueryResult,
     QuerySyntaxError,
     QueryTimeout,
@@ -34,8 +35,7 @@ from kg.query import (
     run_saved,
     to_term,
 )
-from kg.read import read_file
-from kg.store import STAMP, StoreLoader, create_store, ensure_store, open_store, store_path
+from kg.sparql.store import STAMP, StoreLoader, create_store, ensure_store, open_store, store_path
 
 HENAN, HAINAN = "000_d6df998b69c9d459", "003_1b487b2ae10ce7b5"
 SLOW = "SELECT * WHERE { GRAPH ?g { ?a ?b ?c } GRAPH ?h { ?d ?e ?f } GRAPH ?i { ?x ?y ?z } }"
@@ -259,7 +259,8 @@ def rows_of(result: QueryResult) -> list[tuple[str, ...]]:
 
 @pytest.mark.parametrize(("start", "end"), CHAIN_PAIRS)
 def test_shortest_chain_search_equals_sparql(store: ox.Store, start: str, end: str) -> None:
-    """run_saved answers shortest-chain by a search in Python (kg/chains.py): the same rows as the .rq."""
+    """run_saved answers shortest-chain by a search in Python (kg/sparql/chains.py): the same rows as the
+    .rq."""
     bindings = {"from": start, "to": end}
     searched = run_saved(store, "shortest-chain", bindings)
     sparql = run_query(store, load_saved("shortest-chain").text, bindings, source="shortest-chain")

@@ -8,9 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from kg.errors import ConfigError, InputError
-from kg.read import boilerplate_kind, decode, html_to_text, iter_documents, load_boilerplate, read_file
-from kg.resources import ontology_path
+from kg.core.errors import ConfigError, InputError
+from kg.core.resources import ontology_path
+from kg.read.documents import (
+    boilerplate_kind,
+    decode,
+    html_to_text,
+    iter_documents,
+    load_boilerplate,
+    read_file,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

@@ -10,11 +10,11 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Dataset, Graph
 
-from kg.build import SHARDS, build
-from kg.cache import CACHE_DIR, document_key, pipeline_fingerprint
-from kg.errors import ConfigError
-from kg.model import Document
-from kg.shards import batches
+from kg.build.cache import CACHE_DIR, document_key, pipeline_fingerprint
+from kg.build.run import SHARDS, build
+from kg.build.stages import batches
+from kg.core.errors import ConfigError
+from kg.core.records import Document
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "tests" / "data" / "government-reports-head.jsonl"
@@ -152,8 +152,8 @@ def test_failed_build_keeps_output_and_cache(corpus: Path, tmp_path: Path,
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("kg.build.write_view", broken, raising=False)
-    monkeypatch.setattr("kg.viz.write_view", broken)
+    monkeypatch.setattr("kg.build.run.write_view", broken, raising=False)
+    monkeypatch.setattr("kg.view.model.write_view", broken)
     with pytest.raises(OSError, match="disk full"):
         _build(_corpus(tmp_path / "changed.jsonl", extra=True), out)
     assert _files(out) == before
@@ -163,7 +163,7 @@ def test_failed_build_keeps_output_and_cache(corpus: Path, tmp_path: Path,
 
 
 def test_store_is_loaded_from_the_shards(single: Path) -> None:
-    from kg.store import STAMP, open_store
+    from kg.sparql.store import STAMP, open_store
 
     stamp = json.loads((single / "store" / STAMP).read_text(encoding="utf-8"))
     assert [Path(s["path"]).name for s in stamp["sources"]] == sorted(
@@ -185,7 +185,7 @@ def test_view_of_the_build_folder_equals_the_build_view(single: Path, tmp_path: 
 
 
 def test_bad_engine_options() -> None:
-    from kg.engine import make_engine
+    from kg.build.engine import make_engine
 
     with pytest.raises(ConfigError, match="unknown engine"):
         make_engine("spark")

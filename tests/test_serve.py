@@ -20,9 +20,9 @@ from pathlib import Path
 import pytest
 from seeds_graph import write_seeds_build
 
-from kg.errors import ConfigError, KGError
-from kg.query import load_saved
-from kg.serve import Server, oxigraph_binary, start_server
+from kg.core.errors import ConfigError, KGError
+from kg.sparql.query import load_saved
+from kg.sparql.serve import Server, oxigraph_binary, start_server
 
 try:
     oxigraph_binary()

@@ -1,4 +1,4 @@
-"""The shipped statistical NER (kg/models/ner) and the ``kg_ner`` component around it."""
+"""The shipped statistical NER (kg/nlp/models/ner) and the ``kg_ner`` component around it."""
 
 from __future__ import annotations
 
@@ -9,11 +9,11 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from kg.errors import ConfigError
+from kg.core.errors import ConfigError
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.statistical import DEFAULT_MODEL_PATH, StatisticalNER, chunk_offsets, model_info
 
-MODEL_DIR = Path(__file__).resolve().parent.parent / "kg" / "models" / "ner"
+MODEL_DIR = Path(__file__).resolve().parent.parent / "kg" / "nlp" / "models" / "ner"
 LABELS = ("ORG", "PERSON", "POST", "PLACE")
 
 # Sentences written for these tests (not from CLUENER), with the entities that must be among the

@@ -1,4 +1,4 @@
-"""kg.validate: the gold-built dataset conforms to the shipped shapes; broken graphs are reported.
+"""kg.rdf.validate: the gold-built dataset conforms to the shipped shapes; broken graphs are reported.
 
 One broken graph per constraint of the shapes checks that the engine (the ``shacl`` package) reports what
 pySHACL, the reference the shapes were written against, reports: same results, same messages.
@@ -17,16 +17,16 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib import namespace as ns
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS, XSD
 
-from kg.errors import ConfigError
+from kg.core.errors import ConfigError
+from kg.core.resources import ontology_path
 from kg.evaluate import load_extractions
-from kg.graph import build_dataset, merged_graph
-from kg.iri import entity_iri
-from kg.namespaces import OA, SDO
-from kg.quads import Quads
-from kg.read import read_file
-from kg.resources import ontology_path
-from kg.validate import ValidationReport, validate
-from kg.vocab import GOV
+from kg.rdf.dataset import build_dataset, merged_graph
+from kg.rdf.iri import entity_iri
+from kg.rdf.namespaces import OA, SDO
+from kg.rdf.quads import Quads
+from kg.rdf.validate import ValidationReport, validate
+from kg.rdf.vocab import GOV
+from kg.read.documents import read_file
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 
@@ -102,7 +102,7 @@ def test_missing_shapes_file_is_a_config_error(tmp_path: Path) -> None:
 
 
 def test_selector_offsets_must_be_increasing(dataset: Dataset) -> None:
-    from kg.namespaces import OA
+    from kg.rdf.namespaces import OA
 
     union = Graph()
     for graph in dataset.graphs():
@@ -118,7 +118,7 @@ def test_selector_offsets_must_be_increasing(dataset: Dataset) -> None:
 
 
 def test_parts_combine_into_one_report(dataset: Dataset) -> None:
-    from kg.validate import combine
+    from kg.rdf.validate import combine
 
     good = validate(dataset)
     broken = Graph()
@@ -307,7 +307,7 @@ def _all_broken(union: Graph) -> Graph:
 
 
 def _results_by_engine(graph: Graph) -> Counter[tuple[str, str, str, str]]:
-    from kg.validate import _shapes
+    from kg.rdf.validate import _shapes
 
     text = graph.serialize(format="nt")
     report = _shapes(ontology_path("shapes.ttl")).validate_text(text, format="ntriples", allow_warnings=True)

@@ -20,11 +20,11 @@ from viz_fixtures import (
 )
 
 from kg.cli import main
-from kg.errors import InputError, KGError
-from kg.graph import facts_graphs
-from kg.namespaces import GOV
-from kg.viz import CLASSES, ViewStats, entity_graph, read_dataset, write_view
-from kg.viz_page import script_json
+from kg.core.errors import InputError, KGError
+from kg.rdf.dataset import facts_graphs
+from kg.rdf.namespaces import GOV
+from kg.view.model import CLASSES, ViewStats, entity_graph, read_dataset, write_view
+from kg.view.page import script_json
 
 ENTITY_TYPES = {t for spec in CLASSES.values() for t in spec[0]}
 

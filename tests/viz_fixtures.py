@@ -10,10 +10,10 @@ from typing import Any
 
 from rdflib import Dataset
 
+from kg.core.records import Document, Entity, Extraction, Relation
 from kg.evaluate import load_extractions
-from kg.graph import build_dataset
-from kg.model import Document, Entity, Extraction, Relation
-from kg.read import read_file
+from kg.rdf.dataset import build_dataset
+from kg.read.documents import read_file
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"

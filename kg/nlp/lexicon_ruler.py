@@ -9,7 +9,7 @@ import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.lexicon import Lexicon, load_lexicon
+from kg.core.lexicon import Lexicon, load_lexicon
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.text import doc_text, match_text, token_bounds
 

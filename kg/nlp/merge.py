@@ -26,10 +26,10 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from kg.lexicon import Lexicon, load_lexicon, read_list
+from kg.core.lexicon import Lexicon, load_lexicon, read_list
+from kg.core.resources import ontology_path
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.text import CharMask, doc_text
-from kg.resources import ontology_path
 
 if not Doc.has_extension("kg_mentions"):
     Doc.set_extension("kg_mentions", default=None)
@@ -53,7 +53,7 @@ def select(cands: list[Candidate], *, min_model_score: float = 0.5,
            shape: Callable[[Candidate], bool] | None = None) -> list[Mention]:
     """The non-overlapping choice among candidates (METRIC aside), in text order.
 
-    Text outside the document's body never reaches the recognisers: kg.extract masks it first.
+    Text outside the document's body never reaches the recognisers: kg.nlp.extract masks it first.
     """
     rules = [c for c in cands if c.source != "model" and c.end > c.start]
     model = [c for c in cands if c.source == "model" and c.score >= min_model_score and c.end > c.start]

@@ -1,4 +1,4 @@
-"""Character features for kg's statistical NER (``kg/models/ner``, trained by ``scripts/train_ner.py``).
+"""Character features for kg's statistical NER (``kg/nlp/models/ner``, trained by ``scripts/train_ner.py``).
 
 The NER is character-level (spaCy's blank ``zh`` tokenizer with ``segmenter="char"``), so every token
 is one character and CLUENER's entity boundaries always fall on token boundaries. A character alone

@@ -25,12 +25,12 @@ import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.lexicon import Lexicon, load_lexicon, read_list, read_table
+from kg.core.lexicon import Lexicon, load_lexicon, read_list, read_table
+from kg.core.resources import ontology_path
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.lexicon_ruler import get_match_text
 from kg.nlp.merge import _jieba_tags, person_like
 from kg.nlp.text import token_bounds
-from kg.resources import ontology_path
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PUNCT = set("，。、；：！？,.;:!?（）()【】[]《》<>—-…·/ \t\n\r\u3000")

@@ -18,7 +18,7 @@ from typing import Any
 import spacy
 from spacy.language import Language
 
-from kg.lexicon import load_lexicon
+from kg.core.lexicon import load_lexicon
 
 # the factories register on import
 from kg.nlp import lexicon_ruler, merge, patterns, relations, resolve, statistical, tokenizer  # noqa: F401

@@ -32,7 +32,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.lexicon import Lexicon, load_lexicon
+from kg.core.lexicon import Lexicon, load_lexicon
 from kg.nlp.merge import Mention
 from kg.nlp.resolve import ResolvedEntity, org_match_key
 from kg.nlp.text import doc_text, sentence_offsets

@@ -23,10 +23,10 @@ from decimal import Decimal
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.lexicon import Lexicon, load_lexicon
+from kg.core.lexicon import Lexicon, load_lexicon
+from kg.core.normalize import normalize_name
 from kg.nlp.merge import Mention
 from kg.nlp.text import doc_text
-from kg.normalize import normalize_name
 
 if not Doc.has_extension("kg_entities"):
     Doc.set_extension("kg_entities", default=None)

@@ -3,7 +3,7 @@
 Each character is embedded with its neighbours and its jieba word (``kg.nlp.ner_features``), but the
 tokens are characters, so entities come out in character offsets of the text.
 
-The trained pipeline ships in ``kg/models/ner/`` (built by ``scripts/train_ner.py``). The component
+The trained pipeline ships in ``kg/nlp/models/ner/`` (built by ``scripts/train_ner.py``). The component
 loads it once, on first use, and runs it on ``doc.text`` with the model's own character tokenizer, so it
 works inside the project's jieba-tokenized pipeline whatever the word boundaries are. It proposes
 ``Candidate(start, end, label, source="model", score=...)`` records; it never writes ``doc.ents``.
@@ -36,15 +36,15 @@ import numpy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.errors import ConfigError
+from kg.core.errors import ConfigError
+from kg.core.normalize import to_simplified
 from kg.nlp import ner_features  # noqa: F401  (registers kg.CharFeatureEmbed.v1, used by the model)
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.merge import NAME_TAGS, PLACE_ENDINGS, ModelShape, _jieba_tags
 from kg.nlp.text import CharMask, doc_text, sentence_offsets, token_offsets
 from kg.nlp.tokenizer import use_fast_tokenizer
-from kg.normalize import to_simplified
 
-DEFAULT_MODEL_PATH = Path(__file__).resolve().parent.parent / "models" / "ner"
+DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner"
 DEFAULT_LABELS = ("ORG", "PERSON", "POST", "PLACE")
 MAX_CHUNK_CHARS = 500
 BATCH_SIZE = 64
@@ -295,8 +295,8 @@ class StatisticalNER:
     def shape(self) -> ModelShape:
         """The merge's shape test on the same lexicon (kg_merge's default), built on first use."""
         if self._shape is None:
-            from kg.lexicon import load_lexicon
-            from kg.resources import ontology_path
+            from kg.core.lexicon import load_lexicon
+            from kg.core.resources import ontology_path
 
             directory = Path(self.lexicon_dir) if self.lexicon_dir else ontology_path("lexicon")
             self._shape = ModelShape(load_lexicon(directory), directory)

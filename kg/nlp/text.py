@@ -8,7 +8,7 @@ import unicodedata
 from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
-from kg.normalize import to_simplified
+from kg.core.normalize import to_simplified
 
 # spaCy rebuilds ``doc.text`` from the tokens at every call (a loop over Python token objects, about as slow
 # as the rest of the rules together on long reports): the components share one copy, and the token

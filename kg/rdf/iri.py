@@ -6,8 +6,8 @@ import hashlib
 
 from rdflib import URIRef
 
-from kg.namespaces import DEFAULT_BASE
-from kg.normalize import normalize_name
+from kg.core.normalize import normalize_name
+from kg.rdf.namespaces import DEFAULT_BASE
 
 #: Entity label -> the type word used in IRIs.
 TYPE_SLUGS = {

@@ -24,9 +24,9 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-from kg.errors import ConfigError, InputError
-from kg.model import Document, Offsets
-from kg.resources import ontology_path
+from kg.core.errors import ConfigError, InputError
+from kg.core.records import Document, Offsets
+from kg.core.resources import ontology_path
 
 __all__ = [
     "MAX_CHARS",

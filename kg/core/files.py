@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TextIO
 
-from kg.errors import OutputError
+from kg.core.errors import OutputError
 
 
 @contextmanager

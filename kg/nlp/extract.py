@@ -9,7 +9,7 @@ from collections.abc import Iterable, Iterator
 
 from spacy.language import Language
 
-from kg.model import Document, Entity, Extraction, Relation
+from kg.core.records import Document, Entity, Extraction, Relation
 from kg.nlp.pipeline import shared_nlp
 from kg.nlp.text import mask
 

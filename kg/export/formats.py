@@ -1,14 +1,16 @@
 """Write a built dataset to files (merged Turtle, TriG, N-Quads, JSON-LD), byte-identical for one input.
 
-- ``graph.ttl``: the union of the documents' facts graphs (:func:`kg.graph.merged_triples`), no provenance,
+- ``graph.ttl``: the union of the documents' facts graphs (:func:`kg.rdf.dataset.merged_triples`), no
+  provenance,
   triples sorted.
 - ``graph.trig``: every named graph, graphs in IRI order.
 - ``graph.nq``: every quad, one line each, lines sorted (ready to split into shards or bulk-load).
 - ``graph.jsonld``: the dataset with a context of the project's prefixes, keys and arrays sorted
-  (:mod:`kg.jsonld`).
+  (:mod:`kg.export.jsonld`).
 
-Every format is written from :class:`kg.quads.Quads` (an rdflib dataset is converted first): N-Quads as
-sorted lines, TriG and Turtle by Oxigraph's writers with the project's prefixes, JSON-LD by :mod:`kg.jsonld`.
+Every format is written from :class:`kg.rdf.quads.Quads` (an rdflib dataset is converted first): N-Quads as
+sorted lines, TriG and Turtle by Oxigraph's writers with the project's prefixes, JSON-LD by
+:mod:`kg.export.jsonld`.
 Builds mint no blank nodes, so sorting is all that determinism takes. Each file is written to a temporary
 file in the output folder and moved into place with ``os.replace``: a reader never sees half a file.
 """
@@ -23,11 +25,11 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
-from kg.errors import OutputError
-from kg.graph import merged_triples
-from kg.jsonld import jsonld_items
-from kg.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes
-from kg.quads import Quads, ox_quads
+from kg.core.errors import OutputError
+from kg.export.jsonld import jsonld_items
+from kg.rdf.dataset import merged_triples
+from kg.rdf.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes
+from kg.rdf.quads import Quads, ox_quads
 
 __all__ = ["JSONLD_FOOTER", "OUTPUT_FILES", "jsonld_context", "jsonld_document", "jsonld_header",
            "jsonld_parts", "prefixes", "serialize_jsonld", "serialize_nquads", "serialize_trig",
@@ -67,7 +69,8 @@ def write_outputs(dataset: Dataset, out_dir: Path, *, base: str = DEFAULT_BASE) 
 def serialize_turtle(graph: Graph | Quads, *, base: str = DEFAULT_BASE) -> bytes:
     """Turtle with the project's prefixes, triples sorted (Oxigraph's writer: fast, and groups by subject).
 
-    An rdflib graph is written as it is; :class:`kg.quads.Quads` as their :func:`kg.graph.merged_triples`.
+    An rdflib graph is written as it is; :class:`kg.rdf.quads.Quads` as their
+    :func:`kg.rdf.dataset.merged_triples`.
     """
     if isinstance(graph, Quads):
         triples = merged_triples(graph)
@@ -100,7 +103,7 @@ def _bytes(data: bytes | None) -> bytes:
 
 
 def prefixes(base: str) -> dict[str, str]:
-    """prefix -> namespace: what the files declare (those :func:`kg.namespaces.bind_prefixes` binds)."""
+    """prefix -> namespace: what the files declare (those :func:`kg.rdf.namespaces.bind_prefixes` binds)."""
     found = _PREFIXES.get(base)
     if found is None:
         graph = Graph(bind_namespaces="none")

@@ -35,9 +35,9 @@ import numpy as np
 from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS
 
-from kg.errors import InputError, KGError, OutputError
-from kg.namespaces import GOV, OA, SDO
-from kg.quads import LiteralValue, Quads
+from kg.core.errors import InputError, KGError, OutputError
+from kg.rdf.namespaces import GOV, OA, SDO
+from kg.rdf.quads import LiteralValue, Quads
 
 #: Default cap on the entities drawn: vis-network stays responsive well past it with physics off,
 #: and the layout (dense, O(n²) per iteration) takes about a second here.
@@ -253,7 +253,7 @@ def _documents(triples: set[tuple[str, str, str]], literals: Mapping[str, Litera
 @lru_cache(maxsize=1)
 def _province_names() -> dict[str, str]:
     """Province-level names and aliases from the shipped place lexicon -> GB/T 2260 code."""
-    from kg.lexicon import load_lexicon
+    from kg.core.lexicon import load_lexicon
 
     try:
         terms = load_lexicon().terms
@@ -277,7 +277,8 @@ class ViewParts:
 
     Sets and capped, sorted evidence lists only, so that merging parts in any grouping gives the same
     graph as reading the whole dataset at once. Keys are IRIs as plain strings: the parts are read from
-    :class:`kg.quads.Quads` (a build's own, or an rdflib dataset's converted), which is what makes reading a
+    :class:`kg.rdf.quads.Quads` (a build's own, or an rdflib dataset's converted), which is what makes
+    reading a
     batch cheap.
     """
 
@@ -294,7 +295,7 @@ class ViewParts:
     @classmethod
     def read(cls, dataset: Dataset | Quads) -> ViewParts:
         """The parts of every named graph of ``dataset`` (rdflib, or the quads a build works on)."""
-        from kg.graph import is_facts_graph
+        from kg.rdf.dataset import is_facts_graph
 
         quads = Quads.of(dataset)
         literals = quads.literals
@@ -660,7 +661,7 @@ def write_view(
 
     ``dataset`` may be the result of :func:`entity_graph` already (a build makes it shard by shard).
     """
-    from kg.viz_page import render_page
+    from kg.view.page import render_page
 
     full = dataset if isinstance(dataset, nx.MultiDiGraph) else entity_graph(dataset)
     selection = select(full, focus=focus, hops=hops, classes=classes, max_nodes=max_nodes)

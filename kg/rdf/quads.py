@@ -11,7 +11,7 @@ rdflib's in-memory store costs tens of microseconds per quad to fill and read, w
   that need them (JSON-LD, the view), so nothing parses N-Triples in Python.
 
 Literal text comes from :class:`pyoxigraph.Literal`, whose escaping is the one every output file uses.
-rdflib stays the public face of :mod:`kg.graph` (:meth:`Quads.to_rdflib`, :meth:`Quads.from_rdflib`).
+rdflib stays the public face of :mod:`kg.rdf.dataset` (:meth:`Quads.to_rdflib`, :meth:`Quads.from_rdflib`).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from kg.errors import OutputError
+from kg.core.errors import OutputError
 
 __all__ = ["LiteralValue", "Quads", "Triple", "iri", "ox_quads", "value_of"]
 

@@ -5,7 +5,7 @@ Values reach a query as bindings, never pasted into its text: :func:`run_query` 
 select it included). :func:`to_term` turns the strings a user types into terms, by this rule:
 
 * ``<…>``, or anything starting with ``http://``, ``https://``, ``urn:`` or ``file:`` -> an IRI;
-* ``prefix:local`` with a prefix of :data:`kg.namespaces.PREFIXES` (or ``id:``, the data IRIs under the
+* ``prefix:local`` with a prefix of :data:`kg.rdf.namespaces.PREFIXES` (or ``id:``, the data IRIs under the
   default base) -> that IRI, e.g. ``gov:Mechanism``;
 * ``text@zh`` / ``text@en`` (a BCP 47 tag after the last ``@``) -> a literal with that language tag;
 * ``"text"^^xsd:integer`` -> a typed literal;
@@ -39,8 +39,8 @@ from typing import TYPE_CHECKING, Literal
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
-from kg.namespaces import DEFAULT_BASE, PREFIXES
+from kg.core.errors import QueryError
+from kg.rdf.namespaces import DEFAULT_BASE, PREFIXES
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -98,7 +98,7 @@ class QueryTimeout(QueryError):
 
 @dataclass(frozen=True)
 class SavedQuery:
-    """One ``kg/queries/<name>.rq``: the question it answers (its leading comment) and the SPARQL."""
+    """One ``kg/sparql/queries/<name>.rq``: the question it answers (its leading comment) and the SPARQL."""
 
     name: str
     title: str
@@ -124,8 +124,8 @@ def _parse_saved(name: str, text: str) -> SavedQuery:
 
 
 def list_saved() -> list[SavedQuery]:
-    """Every saved research question shipped in ``kg/queries/``, by name."""
-    root = importlib.resources.files("kg.queries")
+    """Every saved research question shipped in ``kg/sparql/queries/``, by name."""
+    root = importlib.resources.files("kg.sparql.queries")
     found = [
         _parse_saved(entry.name[: -len(".rq")], entry.read_text(encoding="utf-8"))
         for entry in root.iterdir()
@@ -136,7 +136,7 @@ def list_saved() -> list[SavedQuery]:
 
 def load_saved(name: str) -> SavedQuery:
     """The saved query ``name`` (``kg query --saved NAME``); QueryError naming the known ones if none."""
-    entry = importlib.resources.files("kg.queries").joinpath(f"{name}.rq")
+    entry = importlib.resources.files("kg.sparql.queries").joinpath(f"{name}.rq")
     if "/" in name or "\\" in name or name.startswith("_") or not entry.is_file():
         known = ", ".join(q.name for q in list_saved())
         raise QueryError(f"no saved query called {name!r} (known: {known})")
@@ -305,10 +305,10 @@ def run_saved(
 ) -> QueryResult:
     """Run the saved research question ``name`` (see :func:`list_saved`) with ``bindings``.
 
-    ``shortest-chain`` is answered by :mod:`kg.chains` (a search in Python, the same rows as its file).
+    ``shortest-chain`` is answered by :mod:`kg.sparql.chains` (a search in Python, the same rows as its file).
     """
     if name == "shortest-chain":
-        from kg.chains import run_shortest_chain
+        from kg.sparql.chains import run_shortest_chain
 
         return run_shortest_chain(store, bindings, timeout)
     return run_query(store, load_saved(name).text, bindings, timeout, source=name)

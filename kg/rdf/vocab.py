@@ -1,6 +1,6 @@
 """The closed Python mirror of ``ontology/governance.ttl``: every ``gov:`` term, and nothing else.
 
-Import ``GOV`` from here rather than the open namespace in :mod:`kg.namespaces`: a misspelled term raises
+Import ``GOV`` from here rather than the open namespace in :mod:`kg.rdf.namespaces`: a misspelled term raises
 ``AttributeError`` instead of quietly minting a new IRI. ``tests/test_ontology.py`` checks that this class and
 the Turtle file declare the same terms.
 

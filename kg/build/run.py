@@ -18,15 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from kg.cache import CACHE_DIR, ExtractionCache
-from kg.engine import Engine
-from kg.errors import InputError, KGError, OutputError
-from kg.export import OUTPUT_FILES
-from kg.files import replace_folder
-from kg.graph import LabelCounts, label_choices
-from kg.model import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
-from kg.namespaces import DEFAULT_BASE
-from kg.shards import (
+from kg.build.cache import CACHE_DIR, ExtractionCache
+from kg.build.engine import Engine
+from kg.build.stages import (
     BATCH_CHARS,
     ExtractTask,
     Finished,
@@ -37,7 +31,13 @@ from kg.shards import (
     finish_batch,
     serialize_part,
 )
-from kg.store import SHARDS, StoreLoader
+from kg.core.errors import InputError, KGError, OutputError
+from kg.core.files import replace_folder
+from kg.core.records import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
+from kg.export.formats import OUTPUT_FILES
+from kg.rdf.dataset import LabelCounts, label_choices
+from kg.rdf.namespaces import DEFAULT_BASE
+from kg.sparql.store import SHARDS, StoreLoader
 
 #: Wraps an iterable to show progress: ``progress(items)`` for documents, and
 #: ``progress(items, desc, unit, size)`` for the second stage's batches.
@@ -127,13 +127,14 @@ def build(
 ) -> BuildReport:
     """Build the graph of ``inputs`` into ``out_dir`` (replaced as a whole at the end).
 
-    Documents stream through in batches (:mod:`kg.shards`): extraction (skipped for documents in the
+    Documents stream through in batches (:mod:`kg.build.stages`): extraction (skipped for documents in the
     cache), then, once every batch's labels are tallied, each batch's graphs, validation and share of the
-    output files. ``jobs``/``engine``/``scheduler`` say where the batches run (:mod:`kg.engine`); the output
+    output files. ``jobs``/``engine``/``scheduler`` say where the batches run (:mod:`kg.build.engine`); the
+    output
     is the same whichever is used.
     """
-    from kg.engine import make_engine
-    from kg.read import iter_documents
+    from kg.build.engine import make_engine
+    from kg.read.documents import iter_documents
 
     started = time.perf_counter()
     out = Path(out_dir)
@@ -241,9 +242,9 @@ def _extract_stage(
 def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport, *, base: str,
                   progress: Progress | None = None, loader: StoreLoader | None = None) -> None:
     """Stage 2 over every batch, then the dataset description: every output file, in batch order."""
-    from kg.graph import DatasetStats, batch_dataset, dataset_description, meta_graph_iri
-    from kg.validate import ValidationReport, combine
-    from kg.viz import ViewParts, write_view
+    from kg.rdf.dataset import DatasetStats, batch_dataset, dataset_description, meta_graph_iri
+    from kg.rdf.validate import ValidationReport, combine
+    from kg.view.model import ViewParts, write_view
 
     work = tmp / _WORK
     choices = pickle.loads((work / "choices.pickle").read_bytes())
@@ -293,7 +294,7 @@ class _OutputFiles:
         self._first_item = True
 
     def __enter__(self) -> _OutputFiles:
-        from kg.export import jsonld_header
+        from kg.export.formats import jsonld_header
 
         f = self.folder
         self.nq = open(f / OUTPUT_FILES["nq"], "wb")
@@ -320,7 +321,7 @@ class _OutputFiles:
             self._first_item = False
 
     def __exit__(self, *exc: object) -> None:
-        from kg.export import JSONLD_FOOTER
+        from kg.export.formats import JSONLD_FOOTER
 
         self.jsonld.write(JSONLD_FOOTER)
         for handle in (self.nq, self.trig, self.ttl, self.jsonld):

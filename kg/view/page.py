@@ -1,6 +1,6 @@
 """The HTML of the graph view: pyvis's inline page, stripped of remote links, plus kg's own panel and script.
 
-Kept apart from :mod:`kg.viz` (which reads the graph, selects and lays it out) because it is mostly
+Kept apart from :mod:`kg.view.model` (which reads the graph, selects and lays it out) because it is mostly
 CSS and JavaScript. Everything taken from documents goes into one JSON block (:func:`script_json`) and is
 put into the page by the script with ``textContent``.
 """
@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 from pyvis.network import Network
 
-from kg.errors import KGError
-from kg.iri import digest
+from kg.core.errors import KGError
+from kg.rdf.iri import digest
 
 if TYPE_CHECKING:
-    from kg.viz import Selection, ViewStats
+    from kg.view.model import Selection, ViewStats
 
 FONT = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
         "sans-serif")
@@ -65,7 +65,7 @@ def render_page(
     hops: int,
     classes: Sequence[str] | None,
 ) -> str:
-    from kg.viz import CLASSES
+    from kg.view.model import CLASSES
 
     graph = selection.graph
     documents: dict[str, tuple[str, str]] = graph.graph.get("documents", {})

@@ -7,7 +7,8 @@ metadata. A rebuild re-extracts a document only when one of those changed; every
 recomputed from the cached records, so an incremental build equals a clean one.
 
 Entries are written atomically (temporary file, then rename) and never modified, so a build that fails
-half-way leaves the cache usable. Entries are Python pickles of :class:`kg.model.Extraction`: the cache is
+half-way leaves the cache usable. Entries are Python pickles of :class:`kg.core.records.Extraction`: the
+cache is
 a private file of the user's own build folder, not an interchange format (that is ``extraction.jsonl``).
 An entry that cannot be read is treated as missing.
 """
@@ -21,7 +22,7 @@ import pickle
 from functools import lru_cache
 from pathlib import Path
 
-from kg.model import Document, Extraction
+from kg.core.records import Document, Extraction
 
 #: The cache folder inside a build output folder.
 CACHE_DIR = ".kg-cache"
@@ -31,8 +32,8 @@ _FORMAT = 1
 @lru_cache(maxsize=2)
 def pipeline_fingerprint(use_model: bool) -> str:
     """What, besides the document, decides an extraction: code version, model, lexicons."""
+    from kg.core.resources import ontology_path
     from kg.nlp.pipeline import PIPELINE_VERSION
-    from kg.resources import ontology_path
 
     digest = hashlib.sha256()
     digest.update(f"kg-cache/{_FORMAT}/{PIPELINE_VERSION}/model={use_model}".encode())

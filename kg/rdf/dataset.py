@@ -8,7 +8,7 @@ shards); :func:`build_dataset` puts many together, settles the one ``skos:prefLa
 entities named differently by different documents (:func:`reconcile_labels`) and adds the VoID / DCAT
 description of the whole.
 
-The documents' quads are written (by :mod:`kg.document_quads`) as :class:`kg.quads.Quads` (N-Triples
+The documents' quads are written (by :mod:`kg.rdf.document_quads`) as :class:`kg.rdf.quads.Quads` (N-Triples
 strings), not rdflib terms, which cost more to make than everything else here. ``kg build`` works on those
 (:func:`batch_quads`, which also settles labels as it writes them, :func:`batch_label_counts`,
 :func:`merged_triples`), while the functions that return rdflib datasets and graphs
@@ -29,12 +29,12 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, RDF, SKOS, VOID, XSD, NamespaceManager
 from rdflib.term import Node
 
-from kg.iri import digest, mint
-from kg.lexicon import Lexicon
-from kg.model import Document, Extraction
-from kg.namespaces import DEFAULT_BASE, PREFIXES, SDO, bind_prefixes
-from kg.quads import Quads, Triple, iri
-from kg.vocab import GOV
+from kg.core.lexicon import Lexicon
+from kg.core.records import Document, Extraction
+from kg.rdf.iri import digest, mint
+from kg.rdf.namespaces import DEFAULT_BASE, PREFIXES, SDO, bind_prefixes
+from kg.rdf.quads import Quads, Triple, iri
+from kg.rdf.vocab import GOV
 
 __all__ = [
     "CLASSES",
@@ -117,7 +117,7 @@ _DISTRIBUTIONS = (
 )
 
 
-# N-Triples text of the terms the functions on kg.quads.Quads look for.
+# N-Triples text of the terms the functions on kg.rdf.quads.Quads look for.
 _TYPE, _PREF, _ALT, _DOCUMENT = (iri(t) for t in (RDF.type, SKOS.prefLabel, SKOS.altLabel, FOAF.Document))
 
 
@@ -311,7 +311,7 @@ def build_dataset(
 ) -> Dataset:
     """Every document's graphs, labels reconciled across documents, and the dataset description in meta.
 
-    Everything in memory; ``kg build`` streams the same steps batch by batch (:mod:`kg.shards`).
+    Everything in memory; ``kg build`` streams the same steps batch by batch (:mod:`kg.build.stages`).
     """
     pairs = list(pairs)
     choices = label_choices(batch_label_counts(pairs, base=base, lexicon=lexicon))
@@ -345,12 +345,12 @@ def batch_quads(
     evidence: bool = True,
     choices: Mapping[tuple[Node, str], str] | None = None,
 ) -> Quads:
-    """The graphs of several documents as :class:`kg.quads.Quads` (what ``kg build`` works on).
+    """The graphs of several documents as :class:`kg.rdf.quads.Quads` (what ``kg build`` works on).
 
     With ``choices`` (:func:`label_choices`), labels come out reconciled: the same quads as
     :func:`apply_label_choices` over :func:`batch_dataset`, without writing them twice.
     """
-    from kg.document_quads import document_writers
+    from kg.rdf.document_quads import document_writers
 
     wanted = {(str(subject), lang): label for (subject, lang), label in (choices or {}).items()}
     quads = Quads()
@@ -367,7 +367,7 @@ def batch_label_counts(
     into: LabelCounts | None = None,
 ) -> LabelCounts:
     """:func:`label_counts` of the documents' facts graphs, from the tally, without writing the graphs."""
-    from kg.document_quads import document_writers
+    from kg.rdf.document_quads import document_writers
 
     counts: LabelCounts = into if into is not None else {}
     for writer in document_writers(pairs, Quads(), base=base, lexicon=lexicon):
@@ -397,7 +397,8 @@ def merged_graph(dataset: Dataset, *, base: str | None = None) -> Graph:
 
 
 def merged_triples(quads: Quads) -> set[Triple]:
-    """:func:`merged_graph` of :class:`kg.quads.Quads`: the facts graphs' union, labels reconciled over it."""
+    """:func:`merged_graph` of :class:`kg.rdf.quads.Quads`: the facts graphs' union, labels reconciled over
+    it."""
     facts = [triples for name, triples in quads.graphs.items() if _FACTS_GRAPH_RE.match(name)]
     merged: set[Triple] = set().union(*facts)
     counts: dict[tuple[str, str], Counter[str]] = {}

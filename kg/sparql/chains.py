@@ -1,6 +1,7 @@
 """The saved question ``shortest-chain``, answered by a breadth-first search in Python over SPARQL look-ups.
 
-Why: ``kg/queries/shortest-chain.rq`` is a bounded breadth-first search written out in SPARQL (one UNION
+Why: ``kg/sparql/queries/shortest-chain.rq`` is a bounded breadth-first search written out in SPARQL (one
+UNION
 branch per length 1..4, each a sequence of hops over every link of the graph). Oxigraph evaluates it by
 joining every link of the graph at each hop, once for ``MIN(?length)`` and once for the chains, so on a
 2.2M-quad store it takes 43 s when no chain exists, past the default 30 s timeout. The file stays the
@@ -13,7 +14,7 @@ embedded store with the same variables and rows (tests/test_query.py compares th
    query for the links of the whole frontier (the frontier's nodes in VALUES, the .rq's property path of
    links and inverse links, in any named graph), so only the neighbourhoods of the two ends are read; every
    shortest chain is kept, as the .rq keeps them all;
-3. the chains are explained by ``kg/queries/_shortest-chain-steps.rq``: the explaining half of the .rq
+3. the chains are explained by ``kg/sparql/queries/_shortest-chain-steps.rq``: the explaining half of the .rq
    (relation, direction, names, document and sentence of each step), the chains given in VALUES, its
    look-ups written as LATERAL joins (an Oxigraph extension) so that they read only the chains' own nodes
    and statements (0.02 s on the 10x store, where the .rq's plain joins take 17 s for the same chains).
@@ -35,8 +36,8 @@ from collections.abc import Iterable, Mapping
 
 import pyoxigraph as ox
 
-from kg.errors import QueryError
-from kg.query import QueryResult, QueryTimeout, Term, default_prefixes, load_saved, run_query
+from kg.core.errors import QueryError
+from kg.sparql.query import QueryResult, QueryTimeout, Term, default_prefixes, load_saved, run_query
 
 __all__ = ["LINKS", "MAX_LENGTH", "NAME", "ChainSearch", "run_shortest_chain", "shortest_chains"]
 
@@ -123,9 +124,10 @@ def run_shortest_chain(
 ) -> QueryResult:
     """``run_saved(store, "shortest-chain", bindings, timeout)``: the same variables and rows as the .rq.
 
-    ``bindings`` binds ``from`` and ``to`` (as :func:`kg.query.run_query` takes them); ``timeout`` in seconds
+    ``bindings`` binds ``from`` and ``to`` (as :func:`kg.sparql.query.run_query` takes them); ``timeout`` in
+    seconds
     (None or 0 for none) bounds the whole answer. Raises QueryTimeout or QueryError (a bad binding), as
-    :func:`kg.query.run_query` does.
+    :func:`kg.sparql.query.run_query` does.
     """
     started = time.perf_counter()
     given = {name.lstrip("?$"): value for name, value in (bindings or {}).items()}
@@ -229,7 +231,7 @@ def _paths(levels: list[dict[ox.NamedNode, set[ox.NamedNode]]], node: ox.NamedNo
 
 def _steps_query(chains: list[Chain]) -> str:
     """_shortest-chain-steps.rq with ``chains`` in its VALUES block (nodes written by pyoxigraph)."""
-    text = importlib.resources.files("kg.queries").joinpath(_STEPS).read_text(encoding="utf-8")
+    text = importlib.resources.files("kg.sparql.queries").joinpath(_STEPS).read_text(encoding="utf-8")
     if _CHAINS_MARKER not in text:
         raise QueryError(f"{_STEPS}: no {_CHAINS_MARKER.strip()!r} line in its VALUES block")
     rows = []

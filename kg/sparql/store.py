@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.errors import InputError, OutputError
-from kg.files import replace_folder
+from kg.core.errors import InputError, OutputError
+from kg.core.files import replace_folder
 
 __all__ = [
     "STAMP",

@@ -10,7 +10,7 @@ import importlib.resources
 from pathlib import Path
 
 import kg
-from kg.errors import ConfigError
+from kg.core.errors import ConfigError
 
 _PACKAGE = "kg.ontology"
 

@@ -1,8 +1,9 @@
-"""One document's quads (facts, evidence, metadata), written as :class:`kg.quads.Quads`.
+"""One document's quads (facts, evidence, metadata), written as :class:`kg.rdf.quads.Quads`.
 
 What each record becomes is docs/decisions/0001-graph-model.md; the IRIs, classes, predicates and literal
-forms are :mod:`kg.graph`'s. Terms are N-Triples strings, not rdflib terms: making those cost more than
-all the rest of the work. :func:`kg.graph.batch_quads` and :func:`kg.graph.batch_label_counts` are the
+forms are :mod:`kg.rdf.dataset`'s. Terms are N-Triples strings, not rdflib terms: making those cost more than
+all the rest of the work. :func:`kg.rdf.dataset.batch_quads` and :func:`kg.rdf.dataset.batch_label_counts`
+are the
 ways in.
 """
 
@@ -18,8 +19,13 @@ from functools import lru_cache
 from rdflib import Graph, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS, XSD
 
-from kg.errors import KGError
-from kg.graph import (
+from kg.core.errors import KGError
+from kg.core.lexicon import Lexicon, Term, load_lexicon
+from kg.core.normalize import normalize_name
+from kg.core.records import Document, Entity, Extraction, Offsets, Relation
+from kg.core.resources import ontology_path
+from kg.nlp.text import sentence_offsets
+from kg.rdf.dataset import (
     CLASSES,
     KIND_SCHEMES,
     PREDICATES,
@@ -33,15 +39,10 @@ from kg.graph import (
     meta_graph_iri,
     preferred_label,
 )
-from kg.iri import canonical_key, entity_iri, mint
-from kg.lexicon import Lexicon, Term, load_lexicon
-from kg.model import Document, Entity, Extraction, Offsets, Relation
-from kg.namespaces import OA, SDO, WD
-from kg.nlp.text import sentence_offsets
-from kg.normalize import normalize_name
-from kg.quads import Quads, iri, value_of
-from kg.resources import ontology_path
-from kg.vocab import GOV
+from kg.rdf.iri import canonical_key, entity_iri, mint
+from kg.rdf.namespaces import OA, SDO, WD
+from kg.rdf.quads import Quads, iri, value_of
+from kg.rdf.vocab import GOV
 
 __all__ = ["Choices", "DocumentWriter", "document_writers"]
 
@@ -164,7 +165,7 @@ class _Evidence:
 _n = iri  # a term's N-Triples text
 
 
-# The terms the writer uses, in N-Triples form (kg.quads).
+# The terms the writer uses, in N-Triples form (kg.rdf.quads).
 _TYPE, _STATEMENT, _SUBJECT, _PREDICATE, _OBJECT = (
     _n(t) for t in (RDF.type, RDF.Statement, RDF.subject, RDF.predicate, RDF.object))
 _PREF, _ALT, _EXACT_MATCH, _IN_SCHEME, _BROADER = (
@@ -193,7 +194,7 @@ Choices = Mapping[tuple[str, str], str]
 
 
 class DocumentWriter:
-    """Writes one document's quads into a :class:`kg.quads.Quads`: :meth:`write` once, or only
+    """Writes one document's quads into a :class:`kg.rdf.quads.Quads`: :meth:`write` once, or only
     :meth:`entity_quads` and :meth:`pref_labels` for the label tally.
 
     Terms are N-Triples strings (``<iri>``, ``"text"@zh``): rdflib terms cost more to make than the rest of

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from kg.errors import ConfigError, KGError
-from kg.store import ensure_store
+from kg.core.errors import ConfigError, KGError
+from kg.sparql.store import ensure_store
 
 __all__ = ["Server", "oxigraph_binary", "server_command", "start_server"]
 
@@ -112,7 +112,7 @@ def start_server(
     ready_within: float = 15.0,
     cache: str | os.PathLike[str] | None = None,
 ) -> Server:
-    """Start the server over the store of ``target`` (build folder, store or RDF file; see kg.store).
+    """Start the server over the store of ``target`` (build folder, store or RDF file; see kg.sparql.store).
 
     Returns once the server accepts connections; raises KGError with the server's own message if it exits
     first (a port in use, a store it cannot open) or is not ready within ``ready_within`` seconds.

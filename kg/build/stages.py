@@ -1,17 +1,18 @@
 """The two per-batch stages of a streaming build, as pure functions an engine can run anywhere.
 
 A build cuts the document stream into batches (:func:`batches`, a function of the input alone) and runs
-two stages on each, in worker processes or Dask tasks (:mod:`kg.engine`):
+two stages on each, in worker processes or Dask tasks (:mod:`kg.build.engine`):
 
 1. :func:`extract_batch`: extraction of the documents the cache does not hold, and the tally of each
-   entity's candidate ``skos:prefLabel`` in each document (:func:`kg.graph.batch_label_counts`, which
-   counts what :func:`kg.graph.label_counts` would find in the facts graphs, without writing them);
+   entity's candidate ``skos:prefLabel`` in each document (:func:`kg.rdf.dataset.batch_label_counts`, which
+   counts what :func:`kg.rdf.dataset.label_counts` would find in the facts graphs, without writing them);
 2. :func:`finish_batch`, once all tallies are in and the preferred labels chosen: the batch's named graphs
-   with labels reconciled (:func:`kg.graph.batch_quads`), SHACL validation, and the batch's part of every
+   with labels reconciled (:func:`kg.rdf.dataset.batch_quads`), SHACL validation, and the batch's part of
+   every
    output file (an N-Quads shard, TriG, Turtle and JSON-LD chunks) and of the view
-   (:class:`kg.viz.ViewParts`).
+   (:class:`kg.view.model.ViewParts`).
 
-The graphs stay :class:`kg.quads.Quads` (N-Triples strings) from end to end: no rdflib term is made on the
+The graphs stay :class:`kg.rdf.quads.Quads` (N-Triples strings) from end to end: no rdflib term is made on the
 way (rdflib's store made this stage twenty times slower than extraction); SHACL validation reads the
 batch's N-Quads text.
 
@@ -32,8 +33,8 @@ from dataclasses import dataclass, field
 from rdflib import Dataset
 from rdflib.term import Node
 
-from kg.model import Document, Extraction
-from kg.quads import Quads
+from kg.core.records import Document, Extraction
+from kg.rdf.quads import Quads
 
 #: A batch closes when it holds this many characters or this many documents, whichever comes first.
 BATCH_CHARS = 100_000
@@ -79,9 +80,9 @@ class Extracted:
 
 def extract_batch(task: ExtractTask) -> Extracted:
     """Extract the documents of ``task`` that have no cached extraction; tally their preferred labels."""
-    from kg.extract import extract
-    from kg.graph import batch_label_counts
+    from kg.nlp.extract import extract
     from kg.nlp.pipeline import shared_nlp
+    from kg.rdf.dataset import batch_label_counts
 
     extractions: list[Extraction] = []
     fresh: list[bool] = []
@@ -124,16 +125,16 @@ class Finished:
     trig: bytes  # TriG statements, without the prefixes the file's header declares
     turtle: bytes  # the union of the facts graphs, likewise
     jsonld: list[str]  # the items of the top-level @graph array, each as indented JSON text
-    view: object  # kg.viz.ViewParts
-    stats: object  # kg.graph.DatasetStats
-    validation: object | None  # kg.validate.ValidationReport
+    view: object  # kg.view.model.ViewParts
+    stats: object  # kg.rdf.dataset.DatasetStats
+    validation: object | None  # kg.rdf.validate.ValidationReport
     entities: Counter[str] = field(default_factory=Counter)
     relations: Counter[str] = field(default_factory=Counter)
 
 
 def finish_batch(task: FinishTask) -> Finished:
     """The batch's graphs with labels reconciled, validated and serialised."""
-    from kg.graph import DatasetStats, batch_quads
+    from kg.rdf.dataset import DatasetStats, batch_quads
 
     with gc_paused():
         quads = batch_quads(zip(task.documents, task.extractions, strict=True), base=task.base,
@@ -150,9 +151,9 @@ def finish_batch(task: FinishTask) -> Finished:
 
 def serialize_part(dataset: Dataset | Quads, index: int, *, base: str, validate: bool = True) -> Finished:
     """Every output's share of ``dataset`` (a batch, or the dataset description at the end of a build)."""
-    from kg.export import jsonld_parts, prefixes, serialize_nquads, serialize_trig, serialize_turtle
-    from kg.validate import validate as shacl
-    from kg.viz import ViewParts
+    from kg.export.formats import jsonld_parts, prefixes, serialize_nquads, serialize_trig, serialize_turtle
+    from kg.rdf.validate import validate as shacl
+    from kg.view.model import ViewParts
 
     quads = Quads.of(dataset)
     header = prefixes(base)
@@ -192,7 +193,7 @@ def gc_paused() -> Iterator[None]:
 
 def file_header(base: str) -> bytes:
     """The prefixes graph.trig and graph.ttl declare, once at their head."""
-    from kg.export import prefixes
+    from kg.export.formats import prefixes
 
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes(base).items()).encode() + b"\n"
 

@@ -1,6 +1,7 @@
-"""JSON-LD text of :class:`kg.quads.Quads`, compacted with the project's prefixes, keys and arrays sorted.
+"""JSON-LD text of :class:`kg.rdf.quads.Quads`, compacted with the project's prefixes, keys and arrays sorted.
 
-The layout is the one rdflib's serialiser (``auto_compact`` with :func:`kg.export.jsonld_context`) gave
+The layout is the one rdflib's serialiser (``auto_compact`` with :func:`kg.export.formats.jsonld_context`)
+gave
 before, kept byte for byte, at a fraction of its cost: one ``{"@id": graph, "@graph": [nodes]}`` item per
 named graph; a node is ``{"@id": …, "@type": …, "prefix:local": value}``; IRIs are shortened to
 ``prefix:local`` where a context prefix covers the part before their last ``#``, ``/`` or ``:``; literals
@@ -17,7 +18,7 @@ from collections import Counter
 from collections.abc import Mapping
 from json.encoder import encode_basestring  # type: ignore[attr-defined]  # C-accelerated, ensure_ascii=False
 
-from kg.quads import Quads
+from kg.rdf.quads import Quads
 
 __all__ = ["jsonld_items"]
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kg.errors import ConfigError
-from kg.resources import ontology_path
+from kg.core.errors import ConfigError
+from kg.core.resources import ontology_path
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, Protocol, TypeVar
 
-from kg.errors import ConfigError
+from kg.core.errors import ConfigError
 
 T = TypeVar("T")
 R = TypeVar("R")

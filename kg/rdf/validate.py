@@ -11,7 +11,8 @@ engine reads N-Quads as that union, a triple found in two graphs counting once. 
 touched. Warnings (``sh:Warning``) are counted but do not make a graph non-conforming; violations do.
 
 Input: an rdflib graph or dataset, a pyoxigraph dataset or quads, the N-Quads bytes of a batch, or the build's
-own :class:`kg.quads.Quads` with the N-Quads text the build writes anyway (so validating a batch costs no copy
+own :class:`kg.rdf.quads.Quads` with the N-Quads text the build writes anyway (so validating a batch costs no
+copy
 of the graph into another store, and no parse of it in Python).
 """
 
@@ -29,10 +30,10 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SKOS, NamespaceManager
 from rdflib.term import Node
 
-from kg.errors import ConfigError
-from kg.namespaces import bind_prefixes
-from kg.quads import Quads
-from kg.resources import ontology_path
+from kg.core.errors import ConfigError
+from kg.core.resources import ontology_path
+from kg.rdf.namespaces import bind_prefixes
+from kg.rdf.quads import Quads
 
 if TYPE_CHECKING:
     import shacl
@@ -68,7 +69,7 @@ class ValidationReport:
 def validate(data: Data, *, shapes: Path | None = None, nquads: bytes | None = None) -> ValidationReport:
     """Validate ``data`` (a graph, or all named graphs of a dataset) against ``shapes`` (default: shipped).
 
-    ``nquads``: the N-Quads text of ``data`` when it is a :class:`~kg.quads.Quads` and the caller has it
+    ``nquads``: the N-Quads text of ``data`` when it is a :class:`~kg.rdf.quads.Quads` and the caller has it
     already (``Quads.nquads()``); it is made otherwise. N-Quads bytes that do not parse raise pyoxigraph's
     ``SyntaxError``: they come from the build's own writer, so that is a bug to see, not a result to report.
     """

@@ -1,0 +1,1 @@
+"""Stage 4: the quads as files: Turtle, TriG, N-Quads, JSON-LD."""

@@ -1,0 +1,1 @@
+"""Stage 1: corpus files -> Document records (encodings, metadata header lines, boilerplate)."""

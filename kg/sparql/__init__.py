@@ -1,0 +1,1 @@
+"""Stage 6: the query store (Oxigraph), saved research questions, shortest chains, the SPARQL server."""

@@ -1,0 +1,1 @@
+"""Stage 5: the offline graph view (pyvis page) of a built dataset."""
