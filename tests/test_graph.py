@@ -16,20 +16,17 @@ from kg.core.errors import KGError
 from kg.core.lexicon import load_lexicon
 from kg.core.records import Document, Entity, Extraction, Relation
 from kg.evaluate import load_extractions
-from kg.rdf.dataset import (
-    build_dataset,
+from kg.rdf.dataset import build_dataset, document_dataset, facts_graphs, merged_graph
+from kg.rdf.iri import canonical_key, entity_iri, mint
+from kg.rdf.namespaces import OA, SDO, WD
+from kg.rdf.terms import (
     dataset_iri,
     date_literal,
     decimal_literal,
-    document_dataset,
     document_graph_iris,
     document_iri,
-    facts_graphs,
-    merged_graph,
     meta_graph_iri,
 )
-from kg.rdf.iri import canonical_key, entity_iri, mint
-from kg.rdf.namespaces import OA, SDO, WD
 from kg.rdf.validate import validate
 from kg.rdf.vocab import GOV
 from kg.read.documents import read_file

@@ -11,20 +11,13 @@ import pyoxigraph as ox
 import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
-from rdflib.namespace import NamespaceManager
+from rdflib.namespace import SKOS, NamespaceManager
 
 from kg.core.errors import OutputError
 from kg.core.records import Document, Entity, Extraction
 from kg.evaluate import load_extractions
 from kg.export.formats import jsonld_context, jsonld_parts
-from kg.rdf.dataset import (
-    apply_label_choices,
-    batch_dataset,
-    batch_quads,
-    facts_graphs,
-    label_choices,
-    label_counts,
-)
+from kg.rdf.dataset import batch_dataset, batch_label_counts, batch_quads, facts_graphs, label_choices
 from kg.rdf.namespaces import DEFAULT_BASE, bind_prefixes
 from kg.rdf.quads import Quads
 from kg.read.documents import read_file
@@ -96,18 +89,34 @@ def test_blank_nodes_are_refused() -> None:
         Quads.from_rdflib(dataset)
 
 
-def test_choices_give_what_apply_label_choices_gives() -> None:
-    """batch_quads(choices=...) settles labels as writing the graphs and then rewriting them does."""
+def test_choices_settle_labels_in_every_document_graph() -> None:
+    """batch_quads(choices=...) writes each chosen label as the one prefLabel of its subject in every facts
+    graph that names it, the graph's own other labels as altLabels, and leaves the other subjects alone."""
     pairs = _seeds()
-    counts = label_counts(facts_graphs(batch_dataset(pairs)))
+    counts = batch_label_counts(pairs)
     for i, (_key, tally) in enumerate(sorted(counts.items(), key=lambda kv: str(kv[0]))):
         if i % 3 == 0:
             tally["另一个名称"] += 2  # as if other batches named every third entity otherwise
     choices = label_choices(counts)
     assert choices
-    rewritten = batch_dataset(pairs)
-    apply_label_choices(facts_graphs(rewritten), choices)
-    assert batch_quads(pairs, choices=choices).nquads() == Quads.from_rdflib(rewritten).nquads()
+    plain, settled = batch_dataset(pairs), batch_quads(pairs, choices=choices).to_rdflib(Dataset())
+    for before, after in zip(facts_graphs(plain), facts_graphs(settled), strict=True):
+        assert before.identifier == after.identifier
+        for subject, label in before.subject_objects(SKOS.prefLabel):
+            assert isinstance(label, Literal)
+            chosen = choices.get((subject, label.language or ""))
+            own = _labels(before, subject, SKOS.prefLabel, label.language)
+            if chosen is None:
+                assert _labels(after, subject, SKOS.prefLabel, label.language) == own
+                continue
+            winner = Literal(chosen, lang=label.language)
+            assert _labels(after, subject, SKOS.prefLabel, label.language) == {winner}
+            assert own - {winner} <= _labels(after, subject, SKOS.altLabel, label.language)
+            assert winner not in _labels(after, subject, SKOS.altLabel, label.language)
+
+
+def _labels(graph: Any, subject: Any, predicate: Any, language: str | None) -> set[Literal]:
+    return {o for o in graph.objects(subject, predicate) if isinstance(o, Literal) and o.language == language}
 
 
 def _rdflib_items(dataset: Dataset) -> list[str]:

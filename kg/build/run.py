@@ -242,7 +242,8 @@ def _extract_stage(
 def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport, *, base: str,
                   progress: Progress | None = None, loader: StoreLoader | None = None) -> None:
     """Stage 2 over every batch, then the dataset description: every output file, in batch order."""
-    from kg.rdf.dataset import DatasetStats, batch_dataset, dataset_description, meta_graph_iri
+    from kg.rdf.dataset import DatasetStats, batch_dataset, dataset_description
+    from kg.rdf.terms import meta_graph_iri
     from kg.rdf.validate import ValidationReport, combine
     from kg.view.model import ViewParts, write_view
 

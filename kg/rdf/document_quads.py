@@ -1,10 +1,9 @@
 """One document's quads (facts, evidence, metadata), written as :class:`kg.rdf.quads.Quads`.
 
 What each record becomes is docs/decisions/0001-graph-model.md; the IRIs, classes, predicates and literal
-forms are :mod:`kg.rdf.dataset`'s. Terms are N-Triples strings, not rdflib terms: making those cost more than
+forms are :mod:`kg.rdf.terms`'s. Terms are N-Triples strings, not rdflib terms: making those cost more than
 all the rest of the work. :func:`kg.rdf.dataset.batch_quads` and :func:`kg.rdf.dataset.batch_label_counts`
-are the
-ways in.
+are the ways in.
 """
 
 from __future__ import annotations
@@ -25,7 +24,10 @@ from kg.core.normalize import normalize_name
 from kg.core.records import Document, Entity, Extraction, Offsets, Relation
 from kg.core.resources import ontology_path
 from kg.nlp.text import sentence_offsets
-from kg.rdf.dataset import (
+from kg.rdf.iri import canonical_key, entity_iri, mint
+from kg.rdf.namespaces import OA, SDO, WD
+from kg.rdf.quads import Quads, iri, value_of
+from kg.rdf.terms import (
     CLASSES,
     KIND_SCHEMES,
     PREDICATES,
@@ -39,9 +41,6 @@ from kg.rdf.dataset import (
     meta_graph_iri,
     preferred_label,
 )
-from kg.rdf.iri import canonical_key, entity_iri, mint
-from kg.rdf.namespaces import OA, SDO, WD
-from kg.rdf.quads import Quads, iri, value_of
 from kg.rdf.vocab import GOV
 
 __all__ = ["Choices", "DocumentWriter", "document_writers"]
@@ -189,7 +188,8 @@ _T = {name: _n(term) for name, term in {
     "end": OA.end, "TextQuoteSelector": OA.TextQuoteSelector, "exact": OA.exact,
 }.items()}
 
-#: (subject IRI, language) -> the label every document must prefer (:func:`label_choices`, keys as strings).
+#: (subject IRI, language) -> the label every document must prefer (:func:`kg.rdf.dataset.label_choices`,
+#: keys as strings).
 Choices = Mapping[tuple[str, str], str]
 
 
@@ -230,7 +230,7 @@ class DocumentWriter:
         """Write the document's quads; ``evidence=False`` leaves the evidence graph empty.
 
         ``choices`` settles the prefLabel of subjects that documents name differently (what
-        :func:`apply_label_choices` does to a written graph, done here before the labels are written).
+        rewriting a written graph would do, done here before the labels are written).
         """
         self.entity_quads()
         self._labels(choices or {})
@@ -462,7 +462,7 @@ class DocumentWriter:
         """One prefLabel per subject and language; the other candidates and the aliases become altLabels.
 
         The prefLabel is the document's own most frequent name unless ``choices`` names another, which then
-        replaces it (the document's own becomes an altLabel, as :func:`apply_label_choices` would make it).
+        replaces it (the document's own becomes an altLabel, as rewriting the graph would make it).
         """
         add, lit = self.facts.add, self.quads.literal
         for (subject, lang), counts in self.labels.items():

@@ -295,7 +295,7 @@ class ViewParts:
     @classmethod
     def read(cls, dataset: Dataset | Quads) -> ViewParts:
         """The parts of every named graph of ``dataset`` (rdflib, or the quads a build works on)."""
-        from kg.rdf.dataset import is_facts_graph
+        from kg.rdf.terms import is_facts_graph
 
         quads = Quads.of(dataset)
         literals = quads.literals
