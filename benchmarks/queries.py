@@ -11,7 +11,7 @@ corpus; ``--bind QUERY VAR VALUE`` overrides or adds):
 - cli: the whole ``kg query OUT --saved NAME --bind ...`` process, wall time from start to exit
   (interpreter start, imports, opening the store, the query, formatting the answer; stdout discarded), and
   the query time the command itself reports on stderr ("N rows in X s");
-- in-process: :func:`kg.sparql.query.run_saved` on a store opened once with
+- in-process: :func:`kg.sparql.answers.run_saved` on a store opened once with
   :func:`kg.sparql.store.open_store` (the API of
   the README's "From Python" section): the first run, and the median of the runs.
 
@@ -150,7 +150,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"benchmark: {name}: cli {entry.get('cli_wall_median', entry.get('cli_error'))}",
                   file=sys.stderr)
         if store is not None:
-            from kg.sparql.query import run_saved
+            from kg.sparql.answers import run_saved
 
             times = []
             try:

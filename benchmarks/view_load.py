@@ -42,7 +42,7 @@ def seeds_view(folder: Path) -> Path:
     from kg.evaluate import load_extractions
     from kg.rdf.dataset import build_dataset
     from kg.read.documents import read_file
-    from kg.view.model import write_view
+    from kg.view.page import write_view
 
     root = Path(__file__).resolve().parent.parent / "seeds"
     gold = load_extractions(root / "gold.jsonl")
@@ -58,7 +58,7 @@ def synthetic_view(folder: Path, entities: int) -> Path:
 
     from kg.core.records import Document, Entity, Extraction, Relation
     from kg.rdf.dataset import build_dataset
-    from kg.view.model import write_view
+    from kg.view.page import write_view
 
     rng = random.Random(7)
     labels = ["ORG", "ORG", "MECHANISM", "PROGRAM", "GROUP", "POLICY", "PLACE", "PERSON"]

@@ -7,6 +7,7 @@ no traceback reaches the user for bad input. Each command lives in its own secti
 from __future__ import annotations
 
 import functools
+import json
 import signal
 import sys
 from collections.abc import Callable
@@ -14,9 +15,30 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from tqdm import tqdm
 
 from kg import __version__
+from kg.build.engine import default_jobs
+from kg.build.run import build as run_build
+from kg.build.run import write_jsonl
+from kg.build.stages import BATCH_CHARS
 from kg.core.errors import KGError
+from kg.core.files import atomic_text_file
+from kg.core.lexicon import load_lexicon
+from kg.evaluate import evaluate as score
+from kg.evaluate import load_extractions
+from kg.nlp.extract import extract_all
+from kg.nlp.pipeline import PIPELINE_VERSION, pipeline_config, shared_nlp
+from kg.nlp.statistical import GATE_CONTEXT, GATE_CONTEXT_AFTER, model_info
+from kg.rdf.namespaces import DEFAULT_BASE
+from kg.read.documents import iter_documents
+from kg.sparql.answers import run_saved
+from kg.sparql.query import format_result, list_saved, load_saved, run_query
+from kg.sparql.serve import start_server
+from kg.sparql.store import open_store
+from kg.view.model import read_entity_graph
+from kg.view.page import write_view
+from kg.view.selection import DEFAULT_MAX_NODES
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,8 +73,6 @@ _NO_MODEL = click.option("--no-model", is_flag=True,
 
 
 def _progress(quiet: bool, total: int | None = None) -> Callable[[Any], Any]:
-    from tqdm import tqdm
-
     def wrap(items: Any, desc: str = "documents", unit: str = "doc", size: int | None = None) -> Any:
         return tqdm(items, desc=desc, unit=unit, total=size if size is not None else total, file=sys.stderr,
                     disable=quiet or not sys.stderr.isatty(), leave=False)
@@ -93,11 +113,6 @@ def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: boo
     --out (same text, same pipeline) are taken from its cache (OUT/.kg-cache). The output is the same
     whatever --jobs and --engine are.
     """
-    from kg.build.engine import default_jobs
-    from kg.build.run import build as run_build
-    from kg.build.stages import BATCH_CHARS
-    from kg.rdf.namespaces import DEFAULT_BASE
-
     report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, use_model=not no_model,
                        progress=_progress(quiet), warn=_warn, jobs=jobs or default_jobs(), engine=engine,
                        scheduler=scheduler, cache=not no_cache, batch_chars=batch_chars or BATCH_CHARS)
@@ -115,17 +130,11 @@ def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: boo
 @translate_errors
 def extract(inputs: tuple[str, ...], output: str, no_model: bool, quiet: bool) -> None:
     """Extract entities and relations only, as ANNOTATION.md JSON Lines (stdout by default)."""
-    from kg.build.run import write_jsonl
-    from kg.nlp.extract import extract_all
-    from kg.nlp.pipeline import shared_nlp
-    from kg.read.documents import iter_documents
-
     documents = _progress(quiet)(iter_documents(list(inputs), on_error=lambda e: _warn(f"skipped: {e}")))
     extractions = extract_all(documents, shared_nlp(not no_model))
     if output == "-":
         write_jsonl(extractions, sys.stdout)
         return
-    from kg.core.files import atomic_text_file
 
     with atomic_text_file(output) as handle:
         write_jsonl(extractions, handle)
@@ -142,11 +151,6 @@ def extract(inputs: tuple[str, ...], output: str, no_model: bool, quiet: bool) -
 def evaluate(gold: str, pred: str | None, inputs: tuple[str, ...], as_json: bool, per_document: bool,
              no_model: bool) -> None:
     """Score predictions (--pred, or extraction of INPUTS) against --gold, as ANNOTATION.md defines."""
-    import json
-    from pathlib import Path
-
-    from kg.evaluate import evaluate as score
-    from kg.evaluate import load_extractions
 
     if bool(pred) == bool(inputs):
         raise click.UsageError("give either --pred PRED.jsonl or the INPUT texts to extract, not both")
@@ -154,10 +158,6 @@ def evaluate(gold: str, pred: str | None, inputs: tuple[str, ...], as_json: bool
     if pred:
         predicted = load_extractions(Path(pred))
     else:
-        from kg.nlp.extract import extract_all
-        from kg.nlp.pipeline import shared_nlp
-        from kg.read.documents import iter_documents
-
         docs = iter_documents(list(inputs), on_error=lambda e: _warn(f"skipped: {e}"))
         predicted = {x.doc_id: x for x in extract_all(docs, shared_nlp(not no_model))}
     report = score(gold_set, predicted)
@@ -171,10 +171,6 @@ def evaluate(gold: str, pred: str | None, inputs: tuple[str, ...], as_json: bool
 @translate_errors
 def info() -> None:
     """The pipeline's components in order, lexicon sizes, and the trained model's version and scores."""
-    from kg.core.lexicon import load_lexicon
-    from kg.nlp.pipeline import PIPELINE_VERSION, pipeline_config
-    from kg.nlp.statistical import GATE_CONTEXT, GATE_CONTEXT_AFTER, model_info
-
     click.echo(f"kg {__version__}, pipeline {PIPELINE_VERSION}")
     click.echo("components: " + " -> ".join(["tokenizer (jieba)", *pipeline_config()["nlp"]["pipeline"]]))
     click.echo("lexicons:")
@@ -212,8 +208,6 @@ def info() -> None:
 def viz_command(graph: Path, output: Path, focus: str | None, hops: int, classes: tuple[str, ...],
                 max_nodes: int | None) -> None:
     """Write an offline HTML view of GRAPH (a build folder, or a .trig or .nq file)."""
-    from kg.view.model import DEFAULT_MAX_NODES, read_entity_graph, write_view
-
     full = read_entity_graph(graph)
     stats = write_view(full, output, focus=focus, hops=hops, classes=list(classes) or None,
                        max_nodes=max_nodes or DEFAULT_MAX_NODES)
@@ -226,8 +220,6 @@ def viz_command(graph: Path, output: Path, focus: str | None, hops: int, classes
 
 def _read_query(query: str | None, query_file: Path | None, saved: str | None) -> tuple[str, str]:
     """The query text and a name for it in messages, from exactly one of QUERY, -f FILE, --saved NAME."""
-    from kg.sparql.query import load_saved
-
     given = [x for x in (query, query_file, saved) if x is not None]
     if len(given) != 1:
         raise click.UsageError("give exactly one of QUERY, -f FILE.rq or --saved NAME")
@@ -269,9 +261,6 @@ def query_command(target: Path | None, query: str | None, query_file: Path | Non
     kg query output --saved officials --format csv
     kg query output --saved shortest-chain --bind from 河南省委社会工作部 --bind to 中共海南省委社会工作部
     """
-    from kg.sparql.query import format_result, list_saved, run_query, run_saved
-    from kg.sparql.store import open_store
-
     if list_only:
         for q in list_saved():
             params = "".join(f" --bind {name} …" for name, _ in q.parameters)
@@ -305,8 +294,6 @@ def serve_command(target: Path, host: str, port: int, timeout: float) -> None:
     Starts the Oxigraph server over the store of GRAPH_OR_STORE (a build folder, a store or an RDF file),
     with its query page in the browser. Updates are refused.
     """
-    from kg.sparql.serve import start_server
-
     def stop_on_sigterm(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 

@@ -24,6 +24,7 @@ from kg.core.errors import InputError, QueryError
 from kg.core.normalize import normalize_name
 from kg.core.records import Extraction
 from kg.read.documents import read_file
+from kg.sparql.answers import run_saved
 from kg.sparql.query import (
     QueryResult,
     QuerySyntaxError,
@@ -32,7 +33,6 @@ from kg.sparql.query import (
     list_saved,
     load_saved,
     run_query,
-    run_saved,
     to_term,
 )
 from kg.sparql.store import STAMP, StoreLoader, create_store, ensure_store, open_store, store_path

@@ -152,8 +152,7 @@ def test_failed_build_keeps_output_and_cache(corpus: Path, tmp_path: Path,
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("kg.build.run.write_view", broken, raising=False)
-    monkeypatch.setattr("kg.view.model.write_view", broken)
+    monkeypatch.setattr("kg.build.run.write_view", broken)
     with pytest.raises(OSError, match="disk full"):
         _build(_corpus(tmp_path / "changed.jsonl", extra=True), out)
     assert _files(out) == before

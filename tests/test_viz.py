@@ -23,8 +23,8 @@ from kg.cli import main
 from kg.core.errors import InputError, KGError
 from kg.rdf.dataset import facts_graphs
 from kg.rdf.namespaces import GOV
-from kg.view.model import CLASSES, ViewStats, entity_graph, read_dataset, write_view
-from kg.view.page import script_json
+from kg.view.model import CLASSES, ViewStats, entity_graph, read_dataset
+from kg.view.page import script_json, write_view
 
 ENTITY_TYPES = {t for spec in CLASSES.values() for t in spec[0]}
 

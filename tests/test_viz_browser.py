@@ -14,7 +14,8 @@ from typing import Any
 import pytest
 from viz_fixtures import XSS_MECHANISM, XSS_ORG, XSS_SENTENCE, page_data, seeds_dataset, xss_dataset
 
-from kg.view.model import ViewStats, write_view
+from kg.view.model import ViewStats
+from kg.view.page import write_view
 
 pytestmark = pytest.mark.browser
 

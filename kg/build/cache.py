@@ -23,6 +23,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.core.records import Document, Extraction
+from kg.core.resources import ontology_path
+from kg.nlp.pipeline import PIPELINE_VERSION
+from kg.nlp.statistical import model_info
 
 #: The cache folder inside a build output folder.
 CACHE_DIR = ".kg-cache"
@@ -32,14 +35,9 @@ _FORMAT = 1
 @lru_cache(maxsize=2)
 def pipeline_fingerprint(use_model: bool) -> str:
     """What, besides the document, decides an extraction: code version, model, lexicons."""
-    from kg.core.resources import ontology_path
-    from kg.nlp.pipeline import PIPELINE_VERSION
-
     digest = hashlib.sha256()
     digest.update(f"kg-cache/{_FORMAT}/{PIPELINE_VERSION}/model={use_model}".encode())
     if use_model:
-        from kg.nlp.statistical import model_info
-
         meta = model_info()
         digest.update(f"/{meta.get('version')}/{meta.get('date')}".encode())
     lexicon = ontology_path("lexicon")

@@ -15,9 +15,11 @@ on the number of workers.
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 from kg.core.errors import ConfigError
@@ -84,9 +86,6 @@ class ProcessPool:
     name = "local"
 
     def __init__(self, jobs: int) -> None:
-        import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-
         self.workers = jobs
         # fork: workers start at once and inherit the imported modules; spaCy and jieba are fork-safe as
         # long as the parent has not loaded a pipeline, and the build never loads one in the parent.
@@ -107,7 +106,7 @@ class DaskEngine:
     name = "dask"
 
     def __init__(self, scheduler: str | None, jobs: int) -> None:
-        try:
+        try:  # lazily: Dask is an optional extra (kg[dask]), and heavy to import for the builds that skip it
             from dask.distributed import Client, LocalCluster
         except ImportError as exc:
             raise ConfigError("--engine dask needs Dask: pip install 'kg[dask]'") from exc

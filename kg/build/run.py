@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kg.build.cache import CACHE_DIR, ExtractionCache
-from kg.build.engine import Engine
+from kg.build.engine import Engine, make_engine
 from kg.build.stages import (
     BATCH_CHARS,
     ExtractTask,
@@ -34,10 +34,15 @@ from kg.build.stages import (
 from kg.core.errors import InputError, KGError, OutputError
 from kg.core.files import replace_folder
 from kg.core.records import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
-from kg.export.formats import OUTPUT_FILES
-from kg.rdf.dataset import LabelCounts, label_choices
+from kg.export.formats import JSONLD_FOOTER, OUTPUT_FILES, jsonld_header
+from kg.rdf.dataset import DatasetStats, LabelCounts, batch_dataset, dataset_description, label_choices
 from kg.rdf.namespaces import DEFAULT_BASE
+from kg.rdf.terms import meta_graph_iri
+from kg.rdf.validate import ValidationReport, combine
+from kg.read.documents import iter_documents
 from kg.sparql.store import SHARDS, StoreLoader
+from kg.view.model import ViewParts
+from kg.view.page import write_view
 
 #: Wraps an iterable to show progress: ``progress(items)`` for documents, and
 #: ``progress(items, desc, unit, size)`` for the second stage's batches.
@@ -133,9 +138,6 @@ def build(
     output
     is the same whichever is used.
     """
-    from kg.build.engine import make_engine
-    from kg.read.documents import iter_documents
-
     started = time.perf_counter()
     out = Path(out_dir)
     check_output_folder(out)
@@ -242,11 +244,6 @@ def _extract_stage(
 def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport, *, base: str,
                   progress: Progress | None = None, loader: StoreLoader | None = None) -> None:
     """Stage 2 over every batch, then the dataset description: every output file, in batch order."""
-    from kg.rdf.dataset import DatasetStats, batch_dataset, dataset_description
-    from kg.rdf.terms import meta_graph_iri
-    from kg.rdf.validate import ValidationReport, combine
-    from kg.view.model import ViewParts, write_view
-
     work = tmp / _WORK
     choices = pickle.loads((work / "choices.pickle").read_bytes())
     (tmp / SHARDS).mkdir()
@@ -295,8 +292,6 @@ class _OutputFiles:
         self._first_item = True
 
     def __enter__(self) -> _OutputFiles:
-        from kg.export.formats import jsonld_header
-
         f = self.folder
         self.nq = open(f / OUTPUT_FILES["nq"], "wb")
         self.trig = open(f / OUTPUT_FILES["trig"], "wb")
@@ -322,8 +317,6 @@ class _OutputFiles:
             self._first_item = False
 
     def __exit__(self, *exc: object) -> None:
-        from kg.export.formats import JSONLD_FOOTER
-
         self.jsonld.write(JSONLD_FOOTER)
         for handle in (self.nq, self.trig, self.ttl, self.jsonld):
             handle.close()

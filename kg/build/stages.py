@@ -34,7 +34,13 @@ from rdflib import Dataset
 from rdflib.term import Node
 
 from kg.core.records import Document, Extraction
+from kg.export.formats import jsonld_parts, prefixes, serialize_nquads, serialize_trig, serialize_turtle
+from kg.nlp.extract import extract
+from kg.nlp.pipeline import shared_nlp
+from kg.rdf.dataset import DatasetStats, batch_label_counts, batch_quads
 from kg.rdf.quads import Quads
+from kg.rdf.validate import validate as shacl
+from kg.view.model import ViewParts
 
 #: A batch closes when it holds this many characters or this many documents, whichever comes first.
 BATCH_CHARS = 100_000
@@ -80,10 +86,6 @@ class Extracted:
 
 def extract_batch(task: ExtractTask) -> Extracted:
     """Extract the documents of ``task`` that have no cached extraction; tally their preferred labels."""
-    from kg.nlp.extract import extract
-    from kg.nlp.pipeline import shared_nlp
-    from kg.rdf.dataset import batch_label_counts
-
     extractions: list[Extraction] = []
     fresh: list[bool] = []
     for document, cached in zip(task.documents, task.cached, strict=True):
@@ -134,8 +136,6 @@ class Finished:
 
 def finish_batch(task: FinishTask) -> Finished:
     """The batch's graphs with labels reconciled, validated and serialised."""
-    from kg.rdf.dataset import DatasetStats, batch_quads
-
     with gc_paused():
         quads = batch_quads(zip(task.documents, task.extractions, strict=True), base=task.base,
                             choices=task.choices)
@@ -151,10 +151,6 @@ def finish_batch(task: FinishTask) -> Finished:
 
 def serialize_part(dataset: Dataset | Quads, index: int, *, base: str, validate: bool = True) -> Finished:
     """Every output's share of ``dataset`` (a batch, or the dataset description at the end of a build)."""
-    from kg.export.formats import jsonld_parts, prefixes, serialize_nquads, serialize_trig, serialize_turtle
-    from kg.rdf.validate import validate as shacl
-    from kg.view.model import ViewParts
-
     quads = Quads.of(dataset)
     header = prefixes(base)
     nquads = serialize_nquads(quads)
@@ -193,8 +189,6 @@ def gc_paused() -> Iterator[None]:
 
 def file_header(base: str) -> bytes:
     """The prefixes graph.trig and graph.ttl declare, once at their head."""
-    from kg.export.formats import prefixes
-
     return "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in prefixes(base).items()).encode() + b"\n"
 
 

@@ -7,6 +7,8 @@ import unicodedata
 from functools import lru_cache
 from typing import Any
 
+import opencc
+
 _QUOTES = "“”‘’\"'「」『』《》〈〉﹁﹂﹃﹄〝〞„‟‹›«»"
 _QUOTE_RE = re.compile("[" + re.escape(_QUOTES) + "]")
 _SPACE_RE = re.compile(r"\s+")
@@ -16,8 +18,6 @@ _BRACKETS = str.maketrans({"（": "(", "）": ")", "［": "[", "］": "]", "【"
 
 @lru_cache(maxsize=1)
 def _t2s() -> Any:
-    import opencc
-
     return opencc.OpenCC("t2s")
 
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import jieba.posseg
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
@@ -167,8 +168,6 @@ PLACE_ENDINGS = frozenset("省市县区州盟旗镇乡村岛湾江河湖山海�
 @lru_cache(maxsize=1)
 def _jieba_tags() -> dict[str, str]:
     """jieba's word -> part-of-speech table (``word_tag_tab``); also read by kg_patterns and kg_ner's gate."""
-    import jieba.posseg
-
     tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
     return tags
 

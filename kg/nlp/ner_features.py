@@ -36,6 +36,8 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any, cast
 
+import jieba
+import jieba.posseg
 import numpy
 from spacy.attrs import IDX
 from spacy.strings import hash_string  # type: ignore[attr-defined]
@@ -56,9 +58,6 @@ def _pos_tokenizer() -> Any:
     global _jieba_tokenizer
     with _jieba_lock:
         if _jieba_tokenizer is None:
-            import jieba
-            import jieba.posseg
-
             jieba.setLogLevel(logging.WARNING)
             _jieba_tokenizer = jieba.posseg.POSTokenizer(jieba.Tokenizer())
         return _jieba_tokenizer

@@ -15,6 +15,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
+import jieba
 import spacy
 from spacy.language import Language
 
@@ -55,8 +56,6 @@ def _add_user_words() -> None:
     whole on its own (``jieba.suggest_freq``): a name must not outweigh the ordinary words around it
     (庆贺|龙年, not 庆|贺龙|年; 中韩|正式, not 中|韩正|式).
     """
-    import jieba
-
     jieba.setLogLevel(60)
     jieba.dt.check_initialized()
     lexicon = load_lexicon()

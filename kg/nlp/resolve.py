@@ -19,6 +19,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -147,8 +148,6 @@ class Resolver:
 
 @Language.factory("kg_resolve", default_config={"lexicon_dir": None})
 def make_resolver(nlp: Language, name: str, lexicon_dir: str | None) -> Resolver:
-    from pathlib import Path
-
     return Resolver(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
 
 

@@ -33,11 +33,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy
+import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
+from thinc.api import NumpyOps
+from threadpoolctl import ThreadpoolController
 
 from kg.core.errors import ConfigError
+from kg.core.lexicon import load_lexicon
 from kg.core.normalize import to_simplified
+from kg.core.resources import ontology_path
 from kg.nlp import ner_features  # noqa: F401  (registers kg.CharFeatureEmbed.v1, used by the model)
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.merge import NAME_TAGS, PLACE_ENDINGS, ModelShape, _jieba_tags
@@ -295,9 +300,6 @@ class StatisticalNER:
     def shape(self) -> ModelShape:
         """The merge's shape test on the same lexicon (kg_merge's default), built on first use."""
         if self._shape is None:
-            from kg.core.lexicon import load_lexicon
-            from kg.core.resources import ontology_path
-
             directory = Path(self.lexicon_dir) if self.lexicon_dir else ontology_path("lexicon")
             self._shape = ModelShape(load_lexicon(directory), directory)
         return self._shape
@@ -306,8 +308,6 @@ class StatisticalNER:
     def model(self) -> Language:
         """The trained pipeline, loaded on first use."""
         if self._model is None:
-            import spacy
-
             try:
                 model = spacy.load(self.model_path)
             except (OSError, ValueError) as exc:
@@ -406,8 +406,6 @@ def _use_numpy_blas(model: Language) -> None:
     worker process: the model's products are held to one (:func:`_blas_threads`) unless
     ``OPENBLAS_NUM_THREADS`` or ``OMP_NUM_THREADS`` says otherwise (kg build scales by processes).
     """
-    from thinc.api import NumpyOps
-
     ops = NumpyOps(use_blis=False)
     for _, component in model.pipeline:
         layers = getattr(component, "model", None)
@@ -418,8 +416,6 @@ def _use_numpy_blas(model: Language) -> None:
 
 @lru_cache(maxsize=1)
 def _blas_controller() -> Any:
-    from threadpoolctl import ThreadpoolController
-
     return ThreadpoolController()  # finds the loaded BLAS libraries once
 
 

@@ -23,9 +23,9 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import pyoxigraph as ox
+import shacl
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import SKOS, NamespaceManager
 from rdflib.term import Node
@@ -34,9 +34,6 @@ from kg.core.errors import ConfigError
 from kg.core.resources import ontology_path
 from kg.rdf.namespaces import bind_prefixes
 from kg.rdf.quads import Quads
-
-if TYPE_CHECKING:
-    import shacl
 
 __all__ = ["Data", "ValidationReport", "combine", "validate"]
 
@@ -203,8 +200,6 @@ def _rdflib_triples(data: Graph) -> Iterator[tuple[Node, Node, Node]]:
 @lru_cache(maxsize=4)
 def _shapes(path: Path) -> shacl.Shapes:
     """The compiled shapes (compiling takes a few milliseconds; a build validates many batches)."""
-    import shacl
-
     try:
         return shacl.Shapes.from_text(path.read_text(encoding="utf-8"), format="turtle", base=path.as_uri())
     except (OSError, UnicodeDecodeError, ValueError) as exc:

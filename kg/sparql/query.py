@@ -35,15 +35,13 @@ import time
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
+import networkx as nx
 import pyoxigraph as ox
 
 from kg.core.errors import QueryError
 from kg.rdf.namespaces import DEFAULT_BASE, PREFIXES
-
-if TYPE_CHECKING:
-    import networkx as nx
 
 __all__ = [
     "FORMATS",
@@ -56,7 +54,6 @@ __all__ = [
     "list_saved",
     "load_saved",
     "run_query",
-    "run_saved",
     "to_term",
 ]
 
@@ -228,8 +225,6 @@ class QueryResult:
     def to_networkx(self, source: str, target: str, *, edge: str | None = None) -> nx.MultiDiGraph:
         """A directed multigraph with an edge ``source -> target`` per row (nodes are the plain values, e.g.
         names), labelled with the ``edge`` column when given. Rows missing either end are left out."""
-        import networkx as nx
-
         graph = nx.MultiDiGraph()
         for record in self.records():
             a, b = record.get(source), record.get(target)
@@ -295,23 +290,6 @@ def run_query(
     assert isinstance(result, QueryResult)
     return QueryResult(result.kind, result.variables, result.rows, result.boolean, result.triples, elapsed,
                        prefixes)
-
-
-def run_saved(
-    store: ox.Store,
-    name: str,
-    bindings: Mapping[str, str | Term] | None = None,
-    timeout: float | None = 30.0,
-) -> QueryResult:
-    """Run the saved research question ``name`` (see :func:`list_saved`) with ``bindings``.
-
-    ``shortest-chain`` is answered by :mod:`kg.sparql.chains` (a search in Python, the same rows as its file).
-    """
-    if name == "shortest-chain":
-        from kg.sparql.chains import run_shortest_chain
-
-        return run_shortest_chain(store, bindings, timeout)
-    return run_query(store, load_saved(name).text, bindings, timeout, source=name)
 
 
 class _Cancelled(Exception):

@@ -1,47 +1,29 @@
-"""The offline graph view (``graph.html``): entities as nodes, relations as edges, evidence one click away.
+"""What the graph view shows, read from a dataset: entities as nodes (class, names, documents), relations as
+edges, and the evidence sentences of each, as one networkx graph (:func:`entity_graph`).
 
-Reading::
-
-    stats = write_view(dataset, Path("out/graph.html"))               # the whole graph, capped
-    stats = write_view(dataset, path, focus="郅晓峰", hops=2)           # a neighbourhood
-    stats = write_view(dataset, path, classes=["ORG", "PERSON"])      # some classes only
-
-The page opens from disk with no network: vis-network, the data and the page's own script are inline.
-Positions are computed here (a seeded force layout in numpy, one per connected component, components
-packed in rows) and sent with physics off, so the browser has nothing to simulate. Above ``max_nodes``
-the page shows the most connected entities and says what it left out and how to see it.
-
-Text from documents (names, sentences, titles) reaches the page only as JSON inside a
-``<script type="application/json">`` block with ``<``, ``>`` and ``&`` escaped, and the page's script puts
-it into the DOM with ``textContent``; the canvas draws labels as pixels. Nothing from a document is parsed
-as HTML.
+A build reads it shard by shard (:class:`ViewParts`, which add up in any grouping); the page is
+:mod:`kg.view.page`.
 """
 
 from __future__ import annotations
 
-import math
-import os
 import re
-import tempfile
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import numpy as np
 from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS
 
-from kg.core.errors import InputError, KGError, OutputError
+from kg.core.errors import InputError, KGError
+from kg.core.lexicon import load_lexicon
 from kg.rdf.namespaces import GOV, OA, SDO
 from kg.rdf.quads import LiteralValue, Quads
-
-#: Default cap on the entities drawn: vis-network stays responsive well past it with physics off,
-#: and the layout (dense, O(n²) per iteration) takes about a second here.
-DEFAULT_MAX_NODES = 1500
+from kg.rdf.terms import is_facts_graph
 
 #: Class key -> (rdf:type IRIs, English name, Chinese name, colour, vis-network shape, legend glyph).
 #: The first class whose types an entity has wins, so the order matters (a post in a body before a role).
@@ -253,8 +235,6 @@ def _documents(triples: set[tuple[str, str, str]], literals: Mapping[str, Litera
 @lru_cache(maxsize=1)
 def _province_names() -> dict[str, str]:
     """Province-level names and aliases from the shipped place lexicon -> GB/T 2260 code."""
-    from kg.core.lexicon import load_lexicon
-
     try:
         terms = load_lexicon().terms
     except KGError:
@@ -295,8 +275,6 @@ class ViewParts:
     @classmethod
     def read(cls, dataset: Dataset | Quads) -> ViewParts:
         """The parts of every named graph of ``dataset`` (rdflib, or the quads a build works on)."""
-        from kg.rdf.terms import is_facts_graph
-
         quads = Quads.of(dataset)
         literals = quads.literals
         parts = cls()
@@ -455,240 +433,3 @@ def _derive_post_evidence(graph: nx.MultiDiGraph) -> None:
             data["evidence"] = found
             data["derived"] = True
             data["docs"] = sorted(set(data["docs"]) | {s[0] for s, _ in found})
-
-
-# ------------------------------------------------------------------------------------------ selection
-
-
-@dataclass(frozen=True)
-class Selection:
-    """The subgraph to draw and what it leaves out."""
-
-    graph: nx.MultiDiGraph
-    requested_nodes: int  # entities the focus/classes selection holds before the cap
-    requested_edges: int
-    left_out: tuple[str, ...] = ()  # the most connected entities the cap dropped (IRIs), for the page's hint
-    focus: tuple[str, ...] = ()
-    left_out_linked: bool = False  # whether any entity the cap dropped has a relation
-
-
-def parse_classes(classes: Sequence[str] | None) -> list[str] | None:
-    """``["org", "PERSON,PLACE"]`` -> ``["ORG", "PERSON", "PLACE"]``; KGError naming an unknown class."""
-    if not classes:
-        return None
-    out: list[str] = []
-    for item in classes:
-        for part in str(item).split(","):
-            key = part.strip().upper()
-            if not key:
-                continue
-            if key == "PROGRAMME":
-                key = "PROGRAM"
-            if key not in CLASSES:
-                raise KGError(f"unknown entity class {part.strip()!r}; expected one of {', '.join(CLASSES)}")
-            if key not in out:
-                out.append(key)
-    return out or None
-
-
-def find_entities(graph: nx.MultiDiGraph, name: str) -> list[str]:
-    """Entities named ``name`` (Chinese or English name, alias, or IRI); containment when none is exact."""
-    wanted = name.strip().casefold()
-    if not wanted:
-        raise KGError("--focus needs a name")
-    exact, partial = [], []
-    for node, data in graph.nodes(data=True):
-        names = [data["zh"], data["en"], *data["aliases"]]
-        folded = [n.casefold() for n in names if n]
-        if wanted == node.casefold() or wanted in folded:
-            exact.append(node)
-        elif any(wanted in n for n in folded):
-            partial.append(node)
-    found = exact or partial
-    if not found:
-        raise KGError(f"no entity named {name!r} in the graph (names, aliases and IRIs were searched)")
-    if not exact and len(partial) > 10:
-        shown = ", ".join(sorted(graph.nodes[n]["zh"] or n for n in partial)[:10])
-        raise KGError(f"{len(partial)} entities have {name!r} in their names ({shown}, …): "
-                      "give a fuller name")
-    return sorted(found)
-
-
-def select(
-    graph: nx.MultiDiGraph,
-    *,
-    focus: str | None = None,
-    hops: int = 2,
-    classes: Sequence[str] | None = None,
-    max_nodes: int = DEFAULT_MAX_NODES,
-) -> Selection:
-    """Keep ``classes`` (and the focus entities), then the ``hops`` neighbourhood of ``focus``, then cap."""
-    if hops < 0:
-        raise KGError(f"--hops must be 0 or more, not {hops}")
-    if max_nodes < 1:
-        raise KGError(f"--max-nodes must be at least 1, not {max_nodes}")
-    wanted = parse_classes(classes)
-    seeds = find_entities(graph, focus) if focus else []
-    keep = set(graph.nodes)
-    if wanted:
-        keep = {n for n in keep if graph.nodes[n]["cls"] in wanted} | set(seeds)
-    sub = graph.subgraph(keep)
-    distance: dict[str, int] = {}
-    if seeds:
-        undirected = sub.to_undirected(as_view=True)
-        for seed in seeds:
-            for node, d in nx.single_source_shortest_path_length(undirected, seed, cutoff=hops).items():
-                distance[node] = min(d, distance.get(node, d))
-        sub = sub.subgraph(distance)
-    requested_nodes, requested_edges = sub.number_of_nodes(), sub.number_of_edges()
-    left_out: tuple[str, ...] = ()
-    left_out_linked = False
-    if requested_nodes > max_nodes:
-        degree = dict(sub.degree())
-
-        def weight(n: str) -> tuple[int, int]:  # by relations, then by documents naming the entity
-            return -degree[n], -len(graph.nodes[n]["docs"])
-
-        ranked = sorted(sub.nodes, key=lambda n: (distance.get(n, 0), *weight(n), n))
-        sub = sub.subgraph(ranked[:max_nodes])
-        dropped = sorted(ranked[max_nodes:], key=lambda n: (*weight(n), n))
-        left_out_linked = any(degree[n] for n in dropped)
-        left_out = tuple(dropped[:12])
-    final = nx.MultiDiGraph(sub)  # a copy, independent of the full graph
-    final.graph.update(graph.graph)
-    return Selection(final, requested_nodes, requested_edges, left_out, tuple(seeds), left_out_linked)
-
-
-# --------------------------------------------------------------------------------------------- layout
-
-
-def layout(graph: nx.Graph, *, seed: int = 7, spacing: float = 90.0) -> dict[str, tuple[float, float]]:
-    """Pixel positions: a force layout per connected component, components packed in rows, biggest first.
-
-    Deterministic (seeded, nodes in sorted order). ``spacing`` is the typical distance between neighbours.
-    """
-    undirected = nx.Graph()
-    undirected.add_nodes_from(sorted(graph.nodes))
-    undirected.add_edges_from((u, v) for u, v in graph.edges() if u != v)
-    components = sorted((sorted(c) for c in nx.connected_components(undirected)),
-                        key=lambda c: (-len(c), c[0]))
-    boxes: list[tuple[list[str], np.ndarray]] = []
-    for nodes in components:
-        boxes.append((nodes, _component_layout(undirected, nodes, seed=seed, spacing=spacing)))
-    return _pack(boxes, gap=spacing)
-
-
-def _component_layout(graph: nx.Graph, nodes: list[str], *, seed: int, spacing: float) -> np.ndarray:
-    n = len(nodes)
-    if n == 1:
-        return np.zeros((1, 2))
-    if n == 2:
-        return np.array([[-spacing / 2, 0.0], [spacing / 2, 0.0]])
-    index = {node: i for i, node in enumerate(nodes)}
-    adjacency = np.zeros((n, n), dtype=np.float32)
-    for u, v in graph.subgraph(nodes).edges():
-        adjacency[index[u], index[v]] = adjacency[index[v], index[u]] = 1.0
-    pos = _fruchterman_reingold(adjacency, seed=seed, iterations=60 if n > 400 else 120)
-    # Scale so that the median edge is ``spacing`` long, and nearest neighbours (median) as far apart.
-    rows, cols = np.nonzero(np.triu(adjacency))
-    lengths = np.sqrt(((pos[rows] - pos[cols]) ** 2).sum(-1))
-    delta = pos[:, None, :] - pos[None, :, :]
-    dist = np.sqrt((delta**2).sum(-1))
-    np.fill_diagonal(dist, np.inf)
-    nearest = float(np.median(dist.min(axis=1)))
-    scale = spacing / float(np.median(lengths)) if len(lengths) else spacing
-    if nearest > 0:
-        scale = max(scale, spacing / nearest)
-    pos = pos * scale
-    return pos - pos.mean(axis=0)
-
-
-def _fruchterman_reingold(adjacency: np.ndarray, *, seed: int, iterations: int) -> np.ndarray:
-    """Fruchterman-Reingold in the unit square, as networkx's dense version does it (float32, no scipy)."""
-    n = adjacency.shape[0]
-    rng = np.random.default_rng(seed)
-    pos = rng.random((n, 2), dtype=np.float32)
-    k = np.float32(math.sqrt(1.0 / n))
-    # Hubs repel a little more: fewer leaves pile up on top of a hub's label.
-    mass = (1.0 + adjacency.sum(axis=1)).astype(np.float32)
-    repulse = np.sqrt(mass[:, None] * mass[None, :]) ** 0.5
-    t = np.float32(0.1)
-    dt = t / np.float32(iterations + 1)
-    for _ in range(iterations):
-        delta = pos[:, None, :] - pos[None, :, :]
-        dist = np.sqrt((delta**2).sum(-1))
-        np.clip(dist, 0.01, None, out=dist)
-        force = repulse * (k * k) / (dist * dist) - adjacency * dist / k
-        disp = np.einsum("ijk,ij->ik", delta, force)
-        length = np.sqrt((disp**2).sum(-1))
-        length = np.where(length < 0.01, np.float32(0.1), length)
-        pos += disp * (t / length)[:, None]
-        t -= dt
-    return pos.astype(np.float64)
-
-
-def _pack(boxes: list[tuple[list[str], np.ndarray]], *, gap: float) -> dict[str, tuple[float, float]]:
-    """Shelf packing: rows of components, left to right, about as wide as the whole is tall."""
-    sizes = [(p.max(axis=0) - p.min(axis=0)) if len(p) else np.zeros(2) for _, p in boxes]
-    area = sum((w + gap) * (h + gap) for w, h in sizes)
-    row_width = max(math.sqrt(area) * 1.4, max((w for w, _ in sizes), default=0.0))
-    out: dict[str, tuple[float, float]] = {}
-    x = y = row_height = 0.0
-    for (nodes, pos), (w, h) in zip(boxes, sizes, strict=True):
-        if x > 0 and x + w > row_width:
-            x, y, row_height = 0.0, y + row_height + gap, 0.0
-        origin = np.array([x, y]) - pos.min(axis=0)
-        for node, p in zip(nodes, pos + origin, strict=True):
-            out[node] = (round(float(p[0]), 1), round(float(p[1]), 1))
-        x += w + gap
-        row_height = max(row_height, h)
-    return out
-
-
-# --------------------------------------------------------------------------------------------- output
-
-
-def write_view(
-    dataset: Dataset | nx.MultiDiGraph,
-    path: Path,
-    *,
-    focus: str | None = None,
-    hops: int = 2,
-    classes: Sequence[str] | None = None,
-    max_nodes: int = DEFAULT_MAX_NODES,
-) -> ViewStats:
-    """Write the offline HTML view of ``dataset`` (or of a focus/classes subgraph of it) to ``path``.
-
-    ``dataset`` may be the result of :func:`entity_graph` already (a build makes it shard by shard).
-    """
-    from kg.view.page import render_page
-
-    full = dataset if isinstance(dataset, nx.MultiDiGraph) else entity_graph(dataset)
-    selection = select(full, focus=focus, hops=hops, classes=classes, max_nodes=max_nodes)
-    positions = layout(selection.graph)
-    stats = ViewStats(
-        nodes=selection.graph.number_of_nodes(),
-        edges=selection.graph.number_of_edges(),
-        nodes_total=full.number_of_nodes(),
-        edges_total=full.number_of_edges(),
-        omitted=selection.requested_nodes - selection.graph.number_of_nodes(),
-    )
-    html = render_page(full, selection, positions, stats, max_nodes=max_nodes, focus=focus, hops=hops,
-                       classes=parse_classes(classes))
-    _write_atomic(Path(path), html)
-    return stats
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"{path}: the folder {folder} does not exist")
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc

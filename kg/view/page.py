@@ -1,25 +1,44 @@
-"""The HTML of the graph view: pyvis's inline page, stripped of remote links, plus kg's own panel and script.
+"""The graph view's page (``graph.html``): pyvis's inline page, stripped of remote links, plus kg's own panel
+(``page.html``), style (``page.css``) and script (``page.js``), shipped beside this module.
 
-Kept apart from :mod:`kg.view.model` (which reads the graph, selects and lays it out) because it is mostly
-CSS and JavaScript. Everything taken from documents goes into one JSON block (:func:`script_json`) and is
-put into the page by the script with ``textContent``.
+Reading::
+
+    stats = write_view(dataset, Path("out/graph.html"))               # the whole graph, capped
+    stats = write_view(dataset, path, focus="郅晓峰", hops=2)           # a neighbourhood
+    stats = write_view(dataset, path, classes=["ORG", "PERSON"])      # some classes only
+
+The page opens from disk with no network: vis-network, the data and the page's own script are inline. The
+entities are read by :mod:`kg.view.model`, chosen by :mod:`kg.view.selection` and placed by
+:mod:`kg.view.layout`. Above ``max_nodes`` the page shows the most connected entities and says what it left
+out and how to see it.
+
+Text from documents (names, sentences, titles) reaches the page only as JSON inside a
+``<script type="application/json">`` block (:func:`script_json`: ``<``, ``>`` and ``&`` escaped), and the
+page's script puts it into the DOM with ``textContent``; the canvas draws labels as pixels. Nothing from a
+document is parsed as HTML.
 """
 
 from __future__ import annotations
 
+import importlib.resources
 import json
+import os
 import re
+import tempfile
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 import networkx as nx
 from pyvis.network import Network
+from rdflib import Dataset
 
-from kg.core.errors import KGError
+from kg.core.errors import KGError, OutputError
 from kg.rdf.iri import digest
-
-if TYPE_CHECKING:
-    from kg.view.model import Selection, ViewStats
+from kg.view.layout import layout
+from kg.view.model import CLASSES, ViewStats, entity_graph
+from kg.view.selection import DEFAULT_MAX_NODES, Selection, parse_classes, select
 
 FONT = ('"Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "PingFang SC", "Microsoft YaHei", '
         "sans-serif")
@@ -65,8 +84,6 @@ def render_page(
     hops: int,
     classes: Sequence[str] | None,
 ) -> str:
-    from kg.view.model import CLASSES
-
     graph = selection.graph
     documents: dict[str, tuple[str, str]] = graph.graph.get("documents", {})
     doc_provinces: dict[str, list[str]] = graph.graph.get("provinces", {})
@@ -234,365 +251,65 @@ def _assemble(html: str, payload: str) -> str:
     for marker in ("</head>", "<body>", "</body>"):
         if html.count(marker) != 1:
             raise KGError(f"unexpected pyvis template: {marker} occurs {html.count(marker)} times")
-    html = html.replace("</head>", f"<title>kg graph view</title>\n<style>{CSS}</style>\n</head>")
-    html = html.replace("<body>", "<body>\n" + BODY)
+    html = html.replace("</head>", f"<title>kg graph view</title>\n<style>{_css()}</style>\n</head>")
+    html = html.replace("<body>", "<body>\n" + _asset("page.html"))
     html = html.replace(
         "</body>",
         f'<script type="application/json" id="kg-data">{payload}</script>\n'
-        f"<script>{SCRIPT}</script>\n</body>",
+        f"<script>{_asset('page.js')}</script>\n</body>",
     )
     return "<!DOCTYPE html>\n" + html.lstrip()
 
 
-CSS = """
-html, body { margin: 0; padding: 0; height: 100%; overflow: hidden; font-family: FONT; font-size: 14px;
-  color: #222; background: #fff; }
-#kg-side { position: absolute; left: 0; top: 0; bottom: 0; width: 280px; overflow-y: auto;
-  box-sizing: border-box;
-  padding: 10px 12px; border-right: 1px solid #ddd; background: #fafafa; }
-#kg-details { position: absolute; right: 0; top: 0; bottom: 0; width: 360px; overflow-y: auto;
-  box-sizing: border-box;
-  padding: 10px 14px; border-left: 1px solid #ddd; background: #fff; }
-.card { position: absolute; left: 280px; right: 360px; top: 0; bottom: 0; width: auto !important; }
-#mynetwork { width: 100% !important; height: 100% !important; float: none !important;
-  border: none !important; }
-#kg-side h1 { font-size: 17px; margin: 0 0 4px; }
-#kg-side h2, #kg-details h3 { font-size: 13px; margin: 12px 0 4px; text-transform: uppercase;
-  letter-spacing: .04em;
-  color: #555; }
-#kg-details h2 { font-size: 18px; margin: 4px 0 8px; word-break: break-all; }
-.kg-counts { color: #444; margin: 2px 0 6px; }
-.kg-note { background: #fff4d6; border: 1px solid #e9c46a; padding: 6px 8px; margin: 6px 0; font-size: 13px; }
-.kg-note code, #kg-details code { display: block; background: #f3f3f3; padding: 2px 4px; margin: 3px 0;
-  font-size: 12px; word-break: break-all; white-space: pre-wrap; }
-.kg-list { list-style: none; margin: 0; padding: 0; }
-.kg-list li { margin: 2px 0; }
-.kg-list label { cursor: pointer; display: flex; align-items: center; gap: 5px; }
-.kg-glyph { display: inline-block; width: 1.2em; text-align: center; font-size: 15px; }
-.kg-swatch { display: inline-block; width: 18px; height: 3px; vertical-align: middle; }
-.kg-count { color: #888; margin-left: auto; font-size: 12px; }
-.kg-row { display: flex; gap: 4px; }
-#kg-search { flex: 1; min-width: 0; padding: 4px 6px; font: inherit; }
-select { width: 100%; margin: 2px 0 6px; font: inherit; }
-button { font: inherit; cursor: pointer; }
-#kg-search-results button, .kg-link { background: none; border: none; padding: 0; color: #1f5fa8;
-  text-align: left;
-  cursor: pointer; font: inherit; }
-#kg-search-results button:hover, .kg-link:hover { text-decoration: underline; }
-.kg-empty { color: #888; }
-dl.kg-facts { display: grid; grid-template-columns: max-content 1fr; gap: 2px 8px; margin: 0; }
-dl.kg-facts dt { color: #666; }
-dl.kg-facts dd { margin: 0; word-break: break-all; }
-.kg-rel { border-top: 1px solid #eee; padding: 5px 0; }
-.kg-rel-head { font-weight: 600; }
-.kg-relname { display: inline-block; padding: 0 4px; border-radius: 3px; color: #fff; font-size: 12px;
-  font-weight: 600; }
-blockquote.kg-sentence { margin: 4px 0 2px 0; padding: 3px 8px; border-left: 3px solid #ccc;
-  background: #f8f8f8;
-  white-space: pre-wrap; }
-.kg-cite { font-size: 12px; color: #666; margin-bottom: 4px; }
-.kg-hint { color: #666; }
-""".replace("FONT", FONT)
+def _css() -> str:
+    return _asset("page.css").replace("FONT", FONT)
 
-BODY = """<div id="kg-side">
-  <h1>kg graph view</h1>
-  <div class="kg-counts" id="kg-counts"></div>
-  <div class="kg-note" id="kg-note" hidden></div>
-  <h2><label for="kg-search">Find an entity</label></h2>
-  <div class="kg-row"><input id="kg-search" type="search" autocomplete="off"
-    placeholder="中文名, English name or alias"><button id="kg-search-go" type="button">Find</button></div>
-  <ul class="kg-list" id="kg-search-results"></ul>
-  <h2>Entity classes</h2>
-  <ul class="kg-list" id="kg-legend"></ul>
-  <h2>Relations</h2>
-  <ul class="kg-list" id="kg-relations"></ul>
-  <h2><label for="kg-doc">Document</label></h2>
-  <select id="kg-doc"><option value="">all documents</option></select>
-  <h2><label for="kg-province">Province</label></h2>
-  <select id="kg-province"><option value="">all provinces</option></select>
-  <button id="kg-reset" type="button">Show everything</button>
-</div>
-<div id="kg-details"><p class="kg-hint">Click an entity or a relation to see its names and the sentences
-it comes from. Scroll to zoom, drag the background to pan.</p></div>
-"""
 
-SCRIPT = r"""
-(function () {
-  "use strict";
-  var DATA = JSON.parse(document.getElementById("kg-data").textContent);
-  var nodesDS = network.body.data.nodes;
-  var edgesDS = network.body.data.edges;
-  var classInfo = {}, nodeInfo = new Map(), edgeInfo = new Map(), incident = new Map();
-  DATA.classes.forEach(function (c) { classInfo[c.key] = c; });
-  DATA.nodes.forEach(function (n) { nodeInfo.set(n.id, n); incident.set(n.id, []); n.hidden = false; });
-  DATA.edges.forEach(function (e) {
-    edgeInfo.set(e.id, e); e.hidden = false;
-    incident.get(e.from).push(e);
-    if (e.to !== e.from) incident.get(e.to).push(e);
-  });
-  var state = { classes: new Set(), relations: new Set(), doc: "", province: "" };
-  DATA.classes.forEach(function (c) { state.classes.add(c.key); });
-  DATA.relations.forEach(function (r) { state.relations.add(r.key); });
+@cache
+def _asset(name: str) -> str:
+    """A file of the page shipped beside this module (``page.css``, ``page.html``, ``page.js``)."""
+    return importlib.resources.files("kg.view").joinpath(name).read_text(encoding="utf-8")
 
-  // Every string from a document goes through textContent: nothing here is parsed as HTML.
-  function el(tag, text, cls) {
-    var e = document.createElement(tag);
-    if (text !== undefined && text !== null) e.textContent = String(text);
-    if (cls) e.className = cls;
-    return e;
-  }
-  function $(id) { return document.getElementById(id); }
-  function nameOf(n) { return n.zh || n.en || n.id; }
-  function glyph(cls) {
-    var c = classInfo[cls] || classInfo.OTHER || { glyph: "●", color: "#999" };
-    var g = el("span", c.glyph, "kg-glyph"); g.style.color = c.color; return g;
-  }
-  function fmt(n) { return Number(n).toLocaleString("en-US"); }
 
-  // ---- counts and the note on what was left out
-  function updateCounts(visibleNodes, visibleEdges) {
-    var v = DATA.view;
-    var text = "Showing " + fmt(visibleNodes) + " entities and " + fmt(visibleEdges) + " relations";
-    if (visibleNodes !== v.nodes || visibleEdges !== v.edges) {
-      text += " (filters hide " + fmt(v.nodes - visibleNodes) + " and " + fmt(v.edges - visibleEdges) + ")";
-    }
-    text += "; the graph has " + fmt(v.nodes_total) + " and " + fmt(v.edges_total) + ".";
-    $("kg-counts").textContent = text;
-  }
-  (function note() {
-    var box = $("kg-note"), n = DATA.note;
-    if (!n.text) return;
-    box.appendChild(el("div", n.text));
-    n.commands.forEach(function (c) { box.appendChild(el("code", c)); });
-    if (n.left_out.length) {
-      box.appendChild(el("div", "Most connected entities left out: " + n.left_out.join("、")));
-    }
-    box.hidden = false;
-  })();
+def write_view(
+    dataset: Dataset | nx.MultiDiGraph,
+    path: Path,
+    *,
+    focus: str | None = None,
+    hops: int = 2,
+    classes: Sequence[str] | None = None,
+    max_nodes: int = DEFAULT_MAX_NODES,
+) -> ViewStats:
+    """Write the offline HTML view of ``dataset`` (or of a focus/classes subgraph of it) to ``path``.
 
-  // ---- filters
-  function docFilter() {
-    if (state.doc !== "") return new Set([Number(state.doc)]);
-    if (state.province !== "") return new Set(DATA.provinces[Number(state.province)].docs);
-    return null;
-  }
-  function inDocs(list, docs) {
-    if (!docs) return true;
-    for (var i = 0; i < list.length; i++) if (docs.has(list[i])) return true;
-    return false;
-  }
-  function applyFilters() {
-    var docs = docFilter(), nodeChanges = [], edgeChanges = [], vn = 0, ve = 0;
-    DATA.nodes.forEach(function (n) {
-      var hide = !state.classes.has(n.cls) || !inDocs(n.docs, docs);
-      if (hide !== n.hidden) { n.hidden = hide; nodeChanges.push({ id: n.id, hidden: hide }); }
-      if (!hide) vn++;
-    });
-    DATA.edges.forEach(function (e) {
-      var hide = !state.relations.has(e.rel) || nodeInfo.get(e.from).hidden || nodeInfo.get(e.to).hidden ||
-        !inDocs(e.docs, docs);
-      if (hide !== e.hidden) { e.hidden = hide; edgeChanges.push({ id: e.id, hidden: hide }); }
-      if (!hide) ve++;
-    });
-    if (nodeChanges.length) nodesDS.update(nodeChanges);
-    if (edgeChanges.length) edgesDS.update(edgeChanges);
-    updateCounts(vn, ve);
-    return { nodes: vn, edges: ve };
-  }
-  function checkbox(list, key, set, label, count, mark) {
-    var li = el("li"), lab = el("label"), box = el("input");
-    box.type = "checkbox"; box.checked = true; box.value = key; box.setAttribute("data-key", key);
-    box.addEventListener("change", function () {
-      if (box.checked) set.add(key); else set.delete(key);
-      applyFilters();
-    });
-    lab.appendChild(box); lab.appendChild(mark); lab.appendChild(el("span", label));
-    lab.appendChild(el("span", fmt(count), "kg-count"));
-    li.appendChild(lab); list.appendChild(li);
-  }
-  DATA.classes.forEach(function (c) {
-    var label = c.name + " " + c.zh + " (" + c.shape + ")";
-    checkbox($("kg-legend"), c.key, state.classes, label, c.count, glyph(c.key));
-  });
-  DATA.relations.forEach(function (r) {
-    var sw = el("span", null, "kg-swatch"); sw.style.background = r.color;
-    checkbox($("kg-relations"), r.key, state.relations, r.key, r.count, sw);
-  });
-  DATA.docs.forEach(function (d, i) {
-    var o = el("option", d.id + " · " + d.title); o.value = String(i); $("kg-doc").appendChild(o);
-  });
-  DATA.provinces.forEach(function (p, i) {
-    var o = el("option", p.name + " (" + p.docs.length + " documents)"); o.value = String(i);
-    $("kg-province").appendChild(o);
-  });
-  $("kg-doc").addEventListener("change", function () {
-    state.doc = this.value; if (state.doc !== "") { state.province = ""; $("kg-province").value = ""; }
-    applyFilters();
-  });
-  $("kg-province").addEventListener("change", function () {
-    state.province = this.value; if (state.province !== "") { state.doc = ""; $("kg-doc").value = ""; }
-    applyFilters();
-  });
-  function resetFilters() {
-    DATA.classes.forEach(function (c) { state.classes.add(c.key); });
-    DATA.relations.forEach(function (r) { state.relations.add(r.key); });
-    state.doc = ""; state.province = ""; $("kg-doc").value = ""; $("kg-province").value = "";
-    document.querySelectorAll("#kg-legend input, #kg-relations input").forEach(function (b) {
-      b.checked = true;
-    });
-    return applyFilters();
-  }
-  $("kg-reset").addEventListener("click", resetFilters);
+    ``dataset`` may be the result of :func:`entity_graph` already (a build makes it shard by shard).
+    """
+    full = dataset if isinstance(dataset, nx.MultiDiGraph) else entity_graph(dataset)
+    selection = select(full, focus=focus, hops=hops, classes=classes, max_nodes=max_nodes)
+    positions = layout(selection.graph)
+    stats = ViewStats(
+        nodes=selection.graph.number_of_nodes(),
+        edges=selection.graph.number_of_edges(),
+        nodes_total=full.number_of_nodes(),
+        edges_total=full.number_of_edges(),
+        omitted=selection.requested_nodes - selection.graph.number_of_nodes(),
+    )
+    html = render_page(full, selection, positions, stats, max_nodes=max_nodes, focus=focus, hops=hops,
+                       classes=parse_classes(classes))
+    _write_atomic(Path(path), html)
+    return stats
 
-  // ---- search
-  function search(query) {
-    var q = String(query).trim().toLowerCase(), exact = [], prefix = [], part = [];
-    if (!q) return [];
-    DATA.nodes.forEach(function (n) {
-      var names = [n.zh, n.en].concat(n.aliases).filter(Boolean).map(function (s) {
-        return s.toLowerCase();
-      });
-      if (n.id.toLowerCase() === q || names.indexOf(q) >= 0) exact.push(n);
-      else if (names.some(function (s) { return s.indexOf(q) === 0; })) prefix.push(n);
-      else if (names.some(function (s) { return s.indexOf(q) >= 0; })) part.push(n);
-    });
-    function byDegree(a, b) { return b.deg - a.deg || (a.id < b.id ? -1 : 1); }
-    return exact.sort(byDegree).concat(prefix.sort(byDegree), part.sort(byDegree));
-  }
-  function runSearch() {
-    var found = search($("kg-search").value), list = $("kg-search-results");
-    list.textContent = "";
-    if (!$("kg-search").value.trim()) return null;
-    if (!found.length) { list.appendChild(el("li", "No entity has that name.", "kg-empty")); return null; }
-    found.slice(0, 25).forEach(function (n) {
-      var li = el("li"), b = el("button", null);
-      b.type = "button"; b.appendChild(glyph(n.cls));
-      b.appendChild(el("span", nameOf(n) + (n.en && n.zh ? " · " + n.en : "")));
-      b.addEventListener("click", function () { focusNode(n.id); });
-      li.appendChild(b); list.appendChild(li);
-    });
-    if (found.length > 25) list.appendChild(el("li", "… " + (found.length - 25) + " more", "kg-empty"));
-    focusNode(found[0].id);
-    return found[0].id;
-  }
-  $("kg-search-go").addEventListener("click", runSearch);
-  $("kg-search").addEventListener("keydown", function (ev) { if (ev.key === "Enter") runSearch(); });
 
-  function focusNode(id) {
-    var n = nodeInfo.get(id);
-    if (!n) return;
-    if (n.hidden) resetFilters();
-    network.selectNodes([id]);
-    network.focus(id, {
-      scale: Math.max(network.getScale(), 1.1),
-      animation: { duration: 250, easingFunction: "easeInOutQuad" }
-    });
-    showNode(id);
-  }
-
-  // ---- details
-  function details() { var d = $("kg-details"); d.textContent = ""; d.scrollTop = 0; return d; }
-  function fact(dl, term, value) {
-    if (value === "" || value === null || value === undefined) return;
-    dl.appendChild(el("dt", term));
-    var dd = el("dd"); if (value instanceof Node) dd.appendChild(value); else dd.textContent = value;
-    dl.appendChild(dd);
-  }
-  function docLabel(i) { var d = DATA.docs[i]; return d ? d.title + " (" + d.id + ")" : "unknown document"; }
-  function nodeLink(id) {
-    var n = nodeInfo.get(id), b = el("button", null, "kg-link");
-    b.type = "button"; b.appendChild(glyph(n.cls)); b.appendChild(el("span", nameOf(n)));
-    b.addEventListener("click", function () { focusNode(id); });
-    return b;
-  }
-  function relName(e) {
-    var r = el("span", e.rel, "kg-relname");
-    var info = DATA.relations.filter(function (x) { return x.key === e.rel; })[0];
-    r.style.background = info ? info.color : "#999";
-    return r;
-  }
-  function evidence(parent, items, derived) {
-    if (!items.length) {
-      parent.appendChild(el("div", "No evidence sentence recorded.", "kg-empty"));
-      return;
-    }
-    items.forEach(function (item) {
-      var s = DATA.sentences[item[0]], conf = item[1];
-      var q = el("blockquote", s[3], "kg-sentence"); q.setAttribute("data-sentence", "1");
-      parent.appendChild(q);
-      var cite = docLabel(s[0]) + (s[1] >= 0 ? " · characters " + s[1] + "–" + s[2] : "") +
-        (conf ? " · confidence " + conf : "") + (derived ? " · from the holdsPost statement" : "");
-      parent.appendChild(el("div", cite, "kg-cite"));
-    });
-  }
-  function showNode(id) {
-    var n = nodeInfo.get(id), d = details(), c = classInfo[n.cls];
-    var h = el("h2"); h.appendChild(glyph(n.cls)); h.appendChild(el("span", nameOf(n))); d.appendChild(h);
-    d.setAttribute("data-node", id);
-    d.removeAttribute("data-edge");
-    var dl = el("dl", null, "kg-facts");
-    fact(dl, "中文名", n.zh); fact(dl, "English", n.en);
-    fact(dl, "Aliases", n.aliases.join("、"));
-    fact(dl, "Class", c ? c.name + " · " + c.zh : n.cls);
-    fact(dl, "IRI", el("code", n.id));
-    fact(dl, "Documents", n.docs.map(docLabel).join("; "));
-    d.appendChild(dl);
-    var rels = incident.get(id).slice().sort(function (a, b) {
-      return a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : (a.id < b.id ? -1 : 1);
-    });
-    d.appendChild(el("h3", "Relations (" + rels.length + ")"));
-    if (!rels.length) d.appendChild(el("div", "None in this view.", "kg-empty"));
-    rels.forEach(function (e) {
-      var box = el("div", null, "kg-rel"), head = el("div", null, "kg-rel-head");
-      box.setAttribute("data-edge", e.id);
-      var out = e.from === id;
-      head.appendChild(el("span", out ? "→ " : "← "));
-      head.appendChild(relName(e)); head.appendChild(el("span", " "));
-      head.appendChild(nodeLink(out ? e.to : e.from));
-      box.appendChild(head);
-      evidence(box, e.ev, e.derived);
-      d.appendChild(box);
-    });
-    if (n.men.length) {
-      d.appendChild(el("h3", "First mentions"));
-      evidence(d, n.men.map(function (i) { return [i, ""]; }), false);
-    }
-  }
-  function showEdge(id) {
-    var e = edgeInfo.get(id), d = details();
-    var h = el("h2"); h.appendChild(relName(e)); d.appendChild(h);
-    d.setAttribute("data-edge", id);
-    d.removeAttribute("data-node");
-    var dl = el("dl", null, "kg-facts");
-    fact(dl, "From", nodeLink(e.from)); fact(dl, "To", nodeLink(e.to));
-    fact(dl, "Predicate", el("code", e.pred));
-    fact(dl, "Documents", e.docs.map(docLabel).join("; "));
-    d.appendChild(dl);
-    d.appendChild(el("h3", "Evidence"));
-    evidence(d, e.ev, e.derived);
-  }
-  network.on("click", function (params) {
-    if (params.nodes.length) showNode(params.nodes[0]);
-    else if (params.edges.length) showEdge(params.edges[0]);
-  });
-
-  var counts = applyFilters();
-  window.kgView = {
-    applyFilters: applyFilters, resetFilters: resetFilters, search: function (q) {
-      $("kg-search").value = q; return runSearch();
-    },
-    focusNode: focusNode, showNode: showNode, showEdge: showEdge, counts: counts, data: DATA,
-    visible: function () {
-      return {
-        nodes: nodesDS.get({ filter: function (n) { return !n.hidden; } }).length,
-        edges: edgesDS.get({ filter: function (e) { return !e.hidden; } }).length
-      };
-    }
-  };
-  network.once("afterDrawing", function () {
-    window.kgReadyAt = performance.now();
-    document.documentElement.setAttribute("data-kg-ready", "1");
-  });
-  network.redraw();
-})();
-"""
+def _write_atomic(path: Path, text: str) -> None:
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"{path}: the folder {folder} does not exist")
+    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
+            out.write(text)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
