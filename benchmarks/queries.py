@@ -12,8 +12,8 @@ corpus; ``--bind QUERY VAR VALUE`` overrides or adds):
   (interpreter start, imports, opening the store, the query, formatting the answer; stdout discarded), and
   the query time the command itself reports on stderr ("N rows in X s");
 - in-process: :func:`kg.sparql.answers.run_saved` on a store opened once with
-  :func:`kg.sparql.store.open_store` (the API of
-  the README's "From Python" section): the first run, and the median of the runs.
+  :func:`kg.sparql.store.open_store` (the API of the README's "From Python" section): the first run, and
+  the median of the runs.
 
 Before timing, one untimed ``kg query OUT --saved dataset`` makes sure the store is there and up to date (it
 is rebuilt when older than graph.nq), and ``kg query --list`` gives the startup cost of a ``kg query``

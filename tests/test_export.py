@@ -1,5 +1,4 @@
-"""kg.export.formats: the four files load in rdflib and Oxigraph, say what the dataset says, and never
-change."""
+"""kg.export.formats: the four files load in rdflib and Oxigraph, say what the dataset says, never change."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""kg.rdf.quads and kg.export.jsonld: the string quads a build works on say what rdflib and Oxigraph would
-write."""
+"""kg.rdf.quads, kg.export.jsonld: the string quads a build works on say what rdflib and Oxigraph write."""
 
 from __future__ import annotations
 

@@ -259,8 +259,7 @@ def rows_of(result: QueryResult) -> list[tuple[str, ...]]:
 
 @pytest.mark.parametrize(("start", "end"), CHAIN_PAIRS)
 def test_shortest_chain_search_equals_sparql(store: ox.Store, start: str, end: str) -> None:
-    """run_saved answers shortest-chain by a search in Python (kg/sparql/chains.py): the same rows as the
-    .rq."""
+    """run_saved answers shortest-chain by a search in Python (kg/sparql/chains.py): the rows of the .rq."""
     bindings = {"from": start, "to": end}
     searched = run_saved(store, "shortest-chain", bindings)
     sparql = run_query(store, load_saved("shortest-chain").text, bindings, source="shortest-chain")

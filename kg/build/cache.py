@@ -8,8 +8,8 @@ recomputed from the cached records, so an incremental build equals a clean one.
 
 Entries are written atomically (temporary file, then rename) and never modified, so a build that fails
 half-way leaves the cache usable. Entries are Python pickles of :class:`kg.core.records.Extraction`: the
-cache is
-a private file of the user's own build folder, not an interchange format (that is ``extraction.jsonl``).
+cache is a private file of the user's own build folder, not an interchange format (that is
+``extraction.jsonl``).
 An entry that cannot be read is treated as missing.
 """
 
@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import pickle
 from functools import lru_cache
 from pathlib import Path
 
+from kg.core.errors import OutputError
+from kg.core.files import atomic_write
 from kg.core.records import Document, Extraction
 from kg.core.resources import ontology_path
 from kg.nlp.pipeline import PIPELINE_VERSION
@@ -87,10 +88,7 @@ class ExtractionCache:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-            with open(tmp, "wb") as handle:
-                pickle.dump(extraction, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
+            atomic_write(path, pickle.dumps(extraction, protocol=pickle.HIGHEST_PROTOCOL))
+        except (OSError, OutputError):
             # A cache that cannot be written only costs time on the next build.
             return

@@ -10,7 +10,6 @@ import json
 import os
 import pickle
 import shutil
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -32,7 +31,7 @@ from kg.build.stages import (
     serialize_part,
 )
 from kg.core.errors import InputError, KGError, OutputError
-from kg.core.files import replace_folder
+from kg.core.files import replace_folder, temporary_folder
 from kg.core.records import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
 from kg.export.formats import JSONLD_FOOTER, OUTPUT_FILES, jsonld_header
 from kg.rdf.dataset import DatasetStats, LabelCounts, batch_dataset, dataset_description, label_choices
@@ -135,8 +134,7 @@ def build(
     Documents stream through in batches (:mod:`kg.build.stages`): extraction (skipped for documents in the
     cache), then, once every batch's labels are tallied, each batch's graphs, validation and share of the
     output files. ``jobs``/``engine``/``scheduler`` say where the batches run (:mod:`kg.build.engine`); the
-    output
-    is the same whichever is used.
+    output is the same whichever is used.
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -152,10 +150,7 @@ def build(
     if progress:
         documents = progress(documents)
     runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.resolve().parent))
-    umask = os.umask(0)
-    os.umask(umask)
-    tmp.chmod(0o777 & ~umask)  # mkdtemp makes it private; the output is an ordinary folder
+    tmp = temporary_folder(out.resolve())
     extraction_cache = ExtractionCache(out / CACHE_DIR / "extractions", use_model) if cache else None
     loader: StoreLoader | None = None
     try:

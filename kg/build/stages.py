@@ -8,8 +8,7 @@ two stages on each, in worker processes or Dask tasks (:mod:`kg.build.engine`):
    counts what :func:`kg.rdf.dataset.label_counts` would find in the facts graphs, without writing them);
 2. :func:`finish_batch`, once all tallies are in and the preferred labels chosen: the batch's named graphs
    with labels reconciled (:func:`kg.rdf.dataset.batch_quads`), SHACL validation, and the batch's part of
-   every
-   output file (an N-Quads shard, TriG, Turtle and JSON-LD chunks) and of the view
+   every output file (an N-Quads shard, TriG, Turtle and JSON-LD chunks) and of the view
    (:class:`kg.view.model.ViewParts`).
 
 The graphs stay :class:`kg.rdf.quads.Quads` (N-Triples strings) from end to end: no rdflib term is made on the

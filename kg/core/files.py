@@ -1,40 +1,78 @@
-"""Writing files so that a failure never leaves a half-written one: a temporary sibling, then a rename."""
+"""Writing files and folders so that a failure never leaves a half-written one: a temporary sibling, then a
+rename (``os.replace``), so a reader sees the old version or the new one, never a mix.
+
+One mode policy for everything kg writes: what ``open()`` gives, 0666 (files) or 0777 (folders) less the
+umask (0644 / 0755 under the usual umask 022). Not :mod:`tempfile`'s ``mkstemp``/``mkdtemp``: theirs are
+private (0600 / 0700), and kg's output is meant to be shared.
+"""
 
 from __future__ import annotations
 
 import os
+import secrets
 import shutil
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from kg.core.errors import OutputError
+
+__all__ = ["atomic_binary_file", "atomic_text_file", "atomic_write", "replace_folder", "temporary_folder"]
+
+
+def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
+    """Write ``data`` (text as UTF-8 with the newlines it has) to ``path`` at once."""
+    with atomic_binary_file(path) as handle:
+        handle.write(data.encode("utf-8") if isinstance(data, str) else data)
 
 
 @contextmanager
 def atomic_text_file(path: str | os.PathLike[str], *, encoding: str = "utf-8") -> Iterator[TextIO]:
-    """Open a temporary file beside ``path`` for writing; it replaces ``path`` only if the block succeeds."""
+    """A text file (``\\n`` newlines) beside ``path`` that replaces ``path`` only if the block succeeds."""
+    with atomic_binary_file(path) as raw, open(raw.fileno(), "w", encoding=encoding, newline="\n",
+                                               closefd=False) as handle:
+        yield handle
+
+
+@contextmanager
+def atomic_binary_file(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """A binary file beside ``path`` that replaces ``path`` only if the block succeeds (synced first)."""
     target = Path(path)
+    tmp = _sibling(target, "")
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.resolve().parent)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     except OSError as exc:
-        raise OutputError(f"{target}: cannot write here ({exc.strerror})") from exc
+        raise OutputError(f"{target}: cannot write here ({exc.strerror or exc})") from exc
     try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="\n") as handle:
+        with open(fd, "wb") as handle:
             yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
         os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise OutputError(f"{target}: cannot write ({exc.strerror or exc})") from exc
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def temporary_folder(target: Path) -> Path:
+    """A new empty folder beside ``target``, to fill and then move into place with :func:`replace_folder`."""
+    tmp = _sibling(target, "")
+    try:
+        tmp.mkdir(0o777)
+    except OSError as exc:
+        raise OutputError(f"{target}: cannot write here ({exc.strerror or exc})") from exc
+    return tmp
 
 
 def replace_folder(tmp: Path, target: Path) -> None:
     """Put the finished folder ``tmp`` at ``target``, keeping the old one until the new one is in place."""
     old = None
     if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}-{os.urandom(4).hex()}")
+        old = _sibling(target, "old-")
         os.replace(target, old)
     try:
         os.replace(tmp, target)
@@ -44,3 +82,11 @@ def replace_folder(tmp: Path, target: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def _sibling(target: Path, kind: str) -> Path:
+    """An unused hidden name beside ``target``: ``.<name>.<kind><random>.tmp``."""
+    folder = target.parent
+    if not folder.is_dir():
+        raise OutputError(f"{target}: the folder {folder} does not exist")
+    return folder / f".{target.name}.{kind}{os.getpid()}-{secrets.token_hex(6)}.tmp"

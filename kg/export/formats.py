@@ -18,14 +18,13 @@ file in the output folder and moved into place with ``os.replace``: a reader nev
 from __future__ import annotations
 
 import json
-import os
-import secrets
 from pathlib import Path
 
 import pyoxigraph as ox
 from rdflib import Dataset, Graph
 
 from kg.core.errors import OutputError
+from kg.core.files import atomic_write
 from kg.export.jsonld import jsonld_items
 from kg.rdf.dataset import merged_triples
 from kg.rdf.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes
@@ -58,7 +57,7 @@ def write_outputs(dataset: Dataset, out_dir: Path, *, base: str = DEFAULT_BASE) 
     written: dict[str, Path] = {}
     for key, name in OUTPUT_FILES.items():
         path = out_dir / name
-        _atomic_write(path, writers[key]())
+        atomic_write(path, writers[key]())
         written[key] = path
     return written
 
@@ -146,24 +145,3 @@ def jsonld_document(items: list[str], *, base: str = DEFAULT_BASE) -> bytes:
     """A whole graph.jsonld of ``items`` (what the build writes part by part)."""
     body = ",\n".join(items)
     return (jsonld_header(base) + ("\n" + body if body else "") + JSONLD_FOOTER).encode("utf-8")
-
-
-# ------------------------------------------------------------------ helpers
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to a temporary file beside ``path``, then move it into place."""
-    # Not tempfile.mkstemp: its files are private (0600); this one gets the usual umask-based mode.
-    tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-    try:
-        with open(tmp, "xb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise

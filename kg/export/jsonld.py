@@ -1,8 +1,7 @@
 """JSON-LD text of :class:`kg.rdf.quads.Quads`, compacted with the project's prefixes, keys and arrays sorted.
 
 The layout is the one rdflib's serialiser (``auto_compact`` with :func:`kg.export.formats.jsonld_context`)
-gave
-before, kept byte for byte, at a fraction of its cost: one ``{"@id": graph, "@graph": [nodes]}`` item per
+gave before, kept byte for byte, at a fraction of its cost: one ``{"@id": graph, "@graph": [nodes]}`` item per
 named graph; a node is ``{"@id": …, "@type": …, "prefix:local": value}``; IRIs are shortened to
 ``prefix:local`` where a context prefix covers the part before their last ``#``, ``/`` or ``:``; literals
 are plain strings, ``{"@language", "@value"}``, ``{"@type", "@value"}``, or JSON numbers and booleans for

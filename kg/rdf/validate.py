@@ -12,8 +12,7 @@ touched. Warnings (``sh:Warning``) are counted but do not make a graph non-confo
 
 Input: an rdflib graph or dataset, a pyoxigraph dataset or quads, the N-Quads bytes of a batch, or the build's
 own :class:`kg.rdf.quads.Quads` with the N-Quads text the build writes anyway (so validating a batch costs no
-copy
-of the graph into another store, and no parse of it in Python).
+copy of the graph into another store, and no parse of it in Python).
 """
 
 from __future__ import annotations

@@ -1,8 +1,7 @@
 """The saved question ``shortest-chain``, answered by a breadth-first search in Python over SPARQL look-ups.
 
 Why: ``kg/sparql/queries/shortest-chain.rq`` is a bounded breadth-first search written out in SPARQL (one
-UNION
-branch per length 1..4, each a sequence of hops over every link of the graph). Oxigraph evaluates it by
+UNION branch per length 1..4, each a sequence of hops over every link of the graph). Oxigraph evaluates it by
 joining every link of the graph at each hop, once for ``MIN(?length)`` and once for the chains, so on a
 2.2M-quad store it takes 43 s when no chain exists, past the default 30 s timeout. The file stays the
 question's definition, a standalone query for any SPARQL server; :func:`run_shortest_chain` answers it on the
@@ -124,10 +123,9 @@ def run_shortest_chain(
 ) -> QueryResult:
     """``run_saved(store, "shortest-chain", bindings, timeout)``: the same variables and rows as the .rq.
 
-    ``bindings`` binds ``from`` and ``to`` (as :func:`kg.sparql.query.run_query` takes them); ``timeout`` in
-    seconds
-    (None or 0 for none) bounds the whole answer. Raises QueryTimeout or QueryError (a bad binding), as
-    :func:`kg.sparql.query.run_query` does.
+    ``bindings`` binds ``from`` and ``to`` (as :func:`kg.sparql.query.run_query` takes them); ``timeout``
+    in seconds (None or 0 for none) bounds the whole answer. Raises QueryTimeout or QueryError (a bad
+    binding), as :func:`kg.sparql.query.run_query` does.
     """
     started = time.perf_counter()
     given = {name.lstrip("?$"): value for name, value in (bindings or {}).items()}

@@ -19,7 +19,6 @@ import json
 import os
 import queue
 import shutil
-import tempfile
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -27,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.core.errors import InputError, OutputError
-from kg.core.files import replace_folder
+from kg.core.files import replace_folder, temporary_folder
 
 __all__ = [
     "STAMP",
@@ -182,10 +181,9 @@ class StoreLoader:
         self.target = Path(store_dir)
         try:
             self.target.parent.mkdir(parents=True, exist_ok=True)
-            self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.", suffix=".tmp",
-                                             dir=self.target.parent))
-        except OSError as exc:
-            raise OutputError(f"{self.target}: cannot create a store here ({exc.strerror})") from exc
+            self.tmp = temporary_folder(self.target)
+        except (OSError, OutputError) as exc:
+            raise OutputError(f"{self.target}: cannot create a store here ({exc})") from exc
         self.files: list[Path] = []
         self._store: ox.Store | None = ox.Store(str(self.tmp))
         self._error: BaseException | None = None

@@ -258,8 +258,7 @@ class ViewParts:
     Sets and capped, sorted evidence lists only, so that merging parts in any grouping gives the same
     graph as reading the whole dataset at once. Keys are IRIs as plain strings: the parts are read from
     :class:`kg.rdf.quads.Quads` (a build's own, or an rdflib dataset's converted), which is what makes
-    reading a
-    batch cheap.
+    reading a batch cheap.
     """
 
     docs: dict[str, tuple[str, str]] = field(default_factory=dict)  # document IRI -> (id, title)

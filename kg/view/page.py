@@ -22,9 +22,7 @@ from __future__ import annotations
 
 import importlib.resources
 import json
-import os
 import re
-import tempfile
 from collections.abc import Sequence
 from functools import cache
 from pathlib import Path
@@ -34,7 +32,8 @@ import networkx as nx
 from pyvis.network import Network
 from rdflib import Dataset
 
-from kg.core.errors import KGError, OutputError
+from kg.core.errors import KGError
+from kg.core.files import atomic_write
 from kg.rdf.iri import digest
 from kg.view.layout import layout
 from kg.view.model import CLASSES, ViewStats, entity_graph
@@ -296,20 +295,5 @@ def write_view(
     )
     html = render_page(full, selection, positions, stats, max_nodes=max_nodes, focus=focus, hops=hops,
                        classes=parse_classes(classes))
-    _write_atomic(Path(path), html)
+    atomic_write(path, html)
     return stats
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise OutputError(f"{path}: the folder {folder} does not exist")
-    handle, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
-            out.write(text)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise OutputError(f"{path}: cannot write ({exc.strerror or exc})") from exc
