@@ -33,10 +33,11 @@ from rdflib import Dataset
 from rdflib.term import Node
 
 from kg.core.records import Document, Extraction
-from kg.export.formats import jsonld_parts, prefixes, serialize_nquads, serialize_trig, serialize_turtle
+from kg.export.formats import jsonld_parts, serialize_nquads, serialize_trig, serialize_turtle
 from kg.nlp.extract import extract
 from kg.nlp.pipeline import shared_nlp
 from kg.rdf.dataset import DatasetStats, batch_label_counts, batch_quads
+from kg.rdf.namespaces import prefixes
 from kg.rdf.quads import Quads
 from kg.rdf.validate import validate as shacl
 from kg.view.model import ViewParts

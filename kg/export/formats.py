@@ -27,11 +27,11 @@ from kg.core.errors import OutputError
 from kg.core.files import atomic_write
 from kg.export.jsonld import jsonld_items
 from kg.rdf.dataset import merged_triples
-from kg.rdf.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes
+from kg.rdf.namespaces import DEFAULT_BASE, prefixes
 from kg.rdf.quads import Quads, ox_quads
 
 __all__ = ["JSONLD_FOOTER", "OUTPUT_FILES", "jsonld_context", "jsonld_document", "jsonld_header",
-           "jsonld_parts", "prefixes", "serialize_jsonld", "serialize_nquads", "serialize_trig",
+           "jsonld_parts", "serialize_jsonld", "serialize_nquads", "serialize_trig",
            "serialize_turtle", "write_outputs"]
 
 #: Format key -> file name, in the order they are written.
@@ -101,24 +101,9 @@ def _bytes(data: bytes | None) -> bytes:
     return data or b""  # Oxigraph returns bytes when given no output file
 
 
-def prefixes(base: str) -> dict[str, str]:
-    """prefix -> namespace: what the files declare (those :func:`kg.rdf.namespaces.bind_prefixes` binds)."""
-    found = _PREFIXES.get(base)
-    if found is None:
-        graph = Graph(bind_namespaces="none")
-        bind_prefixes(graph, base)
-        found = _PREFIXES[base] = {prefix: str(ns) for prefix, ns in sorted(graph.namespaces())}
-    return dict(found)
-
-
-_PREFIXES: dict[str, dict[str, str]] = {}
-
-
 def jsonld_context(base: str = DEFAULT_BASE) -> dict[str, str]:
     """The JSON-LD context: the project's prefixes (http schema.org) and ``id:`` for the data IRIs."""
-    context = {prefix: str(ns) for prefix, ns in PREFIXES.items()}
-    context["id"] = base.rstrip("/") + "/id/"
-    return dict(sorted(context.items()))
+    return prefixes(base)
 
 
 def serialize_jsonld(dataset: Dataset | Quads, *, base: str = DEFAULT_BASE) -> bytes:

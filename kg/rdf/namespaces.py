@@ -1,6 +1,9 @@
-"""The one place that names namespaces and binds prefixes."""
+"""The one place that names namespaces, maps prefixes (:func:`prefixes`), binds them and shortens IRIs."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Mapping
 
 from rdflib import Dataset, Graph, Namespace
 from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH, SKOS, VOID, XSD
@@ -33,12 +36,37 @@ PREFIXES: dict[str, Namespace] = {
 }
 
 
+def prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
+    """prefix -> namespace, sorted by prefix: the project's (:data:`PREFIXES`) and ``id:`` for the data IRIs
+    under ``base``. What the files declare, the JSON-LD context holds and queries may use undeclared."""
+    found = dict(PREFIXES)
+    found["id"] = Namespace(base.rstrip("/") + "/id/")
+    return {prefix: str(found[prefix]) for prefix in sorted(found)}
+
+
 def bind_prefixes(graph: Graph | Dataset, base: str = DEFAULT_BASE) -> None:
-    """Bind every prefix the project uses, replacing rdflib's defaults (its https schema.org among them)."""
-    graph.namespace_manager.bind("schema", SDO, override=True, replace=True)
-    for prefix, ns in PREFIXES.items():
-        graph.namespace_manager.bind(prefix, ns, override=True, replace=True)
-    graph.namespace_manager.bind("id", Namespace(base.rstrip("/") + "/id/"), override=True, replace=True)
+    """Bind every prefix of :func:`prefixes`, replacing rdflib's defaults (its https schema.org, too)."""
+    for prefix, ns in prefixes(base).items():
+        graph.namespace_manager.bind(prefix, Namespace(ns), override=True, replace=True)
+
+
+def shorten(iri: str, known: Mapping[str, str] | None = None) -> str:
+    """``prefix:local`` for ``iri`` under the longest namespace of ``known`` (default :func:`prefixes`), the
+    first prefix of that namespace; ``<iri>`` when none holds it or the rest is no SPARQL local name."""
+    known = prefixes() if known is None else known
+    best = max((ns for ns in known.values() if iri.startswith(ns)), key=len, default=None)
+    if best is not None and _LOCAL_NAME.fullmatch(iri[len(best):]):
+        prefix = next(p for p, ns in known.items() if ns == best)
+        return f"{prefix}:{iri[len(best):]}"
+    return f"<{iri}>"
+
+
+def local_name(iri: str) -> str:
+    """``runs`` for ``https://example.org/kg/ontology#runs``: the part after the last ``#`` or ``/``."""
+    return re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
+
+
+_LOCAL_NAME = re.compile(r"[\w.-]*")
 
 
 def sparql_prologue() -> str:

@@ -26,12 +26,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import shacl
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import SKOS, NamespaceManager
+from rdflib.namespace import SKOS
 from rdflib.term import Node
 
 from kg.core.errors import ConfigError
 from kg.core.resources import ontology_path
-from kg.rdf.namespaces import bind_prefixes
+from kg.rdf.namespaces import shorten
 from kg.rdf.quads import Quads
 
 __all__ = ["Data", "ValidationReport", "combine", "validate"]
@@ -205,13 +205,6 @@ def _shapes(path: Path) -> shacl.Shapes:
         raise ConfigError(f"{path}: cannot read SHACL shapes ({exc})") from exc
 
 
-@lru_cache(maxsize=1)
-def _namespaces() -> NamespaceManager:
-    graph = Graph(bind_namespaces="none")
-    bind_prefixes(graph)
-    return graph.namespace_manager
-
-
 def _short(term: str | None, labels: dict[str, list[str]]) -> str:
     """A prefixed name, with the node's Chinese labels when it has some: ``id:org-… (河南省委社会工作部)``.
 
@@ -221,7 +214,7 @@ def _short(term: str | None, labels: dict[str, list[str]]) -> str:
         return ""
     if _IRI_TERM.fullmatch(term):
         iri = term[1:-1]
-        text = URIRef(iri).n3(_namespaces())
+        text = shorten(iri)
         found = labels.get(iri)
         return f"{text} ({' / '.join(found)})" if found else text  # all of them, in a fixed order
     return term
@@ -233,7 +226,7 @@ def _short_path(path: str | None, labels: dict[str, list[str]]) -> str:
         return ""
     if _IRI_TERM.fullmatch(path):
         return _short(path, labels)
-    return _IRI_IN_PATH.sub(lambda m: URIRef(m.group(1)).n3(_namespaces()), path)
+    return _IRI_IN_PATH.sub(lambda m: shorten(m.group(1)), path)
 
 
 def _default_message(result: shacl.Result) -> str:

@@ -36,7 +36,8 @@ from collections.abc import Iterable, Mapping
 import pyoxigraph as ox
 
 from kg.core.errors import QueryError
-from kg.sparql.query import QueryResult, QueryTimeout, Term, default_prefixes, load_saved, run_query
+from kg.rdf.namespaces import prefixes
+from kg.sparql.query import QueryResult, QueryTimeout, Term, load_saved, run_query
 
 __all__ = ["LINKS", "MAX_LENGTH", "NAME", "ChainSearch", "run_shortest_chain", "shortest_chains"]
 
@@ -242,4 +243,4 @@ def _steps_query(chains: list[Chain]) -> str:
 def _timed(result: QueryResult, started: float) -> QueryResult:
     """``result`` with the time of the whole answer, as run_query reports one query's."""
     return QueryResult(result.kind, result.variables, result.rows, result.boolean, result.triples,
-                       time.perf_counter() - started, default_prefixes())
+                       time.perf_counter() - started, prefixes())

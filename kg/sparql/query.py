@@ -41,7 +41,8 @@ import networkx as nx
 import pyoxigraph as ox
 
 from kg.core.errors import QueryError
-from kg.rdf.namespaces import DEFAULT_BASE, PREFIXES
+from kg.rdf.namespaces import DEFAULT_BASE, local_name, shorten
+from kg.rdf.namespaces import prefixes as project_prefixes
 
 __all__ = [
     "FORMATS",
@@ -49,7 +50,6 @@ __all__ = [
     "QuerySyntaxError",
     "QueryTimeout",
     "SavedQuery",
-    "default_prefixes",
     "format_result",
     "list_saved",
     "load_saved",
@@ -143,16 +143,9 @@ def load_saved(name: str) -> SavedQuery:
 # ------------------------------------------------------------------ bindings
 
 
-def default_prefixes(base: str = DEFAULT_BASE) -> dict[str, str]:
-    """Prefixes a query may use without declaring them: the project's, plus ``id:`` for data IRIs."""
-    out = {p: str(ns) for p, ns in PREFIXES.items()}
-    out["id"] = base.rstrip("/") + "/id/"
-    return out
-
-
 def to_term(value: str, *, base: str = DEFAULT_BASE) -> ox.NamedNode | ox.Literal:
     """The term a ``--bind`` value stands for (see the module docstring for the rule)."""
-    prefixes = default_prefixes(base)
+    prefixes = project_prefixes(base)
     try:
         if value.startswith("<") and value.endswith(">"):
             return ox.NamedNode(value[1:-1])
@@ -196,7 +189,7 @@ class QueryResult:
     boolean: bool | None = None
     triples: tuple[ox.Triple, ...] = ()
     seconds: float = 0.0
-    prefixes: dict[str, str] = field(default_factory=default_prefixes, compare=False)
+    prefixes: dict[str, str] = field(default_factory=project_prefixes, compare=False)
 
     def __len__(self) -> int:
         return len(self.rows) if self.kind == "select" else len(self.triples) if self.kind == "graph" else 1
@@ -231,7 +224,7 @@ class QueryResult:
             if a is None or b is None:
                 continue
             label = record.get(edge) if edge else None
-            graph.add_edge(a, b, label=_local_name(label) if label else "")
+            graph.add_edge(a, b, label=local_name(label) if label else "")
         return graph
 
 
@@ -262,7 +255,7 @@ def run_query(
         except QueryError as exc:
             raise QueryError(f"--bind {var}: {exc}") from exc
 
-    prefixes = default_prefixes(base)
+    prefixes = project_prefixes(base)
     cancel = threading.Event()
     box: dict[str, object] = {}
 
@@ -387,11 +380,6 @@ def _plain(term: Term | None) -> str | None:
     return term.value
 
 
-def _local_name(iri: str) -> str:
-    """``runs`` for ``https://example.org/kg/ontology#runs``; other text as it is."""
-    return re.split(r"[#/]", iri)[-1] if iri.startswith(("http://", "https://")) else iri
-
-
 def _json_term(term: Term) -> dict[str, object]:
     if isinstance(term, ox.NamedNode):
         return {"type": "uri", "value": term.value}
@@ -418,15 +406,11 @@ def _to_json(result: QueryResult) -> str:
     return json.dumps(doc, ensure_ascii=False, indent=1) + "\n"
 
 
-def _short(term: Term | None, prefixes: Mapping[str, str]) -> str:
+def _short(term: Term | None, known: Mapping[str, str]) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        best = max((ns for ns in prefixes.values() if term.value.startswith(ns)), key=len, default=None)
-        if best is not None:
-            prefix = next(p for p, ns in prefixes.items() if ns == best)
-            return f"{prefix}:{term.value[len(best):]}"
-        return f"<{term.value}>"
+        return shorten(term.value, known)
     return _plain(term) or ""
 
 

@@ -21,7 +21,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS
 
 from kg.core.errors import InputError, KGError
 from kg.core.lexicon import load_lexicon
-from kg.rdf.namespaces import GOV, OA, SDO
+from kg.rdf.namespaces import GOV, OA, SDO, local_name
 from kg.rdf.quads import LiteralValue, Quads
 from kg.rdf.terms import is_facts_graph
 
@@ -356,7 +356,7 @@ class ViewParts:
             if str(s) not in graph or str(o) not in graph:
                 continue
             found = self.by_triple.get((s, p, o), [])
-            graph.add_edge(str(s), str(o), key=str(p), rel=RELATION_NAMES.get(p) or _local_name(p),
+            graph.add_edge(str(s), str(o), key=str(p), rel=RELATION_NAMES.get(p) or local_name(p),
                            evidence=list(found),
                            docs=sorted(set(link_docs) | {sent[0] for sent, _ in found}),
                            derived=False)
@@ -404,11 +404,6 @@ def _doc_by_hash(graph_iri: str, docs: dict[str, _Doc]) -> str:
 def _class_of(types: Iterable[str]) -> str | None:
     found = [_CLASS_OF_TYPE[t] for t in types if t in _CLASS_OF_TYPE]
     return min(found, key=_CLASS_ORDER.__getitem__) if found else None
-
-
-def _local_name(iri: str) -> str:
-    text = str(iri)
-    return re.split(r"[#/]", text.rstrip("/#"))[-1] or text
 
 
 def _derive_post_evidence(graph: nx.MultiDiGraph) -> None:

@@ -35,6 +35,7 @@ from rdflib import Dataset
 from kg.core.errors import KGError
 from kg.core.files import atomic_write
 from kg.rdf.iri import digest
+from kg.rdf.namespaces import local_name
 from kg.view.layout import layout
 from kg.view.model import CLASSES, ViewStats, entity_graph
 from kg.view.selection import DEFAULT_MAX_NODES, Selection, parse_classes, select
@@ -112,7 +113,7 @@ def render_page(
     for node in sorted(graph.nodes):
         data = graph.nodes[node]
         spec = CLASSES[data["cls"]]
-        name = data["zh"] or data["en"] or _tail(node)
+        name = data["zh"] or data["en"] or local_name(node)
         label = name if len(name) <= _LABEL_MAX else name[: _LABEL_MAX - 1] + "…"
         x, y = positions[node]
         net.add_node(node, label=label, shape=spec[4], color=spec[3], x=x, y=y, value=degree[node] + 1,
@@ -171,10 +172,6 @@ def render_page(
     return _assemble(html, script_json(payload))
 
 
-def _tail(iri: str) -> str:
-    return re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
-
-
 def _note(full: nx.MultiDiGraph, selection: Selection, stats: ViewStats, *, max_nodes: int,
           focus: str | None, hops: int, classes: Sequence[str] | None) -> dict[str, Any]:
     """What the view leaves out and the commands that show it (empty text when nothing is left out)."""
@@ -202,7 +199,7 @@ def _note(full: nx.MultiDiGraph, selection: Selection, stats: ViewStats, *, max_
     ]
     if not selection.left_out_linked:
         commands = commands[1:] + commands[:1]
-    left_out = [full.nodes[n]["zh"] or full.nodes[n]["en"] or _tail(n) for n in selection.left_out]
+    left_out = [full.nodes[n]["zh"] or full.nodes[n]["en"] or local_name(n) for n in selection.left_out]
     return {"text": text, "commands": commands, "left_out": left_out}
 
 
