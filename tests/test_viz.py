@@ -21,9 +21,11 @@ from viz_fixtures import (
 
 from kg.cli import main
 from kg.core.errors import InputError, KGError
+from kg.core.records import ENTITY_LABELS
 from kg.rdf.dataset import facts_graphs
 from kg.rdf.namespaces import GOV
-from kg.view.model import CLASSES, ViewStats, entity_graph, read_dataset
+from kg.rdf.terms import CLASSES as WRITTEN
+from kg.view.model import CLASSES, ViewStats, _class_of, entity_graph, read_dataset
 from kg.view.page import script_json, write_view
 
 ENTITY_TYPES = {t for spec in CLASSES.values() for t in spec[0]}
@@ -240,3 +242,13 @@ def test_cli_reports_bad_input_in_one_line(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "unknown entity class 'nope'" in result.output
     result = CliRunner().invoke(main, ["viz", str(tmp_path), "-o", str(tmp_path / "missing" / "v.html")])
     assert result.exit_code == 1 and "does not exist" in result.output
+
+
+def test_the_view_classes_each_written_entity_as_its_label() -> None:
+    # One class table (kg.rdf.terms.ENTITY_CLASSES): what the writer types an entity as, the view reads back.
+    assert set(WRITTEN) == set(ENTITY_LABELS)
+    for label, types in WRITTEN.items():
+        assert _class_of(str(t) for t in types) == label
+    assert _class_of(["http://www.w3.org/ns/org#Post", "http://www.w3.org/ns/org#Role"]) == "POSITION"
+    assert _class_of(["http://www.w3.org/ns/org#FormalOrganization"]) == "ORG"
+    assert _class_of(["https://example.org/unknown#Thing"]) is None

@@ -10,28 +10,51 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, XSD
 from rdflib.term import Node
 
+from kg.core.records import ENTITY_LABELS
 from kg.rdf.iri import digest, mint
 from kg.rdf.namespaces import DEFAULT_BASE, SDO
 from kg.rdf.vocab import GOV
 
-#: rdf:type(s) of each entity label (0001, "Classes by entity label"); evidence is kept for the first.
+
+@dataclass(frozen=True)
+class EntityClass:
+    """A class of entity: the rdf:types kg writes for it (evidence is kept for the first), the other types
+    that make a node one of it when a graph is read, and its English and Chinese names."""
+
+    types: tuple[URIRef, ...]
+    name: str
+    zh: str
+    also: tuple[URIRef, ...] = ()
+
+
+#: The one class table: each entity label of the records (ANNOTATION.md; 0001, "Classes by entity label")
+#: and POSITION, the post in a body (org:Post) the writer makes for holdsPost. A reader takes the first class
+#: whose types a node has, so the order matters (a post in a body before a role).
+ENTITY_CLASSES: dict[str, EntityClass] = {
+    "ORG": EntityClass((ORG.Organization,), "Organisation", "机构",
+                       also=(ORG.OrganizationalUnit, ORG.FormalOrganization)),
+    "PERSON": EntityClass((FOAF.Person,), "Person", "人物"),
+    "POSITION": EntityClass((ORG.Post,), "Post in a body", "岗位"),
+    "POST": EntityClass((ORG.Role,), "Post (kind)", "职务"),
+    "PLACE": EntityClass((DCTERMS.Location, SDO.Place), "Place", "地点"),
+    "MECHANISM": EntityClass((GOV.Mechanism,), "Mechanism", "机制"),
+    "PROGRAM": EntityClass((GOV.Programme,), "Programme", "项目与行动"),
+    "POLICY": EntityClass((GOV.PolicyDocument,), "Policy document", "政策文件"),
+    "GROUP": EntityClass((GOV.TargetGroup,), "Target group", "对象群体"),
+    "METRIC": EntityClass((SDO.Observation,), "Figure", "数据"),
+    "EVENT": EntityClass((SDO.Event,), "Event", "事件"),
+}
+
+#: Entity label -> the rdf:type(s) the writer gives its entities.
 CLASSES: dict[str, tuple[URIRef, ...]] = {
-    "ORG": (ORG.Organization,),
-    "PERSON": (FOAF.Person,),
-    "POST": (ORG.Role,),
-    "PLACE": (DCTERMS.Location, SDO.Place),
-    "MECHANISM": (GOV.Mechanism,),
-    "PROGRAM": (GOV.Programme,),
-    "POLICY": (GOV.PolicyDocument,),
-    "GROUP": (GOV.TargetGroup,),
-    "METRIC": (SDO.Observation,),
-    "EVENT": (SDO.Event,),
+    label: ENTITY_CLASSES[label].types for label in ENTITY_LABELS
 }
 
 #: Simple relations: label -> predicate, written ``head predicate tail``.

@@ -23,24 +23,29 @@ from kg.core.errors import InputError, KGError
 from kg.core.lexicon import load_lexicon
 from kg.rdf.namespaces import GOV, OA, SDO, local_name
 from kg.rdf.quads import LiteralValue, Quads
-from kg.rdf.terms import is_facts_graph
+from kg.rdf.terms import ENTITY_CLASSES, EntityClass, is_facts_graph
 
-#: Class key -> (rdf:type IRIs, English name, Chinese name, colour, vis-network shape, legend glyph).
-#: The first class whose types an entity has wins, so the order matters (a post in a body before a role).
+#: Class key -> (colour, vis-network shape, legend glyph); OTHER for nodes of no class.
+STYLES: dict[str, tuple[str, str, str]] = {
+    "ORG": ("#4e79a7", "dot", "●"),
+    "PERSON": ("#f28e2b", "star", "★"),
+    "POSITION": ("#ff9da7", "triangleDown", "▼"),
+    "POST": ("#e15759", "triangle", "▲"),
+    "PLACE": ("#76b7b2", "hexagon", "⬢"),
+    "MECHANISM": ("#59a14f", "diamond", "◆"),
+    "PROGRAM": ("#edc948", "square", "■"),
+    "POLICY": ("#b07aa1", "square", "■"),
+    "GROUP": ("#9c755f", "dot", "●"),
+    "METRIC": ("#8c8c8c", "diamond", "◆"),
+    "EVENT": ("#17becf", "star", "★"),
+    "OTHER": ("#c7c7c7", "dot", "●"),
+}
+_OTHER = EntityClass((), "Other", "其他")
+#: Class key -> (rdf:type IRIs, English name, Chinese name, colour, vis-network shape, legend glyph): the
+#: classes of :data:`kg.rdf.terms.ENTITY_CLASSES` in their order, drawn as :data:`STYLES` says, then OTHER.
 CLASSES: dict[str, tuple[tuple[URIRef, ...], str, str, str, str, str]] = {
-    "ORG": ((ORG.Organization, ORG.OrganizationalUnit, ORG.FormalOrganization),
-            "Organisation", "机构", "#4e79a7", "dot", "●"),
-    "PERSON": ((FOAF.Person,), "Person", "人物", "#f28e2b", "star", "★"),
-    "POSITION": ((ORG.Post,), "Post in a body", "岗位", "#ff9da7", "triangleDown", "▼"),
-    "POST": ((ORG.Role,), "Post (kind)", "职务", "#e15759", "triangle", "▲"),
-    "PLACE": ((DCTERMS.Location, SDO.Place), "Place", "地点", "#76b7b2", "hexagon", "⬢"),
-    "MECHANISM": ((GOV.Mechanism,), "Mechanism", "机制", "#59a14f", "diamond", "◆"),
-    "PROGRAM": ((GOV.Programme,), "Programme", "项目与行动", "#edc948", "square", "■"),
-    "POLICY": ((GOV.PolicyDocument,), "Policy document", "政策文件", "#b07aa1", "square", "■"),
-    "GROUP": ((GOV.TargetGroup,), "Target group", "对象群体", "#9c755f", "dot", "●"),
-    "METRIC": ((SDO.Observation,), "Figure", "数据", "#8c8c8c", "diamond", "◆"),
-    "EVENT": ((SDO.Event,), "Event", "事件", "#17becf", "star", "★"),
-    "OTHER": ((), "Other", "其他", "#c7c7c7", "dot", "●"),
+    key: (c.types + c.also, c.name, c.zh, *STYLES[key])
+    for key, c in {**ENTITY_CLASSES, "OTHER": _OTHER}.items()
 }
 _CLASS_OF_TYPE: dict[str, str] = {str(t): key for key, spec in reversed(CLASSES.items()) for t in spec[0]}
 _CLASS_ORDER = {key: i for i, key in enumerate(CLASSES)}
