@@ -8,13 +8,19 @@ from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
+from click.testing import CliRunner
 from rdflib import Dataset, Graph
+from rdflib.namespace import SKOS
 
-from kg.build.cache import CACHE_DIR, document_key, pipeline_fingerprint
-from kg.build.run import SHARDS, build
+from kg.build.cache import document_key, pipeline_fingerprint
+from kg.build.engine import make_engine
+from kg.build.run import build
 from kg.build.stages import batches
+from kg.cli import main
 from kg.core.errors import ConfigError
+from kg.core.folder import BuildFolder
 from kg.core.records import Document
+from kg.sparql.store import STAMP, open_store
 
 ROOT = Path(__file__).resolve().parent.parent
 REPORTS = ROOT / "tests" / "data" / "government-reports-head.jsonl"
@@ -40,7 +46,7 @@ def _corpus(path: Path, *, change: str | None = None, extra: bool = False) -> Pa
 
 def _files(folder: Path) -> dict[str, bytes]:
     """Every output file (the store and the cache aside), by path relative to the folder."""
-    skip = {"store", CACHE_DIR}
+    skip = {BuildFolder(folder).store.name, BuildFolder(folder).cache.name}
     return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
             if p.is_file() and not skip & set(p.relative_to(folder).parts)}
 
@@ -71,7 +77,7 @@ def test_batches_cut_the_stream_in_order() -> None:
 
 
 def test_several_shards_and_files_that_parse_to_the_same_quads(single: Path) -> None:
-    shards = sorted((single / SHARDS).glob("*.nq"))
+    shards = BuildFolder(single).shard_files()
     assert len(shards) >= 4 and shards[-1].name.endswith("-description.nq")
     nq = (single / "graph.nq").read_bytes()
     assert nq == b"".join(s.read_bytes() for s in shards)
@@ -86,12 +92,23 @@ def test_several_shards_and_files_that_parse_to_the_same_quads(single: Path) -> 
     # rdflib reads them too, and the union has one prefLabel@zh per entity although shards repeat entities.
     union = Graph().parse(single / "graph.ttl")
     subjects = set(union.subjects())
-    from rdflib.namespace import SKOS
-
     for s in subjects:
         labels = [o for o in union.objects(s, SKOS.prefLabel) if getattr(o, "language", None) == "zh"]
         assert len(labels) <= 1, (s, labels)
-    assert len(Dataset().parse(single / "graph.trig", format="trig")) >= 0
+    # and graph.trig holds, for rdflib as for Oxigraph, every quad of graph.nq in its named graph
+    trig = Dataset().parse(single / "graph.trig", format="trig")
+    read = {(s.n3(), p.n3(), o.n3(), g.n3()) for s, p, o, g in trig.quads((None, None, None, None))}
+    assert len(read) == len(quads) > 0
+    assert read == {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in quads}
+
+
+def test_the_build_folder_holds_what_build_folder_names(single: Path) -> None:
+    folder = BuildFolder(single)
+    named = [*folder.graph_files.values(), folder.view, folder.extractions, folder.report, folder.shards,
+             folder.store]
+    assert sorted(p.name for p in single.iterdir()) == sorted(p.name for p in named)  # no cache: cache=False
+    shards = folder.shard_files()
+    assert shards[0] == folder.shard(0) and shards[-1] == folder.shard(len(shards) - 1, description=True)
 
 
 def test_jobs_and_dask_give_the_same_output(corpus: Path, single: Path, tmp_path: Path) -> None:
@@ -107,7 +124,7 @@ def test_rebuild_extracts_only_changed_documents_and_equals_a_clean_build(corpus
                                                                           tmp_path: Path) -> None:
     out = tmp_path / "out"
     first = _build(corpus, out)
-    assert first.extracted == 5 and (out / CACHE_DIR).is_dir()
+    assert first.extracted == 5 and BuildFolder(out).cache.is_dir()
     again = _build(corpus, out)
     assert again.extracted == 0 and again.documents == 5
 
@@ -117,14 +134,14 @@ def test_rebuild_extracts_only_changed_documents_and_equals_a_clean_build(corpus
     assert report.extracted == 2 and report.documents == 6  # the edited report and the new document
     clean = tmp_path / "clean"
     _build(changed, clean, cache=False)
-    assert not (clean / CACHE_DIR).exists()
+    assert not BuildFolder(clean).cache.exists()
     assert _files(out) == _files(clean)
 
 
 def test_unreadable_cache_entry_is_extracted_again(corpus: Path, single: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     _build(corpus, out)
-    entries = sorted((out / CACHE_DIR).rglob("*.pickle"))
+    entries = sorted(BuildFolder(out).cache.rglob("*.pickle"))
     assert len(entries) == 5
     entries[0].write_bytes(b"not a pickle")
     entries[1].write_bytes(pickle.dumps({"something": "else"}))
@@ -147,7 +164,7 @@ def test_failed_build_keeps_output_and_cache(corpus: Path, tmp_path: Path,
     out = tmp_path / "out"
     _build(corpus, out)
     before = _files(out)
-    cached = sorted(p.name for p in (out / CACHE_DIR).rglob("*.pickle"))
+    cached = sorted(p.name for p in BuildFolder(out).cache.rglob("*.pickle"))
 
     def broken(*args: object, **kwargs: object) -> None:
         raise OSError("disk full")
@@ -156,27 +173,21 @@ def test_failed_build_keeps_output_and_cache(corpus: Path, tmp_path: Path,
     with pytest.raises(OSError, match="disk full"):
         _build(_corpus(tmp_path / "changed.jsonl", extra=True), out)
     assert _files(out) == before
-    after = sorted(p.name for p in (out / CACHE_DIR).rglob("*.pickle"))
+    after = sorted(p.name for p in BuildFolder(out).cache.rglob("*.pickle"))
     assert set(cached) <= set(after) and len(after) == len(cached) + 1  # the new extraction is kept
     assert not list(tmp_path.glob(".out.*")), "temporary folders left behind"
 
 
 def test_store_is_loaded_from_the_shards(single: Path) -> None:
-    from kg.sparql.store import STAMP, open_store
-
-    stamp = json.loads((single / "store" / STAMP).read_text(encoding="utf-8"))
+    stamp = json.loads((BuildFolder(single).store / STAMP).read_text(encoding="utf-8"))
     assert [Path(s["path"]).name for s in stamp["sources"]] == sorted(
-        p.name for p in (single / SHARDS).glob("*.nq"))
+        p.name for p in BuildFolder(single).shard_files())
     store = open_store(single)
     lines = (single / "graph.nq").read_text(encoding="utf-8").count("\n")
     assert len(store) == lines
 
 
 def test_view_of_the_build_folder_equals_the_build_view(single: Path, tmp_path: Path) -> None:
-    from click.testing import CliRunner
-
-    from kg.cli import main
-
     page = tmp_path / "view.html"
     result = CliRunner().invoke(main, ["viz", str(single), "-o", str(page)])
     assert result.exit_code == 0, result.output
@@ -184,8 +195,6 @@ def test_view_of_the_build_folder_equals_the_build_view(single: Path, tmp_path: 
 
 
 def test_bad_engine_options() -> None:
-    from kg.build.engine import make_engine
-
     with pytest.raises(ConfigError, match="unknown engine"):
         make_engine("spark")
     with pytest.raises(ConfigError, match="--jobs"):

@@ -28,8 +28,6 @@ from kg.core.resources import ontology_path
 from kg.nlp.pipeline import PIPELINE_VERSION
 from kg.nlp.statistical import model_info
 
-#: The cache folder inside a build output folder.
-CACHE_DIR = ".kg-cache"
 _FORMAT = 1
 
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
-from kg.build.cache import CACHE_DIR, ExtractionCache
+from kg.build.cache import ExtractionCache
 from kg.build.engine import Engine, make_engine
 from kg.build.stages import (
     BATCH_CHARS,
@@ -32,14 +32,15 @@ from kg.build.stages import (
 )
 from kg.core.errors import InputError, KGError, OutputError
 from kg.core.files import replace_folder, temporary_folder
+from kg.core.folder import GRAPH_FILES, BuildFolder
 from kg.core.records import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
-from kg.export.formats import JSONLD_FOOTER, OUTPUT_FILES, jsonld_header
+from kg.export.formats import JSONLD_FOOTER, jsonld_header
 from kg.rdf.dataset import DatasetStats, LabelCounts, batch_dataset, dataset_description, label_choices
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.rdf.terms import meta_graph_iri
 from kg.rdf.validate import ValidationReport, combine
 from kg.read.documents import iter_documents
-from kg.sparql.store import SHARDS, StoreLoader
+from kg.sparql.store import StoreLoader
 from kg.view.model import ViewParts
 from kg.view.page import write_view
 
@@ -150,8 +151,9 @@ def build(
     if progress:
         documents = progress(documents)
     runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
-    tmp = temporary_folder(out.resolve())
-    extraction_cache = ExtractionCache(out / CACHE_DIR / "extractions", use_model) if cache else None
+    dest = BuildFolder(out)
+    tmp = BuildFolder(temporary_folder(out.resolve()))
+    extraction_cache = ExtractionCache(dest.cached_extractions, use_model) if cache else None
     loader: StoreLoader | None = None
     try:
         batches_done = _extract_stage(documents, runner, tmp, report, extraction_cache,
@@ -162,26 +164,26 @@ def build(
         if store:
             # the store fills from each shard as it is written, in a thread while the later batches are
             # serialised; with one job (one core asked for) in this thread, shard after shard
-            loader = StoreLoader(tmp / "store", background=runner.workers > 1)
+            loader = StoreLoader(tmp.store, background=runner.workers > 1)
         _finish_stage(batches_done, runner, tmp, report, base=base, progress=progress, loader=loader)
-        shutil.rmtree(tmp / _WORK, ignore_errors=True)
+        shutil.rmtree(tmp.work, ignore_errors=True)
         report.seconds = time.perf_counter() - started
-        (tmp / "report.md").write_text(report.markdown(), encoding="utf-8")
+        tmp.report.write_text(report.markdown(), encoding="utf-8")
         if loader is not None:
             loader.finish()
             loader = None
-        if extraction_cache is not None and (out / CACHE_DIR).is_dir():
-            os.replace(out / CACHE_DIR, tmp / CACHE_DIR)  # the cache moves with the output
+        if extraction_cache is not None and dest.cache.is_dir():
+            os.replace(dest.cache, tmp.cache)  # the cache moves with the output
         try:
-            replace_folder(tmp, out)
+            replace_folder(tmp.root, out)
         except BaseException:
-            if (tmp / CACHE_DIR).is_dir() and not (out / CACHE_DIR).exists():
-                os.replace(tmp / CACHE_DIR, out / CACHE_DIR)
+            if tmp.cache.is_dir() and not dest.cache.exists():
+                os.replace(tmp.cache, dest.cache)
             raise
     except BaseException:
         if loader is not None:
             loader.abort()
-        shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp.root, ignore_errors=True)
         raise
     finally:
         runner.close()
@@ -189,13 +191,10 @@ def build(
     return report
 
 
-_WORK = ".work"  # batches between the two stages, inside the temporary output folder
-
-
 def _extract_stage(
     documents: Iterable[Document],
     runner: Engine,
-    tmp: Path,
+    tmp: BuildFolder,
     report: BuildReport,
     extraction_cache: ExtractionCache | None,
     *,
@@ -204,7 +203,7 @@ def _extract_stage(
     batch_chars: int,
 ) -> int:
     """Stage 1 over every batch: extraction.jsonl, the cache, the label tallies; returns the batch count."""
-    work = tmp / _WORK
+    work = tmp.work
     work.mkdir()
     in_flight: dict[int, list[Document]] = {}
 
@@ -216,7 +215,7 @@ def _extract_stage(
 
     counts: LabelCounts = {}
     n = 0
-    with open(tmp / "extraction.jsonl", "w", encoding="utf-8", newline="\n") as handle:
+    with open(tmp.extractions, "w", encoding="utf-8", newline="\n") as handle:
         for result in runner.map(extract_batch, tasks()):
             batch = in_flight.pop(result.index)
             for document, extraction, fresh in zip(batch, result.extractions, result.fresh, strict=True):
@@ -236,12 +235,12 @@ def _extract_stage(
     return n
 
 
-def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport, *, base: str,
+def _finish_stage(n_batches: int, runner: Engine, tmp: BuildFolder, report: BuildReport, *, base: str,
                   progress: Progress | None = None, loader: StoreLoader | None = None) -> None:
     """Stage 2 over every batch, then the dataset description: every output file, in batch order."""
-    work = tmp / _WORK
+    work = tmp.work
     choices = pickle.loads((work / "choices.pickle").read_bytes())
-    (tmp / SHARDS).mkdir()
+    tmp.shards.mkdir()
 
     def tasks() -> Iterator[FinishTask]:
         for index in range(n_batches):
@@ -256,7 +255,7 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport
         parts = progress(parts, "graphs, validation, files", "batch", n_batches)
     with _OutputFiles(tmp, base, loader) as files:
         for part in parts:
-            files.add(part, f"part-{part.index:05d}.nq")
+            files.add(part, tmp.shard(part.index))
             view.merge(part.view)  # type: ignore[arg-type]
             stats.merge(part.stats)  # type: ignore[arg-type]
             validations.append(part.validation)  # type: ignore[arg-type]
@@ -265,21 +264,21 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport
         description = batch_dataset([], base=base)
         dataset_description(stats, base=base, into=description.graph(meta_graph_iri(base=base)))
         part = serialize_part(description, n_batches, base=base)
-        files.add(part, f"part-{n_batches:05d}-description.nq")
+        files.add(part, tmp.shard(n_batches, description=True))
         validations.append(part.validation)  # type: ignore[arg-type]
         view.merge(part.view)  # type: ignore[arg-type]
         report.triples = files.quads
-    report.files = {k: name for k, name in OUTPUT_FILES.items()}
+    report.files = dict(GRAPH_FILES)
     result = combine(validations)
     report.conforms, report.violations, report.shacl_text = result.conforms, result.violations, result.text
-    view_stats = write_view(view.graph(), tmp / "graph.html")
+    view_stats = write_view(view.graph(), tmp.view)
     report.view = {"nodes": view_stats.nodes, "edges": view_stats.edges}
 
 
 class _OutputFiles:
     """graph.nq/.trig/.ttl/.jsonld and the shards, written part by part in order."""
 
-    def __init__(self, folder: Path, base: str, loader: StoreLoader | None = None) -> None:
+    def __init__(self, folder: BuildFolder, base: str, loader: StoreLoader | None = None) -> None:
         self.folder = folder
         self.base = base
         self.loader = loader  # given each shard once it is written
@@ -288,18 +287,17 @@ class _OutputFiles:
 
     def __enter__(self) -> _OutputFiles:
         f = self.folder
-        self.nq = open(f / OUTPUT_FILES["nq"], "wb")
-        self.trig = open(f / OUTPUT_FILES["trig"], "wb")
-        self.ttl = open(f / OUTPUT_FILES["ttl"], "wb")
-        self.jsonld = open(f / OUTPUT_FILES["jsonld"], "w", encoding="utf-8", newline="\n")
+        self.nq = open(f.graph_file("nq"), "wb")
+        self.trig = open(f.graph_file("trig"), "wb")
+        self.ttl = open(f.graph_file("ttl"), "wb")
+        self.jsonld = open(f.graph_file("jsonld"), "w", encoding="utf-8", newline="\n")
         header = file_header(self.base)
         self.trig.write(header)
         self.ttl.write(header)
         self.jsonld.write(jsonld_header(self.base))
         return self
 
-    def add(self, part: Finished, shard_name: str) -> None:
-        shard = self.folder / SHARDS / shard_name
+    def add(self, part: Finished, shard: Path) -> None:
         shard.write_bytes(part.nquads)
         if self.loader is not None:
             self.loader.add(shard)

@@ -25,18 +25,15 @@ from rdflib import Dataset, Graph
 
 from kg.core.errors import OutputError
 from kg.core.files import atomic_write
+from kg.core.folder import BuildFolder
 from kg.export.jsonld import jsonld_items
 from kg.rdf.dataset import merged_triples
 from kg.rdf.namespaces import DEFAULT_BASE, prefixes
 from kg.rdf.quads import Quads, ox_quads
 
-__all__ = ["JSONLD_FOOTER", "OUTPUT_FILES", "jsonld_context", "jsonld_document", "jsonld_header",
+__all__ = ["JSONLD_FOOTER", "jsonld_context", "jsonld_document", "jsonld_header",
            "jsonld_parts", "serialize_jsonld", "serialize_nquads", "serialize_trig",
            "serialize_turtle", "write_outputs"]
-
-#: Format key -> file name, in the order they are written.
-OUTPUT_FILES = {"ttl": "graph.ttl", "trig": "graph.trig", "nq": "graph.nq", "jsonld": "graph.jsonld"}
-
 
 def write_outputs(dataset: Dataset, out_dir: Path, *, base: str = DEFAULT_BASE) -> dict[str, Path]:
     """Write graph.ttl, graph.trig, graph.nq and graph.jsonld into ``out_dir``; format key -> path written."""
@@ -55,8 +52,7 @@ def write_outputs(dataset: Dataset, out_dir: Path, *, base: str = DEFAULT_BASE) 
         "jsonld": lambda: serialize_jsonld(quads, base=base),
     }
     written: dict[str, Path] = {}
-    for key, name in OUTPUT_FILES.items():
-        path = out_dir / name
+    for key, path in BuildFolder(out_dir).graph_files.items():
         atomic_write(path, writers[key]())
         written[key] = path
     return written

@@ -27,6 +27,7 @@ import pyoxigraph as ox
 
 from kg.core.errors import InputError, OutputError
 from kg.core.files import replace_folder, temporary_folder
+from kg.core.folder import BuildFolder
 
 __all__ = [
     "STAMP",
@@ -43,18 +44,14 @@ __all__ = [
 
 #: The file, inside a store folder, naming the RDF files the store was loaded from.
 STAMP = "kg-store.json"
-#: Files of a build folder that hold every named graph, in order of preference (N-Quads parses fastest).
-BUILD_FILES = ("graph.nq", "graph.trig")
 _STAMP_VERSION = 1
-#: A build folder's N-Quads shards (one per batch): what a store is bulk-loaded from when they exist.
-SHARDS = "shards"
 #: Extensions of the RDF files a store can be loaded from.
 RDF_EXTENSIONS = frozenset({"nq", "trig", "ttl", "nt", "jsonld", "rdf", "owl", "n3"})
 
 
 def store_path(out_dir: str | os.PathLike[str]) -> Path:
     """Where the store of a build folder lives: ``<out_dir>/store``."""
-    return Path(out_dir) / "store"
+    return BuildFolder(out_dir).store
 
 
 def cache_dir() -> Path:
@@ -87,13 +84,15 @@ def source_files(target: str | os.PathLike[str]) -> list[Path]:
     graph.trig), or the file itself."""
     path = Path(target)
     if path.is_dir():
-        shards = sorted((path / SHARDS).glob("*.nq"))
+        folder = BuildFolder(path)
+        shards = folder.shard_files()
         if shards:
             return shards
-        for name in BUILD_FILES:
-            if (path / name).is_file():
-                return [path / name]
-        raise InputError(path, f"not a build folder: it holds none of {', '.join(BUILD_FILES)}")
+        for file in folder.datasets:
+            if file.is_file():
+                return [file]
+        names = ", ".join(f.name for f in folder.datasets)
+        raise InputError(path, f"not a build folder: it holds none of {names}")
     if path.is_file():
         rdf_format(path)
         return [path]
@@ -268,7 +267,7 @@ def ensure_store(target: str | os.PathLike[str], *, cache: str | os.PathLike[str
     path = Path(target)
     if not path.exists():
         raise InputError(path, "no such file or folder")
-    if is_store(path) and not any((path / name).is_file() for name in BUILD_FILES):
+    if is_store(path) and not any(file.is_file() for file in BuildFolder(path).datasets):
         return path
     files = source_files(path)
     if path.is_dir():

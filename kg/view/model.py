@@ -20,6 +20,7 @@ from rdflib import Dataset, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS
 
 from kg.core.errors import InputError, KGError
+from kg.core.folder import BuildFolder
 from kg.core.lexicon import load_lexicon
 from kg.rdf.namespaces import GOV, OA, SDO, local_name
 from kg.rdf.quads import LiteralValue, Quads
@@ -102,7 +103,7 @@ class ViewStats:
 def read_entity_graph(path: Path) -> nx.MultiDiGraph:
     """:func:`entity_graph` of a build folder (read shard by shard), or of a .trig/.nq file."""
     path = Path(path)
-    shards = sorted((path / "shards").glob("*.nq")) if path.is_dir() else []
+    shards = BuildFolder(path).shard_files() if path.is_dir() else []
     if shards:
         return entity_graph(read_dataset(shard) for shard in shards)
     return entity_graph(read_dataset(path))
@@ -112,8 +113,7 @@ def read_dataset(path: Path) -> Dataset:
     """A build output folder (its ``graph.nq`` or ``graph.trig``) or a ``.trig``/``.nq`` file."""
     path = Path(path)
     if path.is_dir():
-        candidates = [path / "graph.nq", path / "graph.trig"]
-        found = next((c for c in candidates if c.is_file()), None)
+        found = next((c for c in BuildFolder(path).datasets if c.is_file()), None)
         if found is None:
             raise InputError(path, "no graph.trig or graph.nq in this folder (is it a `kg build` output?)")
         path = found
