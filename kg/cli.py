@@ -28,7 +28,7 @@ from kg.core.lexicon import load_lexicon
 from kg.evaluate import evaluate as score
 from kg.evaluate import load_extractions
 from kg.nlp.extract import extract_all
-from kg.nlp.pipeline import PIPELINE_VERSION, pipeline_config, shared_nlp
+from kg.nlp.pipeline import PIPELINE_VERSION, components, pipeline_config, shared_nlp
 from kg.nlp.statistical import GATE_CONTEXT, GATE_CONTEXT_AFTER, model_info
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.read.documents import iter_documents
@@ -173,6 +173,8 @@ def info() -> None:
     """The pipeline's components in order, lexicon sizes, and the trained model's version and scores."""
     click.echo(f"kg {__version__}, pipeline {PIPELINE_VERSION}")
     click.echo("components: " + " -> ".join(["tokenizer (jieba)", *pipeline_config()["nlp"]["pipeline"]]))
+    for name, requires, assigns in components():
+        click.echo(f"  {name}: requires {', '.join(requires) or '-'}; assigns {', '.join(assigns) or '-'}")
     click.echo("lexicons:")
     for name, size in load_lexicon().sizes().items():
         click.echo(f"  {name}: {size}")

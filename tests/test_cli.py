@@ -127,6 +127,8 @@ def test_info_lists_components_lexicons_and_model() -> None:
     assert result.exit_code == 0
     assert "kg_lexicon -> kg_patterns -> kg_ner -> kg_merge -> kg_resolve -> kg_relations" in result.output
     assert "terms GROUP" in result.output and "validation ORG" in result.output
+    assert "  kg_merge: requires doc._.kg_candidates; assigns doc.ents, doc._.kg_mentions\n" in result.output
+    assert "  kg_relations: requires doc._.kg_entities; assigns doc._.kg_relations\n" in result.output
 
 
 def test_every_command_is_documented_in_the_readme() -> None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc
 
+from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
+
 #: Which source wins when candidates overlap, highest first (see kg/nlp/merge.py for the reasons).
 SOURCES = ("pattern", "lexicon", "model")
 
@@ -24,10 +26,6 @@ class Candidate:
     score: float = 1.0
     #: canonical name when the recogniser knows it (lexicon entries), else None
     name: str | None = None
-
-
-if not Doc.has_extension("kg_candidates"):
-    Doc.set_extension("kg_candidates", default=None)
 
 
 def candidates(doc: Doc) -> list[Candidate]:

@@ -10,6 +10,7 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 
 from kg.core.records import Document, Entity, Extraction, Relation
+from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp.pipeline import shared_nlp
 from kg.nlp.text import mask
 

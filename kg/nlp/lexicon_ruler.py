@@ -10,19 +10,9 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.core.lexicon import Lexicon, load_lexicon
+from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp.candidates import Candidate, candidates
-from kg.nlp.text import doc_text, match_text, token_bounds
-
-if not Doc.has_extension("kg_match_text"):
-    Doc.set_extension("kg_match_text", default=None)
-
-
-def get_match_text(doc: Doc) -> str:
-    if doc._.kg_match_text is None:
-        doc._.kg_match_text = match_text(doc_text(doc))
-    text: str = doc._.kg_match_text
-    return text
-
+from kg.nlp.text import get_match_text, token_bounds
 
 #: Labels whose lexicon matches must end where a jieba word ends. Post titles are short words that also
 #: begin longer ones (委员会 committee, 常委会 standing committee, 主席团 presidium, 书记员 clerk).
@@ -63,7 +53,8 @@ class LexiconRuler:
         return doc
 
 
-@Language.factory("kg_lexicon", default_config={"lexicon_dir": None, "min_alias_length": 2})
+@Language.factory("kg_lexicon", default_config={"lexicon_dir": None, "min_alias_length": 2},
+                  assigns=["doc._.kg_candidates"])
 def make_lexicon_ruler(nlp: Language, name: str, lexicon_dir: str | None,
                        min_alias_length: int) -> LexiconRuler:
     return LexiconRuler(load_lexicon(Path(lexicon_dir) if lexicon_dir else None),

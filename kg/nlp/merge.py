@@ -29,11 +29,9 @@ from spacy.tokens import Doc, Span
 
 from kg.core.lexicon import Lexicon, load_lexicon, read_list
 from kg.core.resources import ontology_path
+from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.text import CharMask, doc_text
-
-if not Doc.has_extension("kg_mentions"):
-    Doc.set_extension("kg_mentions", default=None)
 
 _RANK = {"pattern": 0, "lexicon": 1, "model": 2}
 
@@ -193,7 +191,8 @@ class Merger:
         return doc
 
 
-@Language.factory("kg_merge", default_config={"min_model_score": 0.5, "lexicon_dir": None})
+@Language.factory("kg_merge", default_config={"min_model_score": 0.5, "lexicon_dir": None},
+                  requires=["doc._.kg_candidates"], assigns=["doc.ents", "doc._.kg_mentions"])
 def make_merger(nlp: Language, name: str, min_model_score: float, lexicon_dir: str | None) -> Merger:
     return Merger(min_model_score=min_model_score, lexicon_dir=lexicon_dir)
 

@@ -28,9 +28,8 @@ from spacy.tokens import Doc
 from kg.core.lexicon import Lexicon, load_lexicon, read_list, read_table
 from kg.core.resources import ontology_path
 from kg.nlp.candidates import Candidate, candidates
-from kg.nlp.lexicon_ruler import get_match_text
 from kg.nlp.merge import _jieba_tags, person_like
-from kg.nlp.text import token_bounds
+from kg.nlp.text import get_match_text, token_bounds
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PUNCT = set("，。、；：！？,.;:!?（）()【】[]《》<>—-…·/ \t\n\r\u3000")
@@ -485,7 +484,7 @@ def _ends_with_any(text: str, pos: int, words: object, max_len: int = 12) -> str
     return None
 
 
-@Language.factory("kg_patterns", default_config={"lexicon_dir": None})
+@Language.factory("kg_patterns", default_config={"lexicon_dir": None}, assigns=["doc._.kg_candidates"])
 def make_pattern_recognizer(nlp: Language, name: str, lexicon_dir: str | None) -> PatternRecognizer:
     directory = Path(lexicon_dir) if lexicon_dir else ontology_path("lexicon")
     return PatternRecognizer(load_lexicon(directory), directory)

@@ -1,10 +1,11 @@
-"""The spaCy pipeline, assembled from config: jieba with the domain dictionary, then the project's components.
+"""The spaCy pipeline, assembled from its config: jieba with the domain dictionary, then kg's components.
 
 The tokenizer is ``kg.JiebaTokenizer.v1`` (kg.nlp.tokenizer): spaCy's jieba tokenizer, aligned in linear time.
 
 Order (``kg info`` prints it): ``kg_lexicon`` and ``kg_patterns`` propose rule candidates, ``kg_ner`` (the
 trained model, optional) proposes statistical ones, ``kg_merge`` decides among them, ``kg_resolve`` groups
-mentions into entities, ``kg_relations`` links them. ``kg_ner`` runs after the rules because of its gate
+mentions into entities, ``kg_relations`` links them; each factory declares the ``doc._`` attributes
+(kg.nlp.extensions) it requires and assigns. ``kg_ner`` runs after the rules because of its gate
 (``gate``, on by default): it tags only around the words where ``kg_merge`` could keep one of its entities,
 i.e. where a name of the right shape is possible outside every rule candidate
 (kg.nlp.statistical.gate_regions).
@@ -72,12 +73,19 @@ def _add_user_words() -> None:
 def build_nlp(*, use_model: bool = True, min_model_score: float = 0.5, gate: bool = True) -> Language:
     """A fresh pipeline; ``use_model=False`` leaves the trained NER out (rules and lexicon only)."""
     _add_user_words()
-    config = pipeline_config(use_model=use_model, min_model_score=min_model_score, gate=gate)
-    nlp = spacy.blank("zh", config={"nlp": {"tokenizer": config["nlp"]["tokenizer"]}})
+    return spacy.blank("zh", config=pipeline_config(use_model=use_model, min_model_score=min_model_score,
+                                                    gate=gate))
+
+
+def components(config: dict[str, Any] | None = None) -> list[tuple[str, tuple[str, ...], tuple[str, ...]]]:
+    """(name, what it requires, what it assigns) of each component of ``config``, in order, from the
+    factories' declarations (nothing is loaded)."""
+    config = config or pipeline_config()
+    out = []
     for name in config["nlp"]["pipeline"]:
-        settings = {k: v for k, v in config["components"][name].items() if k != "factory"}
-        nlp.add_pipe(name, config=settings)
-    return nlp
+        meta = Language.get_factory_meta(config["components"][name]["factory"])
+        out.append((name, tuple(meta.requires), tuple(meta.assigns)))
+    return out
 
 
 @lru_cache(maxsize=2)

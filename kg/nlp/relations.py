@@ -33,12 +33,10 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.core.lexicon import Lexicon, load_lexicon
+from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp.merge import Mention
 from kg.nlp.resolve import ResolvedEntity, org_match_key
 from kg.nlp.text import doc_text, sentence_offsets
-
-if not Doc.has_extension("kg_relations"):
-    Doc.set_extension("kg_relations", default=None)
 
 ACT_TARGETS = {"runs": ("MECHANISM", "PROGRAM"), "issues": ("POLICY",), "organizes": ("EVENT",)}
 EXTRA_CUES = {"制订": "issues", "研究制定": "issues", "起草": "issues", "举办": "runs", "组织": "runs",
@@ -347,6 +345,7 @@ def _clause_end(text: str, start: int, limit: int) -> int:
     return m.start() if m else limit
 
 
-@Language.factory("kg_relations", default_config={"lexicon_dir": None})
+@Language.factory("kg_relations", default_config={"lexicon_dir": None}, requires=["doc._.kg_entities"],
+                  assigns=["doc._.kg_relations"])
 def make_relation_extractor(nlp: Language, name: str, lexicon_dir: str | None) -> RelationExtractor:
     return RelationExtractor(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))

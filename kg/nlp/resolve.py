@@ -26,11 +26,9 @@ from spacy.tokens import Doc
 
 from kg.core.lexicon import Lexicon, load_lexicon
 from kg.core.normalize import normalize_name
+from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp.merge import Mention
 from kg.nlp.text import doc_text
-
-if not Doc.has_extension("kg_entities"):
-    Doc.set_extension("kg_entities", default=None)
 
 PARTY_PREFIX = re.compile(r"^(?:中共|中国共产党)(?=.)")
 #: Level words that open a body name when its place is left out (省委…, 市总工会…).
@@ -146,7 +144,8 @@ class Resolver:
         return doc
 
 
-@Language.factory("kg_resolve", default_config={"lexicon_dir": None})
+@Language.factory("kg_resolve", default_config={"lexicon_dir": None}, requires=["doc._.kg_mentions"],
+                  assigns=["doc._.kg_entities"])
 def make_resolver(nlp: Language, name: str, lexicon_dir: str | None) -> Resolver:
     return Resolver(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
 

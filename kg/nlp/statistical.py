@@ -435,6 +435,9 @@ def _model_text(text: str) -> str:
     "kg_ner",
     default_config={"model_path": None, "min_score": 0.0, "labels": ["ORG", "PERSON", "POST", "PLACE"],
                     "gate": True, "lexicon_dir": None},
+    # the gate reads the rules' candidates: kg_ner runs after kg_lexicon and kg_patterns
+    requires=["doc._.kg_candidates"],
+    assigns=["doc._.kg_candidates"],
 )
 def make_statistical_ner(
     nlp: Language, name: str, model_path: str | None, min_score: float, labels: list[str], gate: bool,

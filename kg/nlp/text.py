@@ -9,13 +9,7 @@ from spacy.attrs import IDX, LENGTH
 from spacy.tokens import Doc
 
 from kg.core.normalize import to_simplified
-
-# spaCy rebuilds ``doc.text`` from the tokens at every call (a loop over Python token objects, about as slow
-# as the rest of the rules together on long reports): the components share one copy, and the token
-# boundaries.
-for _name in ("kg_text", "kg_token_offsets", "kg_token_bounds"):
-    if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=None)
+from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 
 _SENT_END = re.compile(r"[。！？；!?;]+[”’」』]?|\n+")
 _CLAUSE_END = re.compile(r"[，,：:、]")
@@ -61,6 +55,14 @@ def doc_text(doc: Doc) -> str:
     if doc._.kg_text is None:
         doc._.kg_text = doc.text
     text: str = doc._.kg_text
+    return text
+
+
+def get_match_text(doc: Doc) -> str:
+    """:func:`match_text` of the doc's text, made once per doc."""
+    if doc._.kg_match_text is None:
+        doc._.kg_match_text = match_text(doc_text(doc))
+    text: str = doc._.kg_match_text
     return text
 
 

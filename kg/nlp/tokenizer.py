@@ -17,7 +17,7 @@ from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
 
-from kg.nlp import text as _text  # noqa: F401  (registers the doc._.kg_text extension)
+from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 
 
 def words_and_spaces(words: list[str], text: str) -> tuple[list[str], list[bool]]:
