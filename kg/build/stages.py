@@ -5,14 +5,14 @@ two stages on each, in worker processes or Dask tasks (:mod:`kg.build.engine`):
 
 1. :func:`extract_batch`: extraction of the documents the cache does not hold, and the tally of each
    entity's candidate ``skos:prefLabel`` in each document (:func:`kg.rdf.dataset.batch_label_counts`, which
-   counts what :func:`kg.rdf.dataset.label_counts` would find in the facts graphs, without writing them);
+   counts the labels the facts graphs would hold, without writing them);
 2. :func:`finish_batch`, once all tallies are in and the preferred labels chosen: the batch's named graphs
    with labels reconciled (:func:`kg.rdf.dataset.batch_quads`), SHACL validation, and the batch's part of
    every output file (an N-Quads shard, TriG, Turtle and JSON-LD chunks) and of the view
    (:class:`kg.view.model.ViewParts`).
 
 The graphs stay :class:`kg.rdf.quads.Quads` (N-Triples strings) from end to end: no rdflib term is made on the
-way (rdflib's store made this stage twenty times slower than extraction); SHACL validation reads the
+way (rdflib's store made this stage many times slower than extraction); SHACL validation reads the
 batch's N-Quads text.
 
 Neither stage reads or writes files, so the same functions run on a cluster without a shared file system;

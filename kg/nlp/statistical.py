@@ -10,9 +10,9 @@ works inside the project's jieba-tokenized pipeline whatever the word boundaries
 
 **The gate** (``gate=True``, the default; :func:`gate_regions`): the merge keeps a model candidate only
 where no rule candidate lies and only if it has its label's shape (kg.nlp.merge.ModelShape), so the model
-is only run around the words where such a candidate is possible; on the government reports that is under
-4% of the text (pipeline 0.2.14), and the model is most of the extraction time. ``gate=False`` tags the
-whole text.
+is only run around the words where such a candidate is possible: a small share of the text, and the model
+is most of the extraction time (docs/ner.md, "Windows, not sentences", has the figures by pipeline
+version). ``gate=False`` tags the whole text.
 
 The text (or each gated region) is cut at sentence ends into chunks of
 at most ``max_chunk_chars`` characters and the chunks are tagged in batches. The score of an entity is the
@@ -173,9 +173,8 @@ def gate_regions(doc: Doc, shape: ModelShape, rule_spans: Iterable[tuple[int, in
     ``after`` characters after it, inside its sentence; overlapping regions, and regions with only whitespace
     between them, are joined. The model reads a character through a few neighbours on each side (its encoder
     and the parser's state features), so this context gives the entities the whole sentence gives nearly
-    everywhere (docs/ner.md: 928 of the 943 mentions the model adds on the government reports, for a third of
-    the characters, at pipeline 0.2.11); :meth:`StatisticalNER.predict` drops an entity that a region's edge
-    may have cut.
+    everywhere (docs/ner.md measures what is lost); :meth:`StatisticalNER.predict` drops an entity that a
+    region's edge may have cut.
     """
     text = doc_text(doc)
     covered = CharMask(len(text))
@@ -399,10 +398,10 @@ class StatisticalNER:
 def _use_numpy_blas(model: Language) -> None:
     """Matrix products through numpy's BLAS instead of thinc's bundled BLIS, on one BLAS thread.
 
-    The layers are the model's own; only the routine that multiplies changes (thinc's ``use_blis=False``).
-    On the project machine BLIS ran the encoder's products at ~22 GFLOPS and numpy's OpenBLAS at ~90 (one
-    thread each); on 245k characters of reports the model's 2,317 entities were the same, and 4 scores
-    moved in the 4th decimal (sums in another order). OpenBLAS would start a thread per core in every
+    The layers are the model's own; only the routine that multiplies changes (thinc's ``use_blis=False``):
+    numpy's OpenBLAS multiplies the encoder's matrices several times faster than BLIS on the project
+    machine, for the same entities (scores may move in the last decimals: sums in another order; docs/ner.md
+    has the figures). OpenBLAS would start a thread per core in every
     worker process: the model's products are held to one (:func:`_blas_threads`) unless
     ``OPENBLAS_NUM_THREADS`` or ``OMP_NUM_THREADS`` says otherwise (kg build scales by processes).
     """

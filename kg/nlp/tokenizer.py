@@ -2,11 +2,11 @@
 
 spaCy's ``spacy.zh.ChineseTokenizer`` (segmenter ``jieba``) cuts the text with jieba, then aligns the words
 with the text by ``spacy.util.get_words_and_spaces``, which searches each word in a fresh copy of the rest of
-the text (``text[pos:].index(word)``): on a 30,000-character report that alignment costs about as much as
-jieba's cut. jieba's words are the text cut into pieces, so this tokenizer reads the same tokens and the
-same whitespace flags off its whitespace words instead, and keeps the text it was given as ``doc._.kg_text``
-so that ``kg.nlp.text.doc_text`` does not rebuild it from the tokens. Everything else (the jieba instance,
-serialisation, the config) is the ChineseTokenizer's own.
+the text (``text[pos:].index(word)``): time quadratic in the text's length, on a long report about as much
+as jieba's cut (benchmarks/README.md). jieba's words are the text cut into pieces, so this tokenizer reads
+the same tokens and the same whitespace flags off its whitespace words instead, and keeps the text it was
+given as ``doc._.kg_text`` so that ``kg.nlp.text.doc_text`` does not rebuild it from the tokens. Everything
+else (the jieba instance, serialisation, the config) is the ChineseTokenizer's own.
 """
 
 from __future__ import annotations

@@ -167,7 +167,7 @@ def batch_label_counts(
     lexicon: Lexicon | None = None,
     into: LabelCounts | None = None,
 ) -> LabelCounts:
-    """:func:`label_counts` of the documents' facts graphs, from the tally, without writing the graphs."""
+    """The labels the documents' facts graphs would hold, counted without writing the graphs."""
     counts: LabelCounts = into if into is not None else {}
     for writer in document_writers(pairs, Quads(), base=base, lexicon=lexicon):
         writer.entity_quads()

@@ -1,7 +1,7 @@
 """The quads a build works on: plain strings in N-Triples form, grouped by named graph.
 
-rdflib's in-memory store costs tens of microseconds per quad to fill and read, which made the graph stage of
-``kg build`` twenty times slower than extraction. A :class:`Quads` is a dict of sets of
+rdflib's in-memory store is slow to fill and read quad by quad, which made the graph stage of ``kg build``
+many times slower than extraction (benchmarks/README.md). A :class:`Quads` is a dict of sets of
 ``(subject, predicate, object)`` tuples of N-Triples term strings (``<iri>``, ``"text"@zh``,
 ``"5"^^<…#integer>``), exactly as Oxigraph prints the terms, so that
 

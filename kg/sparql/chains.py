@@ -3,7 +3,7 @@
 Why: ``kg/sparql/queries/shortest-chain.rq`` is a bounded breadth-first search written out in SPARQL (one
 UNION branch per length 1..4, each a sequence of hops over every link of the graph). Oxigraph evaluates it by
 joining every link of the graph at each hop, once for ``MIN(?length)`` and once for the chains, so on a
-2.2M-quad store it takes 43 s when no chain exists, past the default 30 s timeout. The file stays the
+large store it runs past the default timeout when no chain exists. The file stays the
 question's definition, a standalone query for any SPARQL server; :func:`run_shortest_chain` answers it on the
 embedded store with the same variables and rows (tests/test_query.py compares the two), in three steps:
 
@@ -16,9 +16,9 @@ embedded store with the same variables and rows (tests/test_query.py compares th
 3. the chains are explained by ``kg/sparql/queries/_shortest-chain-steps.rq``: the explaining half of the .rq
    (relation, direction, names, document and sentence of each step), the chains given in VALUES, its
    look-ups written as LATERAL joins (an Oxigraph extension) so that they read only the chains' own nodes
-   and statements (0.02 s on the 10x store, where the .rq's plain joins take 17 s for the same chains).
+   and statements, where the .rq's plain joins read every statement of the store.
 
-On that store the whole answer takes 0.01-0.05 s (benchmarks/README.md has the figures).
+benchmarks/README.md has the figures.
 
 The frontier's nodes are terms read from the store and written by pyoxigraph (``str(NamedNode)`` escapes an
 IRI), so no value a user typed reaches a query's text. When the search would meet a node that VALUES cannot
@@ -57,7 +57,7 @@ _RDF_NIL = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#nil")
 
 # The .rq's look-up of one end (its sub-queries ``SELECT DISTINCT ?from ?a`` and ``?to ?b``, ``?end`` standing
 # for ?from or ?to), in the forms of entity.rq that Oxigraph answers from its indexes (the .rq's scan every
-# label, or every quad: 1.5 s on the 10x store): the label is never unbound (COALESCE; with the end bound it
+# label, or every quad): the label is never unbound (COALESCE; with the end bound it
 # never is anyway), and an IRI is kept if it is the subject of a triple (FILTER EXISTS) rather than joined
 # with every triple. Same nodes.
 _END = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>

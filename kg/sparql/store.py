@@ -171,7 +171,7 @@ class StoreLoader:
     loader runs in Rust, outside the GIL): ``kg build`` gives it each N-Quads shard as soon as the shard is
     written, so the store fills while the later batches are still being serialised (with ``--jobs 1`` the
     build keeps to one thread of work and loads each shard in the foreground). :meth:`finish` waits for
-    the loads, compacts the store (``optimize``: the saved queries run up to 1.5x slower without it), writes
+    the loads, compacts the store (``optimize``: the saved queries run slower without it), writes
     the stamp and renames the store into place; :meth:`abort` drops it. A file that fails to load is raised
     by :meth:`finish` (or by the next :meth:`add`), as :func:`create_store` raises it.
     """
