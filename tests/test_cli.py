@@ -25,6 +25,7 @@ def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+@pytest.mark.slow
 def test_build_writes_every_output(seeds_build: Path) -> None:
     for name in ("graph.ttl", "graph.trig", "graph.nq", "graph.jsonld", "graph.html", "extraction.jsonl",
                  "report.md"):
@@ -36,6 +37,7 @@ def test_build_writes_every_output(seeds_build: Path) -> None:
     assert not list(seeds_build.parent.glob(".out.*")), "temporary folders left behind"
 
 
+@pytest.mark.slow
 def test_committed_output_is_what_the_readme_command_builds(seeds_build: Path) -> None:
     committed = ROOT / "output"
     names = sorted(str(p.relative_to(committed)) for p in committed.rglob("*")
@@ -46,6 +48,7 @@ def test_committed_output_is_what_the_readme_command_builds(seeds_build: Path) -
             f"output/{name} differs from a fresh build: run `kg build seeds --out output`")
 
 
+@pytest.mark.slow
 def test_build_twice_is_byte_identical(seeds_build: Path, tmp_path: Path) -> None:
     again = tmp_path / "again"
     assert CliRunner().invoke(main, ["build", str(SEEDS), "--out", str(again), "-q"]).exit_code == 0
@@ -54,6 +57,7 @@ def test_build_twice_is_byte_identical(seeds_build: Path, tmp_path: Path) -> Non
             assert p.read_bytes() == (again / p.name).read_bytes(), p.name
 
 
+@pytest.mark.slow
 def test_failed_build_leaves_earlier_output_intact(seeds_build: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     shutil.copytree(seeds_build, out)
@@ -105,6 +109,7 @@ def test_output_path_that_is_a_file(tmp_path: Path) -> None:
     assert result.exit_code == 1 and "not a folder" in result.output
 
 
+@pytest.mark.slow
 def test_extract_and_evaluate_round_trip(tmp_path: Path) -> None:
     pred = tmp_path / "pred.jsonl"
     assert CliRunner().invoke(main, ["extract", str(SEEDS), "-o", str(pred), "-q"]).exit_code == 0

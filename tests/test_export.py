@@ -13,10 +13,10 @@ import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF
+from seeds_graph import Pairs
 
 from kg.core.errors import OutputError
 from kg.core.records import Document, Entity, Extraction, Relation
-from kg.evaluate import load_extractions
 from kg.export.formats import write_outputs
 from kg.rdf.dataset import build_dataset, merged_graph
 from kg.rdf.iri import entity_iri
@@ -41,19 +41,9 @@ write_outputs(build_dataset(pairs), Path(sys.argv[2]))
 """
 
 
-def seed_pairs() -> list[tuple[Document, Extraction]]:
-    gold = load_extractions(SEEDS / "gold.jsonl")
-    return [(read_file(SEEDS / f"{doc_id}.txt"), gold[doc_id]) for doc_id in sorted(gold)]
-
-
 @pytest.fixture(scope="module")
-def dataset() -> Dataset:
-    return build_dataset(seed_pairs())
-
-
-@pytest.fixture(scope="module")
-def outputs(dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return write_outputs(dataset, tmp_path_factory.mktemp("out"))
+def outputs(seeds_dataset: Dataset, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    return write_outputs(seeds_dataset, tmp_path_factory.mktemp("out"))
 
 
 def same_graphs(a: Dataset, b: Dataset) -> None:
@@ -73,20 +63,20 @@ def test_writes_the_four_files(outputs: dict[str, Path]) -> None:
     assert sorted(p.name for p in folder.iterdir()) == written  # no temporary files left
 
 
-def test_turtle_is_the_merged_facts_graph(dataset: Dataset, outputs: dict[str, Path]) -> None:
+def test_turtle_is_the_merged_facts_graph(seeds_dataset: Dataset, outputs: dict[str, Path]) -> None:
     ttl = Graph().parse(outputs["ttl"], format="turtle")
-    assert isomorphic(ttl, merged_graph(dataset))
+    assert isomorphic(ttl, merged_graph(seeds_dataset))
     assert not list(ttl.subjects(RDF.type, RDF.Statement))  # no provenance in graph.ttl
     assert b"@prefix schema: <http://schema.org/> ." in outputs["ttl"].read_bytes()
 
 
 @pytest.mark.parametrize(("key", "fmt"), [("trig", "trig"), ("nq", "nquads"), ("jsonld", "json-ld")])
 def test_dataset_files_hold_every_named_graph(
-    dataset: Dataset, outputs: dict[str, Path], key: str, fmt: str
+    seeds_dataset: Dataset, outputs: dict[str, Path], key: str, fmt: str
 ) -> None:
     loaded = Dataset()
     loaded.parse(outputs[key], format=fmt)
-    same_graphs(dataset, loaded)
+    same_graphs(seeds_dataset, loaded)
 
 
 def test_nquads_lines_are_sorted_by_graph_then_triple(outputs: dict[str, Path]) -> None:
@@ -101,15 +91,15 @@ def test_nquads_lines_are_sorted_by_graph_then_triple(outputs: dict[str, Path]) 
      ("jsonld", ox.RdfFormat.JSON_LD)],
 )
 def test_files_load_in_oxigraph(
-    dataset: Dataset, outputs: dict[str, Path], key: str, fmt: ox.RdfFormat
+    seeds_dataset: Dataset, outputs: dict[str, Path], key: str, fmt: ox.RdfFormat
 ) -> None:
     store = ox.Store()
     if key == "ttl":
         store.load(path=str(outputs[key]), format=fmt, to_graph=ox.DefaultGraph())
-        assert len(store) == len(merged_graph(dataset))
+        assert len(store) == len(merged_graph(seeds_dataset))
     else:
         store.load(path=str(outputs[key]), format=fmt)
-        assert len(store) == sum(len(g) for g in dataset.graphs())
+        assert len(store) == sum(len(g) for g in seeds_dataset.graphs())
 
 
 QUERY = """
@@ -157,12 +147,14 @@ def test_schema_org_is_http_everywhere(outputs: dict[str, Path]) -> None:
     assert "brick" not in context  # only the project's prefixes
 
 
-def test_two_builds_are_byte_identical(outputs: dict[str, Path], tmp_path: Path) -> None:
-    again = write_outputs(build_dataset(seed_pairs()), tmp_path / "again")
+def test_two_builds_are_byte_identical(outputs: dict[str, Path], seed_pairs: Pairs,
+                                       tmp_path: Path) -> None:
+    again = write_outputs(build_dataset(list(seed_pairs)), tmp_path / "again")
     for key, path in outputs.items():
         assert again[key].read_bytes() == path.read_bytes(), key
 
 
+@pytest.mark.slow
 def test_another_process_writes_the_same_bytes(outputs: dict[str, Path], tmp_path: Path) -> None:
     """Another hash seed and the documents in reverse order: the files must not change."""
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
@@ -219,8 +211,8 @@ def test_hostile_strings_round_trip(tmp_path: Path) -> None:
     }
 
 
-def test_unwritable_output_is_an_output_error(dataset: Dataset, tmp_path: Path) -> None:
+def test_unwritable_output_is_an_output_error(seeds_dataset: Dataset, tmp_path: Path) -> None:
     blocker = tmp_path / "file"
     blocker.write_text("not a folder", encoding="utf-8")
     with pytest.raises(OutputError, match="file"):
-        write_outputs(dataset, blocker / "out")
+        write_outputs(seeds_dataset, blocker / "out")

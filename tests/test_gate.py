@@ -30,26 +30,16 @@ COVERED = "国务院总理李强在北京主持召开国务院常务会议。"  
 NO_TRIGGER = "今年要继续扩大内需。"  # no suffix, title, place ending or name-like word
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return build_nlp()
-
-
-@pytest.fixture(scope="module")
-def rules() -> Language:
-    return build_nlp(use_model=False)
-
-
-def _ruled(rules: Language, text: str) -> Doc:
+def _ruled(rules_nlp: Language, text: str) -> Doc:
     """The doc as ``kg_ner`` receives it: jieba tokens and the rule candidates."""
-    doc = rules.make_doc(text)
+    doc = rules_nlp.make_doc(text)
     for name in ("kg_lexicon", "kg_patterns"):
-        doc = rules.get_pipe(name)(doc)
+        doc = rules_nlp.get_pipe(name)(doc)
     return doc
 
 
-def _regions(nlp: Language, rules: Language, text: str) -> list[tuple[int, int]]:
-    doc = _ruled(rules, text)
+def _regions(nlp: Language, rules_nlp: Language, text: str) -> list[tuple[int, int]]:
+    doc = _ruled(rules_nlp, text)
     ner: StatisticalNER = nlp.get_pipe("kg_ner")
     return gate_regions(doc, ner.shape, [(c.start, c.end) for c in candidates(doc)])
 
@@ -61,30 +51,30 @@ def test_gate_is_on_by_default_and_switchable() -> None:
     assert build_nlp(gate=False).get_pipe("kg_ner").gate is False
 
 
-def test_keeps_the_words_around_an_uncovered_person_or_org(nlp: Language, rules: Language) -> None:
+def test_keeps_the_words_around_an_uncovered_person_or_org(nlp: Language, rules_nlp: Language) -> None:
     text = f"{NO_TRIGGER}谭植棠同志在会上作了重要讲话。{NO_TRIGGER}地方政府要切实负起责任。"
     sentences = sentence_offsets(text)
     person, org = text.index("谭植棠"), text.index("地方政府")
     # each trigger word with GATE_CONTEXT characters before it and GATE_CONTEXT_AFTER after it, inside its
     # own sentence (both triggers open theirs)
-    assert _regions(nlp, rules, text) == [
+    assert _regions(nlp, rules_nlp, text) == [
         (sentences[1][0], person + 3 + GATE_CONTEXT_AFTER),
         (sentences[3][0], org + 4 + GATE_CONTEXT_AFTER),
     ]
 
 
-def test_a_trigger_far_from_the_sentence_ends_gets_a_window(nlp: Language, rules: Language) -> None:
+def test_a_trigger_far_from_the_sentence_ends_gets_a_window(nlp: Language, rules_nlp: Language) -> None:
     padding = "我们要认真学习文件精神并且在实际工作中贯彻落实"  # 24 characters without a trigger
     text = f"{padding}谭植棠{padding}。"
     start = text.index("谭植棠")
-    assert _regions(nlp, rules, text) == [(start - GATE_CONTEXT, start + 3 + GATE_CONTEXT_AFTER)]
-    assert gate_regions(_ruled(rules, text), nlp.get_pipe("kg_ner").shape, [], context=2, after=1) == [
+    assert _regions(nlp, rules_nlp, text) == [(start - GATE_CONTEXT, start + 3 + GATE_CONTEXT_AFTER)]
+    assert gate_regions(_ruled(rules_nlp, text), nlp.get_pipe("kg_ner").shape, [], context=2, after=1) == [
         (start - 2, start + 4)]
 
 
-def test_near_triggers_share_one_region(nlp: Language, rules: Language) -> None:
+def test_near_triggers_share_one_region(nlp: Language, rules_nlp: Language) -> None:
     text = "会议由谭植棠主持，胡乔木同志发表了文章，大家一致赞成。"
-    regions = _regions(nlp, rules, text)
+    regions = _regions(nlp, rules_nlp, text)
     assert regions == [(0, text.index("胡乔木") + 3 + GATE_CONTEXT_AFTER)]
 
 
@@ -99,16 +89,16 @@ def test_an_entity_cut_by_a_window_edge_is_dropped(nlp: Language) -> None:
     assert not [c for c in ner.predict("张胡乔木。", [(1, 5)]) if c.start == 1]
 
 
-def test_skips_sentences_the_rules_cover_or_without_a_trigger(nlp: Language, rules: Language) -> None:
-    assert candidates(_ruled(rules, COVERED))  # the rules find its names ...
-    assert _regions(nlp, rules, COVERED) == []  # ... so the model has nothing to add
-    assert _regions(nlp, rules, NO_TRIGGER) == []
-    assert _regions(nlp, rules, "关系，方面，方针。") == []  # a surname before punctuation is no name
+def test_skips_sentences_the_rules_cover_or_without_a_trigger(nlp: Language, rules_nlp: Language) -> None:
+    assert candidates(_ruled(rules_nlp, COVERED))  # the rules find its names ...
+    assert _regions(nlp, rules_nlp, COVERED) == []  # ... so the model has nothing to add
+    assert _regions(nlp, rules_nlp, NO_TRIGGER) == []
+    assert _regions(nlp, rules_nlp, "关系，方面，方针。") == []  # a surname before punctuation is no name
 
 
-def test_regions_with_only_whitespace_between_are_one(nlp: Language, rules: Language) -> None:
+def test_regions_with_only_whitespace_between_are_one(nlp: Language, rules_nlp: Language) -> None:
     text = "谭植棠同志讲话。\n胡乔木同志发表了文章。"
-    assert _regions(nlp, rules, text) == [(0, text.index("胡乔木") + 3 + GATE_CONTEXT_AFTER)]
+    assert _regions(nlp, rules_nlp, text) == [(0, text.index("胡乔木") + 3 + GATE_CONTEXT_AFTER)]
 
 
 @pytest.mark.parametrize(("text", "label", "surface"), UNSEEN, ids=[s for _, _, s in UNSEEN])
@@ -132,10 +122,10 @@ def test_the_windows_are_all_the_model_sees(nlp: Language) -> None:
     assert ("ORG", start, start + 4) in model
 
 
-def test_gated_chunks_stay_under_the_limit_and_offsets_map_back(nlp: Language, rules: Language) -> None:
+def test_gated_chunks_stay_under_the_limit_and_offsets_map_back(nlp: Language, rules_nlp: Language) -> None:
     sentence = "谭植棠同志在会上作了重要讲话，" * 40 + "大家一致赞成。"  # one sentence longer than a chunk
     text = "\n".join([NO_TRIGGER, sentence, NO_TRIGGER, "胡乔木同志发表了文章。", NO_TRIGGER] * 3)
-    regions = _regions(nlp, rules, text)
+    regions = _regions(nlp, rules_nlp, text)
     spans = [(s, s + len(t)) for t in (sentence, "胡乔木同志发表了文章。") for s in _starts(text, t)]
     assert len(regions) == 6 and all(any(s <= a < b <= e for s, e in spans) for a, b in regions)
     assert max(b - a for a, b in regions) > MAX_CHUNK_CHARS  # the long sentence's triggers make one region
@@ -182,7 +172,7 @@ def test_the_person_shape(nlp: Language, surface: str, expected: bool) -> None:
     assert ner.shape.person_like(surface) is expected
 
 
-def test_a_two_character_person_needs_a_cue(nlp: Language, rules: Language) -> None:
+def test_a_two_character_person_needs_a_cue(nlp: Language, rules_nlp: Language) -> None:
     """Two-character words that open with a surname and that jieba tags nr are mostly ordinary words."""
     ner: StatisticalNER = nlp.get_pipe("kg_ner")
     shape = ner.shape
@@ -193,6 +183,6 @@ def test_a_two_character_person_needs_a_cue(nlp: Language, rules: Language) -> N
     assert shape(Candidate(text.index("罗素"), text.index("罗素") + 2, "PERSON", "model", 0.99))
     assert shape(Candidate(0, 3, "PERSON", "model", 0.99)) is False  # 要依法: no surname
     # the gate asks the same: no window around 施政 or 周密 (jieba tags both nr)
-    assert _regions(nlp, rules, "各级政府要依法施政，周密部署，抓好落实。") == []
+    assert _regions(nlp, rules_nlp, "各级政府要依法施政，周密部署，抓好落实。") == []
     found = {(m.label, m.start, m.end) for m in nlp(text)._.kg_mentions}
     assert ("PERSON", text.index("施政"), text.index("施政") + 2) not in found

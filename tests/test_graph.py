@@ -11,11 +11,11 @@ from rdflib import namespace as ns
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS, VOID
 from rdflib.term import Node
+from seeds_graph import Pairs
 
 from kg.core.errors import KGError
 from kg.core.lexicon import load_lexicon
 from kg.core.records import Document, Entity, Extraction, Relation
-from kg.evaluate import load_extractions
 from kg.rdf.dataset import build_dataset, document_dataset, facts_graphs, merged_graph
 from kg.rdf.iri import canonical_key, entity_iri, mint
 from kg.rdf.namespaces import OA, SDO, WD
@@ -29,31 +29,15 @@ from kg.rdf.terms import (
 )
 from kg.rdf.validate import validate
 from kg.rdf.vocab import GOV
-from kg.read.documents import read_file
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 HENAN = "000_d6df998b69c9d459"
 HAINAN = "003_1b487b2ae10ce7b5"
 
 
-def seed_pairs() -> list[tuple[Document, Extraction]]:
-    gold = load_extractions(SEEDS / "gold.jsonl")
-    return [(read_file(SEEDS / f"{doc_id}.txt"), gold[doc_id]) for doc_id in sorted(gold)]
-
-
 @pytest.fixture(scope="module")
-def pairs() -> list[tuple[Document, Extraction]]:
-    return seed_pairs()
-
-
-@pytest.fixture(scope="module")
-def docs(pairs: list[tuple[Document, Extraction]]) -> dict[str, Document]:
-    return {d.id: d for d, _ in pairs}
-
-
-@pytest.fixture(scope="module")
-def dataset(pairs: list[tuple[Document, Extraction]]) -> Dataset:
-    return build_dataset(pairs)
+def docs(seed_pairs: Pairs) -> dict[str, Document]:
+    return {d.id: d for d, _ in seed_pairs}
 
 
 def facts(dataset: Dataset, doc_id: str) -> Graph:
@@ -89,12 +73,12 @@ def selector_span(ev: Graph, stmt: URIRef) -> tuple[int, int, str]:
 # ------------------------------------------------------------------ relations and their evidence
 
 
-def test_runs_has_sentence_evidence(dataset: Dataset, docs: dict[str, Document]) -> None:
+def test_runs_has_sentence_evidence(seeds_dataset: Dataset, docs: dict[str, Document]) -> None:
     org = entity_iri("ORG", "河南省委社会工作部")
     mechanism = entity_iri("MECHANISM", "信访工作联席会议机制")
-    assert (org, GOV.runs, mechanism) in facts(dataset, HENAN)
+    assert (org, GOV.runs, mechanism) in facts(seeds_dataset, HENAN)
 
-    ev = evidence(dataset, HENAN)
+    ev = evidence(seeds_dataset, HENAN)
     stmt = statement(ev, org, GOV.runs, mechanism)
     assert (stmt, RDF.type, RDF.Statement) in ev
     assert ev.value(stmt, PROV.wasDerivedFrom) == document_iri(HENAN)
@@ -111,18 +95,18 @@ def test_runs_has_sentence_evidence(dataset: Dataset, docs: dict[str, Document])
     assert "河南省委社会工作部" in text[: start]
 
 
-def test_evidence_quote_holds_both_names(dataset: Dataset, docs: dict[str, Document]) -> None:
+def test_evidence_quote_holds_both_names(seeds_dataset: Dataset, docs: dict[str, Document]) -> None:
     org = entity_iri("ORG", "中共海南省委社会工作部")
     policy = entity_iri("POLICY", "《海南省商务楼宇党建工作实施办法(试行)》")
-    start, end, quote = selector_span(evidence(dataset, HAINAN), statement(
-        evidence(dataset, HAINAN), org, GOV.issues, policy))
+    start, end, quote = selector_span(evidence(seeds_dataset, HAINAN), statement(
+        evidence(seeds_dataset, HAINAN), org, GOV.issues, policy))
     assert docs[HAINAN].text[start:end] == quote
     assert "中共海南省委社会工作部" in quote and "《海南省商务楼宇党建工作实施办法(试行)》" in quote
 
 
-def test_entity_typing_has_first_mention_evidence(dataset: Dataset, docs: dict[str, Document]) -> None:
+def test_entity_typing_has_first_mention_evidence(seeds_dataset: Dataset, docs: dict[str, Document]) -> None:
     org = entity_iri("ORG", "河南省委社会工作部")
-    ev = evidence(dataset, HENAN)
+    ev = evidence(seeds_dataset, HENAN)
     stmt = statement(ev, org, RDF.type, ORG.Organization)
     assert ev.value(stmt, GOV.relationLabel) == Literal("ORG")
     start, end, quote = selector_span(ev, stmt)
@@ -130,19 +114,19 @@ def test_entity_typing_has_first_mention_evidence(dataset: Dataset, docs: dict[s
     assert docs[HENAN].text[start:end] == quote and "河南省委社会工作部" in quote
 
 
-def test_same_body_in_both_documents_is_one_iri(dataset: Dataset) -> None:
+def test_same_body_in_both_documents_is_one_iri(seeds_dataset: Dataset) -> None:
     group = entity_iri("GROUP", "行业协会商会")
     for doc_id in (HENAN, HAINAN):
-        assert (group, RDF.type, GOV.TargetGroup) in facts(dataset, doc_id)
-    merged = merged_graph(dataset)
+        assert (group, RDF.type, GOV.TargetGroup) in facts(seeds_dataset, doc_id)
+    merged = merged_graph(seeds_dataset)
     assert list(merged.subjects(SKOS.prefLabel, Literal("行业协会商会", lang="zh"))) == [group]
     role = entity_iri("POST", "部长")  # one role, two posts in two bodies
     posts = set(merged.subjects(ORG.role, role))
     assert len(posts) == 2
 
 
-def test_holds_post_pattern(dataset: Dataset) -> None:
-    g = facts(dataset, HENAN)
+def test_holds_post_pattern(seeds_dataset: Dataset) -> None:
+    g = facts(seeds_dataset, HENAN)
     person = entity_iri("PERSON", "郅晓峰")
     org = entity_iri("ORG", "河南省委社会工作部")
     role = entity_iri("POST", "部长")
@@ -159,12 +143,12 @@ def test_holds_post_pattern(dataset: Dataset) -> None:
     assert g.value(role, SKOS.prefLabel) == Literal("部长", lang="zh")
     # He holds two posts: 部长 of the department and 书记 of the “两新” committee.
     assert len(set(g.objects(person, ORG.holds))) == 2
-    ev = evidence(dataset, HENAN)
+    ev = evidence(seeds_dataset, HENAN)
     assert ev.value(statement(ev, person, ORG.holds, post), GOV.relationLabel) == Literal("holdsPost")
 
 
-def test_metric_is_an_observation(dataset: Dataset) -> None:
-    g = facts(dataset, HENAN)
+def test_metric_is_an_observation(seeds_dataset: Dataset) -> None:
+    g = facts(seeds_dataset, HENAN)
     [obs] = g.subjects(GOV.rawText, Literal("3.6万名"))
     assert obs == mint("observation", f"METRIC|{HENAN}|607")
     assert (obs, RDF.type, SDO.Observation) in g
@@ -177,7 +161,7 @@ def test_metric_is_an_observation(dataset: Dataset) -> None:
     assert g.value(obs, SDO.observationDate) == Literal("2025-02-20", datatype=ns.XSD.date)
     assert g.value(obs, SKOS.prefLabel) == Literal("3.6万名", lang="zh")
 
-    hainan = facts(dataset, HAINAN)
+    hainan = facts(seeds_dataset, HAINAN)
     [share] = hainan.subjects(GOV.rawText, Literal("60%"))
     assert hainan.value(share, SDO.measuredProperty) == GOV.share
     assert hainan.value(share, SDO.unitText) == Literal("%")
@@ -191,9 +175,9 @@ def test_decimal_literals_come_from_text() -> None:
         decimal_literal(Decimal("NaN"))
 
 
-def test_labels_codes_links_and_kinds(dataset: Dataset) -> None:
+def test_labels_codes_links_and_kinds(seeds_dataset: Dataset) -> None:
     lexicon = load_lexicon()
-    g = facts(dataset, HENAN)
+    g = facts(seeds_dataset, HENAN)
     henan = entity_iri("PLACE", "河南省")
     assert (henan, RDF.type, DCTERMS.Location) in g and (henan, RDF.type, SDO.Place) in g
     assert (henan, DCTERMS.identifier, Literal("410000")) in g
@@ -210,8 +194,8 @@ def test_labels_codes_links_and_kinds(dataset: Dataset) -> None:
     assert (group, SKOS.inScheme, GOV.TargetGroupScheme) in g
 
 
-def test_cooperates_with_is_written_once_smaller_iri_first(dataset: Dataset) -> None:
-    g = facts(dataset, HAINAN)
+def test_cooperates_with_is_written_once_smaller_iri_first(seeds_dataset: Dataset) -> None:
+    g = facts(seeds_dataset, HAINAN)
     department = entity_iri("ORG", "中共海南省委社会工作部")
     union = entity_iri("ORG", "海南省总工会")
     a, b = sorted((department, union))
@@ -219,8 +203,8 @@ def test_cooperates_with_is_written_once_smaller_iri_first(dataset: Dataset) -> 
     assert (b, GOV.cooperatesWith, a) not in g
 
 
-def test_document_metadata(dataset: Dataset, docs: dict[str, Document]) -> None:
-    meta = dataset.graph(meta_graph_iri())
+def test_document_metadata(seeds_dataset: Dataset, docs: dict[str, Document]) -> None:
+    meta = seeds_dataset.graph(meta_graph_iri())
     doc = document_iri(HENAN)
     assert (doc, RDF.type, FOAF.Document) in meta and (doc, RDF.type, SDO.Article) in meta
     assert meta.value(doc, DCTERMS.identifier) == Literal(HENAN)
@@ -260,8 +244,8 @@ def test_dates() -> None:
     assert date_literal("2025-13-40") == Literal("2025-13-40")
 
 
-def test_dataset_description(dataset: Dataset) -> None:
-    meta = dataset.graph(meta_graph_iri())
+def test_dataset_description(seeds_dataset: Dataset) -> None:
+    meta = seeds_dataset.graph(meta_graph_iri())
     node = dataset_iri()
     assert (node, RDF.type, VOID.Dataset) in meta and (node, RDF.type, ns.DCAT.Dataset) in meta
     triples = meta.value(node, VOID.triples)
@@ -279,15 +263,15 @@ def test_dataset_description(dataset: Dataset) -> None:
 
 
 def test_document_dataset_is_a_function_of_one_document(
-    pairs: list[tuple[Document, Extraction]], dataset: Dataset
+    seed_pairs: Pairs, seeds_dataset: Dataset
 ) -> None:
-    document, extraction = pairs[0]
+    document, extraction = seed_pairs[0]
     alone = document_dataset(document, extraction)
     again = document_dataset(document, extraction)
     assert set(alone.quads()) == set(again.quads())
     facts_iri, evidence_iri = document_graph_iris(document.id)
-    assert isomorphic(alone.graph(evidence_iri), dataset.graph(evidence_iri))
-    assert isomorphic(alone.graph(facts_iri), dataset.graph(facts_iri))
+    assert isomorphic(alone.graph(evidence_iri), seeds_dataset.graph(evidence_iri))
+    assert isomorphic(alone.graph(facts_iri), seeds_dataset.graph(facts_iri))
     assert {g.identifier for g in alone.graphs() if len(g)} == {facts_iri, evidence_iri, meta_graph_iri()}
 
 

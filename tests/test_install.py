@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.mark.slow
+@pytest.mark.install
 def test_installed_package_builds_the_seeds(tmp_path: Path) -> None:
     target = tmp_path / "site"
     subprocess.run(

@@ -7,6 +7,7 @@ circle from Python, is seen too.
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 
 from kg import STAGES
@@ -31,11 +32,16 @@ def stage(module: str) -> int:
     return STAGES.index(parts[1]) if len(parts) > 1 else -1
 
 
+@cache
+def _tree(path: Path) -> ast.Module:
+    return ast.parse(path.read_text(encoding="utf-8"))
+
+
 def imports(module: str, modules: dict[str, Path]) -> list[tuple[str, int, bool]]:
     """(module imported, line, at module level?) for each import in ``module`` of a kg module, and for each
     import of any other module inside a function or class."""
     path = modules[module]
-    tree = ast.parse(path.read_text(encoding="utf-8"))
+    tree = _tree(path)
     package = module if path.name == "__init__.py" else module.rpartition(".")[0]
     top: set[int] = set()
     for node in tree.body:  # module level includes a top-level if/try (``if TYPE_CHECKING:``)
@@ -134,3 +140,13 @@ def test_the_checks_find_what_they_look_for(tmp_path: Path) -> None:
                                      "kg.core.c line 2: import of json inside a function or class"]
     assert circles(modules) == ["kg.core.a -> kg.core.b -> kg.core.a"]
 
+
+
+def test_the_readme_layout_lists_every_stage_in_order() -> None:
+    readme = (KG.parent / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Layout", 1)[1].split("```", 2)[1]
+    listed = [line.split()[0] for line in block.splitlines() if line.startswith("kg/")]
+    on_disk = {f"kg/{p.name}/" if p.is_dir() else f"kg/{p.name}" for p in KG.iterdir()
+               if (p / "__init__.py").is_file() or (p.suffix == ".py" and p.name != "__init__.py")}
+    assert set(listed) == on_disk
+    assert [e.removeprefix("kg/").removesuffix("/").removesuffix(".py") for e in listed] == list(STAGES)

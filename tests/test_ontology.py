@@ -225,11 +225,13 @@ def test_concept_schemes(ontology: Graph) -> None:
 # --- the shapes file -----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # pySHACL with meta-SHACL, the reference engine: slow
 def test_conforming_graph_conforms(shapes: Graph) -> None:
     conforms, report = _validate(CONFORMING, shapes)
     assert conforms, report.serialize(format="turtle")
 
 
+@pytest.mark.slow  # pySHACL with meta-SHACL, the reference engine: slow
 def test_non_conforming_graph_reports_each_mistake(shapes: Graph) -> None:
     conforms, report = _validate(NON_CONFORMING, shapes)
     assert not conforms
@@ -246,6 +248,7 @@ def test_non_conforming_graph_reports_each_mistake(shapes: Graph) -> None:
     assert (_id("person-1"), SKOS.prefLabel, SH.Violation, URIRef(KGSH + "EntityZhLabelShape")) in results
 
 
+@pytest.mark.slow  # pySHACL with meta-SHACL, the reference engine: slow
 def test_selector_start_must_precede_end(shapes: Graph) -> None:
     backwards = CONFORMING.replace('oa:start "17"', 'oa:start "42"').replace('oa:end "42"', 'oa:end "17"')
     conforms, report = _validate(backwards, shapes)
@@ -255,6 +258,7 @@ def test_selector_start_must_precede_end(shapes: Graph) -> None:
     }
 
 
+@pytest.mark.slow  # pySHACL with meta-SHACL, the reference engine: slow
 def test_second_zh_label_is_a_violation(shapes: Graph) -> None:
     twice = CONFORMING.replace('"省妇联"@zh ;', '"省妇联"@zh , "河南省妇联"@zh ;')
     conforms, report = _validate(twice, shapes)

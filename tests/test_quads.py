@@ -11,15 +11,14 @@ import pytest
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import SKOS, NamespaceManager
+from seeds_graph import Pairs
 
 from kg.core.errors import OutputError
 from kg.core.records import Document, Entity, Extraction
-from kg.evaluate import load_extractions
 from kg.export.formats import jsonld_context, jsonld_parts
 from kg.rdf.dataset import batch_dataset, batch_label_counts, batch_quads, facts_graphs, label_choices
 from kg.rdf.namespaces import DEFAULT_BASE, bind_prefixes
 from kg.rdf.quads import Quads
-from kg.read.documents import read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
@@ -48,11 +47,6 @@ def test_literal_text_is_what_oxigraph_writes(value: str, language: str | None, 
     assert quads.literals[text].value == value
 
 
-def _seeds() -> list[tuple[Document, Extraction]]:
-    gold = load_extractions(SEEDS / "gold.jsonl")
-    return [(read_file(SEEDS / f"{d}.txt"), gold[d]) for d in sorted(gold)]
-
-
 def _hostile() -> tuple[Document, Extraction]:
     names = [n for n in HOSTILE if n]
     text = "。".join(names) + "。"
@@ -63,8 +57,8 @@ def _hostile() -> tuple[Document, Extraction]:
 
 
 @pytest.fixture(scope="module")
-def quads() -> Quads:
-    return batch_quads([*_seeds(), _hostile()])
+def quads(seed_pairs: Pairs) -> Quads:
+    return batch_quads([*seed_pairs, _hostile()])
 
 
 def test_nquads_are_oxigraphs_sorted_quads(quads: Quads) -> None:
@@ -88,10 +82,11 @@ def test_blank_nodes_are_refused() -> None:
         Quads.from_rdflib(dataset)
 
 
-def test_choices_settle_labels_in_every_document_graph() -> None:
+def test_choices_settle_labels_in_every_document_graph(
+        seed_pairs: Pairs) -> None:
     """batch_quads(choices=...) writes each chosen label as the one prefLabel of its subject in every facts
     graph that names it, the graph's own other labels as altLabels, and leaves the other subjects alone."""
-    pairs = _seeds()
+    pairs = list(seed_pairs)
     counts = batch_label_counts(pairs)
     for i, (_key, tally) in enumerate(sorted(counts.items(), key=lambda kv: str(kv[0]))):
         if i % 3 == 0:

@@ -210,6 +210,7 @@ PREDICATES = {
 }
 
 
+@pytest.mark.slow
 def test_shortest_chain(store: ox.Store, golds: dict[str, Extraction]) -> None:
     gold_edges = {
         (n(h), PREDICATES[r_label], n(t))
@@ -257,6 +258,7 @@ def rows_of(result: QueryResult) -> list[tuple[str, ...]]:
     return sorted(tuple("" if t is None else str(t) for t in row) for row in result.rows)
 
 
+@pytest.mark.slow  # the .rq joins every link at each hop
 @pytest.mark.parametrize(("start", "end"), CHAIN_PAIRS)
 def test_shortest_chain_search_equals_sparql(store: ox.Store, start: str, end: str) -> None:
     """run_saved answers shortest-chain by a search in Python (kg/sparql/chains.py): the rows of the .rq."""
@@ -267,6 +269,7 @@ def test_shortest_chain_search_equals_sparql(store: ox.Store, start: str, end: s
     assert rows_of(searched) == rows_of(sparql)
 
 
+@pytest.mark.slow
 def test_shortest_chain_search_by_iri_and_errors(store: ox.Store) -> None:
     text = load_saved("shortest-chain").text
     person = saved(store, "entity", name="郅晓峰")[0]["entity"]
@@ -425,6 +428,7 @@ def test_default_graph_is_the_union(store: ox.Store) -> None:
 # ------------------------------------------------------------------ the store
 
 
+@pytest.mark.slow
 def test_store_is_kept_and_refreshed(tmp_path: Path, build: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
@@ -528,6 +532,7 @@ def test_cli_list() -> None:
     assert result.exit_code == 0 and "shortest-chain --bind from … --bind to …" in result.output
 
 
+@pytest.mark.slow
 def test_cli_timeout_exits_promptly(build: Path) -> None:
     """A real process: the query is stopped, a message printed, and the process exits at once."""
     started = time.perf_counter()
@@ -549,6 +554,7 @@ def _shards(build: Path, folder: Path) -> list[Path]:
     return shards
 
 
+@pytest.mark.slow
 def test_store_loaded_in_the_background_equals_one_loaded_at_once(tmp_path: Path, build: Path) -> None:
     shards = _shards(build, tmp_path / "shards")
     loader = StoreLoader(tmp_path / "bg")  # what kg build does: a shard at a time, in a thread
@@ -562,6 +568,7 @@ def test_store_loaded_in_the_background_equals_one_loaded_at_once(tmp_path: Path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["bg", "fg", "shards"]  # no temporary folder left
 
 
+@pytest.mark.slow
 def test_a_shard_failing_in_the_background_is_raised_and_nothing_is_left(tmp_path: Path, build: Path) -> None:
     good = _shards(build, tmp_path / "shards")[0]
     bad = tmp_path / "shards" / "bad.nq"

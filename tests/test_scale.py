@@ -76,6 +76,7 @@ def test_batches_cut_the_stream_in_order() -> None:
     assert [d for b in cut for d in b] == docs
 
 
+@pytest.mark.slow
 def test_several_shards_and_files_that_parse_to_the_same_quads(single: Path) -> None:
     shards = BuildFolder(single).shard_files()
     assert len(shards) >= 4 and shards[-1].name.endswith("-description.nq")
@@ -102,6 +103,7 @@ def test_several_shards_and_files_that_parse_to_the_same_quads(single: Path) -> 
     assert read == {(str(q.subject), str(q.predicate), str(q.object), str(q.graph_name)) for q in quads}
 
 
+@pytest.mark.slow
 def test_the_build_folder_holds_what_build_folder_names(single: Path) -> None:
     folder = BuildFolder(single)
     named = [*folder.graph_files.values(), folder.view, folder.extractions, folder.report, folder.shards,
@@ -111,6 +113,7 @@ def test_the_build_folder_holds_what_build_folder_names(single: Path) -> None:
     assert shards[0] == folder.shard(0) and shards[-1] == folder.shard(len(shards) - 1, description=True)
 
 
+@pytest.mark.slow
 def test_jobs_and_dask_give_the_same_output(corpus: Path, single: Path, tmp_path: Path) -> None:
     expected = _files(single)
     _build(corpus, tmp_path / "two", jobs=2, cache=False)
@@ -120,6 +123,7 @@ def test_jobs_and_dask_give_the_same_output(corpus: Path, single: Path, tmp_path
     assert _files(tmp_path / "dask") == expected
 
 
+@pytest.mark.slow
 def test_rebuild_extracts_only_changed_documents_and_equals_a_clean_build(corpus: Path,
                                                                           tmp_path: Path) -> None:
     out = tmp_path / "out"
@@ -138,6 +142,7 @@ def test_rebuild_extracts_only_changed_documents_and_equals_a_clean_build(corpus
     assert _files(out) == _files(clean)
 
 
+@pytest.mark.slow
 def test_unreadable_cache_entry_is_extracted_again(corpus: Path, single: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     _build(corpus, out)
@@ -159,6 +164,7 @@ def test_cache_key_follows_text_and_pipeline() -> None:
     assert document_key(doc, without) == document_key(Document("a", "国务院印发通知。", path="x"), without)
 
 
+@pytest.mark.slow
 def test_failed_build_keeps_output_and_cache(corpus: Path, tmp_path: Path,
                                              monkeypatch: pytest.MonkeyPatch) -> None:
     out = tmp_path / "out"
@@ -178,6 +184,7 @@ def test_failed_build_keeps_output_and_cache(corpus: Path, tmp_path: Path,
     assert not list(tmp_path.glob(".out.*")), "temporary folders left behind"
 
 
+@pytest.mark.slow
 def test_store_is_loaded_from_the_shards(single: Path) -> None:
     stamp = json.loads((BuildFolder(single).store / STAMP).read_text(encoding="utf-8"))
     assert [Path(s["path"]).name for s in stamp["sources"]] == sorted(
@@ -187,6 +194,7 @@ def test_store_is_loaded_from_the_shards(single: Path) -> None:
     assert len(store) == lines
 
 
+@pytest.mark.slow
 def test_view_of_the_build_folder_equals_the_build_view(single: Path, tmp_path: Path) -> None:
     page = tmp_path / "view.html"
     result = CliRunner().invoke(main, ["viz", str(single), "-o", str(page)])

@@ -29,6 +29,9 @@ try:
 except ConfigError:  # pragma: no cover - the oxigraph package ships the binary
     pytest.skip("the oxigraph server binary is not installed", allow_module_level=True)
 
+#: Each test talks to a real oxigraph server process.
+pytestmark = pytest.mark.slow
+
 
 def free_port() -> int:
     with socket.socket() as s:

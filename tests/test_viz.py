@@ -9,13 +9,13 @@ import pytest
 from click.testing import CliRunner
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, SKOS
+from seeds_graph import seeds_dataset
 from viz_fixtures import (
     XSS_ALIAS,
     XSS_MECHANISM,
     XSS_ORG,
     XSS_SENTENCE,
     page_data,
-    seeds_dataset,
     xss_dataset,
 )
 
@@ -219,12 +219,12 @@ def test_untyped_link_targets_and_labels_do_not_break_the_view(tmp_path: Path) -
 
 
 def test_cli_writes_a_view(tmp_path: Path) -> None:
-    seeds_dataset().serialize(tmp_path / "graph.trig", format="trig")
+    seeds_dataset().serialize(tmp_path / "graph.nq", format="nquads")
     result = CliRunner().invoke(main, ["viz", str(tmp_path), "--focus", "郅晓峰", "--hops", "1",
                                        "-o", str(tmp_path / "v.html")])
     assert result.exit_code == 0, result.output
     assert "entities" in result.output and (tmp_path / "v.html").is_file()
-    result = CliRunner().invoke(main, ["viz", str(tmp_path / "graph.trig"), "--classes", "ORG,PERSON",
+    result = CliRunner().invoke(main, ["viz", str(tmp_path / "graph.nq"), "--classes", "ORG,PERSON",
                                        "--classes", "PLACE", "--max-nodes", "5",
                                        "-o", str(tmp_path / "c.html")])
     assert result.exit_code == 0, result.output
@@ -236,7 +236,7 @@ def test_cli_reports_bad_input_in_one_line(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["viz", str(tmp_path), "-o", str(tmp_path / "v.html")])
     assert result.exit_code == 1 and "no graph.trig or graph.nq" in result.output
     assert "Traceback" not in result.output
-    seeds_dataset().serialize(tmp_path / "graph.trig", format="trig")
+    seeds_dataset().serialize(tmp_path / "graph.nq", format="nquads")
     result = CliRunner().invoke(main, ["viz", str(tmp_path), "--classes", "nope",
                                        "-o", str(tmp_path / "v.html")])
     assert result.exit_code == 1 and "unknown entity class 'nope'" in result.output

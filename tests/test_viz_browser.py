@@ -12,7 +12,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from viz_fixtures import XSS_MECHANISM, XSS_ORG, XSS_SENTENCE, page_data, seeds_dataset, xss_dataset
+from seeds_graph import seeds_dataset
+from viz_fixtures import XSS_MECHANISM, XSS_ORG, XSS_SENTENCE, page_data, xss_dataset
 
 from kg.view.model import ViewStats
 from kg.view.page import write_view

@@ -1,35 +1,22 @@
-"""Datasets the graph-view tests share: the gold seeds through ``build_dataset``, and a hostile document."""
+"""Datasets the graph-view tests share: the gold seeds (seeds_graph.seeds_dataset), and a hostile document."""
 
 from __future__ import annotations
 
 import json
 import re
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from rdflib import Dataset
 
 from kg.core.records import Document, Entity, Extraction, Relation
-from kg.evaluate import load_extractions
 from kg.rdf.dataset import build_dataset
-from kg.read.documents import read_file
-
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
 
 XSS_ORG = "<script>window.__xss='org'</script>工作委员会"
 XSS_MECHANISM = "<img src=x onerror=\"window.__xss='img'\">协调机制"
 XSS_ALIAS = "<svg onload=\"window.__xss='svg'\">"
 XSS_TITLE = "<script>window.__xss='title'</script>标题<!--"
 XSS_SENTENCE = f"{XSS_ORG}建立了{XSS_MECHANISM}。"
-
-
-@lru_cache(maxsize=1)
-def seeds_dataset() -> Dataset:
-    gold = load_extractions(SEEDS / "gold.jsonl")
-    pairs = [(read_file(SEEDS / f"{doc_id}.txt"), extraction) for doc_id, extraction in sorted(gold.items())]
-    return build_dataset(pairs)
 
 
 @lru_cache(maxsize=1)

@@ -1,0 +1,50 @@
+"""What the test modules share, made once per session, and the markers of the heavy tests.
+
+Markers (registered in pyproject.toml): ``slow`` (a build, a server, a subprocess, a timeout waited out:
+seconds each), ``browser`` (headless Chromium), ``install`` (a fresh virtual environment); a browser or
+install test counts as slow too. The README's command runs everything; the fast tier leaves them out::
+
+    python -m pytest -q -m "not slow and not browser and not install"     # or just -m "not slow"
+"""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Dataset
+from seeds_graph import Pairs
+from seeds_graph import seed_pairs as _seed_pairs
+from seeds_graph import seeds_dataset as _seeds_dataset
+from spacy.language import Language
+
+from kg.nlp.pipeline import shared_nlp
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """A browser or install test is slow as well, so ``-m "not slow"`` alone gives the fast tier."""
+    for item in items:
+        if item.get_closest_marker("browser") or item.get_closest_marker("install"):
+            item.add_marker(pytest.mark.slow)
+
+
+@pytest.fixture(scope="session")
+def nlp() -> Language:
+    """The pipeline with the trained model, as ``kg build`` runs it (one per session)."""
+    return shared_nlp(True)
+
+
+@pytest.fixture(scope="session")
+def rules_nlp() -> Language:
+    """The pipeline without the trained model (rules and lexicons only)."""
+    return shared_nlp(False)
+
+
+@pytest.fixture(scope="session")
+def seed_pairs() -> Pairs:
+    """(document, hand-written gold extraction) of each seed text."""
+    return _seed_pairs()
+
+
+@pytest.fixture(scope="session")
+def seeds_dataset() -> Dataset:
+    """The dataset of the seeds' gold extractions (``build_dataset``); tests must not change it."""
+    return _seeds_dataset()
