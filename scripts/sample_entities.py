@@ -50,7 +50,7 @@ def population(extraction: Path) -> list[dict[str, Any]]:
 
 
 def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
-    from kg.nlp.text import sentence_offsets
+    from kg.core.text import sentence_offsets
 
     for s, e in sentence_offsets(text):
         if s <= start < e:
@@ -60,8 +60,8 @@ def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
 
 def sources(docs: dict[str, Any], picked: list[dict[str, Any]]) -> dict[tuple[str, int, int], str]:
     """(doc id, start, end) of each first mention -> its recogniser, by re-running the pipeline."""
+    from kg.core.text import mask
     from kg.nlp.pipeline import shared_nlp
-    from kg.nlp.text import mask
 
     nlp = shared_nlp(True)
     wanted = {(p["doc_id"], *p["mentions"][0]) for p in picked if p.get("mentions")}

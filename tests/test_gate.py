@@ -6,6 +6,7 @@ import pytest
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from kg.core.text import sentence_offsets
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.pipeline import build_nlp, pipeline_config
 from kg.nlp.statistical import (
@@ -16,7 +17,6 @@ from kg.nlp.statistical import (
     chunk_regions,
     gate_regions,
 )
-from kg.nlp.text import sentence_offsets
 
 # Sentences written for these tests, with the entity the model must add to the extraction through the gate.
 UNSEEN = [

@@ -150,3 +150,18 @@ def test_the_readme_layout_lists_every_stage_in_order() -> None:
                if (p / "__init__.py").is_file() or (p.suffix == ".py" and p.name != "__init__.py")}
     assert set(listed) == on_disk
     assert [e.removeprefix("kg/").removesuffix("/").removesuffix(".py") for e in listed] == list(STAGES)
+
+
+def test_spacy_stays_in_the_pipeline() -> None:
+    # the other stages read the pipeline's records (kg.core), not its Docs: no spaCy, jieba or kg.nlp
+    heavy = ("spacy", "thinc", "jieba")
+    wrong = []
+    for module, path in kg_modules().items():
+        if stage(module) < 0 or STAGES[stage(module)] in ("nlp", "build", "cli"):
+            continue
+        for node in ast.walk(_tree(path)):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            wrong += [f"{module} imports {n}" for n in names
+                      if n.split(".")[0] in heavy or n.startswith("kg.nlp")]
+    assert wrong == []

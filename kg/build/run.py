@@ -256,17 +256,19 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: BuildFolder, report: Buil
     with _OutputFiles(tmp, base, loader) as files:
         for part in parts:
             files.add(part, tmp.shard(part.index))
-            view.merge(part.view)  # type: ignore[arg-type]
-            stats.merge(part.stats)  # type: ignore[arg-type]
-            validations.append(part.validation)  # type: ignore[arg-type]
+            view.merge(part.view)
+            stats.merge(part.stats)
+            if part.validation is not None:
+                validations.append(part.validation)
             report.entities.update(part.entities)
             report.relations.update(part.relations)
         description = batch_dataset([], base=base)
         dataset_description(stats, base=base, into=description.graph(meta_graph_iri(base=base)))
         part = serialize_part(description, n_batches, base=base)
         files.add(part, tmp.shard(n_batches, description=True))
-        validations.append(part.validation)  # type: ignore[arg-type]
-        view.merge(part.view)  # type: ignore[arg-type]
+        if part.validation is not None:
+            validations.append(part.validation)
+        view.merge(part.view)
         report.triples = files.quads
     report.files = dict(GRAPH_FILES)
     result = combine(validations)

@@ -39,6 +39,7 @@ from kg.nlp.pipeline import shared_nlp
 from kg.rdf.dataset import DatasetStats, batch_label_counts, batch_quads
 from kg.rdf.namespaces import prefixes
 from kg.rdf.quads import Quads
+from kg.rdf.validate import ValidationReport
 from kg.rdf.validate import validate as shacl
 from kg.view.model import ViewParts
 
@@ -127,9 +128,10 @@ class Finished:
     trig: bytes  # TriG statements, without the prefixes the file's header declares
     turtle: bytes  # the union of the facts graphs, likewise
     jsonld: list[str]  # the items of the top-level @graph array, each as indented JSON text
-    view: object  # kg.view.model.ViewParts
-    stats: object  # kg.rdf.dataset.DatasetStats
-    validation: object | None  # kg.rdf.validate.ValidationReport
+    view: ViewParts
+    validation: ValidationReport | None  # None when the task asked for no validation
+    #: what the dataset description counts (a batch's quads; nothing for the description itself)
+    stats: DatasetStats = field(default_factory=DatasetStats)
     entities: Counter[str] = field(default_factory=Counter)
     relations: Counter[str] = field(default_factory=Counter)
 
@@ -143,9 +145,7 @@ def finish_batch(task: FinishTask) -> Finished:
     for extraction in task.extractions:
         finished.entities.update(e.label for e in extraction.entities)
         finished.relations.update(r.label for r in extraction.relations)
-    stats = DatasetStats()
-    stats.add_quads(quads)
-    finished.stats = stats
+    finished.stats.add_quads(quads)
     return finished
 
 
@@ -161,7 +161,6 @@ def serialize_part(dataset: Dataset | Quads, index: int, *, base: str, validate:
         turtle=strip_prefixes(serialize_turtle(quads, base=base), header),
         jsonld=jsonld_parts(quads, base=base),
         view=ViewParts.read(quads),
-        stats=None,
         validation=shacl(quads, nquads=nquads) if validate else None,  # no copy, no parse in Python
     )
 

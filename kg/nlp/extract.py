@@ -10,9 +10,9 @@ from collections.abc import Iterable, Iterator
 from spacy.language import Language
 
 from kg.core.records import Document, Entity, Extraction, Relation
+from kg.core.text import mask
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp.pipeline import shared_nlp
-from kg.nlp.text import mask
 
 _ID_PREFIX = {"ORG": "o", "PERSON": "p", "POST": "t", "PLACE": "l", "MECHANISM": "m", "PROGRAM": "g",
               "POLICY": "y", "GROUP": "r", "METRIC": "n", "EVENT": "v"}

@@ -29,9 +29,10 @@ from spacy.tokens import Doc, Span
 
 from kg.core.lexicon import Lexicon, load_lexicon, read_list
 from kg.core.resources import ontology_path
+from kg.core.text import CharMask
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp.candidates import Candidate, candidates
-from kg.nlp.text import CharMask, doc_text
+from kg.nlp.text import doc_text
 
 _RANK = {"pattern": 0, "lexicon": 1, "model": 2}
 

@@ -33,10 +33,11 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from kg.core.lexicon import Lexicon, load_lexicon
+from kg.core.text import sentence_offsets
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp.merge import Mention
 from kg.nlp.resolve import ResolvedEntity, org_match_key
-from kg.nlp.text import doc_text, sentence_offsets
+from kg.nlp.text import doc_text
 
 ACT_TARGETS = {"runs": ("MECHANISM", "PROGRAM"), "issues": ("POLICY",), "organizes": ("EVENT",)}
 EXTRA_CUES = {"制订": "issues", "研究制定": "issues", "起草": "issues", "举办": "runs", "组织": "runs",

@@ -43,10 +43,11 @@ from kg.core.errors import ConfigError
 from kg.core.lexicon import load_lexicon
 from kg.core.normalize import to_simplified
 from kg.core.resources import ontology_path
+from kg.core.text import CharMask, sentence_offsets
 from kg.nlp import ner_features  # noqa: F401  (registers kg.CharFeatureEmbed.v1, used by the model)
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.merge import NAME_TAGS, PLACE_ENDINGS, ModelShape, _jieba_tags
-from kg.nlp.text import CharMask, doc_text, sentence_offsets, token_offsets
+from kg.nlp.text import doc_text, token_offsets
 from kg.nlp.tokenizer import use_fast_tokenizer
 
 DEFAULT_MODEL_PATH = Path(__file__).resolve().parent / "models" / "ner"

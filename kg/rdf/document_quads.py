@@ -23,7 +23,7 @@ from kg.core.lexicon import Lexicon, Term, load_lexicon
 from kg.core.normalize import normalize_name
 from kg.core.records import Document, Entity, Extraction, Offsets, Relation
 from kg.core.resources import ontology_path
-from kg.nlp.text import sentence_offsets
+from kg.core.text import sentence_offsets
 from kg.rdf.iri import canonical_key, entity_iri, mint
 from kg.rdf.namespaces import OA, SDO, WD
 from kg.rdf.quads import Quads, iri, value_of

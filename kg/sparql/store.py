@@ -51,7 +51,7 @@ RDF_EXTENSIONS = frozenset({"nq", "trig", "ttl", "nt", "jsonld", "rdf", "owl", "
 
 def store_path(out_dir: str | os.PathLike[str]) -> Path:
     """Where the store of a build folder lives: ``<out_dir>/store``."""
-    return BuildFolder(out_dir).store
+    return BuildFolder(Path(out_dir)).store
 
 
 def cache_dir() -> Path:
