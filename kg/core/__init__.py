@@ -1,1 +1,2 @@
-"""Shared by every stage: errors, extraction records, name normalisation, lexicons, shipped data, files."""
+"""Shared by every stage: records, errors, name normalisation, spaCy-free text helpers, lexicons, shipped
+data, the one atomic writer (files) and the build folder's names (folder)."""

@@ -9,10 +9,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["GRAPH_FILES", "BuildFolder"]
+__all__ = ["GRAPH_FILES", "MEDIA_TYPES", "BuildFolder"]
 
 #: Format key -> file name of the whole dataset in that format, in the order they are written.
 GRAPH_FILES = {"ttl": "graph.ttl", "trig": "graph.trig", "nq": "graph.nq", "jsonld": "graph.jsonld"}
+#: Format key -> the IANA media type of that file (the dataset description lists the files with them).
+MEDIA_TYPES = {"ttl": "text/turtle", "trig": "application/trig", "nq": "application/n-quads",
+               "jsonld": "application/ld+json"}
 
 
 @dataclass(frozen=True)

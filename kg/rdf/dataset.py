@@ -26,6 +26,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, VOID, XSD, NamespaceManager
 from rdflib.term import Node
 
+from kg.core.folder import GRAPH_FILES, MEDIA_TYPES
 from kg.core.lexicon import Lexicon
 from kg.core.records import Document, Extraction
 from kg.rdf.document_quads import document_writers
@@ -47,14 +48,6 @@ __all__ = [
     "merged_graph",
     "merged_triples",
 ]
-
-_DISTRIBUTIONS = (
-    ("graph.ttl", "text/turtle"),
-    ("graph.trig", "application/trig"),
-    ("graph.nq", "application/n-quads"),
-    ("graph.jsonld", "application/ld+json"),
-)
-
 
 # N-Triples text of the terms the functions on kg.rdf.quads.Quads look for.
 _TYPE, _PREF, _ALT, _DOCUMENT = (iri(t) for t in (RDF.type, SKOS.prefLabel, SKOS.altLabel, FOAF.Document))
@@ -262,7 +255,8 @@ def dataset_description(stats: DatasetStats, *, base: str = DEFAULT_BASE, into: 
     for vocabulary in sorted(stats.vocabularies | {URIRef(str(VOID)), URIRef(str(DCAT)), URIRef(str(DCTERMS)),
                                                    URIRef(str(RDF))}):
         meta.add((node, VOID.vocabulary, vocabulary))
-    for name, media_type in _DISTRIBUTIONS:
+    for key, name in GRAPH_FILES.items():
+        media_type = MEDIA_TYPES[key]
         dist = URIRef(f"{node}/{name}")
         meta.add((node, DCAT.distribution, dist))
         meta.add((dist, RDF.type, DCAT.Distribution))
