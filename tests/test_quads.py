@@ -139,6 +139,7 @@ def _rdflib_items(dataset: Dataset) -> list[str]:
             for item in items]
 
 
+@pytest.mark.slow  # rdflib's JSON-LD serialiser, the reference layout
 def test_jsonld_is_rdflibs_layout(quads: Quads) -> None:
     dataset = quads.to_rdflib(Dataset())
     meta = dataset.graph(URIRef(f"{DEFAULT_BASE}/graph/meta"))
@@ -147,6 +148,7 @@ def test_jsonld_is_rdflibs_layout(quads: Quads) -> None:
     assert jsonld_parts(Quads.from_rdflib(dataset)) == _rdflib_items(dataset)
 
 
+@pytest.mark.slow  # rdflib's JSON-LD parser
 def test_jsonld_parses_to_the_same_quads(quads: Quads) -> None:
     items = ",".join(jsonld_parts(quads))
     text = '{"@context": ' + json.dumps(jsonld_context()) + ', "@graph": [' + items + "]}"
