@@ -22,7 +22,7 @@ from kg.build.engine import default_jobs
 from kg.build.run import build as run_build
 from kg.build.run import write_jsonl
 from kg.build.stages import BATCH_CHARS
-from kg.core.errors import KGError
+from kg.core.errors import InputError, InputWarning, KGError
 from kg.core.files import atomic_text_file
 from kg.core.lexicon import load_lexicon
 from kg.evaluate import evaluate as score
@@ -31,7 +31,7 @@ from kg.nlp.extract import extract_all
 from kg.nlp.pipeline import PIPELINE_VERSION, pipeline_config, shared_nlp
 from kg.nlp.statistical import GATE_CONTEXT, GATE_CONTEXT_AFTER, model_info
 from kg.rdf.namespaces import DEFAULT_BASE
-from kg.read.documents import iter_documents
+from kg.read.documents import MAX_CHARS, iter_documents
 from kg.sparql.answers import run_saved
 from kg.sparql.query import format_result, list_saved, load_saved, run_query
 from kg.sparql.serve import start_server
@@ -70,6 +70,8 @@ def main() -> None:
 _INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
 _NO_MODEL = click.option("--no-model", is_flag=True,
                          help="Leave the trained NER out: rules and lexicons only.")
+_MAX_CHARS = click.option("--max-chars", type=click.IntRange(min=1), default=MAX_CHARS, show_default=True,
+                          help="Skip (with a warning) a document longer than this many characters.")
 
 
 def _progress(quiet: bool, total: int | None = None) -> Callable[[Any], Any]:
@@ -84,10 +86,18 @@ def _warn(message: str) -> None:
     click.echo(f"kg: {message}", err=True)
 
 
+def _input_problem(error: InputError) -> None:
+    """A corpus problem: the document was skipped, or read with a repair (InputWarning)."""
+    _warn(f"{'warning' if isinstance(error, InputWarning) else 'skipped'}: {error}")
+
+
 @main.command()
 @_INPUTS
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=str),
-              help="Output folder (replaced as a whole when the build succeeds).")
+              help="Output folder (replaced as a whole when the build succeeds): a new or empty folder, or "
+                   "an earlier build; never an input or the current folder.")
+@click.option("--force", is_flag=True,
+              help="Replace --out even when it is a folder that is not a kg build (no .kg-build file).")
 @click.option("--base", default=None, help="Base IRI of the minted identifiers [default: https://example.org/kg].")
 @_NO_MODEL
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
@@ -102,10 +112,12 @@ def _warn(message: str) -> None:
               help="Extract every document again, and leave the extraction cache (OUT/.kg-cache) alone.")
 @click.option("--batch-chars", type=click.IntRange(min=1), default=None,
               help="Characters per batch (and per N-Quads shard)  [default: 100000].")
+@_MAX_CHARS
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @translate_errors
-def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: bool, jobs: int | None,
-          engine: str, scheduler: str | None, no_cache: bool, batch_chars: int | None, quiet: bool) -> None:
+def build(inputs: tuple[str, ...], out_dir: str, force: bool, base: str | None, no_model: bool,
+          jobs: int | None, engine: str, scheduler: str | None, no_cache: bool, batch_chars: int | None,
+          max_chars: int, quiet: bool) -> None:
     """Build the graph of INPUTS (folders, .txt/.md/.html files, .jsonl corpora) into --out.
 
     Writes graph.ttl, graph.trig, graph.nq, graph.jsonld, shards/*.nq, graph.html, extraction.jsonl,
@@ -115,7 +127,8 @@ def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: boo
     """
     report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, use_model=not no_model,
                        progress=_progress(quiet), warn=_warn, jobs=jobs or default_jobs(), engine=engine,
-                       scheduler=scheduler, cache=not no_cache, batch_chars=batch_chars or BATCH_CHARS)
+                       scheduler=scheduler, cache=not no_cache, batch_chars=batch_chars or BATCH_CHARS,
+                       force=force, max_chars=max_chars)
     if not quiet:
         click.echo(report.summary(), err=True)
         click.echo(f"written to {out_dir}/", err=True)
@@ -126,11 +139,12 @@ def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: boo
 @click.option("-o", "--output", "output", default="-", type=click.Path(path_type=str),
               help="Write the JSONL here instead of stdout.")
 @_NO_MODEL
+@_MAX_CHARS
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @translate_errors
-def extract(inputs: tuple[str, ...], output: str, no_model: bool, quiet: bool) -> None:
+def extract(inputs: tuple[str, ...], output: str, no_model: bool, max_chars: int, quiet: bool) -> None:
     """Extract entities and relations only, as ANNOTATION.md JSON Lines (stdout by default)."""
-    documents = _progress(quiet)(iter_documents(list(inputs), on_error=lambda e: _warn(f"skipped: {e}")))
+    documents = _progress(quiet)(iter_documents(list(inputs), on_error=_input_problem, max_chars=max_chars))
     extractions = extract_all(documents, shared_nlp(not no_model))
     if output == "-":
         write_jsonl(extractions, sys.stdout)
@@ -158,7 +172,7 @@ def evaluate(gold: str, pred: str | None, inputs: tuple[str, ...], as_json: bool
     if pred:
         predicted = load_extractions(Path(pred))
     else:
-        docs = iter_documents(list(inputs), on_error=lambda e: _warn(f"skipped: {e}"))
+        docs = iter_documents(list(inputs), on_error=_input_problem)
         predicted = {x.doc_id: x for x in extract_all(docs, shared_nlp(not no_model))}
     report = score(gold_set, predicted)
     if as_json:
