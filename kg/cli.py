@@ -7,6 +7,7 @@ no traceback reaches the user for bad input. Each command lives in its own secti
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import signal
 import sys
@@ -22,7 +23,7 @@ from kg.build.engine import default_jobs
 from kg.build.run import build as run_build
 from kg.build.run import write_jsonl
 from kg.build.stages import BATCH_CHARS
-from kg.core.errors import InputError, InputWarning, KGError
+from kg.core.errors import InputError, InputWarning, KGError, QueryError
 from kg.core.files import atomic_text_file
 from kg.core.lexicon import load_lexicon
 from kg.evaluate import evaluate as score
@@ -35,7 +36,7 @@ from kg.read.documents import MAX_CHARS, iter_documents
 from kg.sparql.answers import run_saved
 from kg.sparql.query import format_result, list_saved, load_saved, run_query
 from kg.sparql.serve import start_server
-from kg.sparql.store import open_store
+from kg.sparql.store import open_store, rebuild_store
 from kg.view.model import read_entity_graph
 from kg.view.page import write_view
 from kg.view.selection import DEFAULT_MAX_NODES
@@ -283,11 +284,21 @@ def query_command(target: Path | None, query: str | None, query_file: Path | Non
     if target is None:
         raise click.UsageError("missing GRAPH_OR_STORE (a build folder, a store or an RDF file)")
     text, source = _read_query(query, query_file, saved)
-    store = open_store(target)
-    if saved is not None:  # run_saved: some questions have a faster way than their file (kg/sparql/chains.py)
-        result = run_saved(store, saved, dict(bindings), timeout=timeout)
-    else:
-        result = run_query(store, text, dict(bindings), timeout=timeout, source=source)
+
+    def answer(store: Any) -> Any:
+        if saved is not None:  # run_saved: some questions have a faster way (kg/sparql/chains.py)
+            return run_saved(store, saved, dict(bindings), timeout=timeout)
+        return run_query(store, text, dict(bindings), timeout=timeout, source=source)
+
+    try:
+        result = answer(open_store(target))
+    except QueryError as exc:  # a store damaged where opening it does not look: rebuilt once from its files
+        if "Corruption" not in str(exc):
+            raise
+        gc.collect()  # close the damaged store before it is replaced
+        _warn(f"{target}: the store is damaged ({str(exc).splitlines()[0][:200]}); rebuilding it")
+        rebuild_store(target)
+        result = answer(open_store(target))
     click.echo(format_result(result, fmt), nl=False)
     if result.kind == "select":
         n = len(result.rows)
