@@ -497,7 +497,8 @@ def read_file(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -> Do
     try:
         size = p.stat().st_size
         if size > 4 * max_chars + 4:  # even at 4 bytes a character, more than max_chars
-            raise InputError(p, f"document too large: {size} bytes, limit {max_chars} characters")
+            raise InputError(p, f"document too large: {size} bytes, limit {max_chars} characters "
+                                   "(--max-chars)")
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(p, f"cannot read ({exc.strerror or exc})") from None
