@@ -217,8 +217,9 @@ def test_gbk_file_name_is_read_as_chinese(tmp_path: Path) -> None:
     docs = tmp_path / "corpus"
     docs.mkdir()
     try:
-        with open(os.path.join(os.fsencode(docs), "国务院通知.txt".encode("gbk")), "w", encoding="utf-8") as h:
-            h.write(TEXT)
+        name = os.path.join(os.fsencode(docs), "国务院通知.txt".encode("gbk"))
+        with open(name, "w", encoding="utf-8") as handle:
+            handle.write(TEXT)
     except OSError:
         pytest.skip("the file system refuses names that are not UTF-8")
     result = kg("extract", str(docs), "--no-model", "-q")
@@ -287,7 +288,7 @@ def test_sentences_are_cut_to_a_bounded_length() -> None:
     spans = sentence_offsets(text)
     assert max(e - s for s, e in spans) <= MAX_SENTENCE_CHARS
     assert spans[0][0] == 0 and spans[-1][1] == len(text)
-    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:]))
+    assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
     assert "".join(text[s:e] for s, e in spans) == text  # nothing lost (no whitespace to trim here)
     assert all(text[e - 1] == "，" for s, e in spans[:-2])  # cut after a comma where there is one
     # real sentences (the longest in the corpora is 1,467 characters) are not cut
@@ -457,3 +458,13 @@ def test_store_damaged_where_opening_does_not_look_is_rebuilt_once(
     result = _count(out)
     assert result.exit_code == 0 and clean(result), result.output
     assert "rebuilding" in result.output and len(calls) == 2
+
+
+def test_a_build_inside_the_corpus_is_not_read_as_input(tmp_path: Path) -> None:
+    docs = corpus(tmp_path / "corpus")
+    out = docs / "out"
+    assert build(docs, out).exit_code == 0
+    result = build(docs, out)  # its graph.html would otherwise be read as a document
+    assert result.exit_code == 0 and clean(result)
+    assert "a kg build output folder" in result.output
+    assert report_documents(out) == 2

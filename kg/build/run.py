@@ -34,7 +34,7 @@ from kg.build.stages import (
     serialize_part,
 )
 from kg.core.errors import ConfigError, InputError, InputWarning, KGError, OutputError
-from kg.core.files import recover_folder, replace_folder, temporary_folder
+from kg.core.files import BUILD_MARKER, recover_folder, replace_folder, temporary_folder
 from kg.core.records import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
 from kg.export.formats import JSONLD_FOOTER, OUTPUT_FILES, jsonld_header
 from kg.rdf.dataset import DatasetStats, LabelCounts, batch_dataset, dataset_description, label_choices
@@ -102,9 +102,6 @@ class BuildReport:
                 f"SHACL: {shacl}")
 
 
-#: The file every build writes into its output folder: what says that a folder is a kg build, which a
-#: later build may replace.
-BUILD_MARKER = ".kg-build"
 _MARKER_TEXT = '{"made_by": "kg build", "format": 1}\n'
 #: What a build folder holds; a folder of these alone is taken for a build of kg 0.2.14 (before the marker).
 _BUILD_ENTRIES = frozenset({*OUTPUT_FILES.values(), "extraction.jsonl", "report.md", "graph.html", "store",

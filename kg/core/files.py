@@ -19,8 +19,13 @@ from typing import BinaryIO, TextIO
 
 from kg.core.errors import OutputError
 
-__all__ = ["atomic_binary_file", "atomic_text_file", "atomic_write", "recover_folder", "replace_folder",
-           "temporary_folder"]
+__all__ = ["BUILD_MARKER", "atomic_binary_file", "atomic_text_file", "atomic_write", "recover_folder",
+           "replace_folder", "temporary_folder"]
+
+
+#: The file every ``kg build`` writes into its output folder: it marks a folder a later build may replace, and
+#: that reading a corpus skips.
+BUILD_MARKER = ".kg-build"
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:

@@ -25,6 +25,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from kg.core.errors import ConfigError, InputError, InputWarning, printable
+from kg.core.files import BUILD_MARKER
 from kg.core.records import Document, Offsets
 from kg.core.resources import ontology_path
 
@@ -41,7 +42,7 @@ __all__ = [
     "load_boilerplate",
 ]
 
-#: The longest document read, in characters (``kg build --max-chars``); a longer one is skipped with a warning.
+#: The longest document read, in characters (``kg build --max-chars``); a longer one is skipped (warned).
 MAX_CHARS = 5_000_000
 TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
@@ -606,11 +607,18 @@ def _json_document(raw: bytes, path: Path, n: int, max_chars: int, warn: ErrorHa
 # ------------------------------------------------------------ corpus
 
 
-def _folder_files(folder: Path) -> list[Path]:
-    """The readable files under ``folder``, hidden files and folders skipped, sorted by relative path."""
+def _folder_files(folder: Path, fail: ErrorHandler) -> list[Path]:
+    """The readable files under ``folder``, hidden files and folders skipped, sorted by relative path.
+
+    A kg build output folder (one holding ``.kg-build``) inside it is skipped too, with a warning: its
+    graph.html is not a document of the corpus.
+    """
     found: list[tuple[tuple[str, ...], Path]] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for d in [d for d in dirnames if os.path.isfile(os.path.join(dirpath, d, BUILD_MARKER))]:
+            dirnames.remove(d)
+            fail(InputWarning(Path(dirpath, d), "a kg build output folder, not read as part of the corpus"))
         for name in filenames:
             if name.startswith(".") or Path(name).suffix.lower() not in _FILE_SUFFIXES:
                 continue
@@ -670,7 +678,7 @@ def _documents_of(
         for doc, line in _jsonl(path, max_chars, fail):
             yield doc, path, line
         return
-    files = _folder_files(path) if path.is_dir() else [path]
+    files = _folder_files(path, fail) if path.is_dir() else [path]
     for file in files:
         try:
             doc = read_file(file, max_chars=max_chars)
