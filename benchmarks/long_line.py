@@ -63,8 +63,10 @@ def main() -> None:
 
     text = long_text(corpus_path(args.corpus), args.bytes, commas=not args.no_commas)
     env = dict(os.environ)
-    if args.kg_source:
+    kg = KG
+    if args.kg_source:  # -P: not the current folder (this repository) first on the path, but PYTHONPATH
         env["PYTHONPATH"] = os.pathsep.join([str(Path(args.kg_source).resolve()), env.get("PYTHONPATH", "")])
+        kg = [sys.executable, "-P", "-m", "kg.cli"]
     rows = []
     figures: dict[str, object] = {"machine": machine(), "load": os.getloadavg(), "characters": len(text),
                                   "bytes": len(text.encode("utf-8")), "commas": not args.no_commas,
@@ -78,7 +80,7 @@ def main() -> None:
             if args.only and kind != args.only:
                 continue
             cpu_before = _children_cpu()
-            run = run_timed([*KG, "build", str(path), "--out", str(Path(work, f"out-{kind}")), "--no-cache",
+            run = run_timed([*kg, "build", str(path), "--out", str(Path(work, f"out-{kind}")), "--no-cache",
                              "--jobs", "1", "-q"], env=env)
             cpu = _children_cpu() - cpu_before
             if run.returncode != 0:

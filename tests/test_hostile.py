@@ -348,9 +348,9 @@ def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(records), "--out",
                              str(tmp_path / "out"), "-j", "2", "--no-model", "-q", "--batch-chars", "2000"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    workers: set[int] = set()
     try:
         deadline = time.monotonic() + 120
-        workers: set[int] = set()
         while time.monotonic() < deadline and len(workers) < 2 and proc.poll() is None:
             time.sleep(0.2)
             workers = _descendants(proc.pid)
@@ -367,7 +367,7 @@ def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
     finally:
         if proc.poll() is None:
             proc.kill()
-        for w in _descendants(proc.pid):  # never leave them behind, whatever happened
+        for w in workers | _descendants(proc.pid):  # never leave them behind, whatever happened
             try:
                 os.kill(w, signal.SIGKILL)
             except ProcessLookupError:
