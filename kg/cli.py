@@ -7,6 +7,7 @@ no traceback reaches the user for bad input. Each command lives in its own secti
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import signal
 import sys
@@ -22,7 +23,7 @@ from kg.build.engine import default_jobs
 from kg.build.run import build as run_build
 from kg.build.run import write_jsonl
 from kg.build.stages import BATCH_CHARS
-from kg.core.errors import KGError
+from kg.core.errors import InputError, InputWarning, KGError, QueryError
 from kg.core.files import atomic_text_file
 from kg.core.lexicon import load_lexicon
 from kg.evaluate import evaluate as score
@@ -31,11 +32,11 @@ from kg.nlp.extract import extract_all
 from kg.nlp.pipeline import PIPELINE_VERSION, components, pipeline_config, shared_nlp
 from kg.nlp.statistical import GATE_CONTEXT, GATE_CONTEXT_AFTER, model_info
 from kg.rdf.namespaces import DEFAULT_BASE
-from kg.read.documents import iter_documents
+from kg.read.documents import MAX_CHARS, iter_documents
 from kg.sparql.answers import run_saved
 from kg.sparql.query import format_result, list_saved, load_saved, run_query
 from kg.sparql.serve import start_server
-from kg.sparql.store import open_store
+from kg.sparql.store import open_store, rebuild_store
 from kg.view.model import read_entity_graph
 from kg.view.page import write_view
 from kg.view.selection import DEFAULT_MAX_NODES
@@ -70,6 +71,8 @@ def main() -> None:
 _INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
 _NO_MODEL = click.option("--no-model", is_flag=True,
                          help="Leave the trained NER out: rules and lexicons only.")
+_MAX_CHARS = click.option("--max-chars", type=click.IntRange(min=1), default=MAX_CHARS, show_default=True,
+                          help="Skip (with a warning) a document longer than this many characters.")
 
 
 def _progress(quiet: bool, total: int | None = None) -> Callable[[Any], Any]:
@@ -84,10 +87,18 @@ def _warn(message: str) -> None:
     click.echo(f"kg: {message}", err=True)
 
 
+def _input_problem(error: InputError) -> None:
+    """A corpus problem: the document was skipped, or read with a repair (InputWarning)."""
+    _warn(f"{'warning' if isinstance(error, InputWarning) else 'skipped'}: {error}")
+
+
 @main.command()
 @_INPUTS
 @click.option("--out", "out_dir", default="output", show_default=True, type=click.Path(path_type=str),
-              help="Output folder (replaced as a whole when the build succeeds).")
+              help="Output folder (replaced as a whole when the build succeeds): a new or empty folder, or "
+                   "an earlier build; never an input or the current folder.")
+@click.option("--force", is_flag=True,
+              help="Replace --out even when it is a folder that is not a kg build (no .kg-build file).")
 @click.option("--base", default=None, help="Base IRI of the minted identifiers [default: https://example.org/kg].")
 @_NO_MODEL
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
@@ -102,10 +113,12 @@ def _warn(message: str) -> None:
               help="Extract every document again, and leave the extraction cache (OUT/.kg-cache) alone.")
 @click.option("--batch-chars", type=click.IntRange(min=1), default=None,
               help="Characters per batch (and per N-Quads shard)  [default: 100000].")
+@_MAX_CHARS
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @translate_errors
-def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: bool, jobs: int | None,
-          engine: str, scheduler: str | None, no_cache: bool, batch_chars: int | None, quiet: bool) -> None:
+def build(inputs: tuple[str, ...], out_dir: str, force: bool, base: str | None, no_model: bool,
+          jobs: int | None, engine: str, scheduler: str | None, no_cache: bool, batch_chars: int | None,
+          max_chars: int, quiet: bool) -> None:
     """Build the graph of INPUTS (folders, .txt/.md/.html files, .jsonl corpora) into --out.
 
     Writes graph.ttl, graph.trig, graph.nq, graph.jsonld, shards/*.nq, graph.html, extraction.jsonl,
@@ -115,7 +128,8 @@ def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: boo
     """
     report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, use_model=not no_model,
                        progress=_progress(quiet), warn=_warn, jobs=jobs or default_jobs(), engine=engine,
-                       scheduler=scheduler, cache=not no_cache, batch_chars=batch_chars or BATCH_CHARS)
+                       scheduler=scheduler, cache=not no_cache, batch_chars=batch_chars or BATCH_CHARS,
+                       force=force, max_chars=max_chars)
     if not quiet:
         click.echo(report.summary(), err=True)
         click.echo(f"written to {out_dir}/", err=True)
@@ -126,11 +140,12 @@ def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: boo
 @click.option("-o", "--output", "output", default="-", type=click.Path(path_type=str),
               help="Write the JSONL here instead of stdout.")
 @_NO_MODEL
+@_MAX_CHARS
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @translate_errors
-def extract(inputs: tuple[str, ...], output: str, no_model: bool, quiet: bool) -> None:
+def extract(inputs: tuple[str, ...], output: str, no_model: bool, max_chars: int, quiet: bool) -> None:
     """Extract entities and relations only, as ANNOTATION.md JSON Lines (stdout by default)."""
-    documents = _progress(quiet)(iter_documents(list(inputs), on_error=lambda e: _warn(f"skipped: {e}")))
+    documents = _progress(quiet)(iter_documents(list(inputs), on_error=_input_problem, max_chars=max_chars))
     extractions = extract_all(documents, shared_nlp(not no_model))
     if output == "-":
         write_jsonl(extractions, sys.stdout)
@@ -158,7 +173,7 @@ def evaluate(gold: str, pred: str | None, inputs: tuple[str, ...], as_json: bool
     if pred:
         predicted = load_extractions(Path(pred))
     else:
-        docs = iter_documents(list(inputs), on_error=lambda e: _warn(f"skipped: {e}"))
+        docs = iter_documents(list(inputs), on_error=_input_problem)
         predicted = {x.doc_id: x for x in extract_all(docs, shared_nlp(not no_model))}
     report = score(gold_set, predicted)
     if as_json:
@@ -271,11 +286,21 @@ def query_command(target: Path | None, query: str | None, query_file: Path | Non
     if target is None:
         raise click.UsageError("missing GRAPH_OR_STORE (a build folder, a store or an RDF file)")
     text, source = _read_query(query, query_file, saved)
-    store = open_store(target)
-    if saved is not None:  # run_saved: some questions have a faster way than their file (kg/sparql/chains.py)
-        result = run_saved(store, saved, dict(bindings), timeout=timeout)
-    else:
-        result = run_query(store, text, dict(bindings), timeout=timeout, source=source)
+
+    def answer(store: Any) -> Any:
+        if saved is not None:  # run_saved: some questions have a faster way (kg/sparql/chains.py)
+            return run_saved(store, saved, dict(bindings), timeout=timeout)
+        return run_query(store, text, dict(bindings), timeout=timeout, source=source)
+
+    try:
+        result = answer(open_store(target))
+    except QueryError as exc:  # a store damaged where opening it does not look: rebuilt once from its files
+        if "Corruption" not in str(exc):
+            raise
+        gc.collect()  # close the damaged store before it is replaced
+        _warn(f"{target}: the store is damaged ({str(exc).splitlines()[0][:200]}); rebuilding it")
+        rebuild_store(target)
+        result = answer(open_store(target))
     click.echo(format_result(result, fmt), nl=False)
     if result.kind == "select":
         n = len(result.rows)

@@ -15,8 +15,13 @@ on the number of workers.
 
 from __future__ import annotations
 
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
@@ -80,8 +85,36 @@ def _bounded(submit: Callable[[Any], Any], result: Callable[[Any], R], tasks: It
         yield result(pending.popleft())
 
 
+def _end_with_parent(parent: int) -> None:
+    """Worker initializer: make this worker end when the build that started it ends, however it ends.
+
+    On Linux the kernel sends SIGKILL when the parent dies (``prctl(PR_SET_PDEATHSIG)``), even after a
+    SIGKILL of the parent, which no handler of its own could catch; elsewhere a daemon thread polls the
+    parent's process id. Either way the parent may already be gone, so the id is checked once at once.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the thread below does it
+            pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while True:
+            time.sleep(1.0)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watch, name="kg-parent-watch", daemon=True).start()
+
+
+_PR_SET_PDEATHSIG = 1
+
+
 class ProcessPool:
-    """``jobs`` worker processes on this machine."""
+    """``jobs`` worker processes on this machine, which end with the build (:func:`_end_with_parent`)."""
 
     name = "local"
 
@@ -91,7 +124,8 @@ class ProcessPool:
         # long as the parent has not loaded a pipeline, and the build never loads one in the parent.
         context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods()
                                               else "spawn")
-        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context)
+        self._pool = ProcessPoolExecutor(max_workers=jobs, mp_context=context, initializer=_end_with_parent,
+                                         initargs=(os.getpid(),))
 
     def map(self, fn: Callable[[T], R], tasks: Iterable[T]) -> Iterator[R]:
         return _bounded(lambda t: self._pool.submit(fn, t), lambda f: f.result(), tasks, 2 * self.workers)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import pickle
+import re
 import shutil
 import time
 from collections import Counter
@@ -16,6 +17,8 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
+
+import pyoxigraph as ox
 
 from kg.build.cache import ExtractionCache
 from kg.build.engine import Engine, make_engine
@@ -30,8 +33,8 @@ from kg.build.stages import (
     finish_batch,
     serialize_part,
 )
-from kg.core.errors import InputError, KGError, OutputError
-from kg.core.files import replace_folder, temporary_folder
+from kg.core.errors import ConfigError, InputError, InputWarning, KGError, OutputError
+from kg.core.files import BUILD_MARKER, recover_folder, replace_folder, temporary_folder
 from kg.core.folder import GRAPH_FILES, BuildFolder
 from kg.core.records import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
 from kg.export.formats import JSONLD_FOOTER, jsonld_header
@@ -39,7 +42,7 @@ from kg.rdf.dataset import DatasetStats, LabelCounts, batch_dataset, dataset_des
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.rdf.terms import meta_graph_iri
 from kg.rdf.validate import ValidationReport, combine
-from kg.read.documents import iter_documents
+from kg.read.documents import MAX_CHARS, iter_documents
 from kg.sparql.store import StoreLoader
 from kg.view.model import ViewParts
 from kg.view.page import write_view
@@ -57,6 +60,7 @@ class BuildReport:
     entities: Counter[str] = field(default_factory=Counter)
     relations: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # input problems repaired, the document kept
     conforms: bool | None = None
     violations: int = 0
     shacl_text: str = ""
@@ -72,6 +76,9 @@ class BuildReport:
         if self.skipped:
             lines.append(f"- inputs skipped: {len(self.skipped)}")
             lines += [f"  - {s}" for s in self.skipped]
+        if self.warnings:
+            lines.append(f"- inputs read with a warning: {len(self.warnings)}")
+            lines += [f"  - {s}" for s in self.warnings]
         shacl = "conforms" if self.conforms else f"{self.violations} violation(s)"
         lines += [f"- SHACL (ontology/shapes.ttl): {shacl}", "", "| entity label | entities |", "|---|---|"]
         lines += [f"| {label} | {self.entities.get(label, 0)} |" for label in ENTITY_LABELS]
@@ -96,10 +103,49 @@ class BuildReport:
                 f"SHACL: {shacl}")
 
 
-def check_output_folder(out_dir: Path) -> None:
-    """Fail early, before any extraction, when the output folder cannot be written."""
-    parent = out_dir.resolve().parent
-    if out_dir.exists() and not out_dir.is_dir():
+_MARKER_TEXT = '{"made_by": "kg build", "format": 1}\n'
+#: What a build folder holds; a folder of these alone is taken for a build of kg 0.2.14 (before the marker).
+_BUILD_ENTRIES = frozenset({*GRAPH_FILES.values(), *(p.name for p in (
+    BuildFolder(Path()).extractions, BuildFolder(Path()).report, BuildFolder(Path()).view,
+    BuildFolder(Path()).store, BuildFolder(Path()).shards, BuildFolder(Path()).cache)), BUILD_MARKER})
+
+
+def is_build_folder(folder: Path) -> bool:
+    """True if ``folder`` is what ``kg build`` writes: it holds the marker, or only a build's files."""
+    if (folder / BUILD_MARKER).is_file():
+        return True
+    try:
+        names = {p.name for p in folder.iterdir()}
+    except OSError:
+        return False
+    return bool(names) and names <= _BUILD_ENTRIES and bool(names & {"graph.nq", "graph.trig", "report.md"})
+
+
+def check_output_folder(out_dir: Path, inputs: Iterable[str | os.PathLike[str]] = (), *,
+                        force: bool = False) -> None:
+    """Fail early, before any extraction, when the output folder cannot or must not be replaced.
+
+    Refused whatever ``force`` says: an output folder that is an input or holds one (the build would
+    delete it), or that is the current folder or holds it. Refused unless ``force``: an existing folder
+    that is not empty and not a kg build (see :data:`BUILD_MARKER`).
+    """
+    out = Path(out_dir)
+    resolved = out.resolve()
+    if not resolved.name or resolved.parent == resolved:
+        raise OutputError(f"{out_dir}: cannot be the output folder (it is the root of the file system)")
+    for given in inputs:
+        source = Path(given).resolve()
+        if source == resolved or resolved in source.parents:
+            what = "is an input" if source == resolved else f"holds the input {given}"
+            raise OutputError(f"{out_dir}: {what}, and a build replaces its output folder; "
+                              "choose another --out")
+    cwd = Path.cwd().resolve()
+    if cwd == resolved or resolved in cwd.parents:
+        what = "is the current folder" if cwd == resolved else "holds the current folder"
+        raise OutputError(f"{out_dir}: {what}, and a build replaces its output folder; "
+                          "choose another --out (a new folder, or an earlier build)")
+    parent = resolved.parent
+    if out.exists() and not out.is_dir():
         raise OutputError(f"{out_dir}: exists and is not a folder")
     if not parent.exists():
         try:
@@ -108,6 +154,28 @@ def check_output_folder(out_dir: Path) -> None:
             raise OutputError(f"{parent}: cannot create the output's parent folder ({exc.strerror})") from exc
     if not os.access(parent, os.W_OK | os.X_OK):
         raise OutputError(f"{parent}: not writable, cannot write the build output there")
+    if out.is_dir() and not force and any(out.iterdir()) and not is_build_folder(out):
+        raise OutputError(f"{out_dir}: exists and is not a kg build (no {BUILD_MARKER} file), and a build "
+                          "replaces its output folder; choose another --out, or add --force to replace it")
+
+
+def check_base(base: str) -> None:
+    """Refuse a ``--base`` that is not an absolute IRI to mint identifiers under (no query, no fragment)."""
+    problem = None
+    if not isinstance(base, str) or not _SCHEME.match(base):
+        problem = "it does not start with a scheme (https://...)"
+    elif "#" in base or "?" in base:
+        problem = "identifiers are minted as <base>/id/..., so it must have no ? or #"
+    else:
+        try:
+            ox.NamedNode(base.rstrip("/") + "/id/x")
+        except ValueError as exc:
+            problem = str(exc)
+    if problem:
+        raise ConfigError(f"--base {base!r} is not a valid IRI: {problem}")
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:")
 
 
 def write_jsonl(extractions: Iterable[Extraction], handle: TextIO) -> None:
@@ -129,6 +197,8 @@ def build(
     scheduler: str | None = None,
     cache: bool = True,
     batch_chars: int = BATCH_CHARS,
+    force: bool = False,
+    max_chars: int = MAX_CHARS,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into ``out_dir`` (replaced as a whole at the end).
 
@@ -136,18 +206,29 @@ def build(
     cache), then, once every batch's labels are tallied, each batch's graphs, validation and share of the
     output files. ``jobs``/``engine``/``scheduler`` say where the batches run (:mod:`kg.build.engine`); the
     output is the same whichever is used.
+
+    ``out_dir`` must be a new or empty folder or an earlier build, unless ``force``; never an input (see
+    :func:`check_output_folder`). Leftovers of a build killed while replacing ``out_dir`` are cleaned up
+    first (:func:`kg.core.files.recover_folder`). ``cache=False`` neither reads nor writes the extraction
+    cache, and keeps it as it is. Documents over ``max_chars`` characters are skipped with a warning.
     """
     started = time.perf_counter()
+    inputs = list(inputs)
     out = Path(out_dir)
-    check_output_folder(out)
+    check_base(base)
+    for message in recover_folder(out.resolve()):
+        if warn:
+            warn(message)
+    check_output_folder(out, inputs, force=force)
     report = BuildReport()
 
     def skip(error: InputError) -> None:
-        report.skipped.append(str(error))
+        repaired = isinstance(error, InputWarning)
+        (report.warnings if repaired else report.skipped).append(str(error))
         if warn:
-            warn(f"skipped: {error}")
+            warn(f"{'warning' if repaired else 'skipped'}: {error}")
 
-    documents: Iterable[Document] = iter_documents(list(inputs), on_error=skip)
+    documents: Iterable[Document] = iter_documents(inputs, on_error=skip, max_chars=max_chars)
     if progress:
         documents = progress(documents)
     runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
@@ -169,11 +250,12 @@ def build(
         shutil.rmtree(tmp.work, ignore_errors=True)
         report.seconds = time.perf_counter() - started
         tmp.report.write_text(report.markdown(), encoding="utf-8")
+        (tmp.root / BUILD_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
         if loader is not None:
             loader.finish()
             loader = None
-        if extraction_cache is not None and dest.cache.is_dir():
-            os.replace(dest.cache, tmp.cache)  # the cache moves with the output
+        if dest.cache.is_dir():  # the cache moves with the output (with --no-cache too, untouched)
+            os.replace(dest.cache, tmp.cache)
         try:
             replace_folder(tmp.root, out)
         except BaseException:

@@ -9,6 +9,7 @@ private (0600 / 0700), and kg's output is meant to be shared.
 from __future__ import annotations
 
 import os
+import re
 import secrets
 import shutil
 from collections.abc import Iterator
@@ -18,7 +19,13 @@ from typing import BinaryIO, TextIO
 
 from kg.core.errors import OutputError
 
-__all__ = ["atomic_binary_file", "atomic_text_file", "atomic_write", "replace_folder", "temporary_folder"]
+__all__ = ["BUILD_MARKER", "atomic_binary_file", "atomic_text_file", "atomic_write", "recover_folder",
+           "replace_folder", "temporary_folder"]
+
+
+#: The file every ``kg build`` writes into its output folder: it marks a folder a later build may replace, and
+#: that reading a corpus skips.
+BUILD_MARKER = ".kg-build"
 
 
 def atomic_write(path: str | os.PathLike[str], data: bytes | str) -> None:
@@ -69,7 +76,11 @@ def temporary_folder(target: Path) -> Path:
 
 
 def replace_folder(tmp: Path, target: Path) -> None:
-    """Put the finished folder ``tmp`` at ``target``, keeping the old one until the new one is in place."""
+    """Put the finished folder ``tmp`` at ``target``, keeping the old one until the new one is in place.
+
+    Two renames: ``target`` to ``.<name>.old-<pid>-<random>.tmp``, then ``tmp`` to ``target``. A process
+    killed between them leaves no ``target``: :func:`recover_folder` puts the old one back.
+    """
     old = None
     if target.exists():
         old = _sibling(target, "old-")
@@ -82,6 +93,57 @@ def replace_folder(tmp: Path, target: Path) -> None:
         raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)
+
+
+def recover_folder(target: Path) -> list[str]:
+    """Clean up after a process killed while it was replacing ``target``; what was done, one line each.
+
+    Only leftovers of dead processes are touched (the process id is in their names): an old ``target``
+    moved aside (``.<name>.old-<pid>-*.tmp``) is put back when ``target`` is missing (the swap is rolled
+    back) and removed otherwise; an unfinished new one (``.<name>.<pid>-*.tmp``) is removed, after giving
+    ``target`` back the extraction cache (``.kg-cache``) it may hold.
+    """
+    target = Path(target)
+    folder = target.parent
+    if not target.name or not folder.is_dir():
+        return []
+    done: list[str] = []
+    olds: list[Path] = []
+    news: list[Path] = []
+    for entry in folder.iterdir():
+        m = _LEFTOVER.fullmatch(entry.name)
+        if m is None or m.group("name") != target.name or not entry.is_dir() or _alive(int(m.group("pid"))):
+            continue
+        (olds if m.group("old") else news).append(entry)
+    for old in sorted(olds, key=lambda p: p.stat().st_mtime_ns, reverse=True):
+        if not target.exists() and not target.is_symlink():
+            os.replace(old, target)
+            done.append(f"{target}: restored the previous folder from {old.name} (an interrupted swap)")
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+            done.append(f"{target}: removed {old.name}, left by an interrupted swap")
+    for new in news:
+        cache = new / ".kg-cache"
+        if cache.is_dir() and target.is_dir() and not (target / ".kg-cache").exists():
+            os.replace(cache, target / ".kg-cache")
+        shutil.rmtree(new, ignore_errors=True)
+        done.append(f"{target}: removed {new.name}, left by an interrupted build")
+    return done
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+_LEFTOVER = re.compile(r"\.(?P<name>.+)\.(?P<old>old-)?(?P<pid>\d+)-[0-9a-f]{12}\.tmp")
 
 
 def _sibling(target: Path, kind: str) -> Path:

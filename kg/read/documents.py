@@ -24,7 +24,8 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
-from kg.core.errors import ConfigError, InputError
+from kg.core.errors import ConfigError, InputError, InputWarning, printable
+from kg.core.files import BUILD_MARKER
 from kg.core.records import Document, Offsets
 from kg.core.resources import ontology_path
 
@@ -41,6 +42,7 @@ __all__ = [
     "load_boilerplate",
 ]
 
+#: The longest document read, in characters (``kg build --max-chars``); a longer one is skipped (warned).
 MAX_CHARS = 5_000_000
 TEXT_SUFFIXES = (".txt", ".md")
 HTML_SUFFIXES = (".html", ".htm")
@@ -459,7 +461,30 @@ def _layout(text: str, *, header: bool, markdown: bool = False, known_title: str
 
 
 def _too_large(size: int, max_chars: int) -> str:
-    return f"document too large: {size} characters, limit {max_chars}"
+    return f"document too large: {size} characters, limit {max_chars} (--max-chars)"
+
+
+def _surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
+
+
+def _file_name(stem: str) -> str:
+    """A file name that is not UTF-8 (kept by Python as lone surrogates) as text: its bytes read as GB18030
+    (the names of files from Chinese zip archives), else with each undecodable byte written ``\\xff``."""
+    raw = os.fsencode(stem)
+    try:
+        return raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return raw.decode("utf-8", "backslashreplace")
+
+
+def _without_surrogates(value: str) -> str:
+    """``value`` with each lone surrogate (a JSON ``\\ud800`` escape) replaced by U+FFFD: same length."""
+    return "".join("\ufffd" if "\ud800" <= ch <= "\udfff" else ch for ch in value)
 
 
 def read_file(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -> Document:
@@ -473,7 +498,8 @@ def read_file(path: str | os.PathLike[str], *, max_chars: int = MAX_CHARS) -> Do
     try:
         size = p.stat().st_size
         if size > 4 * max_chars + 4:  # even at 4 bytes a character, more than max_chars
-            raise InputError(p, f"document too large: {size} bytes, limit {max_chars} characters")
+            raise InputError(p, f"document too large: {size} bytes, limit {max_chars} characters "
+                                   "(--max-chars)")
         data = p.read_bytes()
     except OSError as exc:
         raise InputError(p, f"cannot read ({exc.strerror or exc})") from None
@@ -526,7 +552,7 @@ def _jsonl(path: Path, max_chars: int, fail: ErrorHandler) -> Iterator[tuple[Doc
                 continue
             records += 1
             try:
-                doc = _json_document(raw, path, n, max_chars)
+                doc = _json_document(raw, path, n, max_chars, fail)
             except InputError as exc:
                 fail(exc)
                 continue
@@ -535,7 +561,7 @@ def _jsonl(path: Path, max_chars: int, fail: ErrorHandler) -> Iterator[tuple[Doc
         fail(InputError(path, "empty file"))
 
 
-def _json_document(raw: bytes, path: Path, n: int, max_chars: int) -> Document:
+def _json_document(raw: bytes, path: Path, n: int, max_chars: int, warn: ErrorHandler) -> Document:
     try:
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -557,6 +583,11 @@ def _json_document(raw: bytes, path: Path, n: int, max_chars: int) -> Document:
     for key in _OPTIONAL:
         if obj.get(key) is not None and not isinstance(obj[key], str):
             raise InputError(path, f'"{key}" must be a string, not {_JSON_TYPES.get(type(obj[key]), "?")}', n)
+    for key in ("id", "text", *_OPTIONAL):
+        if isinstance(obj.get(key), str) and _surrogates(obj[key]):
+            obj[key] = _without_surrogates(obj[key])
+            warn(InputWarning(path, f'"{key}" holds a lone surrogate (a \\ud800-\\udfff escape that is no '
+                                    "character), read as U+FFFD", n))
     text: str = obj["text"]
     if len(text) > max_chars:
         raise InputError(path, _too_large(len(text), max_chars), n)
@@ -568,7 +599,7 @@ def _json_document(raw: bytes, path: Path, n: int, max_chars: int) -> Document:
         date=(_iso_date(date) or date) if date else None,
         source=(obj.get("source") or "").strip() or None,
         url=(obj.get("url") or "").strip() or None,
-        path=f"{path}:{n}",
+        path=printable(f"{path}:{n}"),
         content=_layout(text, header=False).content,
     )
 
@@ -576,11 +607,18 @@ def _json_document(raw: bytes, path: Path, n: int, max_chars: int) -> Document:
 # ------------------------------------------------------------ corpus
 
 
-def _folder_files(folder: Path) -> list[Path]:
-    """The readable files under ``folder``, hidden files and folders skipped, sorted by relative path."""
+def _folder_files(folder: Path, fail: ErrorHandler) -> list[Path]:
+    """The readable files under ``folder``, hidden files and folders skipped, sorted by relative path.
+
+    A kg build output folder (one holding ``.kg-build``) inside it is skipped too, with a warning: its
+    graph.html is not a document of the corpus.
+    """
     found: list[tuple[tuple[str, ...], Path]] = []
     for dirpath, dirnames, filenames in os.walk(folder):
         dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+        for d in [d for d in dirnames if os.path.isfile(os.path.join(dirpath, d, BUILD_MARKER))]:
+            dirnames.remove(d)
+            fail(InputWarning(Path(dirpath, d), "a kg build output folder, not read as part of the corpus"))
         for name in filenames:
             if name.startswith(".") or Path(name).suffix.lower() not in _FILE_SUFFIXES:
                 continue
@@ -600,7 +638,9 @@ def iter_documents(
     A folder contributes its .txt, .md, .html and .htm files, recursively, sorted by relative path, hidden
     ones skipped. A missing input or a file of another type raises InputError at once, before any reading.
     A bad file, a bad JSONL line or a document id seen before is passed to ``on_error`` and skipped,
-    or raised when there is no ``on_error``.
+    or raised when there is no ``on_error``. A problem repaired as the document is read (a file name that
+    is not UTF-8, a lone surrogate in a JSONL string) is passed to ``on_error`` as an
+    :class:`~kg.core.errors.InputWarning`, and the document is kept; without ``on_error`` it is ignored.
     """
     if isinstance(inputs, (str, os.PathLike)):
         inputs = [inputs]
@@ -615,9 +655,10 @@ def iter_documents(
 
 def _iter_documents(paths: list[Path], on_error: ErrorHandler | None, max_chars: int) -> Iterator[Document]:
     def fail(error: InputError) -> None:
-        if on_error is None:
+        if on_error is not None:
+            on_error(error)
+        elif not isinstance(error, InputWarning):
             raise error
-        on_error(error)
 
     seen: dict[str, str] = {}
     for path in paths:
@@ -637,11 +678,15 @@ def _documents_of(
         for doc, line in _jsonl(path, max_chars, fail):
             yield doc, path, line
         return
-    files = _folder_files(path) if path.is_dir() else [path]
+    files = _folder_files(path, fail) if path.is_dir() else [path]
     for file in files:
         try:
             doc = read_file(file, max_chars=max_chars)
         except InputError as exc:
             fail(exc)
             continue
+        if _surrogates(str(file)):  # a file name that is not UTF-8
+            doc = replace(doc, id=_file_name(doc.id) if _surrogates(doc.id) else doc.id,
+                          path=printable(str(file)))
+            fail(InputWarning(file, f'file name is not UTF-8: document id "{doc.id}"'))
         yield doc, file, None

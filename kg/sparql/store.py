@@ -9,6 +9,10 @@ A store is always (re)built in a temporary sibling folder and then renamed into 
 is: the ``oxigraph serve-read-only`` process of ``kg serve`` may have the old one open, and Oxigraph leaves
 reading a store that another process writes undefined. For the same reason :func:`open_store` opens stores
 read-only (:meth:`pyoxigraph.Store.read_only`), so any number of queries and a server can share one.
+
+A store that cannot be opened (a truncated or damaged SST file, an empty ``CURRENT``, a folder of another
+program) is rebuilt from the files it was loaded from when it belongs to a build folder or an RDF file, and
+those files load; otherwise the error is one line (:class:`~kg.core.errors.InputError`).
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.core.errors import InputError, OutputError
-from kg.core.files import replace_folder, temporary_folder
+from kg.core.files import recover_folder, replace_folder, temporary_folder
 from kg.core.folder import BuildFolder
 
 __all__ = [
@@ -38,6 +42,7 @@ __all__ = [
     "is_store",
     "open_store",
     "rdf_format",
+    "rebuild_store",
     "source_files",
     "store_path",
 ]
@@ -134,9 +139,15 @@ def _load(store: ox.Store, path: Path) -> None:
     try:
         store.bulk_load(path=str(path), format=fmt, to_graph=to_graph)
     except SyntaxError as exc:
-        raise InputError(path, f"not valid {fmt.name}: {exc}") from exc
+        raise InputError(path, f"not valid {fmt.name}: {_one_line(exc)}") from exc
     except (OSError, ValueError) as exc:
-        raise InputError(path, f"cannot load: {exc}") from exc
+        raise InputError(path, f"cannot load: {_one_line(exc)}") from exc
+
+
+def _one_line(exc: BaseException, limit: int = 300) -> str:
+    """An exception's message on one line, cut at ``limit`` characters."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def create_store(
@@ -263,6 +274,7 @@ def ensure_store(target: str | os.PathLike[str], *, cache: str | os.PathLike[str
 
     ``target`` is a build folder (store in ``<target>/store``), a store folder (used as it is) or an RDF file
     (store cached under ``cache``, default :func:`cache_dir`, in a folder named after the file's path).
+    A store of a build folder or of an RDF file that cannot be opened is rebuilt (see the module's doc).
     """
     path = Path(target)
     if not path.exists():
@@ -270,15 +282,40 @@ def ensure_store(target: str | os.PathLike[str], *, cache: str | os.PathLike[str
     if is_store(path) and not any(file.is_file() for file in BuildFolder(path).datasets):
         return path
     files = source_files(path)
-    if path.is_dir():
-        store_dir = store_path(path)
-    else:
-        key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
-        store_dir = Path(cache) if cache is not None else cache_dir()
-        store_dir = store_dir / f"{path.stem}-{key}"
-    if not (is_store(store_dir) and _same_sources(store_dir, files)):
+    store_dir = _store_dir(path, cache)
+    recover_folder(store_dir)  # a store swap cut short by a kill
+    if not (is_store(store_dir) and _same_sources(store_dir, files) and _opens(store_dir)):
         create_store(files, store_dir)
     return store_dir
+
+
+def _store_dir(path: Path, cache: str | os.PathLike[str] | None) -> Path:
+    if path.is_dir():
+        return store_path(path)
+    key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
+    return (Path(cache) if cache is not None else cache_dir()) / f"{path.stem}-{key}"
+
+
+def _opens(store_dir: Path) -> bool:
+    """True if the store opens (RocksDB checks its files' sizes and footers as it opens)."""
+    try:
+        store = ox.Store.read_only(str(store_dir))
+    except (OSError, RuntimeError, ValueError):
+        return False
+    del store
+    gc.collect()
+    return True
+
+
+def rebuild_store(target: str | os.PathLike[str], *, cache: str | os.PathLike[str] | None = None) -> Path:
+    """Load the store of a build folder or an RDF file again from its files, whatever state it is in (for a
+    store found damaged only as it is read). A bare store folder cannot be rebuilt: InputError."""
+    path = Path(target)
+    if is_store(path) and not any(file.is_file() for file in BuildFolder(path).datasets):
+        raise InputError(path, "the store is damaged and, not being part of a build folder, cannot be "
+                               "rebuilt: build it again (kg build ... --out ...)")
+    files = source_files(path)
+    return create_store(files, _store_dir(path, cache))
 
 
 def open_store(target: str | os.PathLike[str], *, cache: str | os.PathLike[str] | None = None) -> ox.Store:
@@ -286,5 +323,6 @@ def open_store(target: str | os.PathLike[str], *, cache: str | os.PathLike[str] 
     folder = ensure_store(target, cache=cache)
     try:
         return ox.Store.read_only(str(folder))
-    except OSError as exc:
-        raise InputError(folder, f"cannot open the store: {exc}") from exc
+    except (OSError, RuntimeError, ValueError) as exc:
+        raise InputError(folder, f"cannot open the store ({_one_line(exc)}); if it is a build's store, "
+                                 "build again or delete the store folder") from exc
