@@ -213,8 +213,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-bytes", type=int, default=64 * 2**20)
     parser.add_argument("--network", action="store_true", help="keep the network (SERVICE allowed)")
     args = parser.parse_args(argv)
+    die_with_parent(args.parent, None)
+    isolated = False if args.network else drop_network()  # while this process has a single thread
     die_with_parent(args.parent, args.lifeline)
-    isolated = False if args.network else drop_network()
     if args.memory > 0:  # after the imports and the store are in place, so only queries count
         import pyoxigraph  # noqa: F401
 
