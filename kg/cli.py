@@ -296,7 +296,8 @@ def query_command(target: Path | None, query: str | None, query_file: Path | Non
 @click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
               help="Also accept this name in the Host header (localhost and IP addresses always are).")
 @click.option("--allow-service", is_flag=True,
-              help="Let queries use SERVICE (federated query): the server then sends requests where they say.")
+              help="Let queries use SERVICE (federated query): the server then sends requests where "
+                   "they say.")
 @translate_errors
 def serve_command(target: Path, host: str, port: int, timeout: float, memory_mb: int, max_result_mb: int,
                   workers: int, allow_hosts: tuple[str, ...], allow_service: bool) -> None:

@@ -379,7 +379,8 @@ def test_syntax_error_gives_line_and_column(store: ox.Store) -> None:
     lines = str(err).splitlines()
     assert lines[0].startswith(f"bad.rq:4:{err.column}: SPARQL syntax error: expected")
     assert len(lines) == 2 and lines[1].startswith("  near:   FILTER(?o = ")  # the line, ‸ at the column
-    assert lines[1] == "  near: " + "  FILTER(?o = ) }"[: err.column - 1] + "‸" + "  FILTER(?o = ) }"[err.column - 1:]
+    shown = "  FILTER(?o = ) }"
+    assert lines[1] == "  near: " + shown[: err.column - 1] + "‸" + shown[err.column - 1:]
 
 
 def test_binding_a_variable_the_query_does_not_select(store: ox.Store) -> None:

@@ -85,7 +85,8 @@ class QuerySyntaxError(QueryError):
 def describe_expected(problem: str, *, most: int = 12) -> str:
     """The parser's ``expected one of ...`` list in words: tokens in backticks, keywords as they are, a
     character class as what it stands for ("a digit", "a letter"), never the list of Unicode ranges; the
-    parser's own notes (e.g. "The SELECT contains a variable that is unbound") first. At most ``most`` items."""
+    parser's own notes (e.g. "The SELECT contains a variable that is unbound") first. At most ``most``
+    items."""
     problem = " ".join(problem.split())
     m = re.match(r"expected (?:one of )?(.*)$", problem)
     if not m:

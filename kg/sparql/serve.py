@@ -42,6 +42,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from kg.core.errors import ConfigError, KGError
 from kg.sparql.store import ensure_store
@@ -69,7 +70,7 @@ class Limits:
 
 
 def oxigraph_binary() -> Path:
-    """The ``oxigraph`` executable (the Oxigraph server and its CLI): beside this interpreter, else on PATH."""
+    """The ``oxigraph`` executable (Oxigraph's server and CLI): beside this interpreter, else on PATH."""
     name = "oxigraph.exe" if os.name == "nt" else "oxigraph"
     beside = Path(sys.executable).parent / name
     if beside.is_file() and os.access(beside, os.X_OK):
@@ -94,8 +95,8 @@ _NEEDS_OPERAND = set("(,=!&|+-*/<>{;")  # after one of these, "<" can only open 
 
 
 def uses_service(text: str) -> bool:
-    """Whether the SPARQL ``text`` may use ``SERVICE`` (federated query): the keyword outside strings, IRIs and
-    comments, under any reading of the text the parser could make.
+    """Whether the SPARQL ``text`` may use ``SERVICE`` (federated query): the keyword outside strings, IRIs
+    and comments, under any reading of the text the parser could make.
 
     One character is read two ways by SPARQL: ``<`` inside parentheses right after an operand is either
     "less than" or the start of an IRI (``FILTER(?a<?b && '>')``), and the two readings may disagree on what
@@ -201,12 +202,12 @@ class _Worker:
         self.limits = limits
         self.base_rss = 0
 
-    def ready(self, within: float) -> dict[str, object]:
+    def ready(self, within: float) -> dict[str, Any]:
         head, _ = self._read_reply(time.monotonic() + within, watch_memory=False)
         self.base_rss = _rss(self.process.pid)
         return head
 
-    def ask(self, request: dict[str, object], deadline: float | None) -> Reply:
+    def ask(self, request: dict[str, Any], deadline: float | None) -> Reply:
         assert self.process.stdin is not None
         try:
             self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
@@ -214,16 +215,16 @@ class _Worker:
         except OSError as exc:
             raise _WorkerGone(str(exc)) from exc
         head, body = self._read_reply(deadline, watch_memory=True)
-        return Reply(int(head["status"]), str(head["type"]), body)  # type: ignore[call-overload]
+        return Reply(int(head["status"]), str(head["type"]), body)
 
-    def _read_reply(self, deadline: float | None, *, watch_memory: bool) -> tuple[dict[str, object], bytes]:
-        head: dict[str, object] | None = None
+    def _read_reply(self, deadline: float | None, *, watch_memory: bool) -> tuple[dict[str, Any], bytes]:
+        head: dict[str, Any] | None = None
         length = 0
         while True:
             if head is None and b"\n" in self.buffer:
                 line, _, self.buffer = self.buffer.partition(b"\n")
                 head = json.loads(line)
-                length = int(head.get("length", 0))  # type: ignore[call-overload]
+                length = int(head.get("length", 0))
                 if length > self.limits.max_result + MB:
                     raise _WorkerGone("answer larger than the result limit")
             if head is not None and len(self.buffer) >= length:
@@ -298,7 +299,7 @@ class _Pool:
             self.wanted.put(1)
 
     def _spawn_loop(self) -> None:
-        while (item := self.wanted.get()) is not None:
+        while self.wanted.get() is not None:
             if self.closed:
                 break
             worker = _Worker(self.store, self.limits)
@@ -323,7 +324,7 @@ class _Pool:
         with self.lock:
             self.all.discard(worker)
 
-    def run(self, request: dict[str, object]) -> Reply:
+    def run(self, request: dict[str, Any]) -> Reply:
         timeout = self.limits.timeout if self.limits.timeout and self.limits.timeout > 0 else None
         started = time.monotonic()
         try:
@@ -386,8 +387,9 @@ table{border-collapse:collapse;margin-top:1em}td,th{border:1px solid #ccc;paddin
 document.getElementById("run").onclick = async () => {
   const status = document.getElementById("status"), out = document.getElementById("out");
   status.textContent = "running…"; out.textContent = "";
-  const r = await fetch("query", {method: "POST", headers: {"Content-Type": "application/x-www-form-urlencoded",
-    "Accept": "application/sparql-results+json, text/turtle;q=0.9"},
+  const r = await fetch("query", {method: "POST",
+    headers: {"Content-Type": "application/x-www-form-urlencoded",
+              "Accept": "application/sparql-results+json, text/turtle;q=0.9"},
     body: new URLSearchParams({query: document.getElementById("q").value})});
   const type = r.headers.get("Content-Type") || "", text = await r.text();
   status.textContent = r.status + " " + r.statusText;
@@ -396,7 +398,8 @@ document.getElementById("run").onclick = async () => {
   const doc = JSON.parse(text);
   if ("boolean" in doc) { out.textContent = String(doc.boolean); return; }
   const table = document.createElement("table"), head = table.insertRow();
-  for (const v of doc.head.vars) { const th = document.createElement("th"); th.textContent = v; head.appendChild(th); }
+  for (const v of doc.head.vars) {
+    const th = document.createElement("th"); th.textContent = v; head.appendChild(th); }
   for (const b of doc.results.bindings) { const row = table.insertRow();
     for (const v of doc.head.vars) row.insertCell().textContent = b[v] ? b[v].value : ""; }
   out.appendChild(table);
@@ -438,6 +441,15 @@ class _HTTPServer(ThreadingHTTPServer):
             super().process_request_thread(request, client_address)
         finally:
             self.active.release()
+
+    def serve_query(self, text: str, accept: str, default_graph: list[str], named_graph: list[str]) -> Reply:
+        """Answer one query: the SERVICE check, then a worker within the limits."""
+        if not self.limits.allow_service and uses_service(text):
+            return Reply.text(403, "SERVICE (federated query) is refused: this endpoint does not send "
+                                   "requests to other servers; start kg serve with --allow-service to "
+                                   "allow it")
+        return self.pool.run({"query": text, "accept": accept, "default_graph": default_graph,
+                              "named_graph": named_graph})
 
     def host_allowed(self, header: str | None) -> bool:
         if not header:
@@ -548,7 +560,8 @@ class _Handler(BaseHTTPRequestHandler):
                 self.send(Reply.text(403, "updates are refused: the endpoint is read-only"))
                 return
             else:
-                self.send(Reply.text(415, f"a query comes as application/sparql-query or a form, not {ctype}"))
+                self.send(Reply.text(415, f"send a query as application/sparql-query or a form, "
+                                          f"not {ctype[:80]}"))
                 return
         if "update" in params:
             self.send(Reply.text(403, "updates are refused: the endpoint is read-only"))
@@ -586,7 +599,8 @@ class _Handler(BaseHTTPRequestHandler):
             pass
         if got < length:
             if self._expired:
-                self.send(Reply.text(408, f"request not received within {self.server.limits.read_timeout:g} s"))
+                limit = self.server.limits.read_timeout
+                self.send(Reply.text(408, f"request not received within {limit:g} s"))
             return None
         self._timer.cancel()
         return b"".join(chunks)
@@ -659,16 +673,6 @@ class Server:
         self.stop()
 
 
-def _serve_query(self: _HTTPServer, text: str, accept: str, default_graph: list[str],
-                 named_graph: list[str]) -> Reply:
-    if not self.limits.allow_service and uses_service(text):
-        return Reply.text(403, "SERVICE (federated query) is refused: this endpoint does not send requests "
-                               "to other servers; start kg serve with --allow-service to allow it")
-    return self.pool.run({"query": text, "accept": accept, "default_graph": default_graph,
-                          "named_graph": named_graph})
-
-
-_HTTPServer.serve_query = _serve_query  # type: ignore[attr-defined]
 
 
 def start_server(

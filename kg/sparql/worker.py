@@ -99,7 +99,7 @@ def _vm_size() -> int:
 
 
 def negotiate(accept: str, offers: tuple[tuple[str, str], ...]) -> tuple[str, str] | None:
-    """The offer the ``Accept`` header prefers (q-values, then the header's order, then ours); None if none."""
+    """The offer ``Accept`` prefers (q-values, then the header's order, then ours); None if none."""
     best: tuple[float, int, int] | None = None
     chosen = None
     for position, part in enumerate((accept or "*/*").split(",")):
@@ -175,8 +175,8 @@ def answer(store: Any, request: dict[str, Any], max_bytes: int) -> tuple[int, st
             if not out.over:
                 raise
         if out.over:
-            return 503, "text/plain", (f"query stopped: its answer passed {max_bytes / 2**20:g} MB (the result "
-                                       "limit); narrow it or add a LIMIT\n").encode()
+            return 503, "text/plain", (f"query stopped: its answer passed {max_bytes / 2**20:g} MB (the "
+                                       "result limit); narrow it or add a LIMIT\n").encode()
         media = offer[0]
         return 200, media + ("; charset=utf-8" if media.startswith("text/") or "json" in media else ""), \
             b"".join(out.parts)
@@ -224,7 +224,11 @@ def main(argv: list[str] | None = None) -> None:
     sys.stdout = sys.stderr  # nothing else may write into the reply stream
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(args.store)
+    try:
+        store = ox.Store.read_only(args.store)
+    except (OSError, ValueError) as exc:
+        print(f"{args.store}: {' '.join(str(exc).split())[:300]}", file=sys.stderr)
+        sys.exit(2)
     if args.memory > 0:
         limit = _vm_size() + args.memory
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
