@@ -33,8 +33,10 @@ import select
 import shutil
 import signal
 import socket
+import socketserver
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.parse
@@ -192,13 +194,13 @@ class _Worker:
                    "--max-bytes", str(limits.max_result)]
         if limits.allow_service:
             command.append("--network")
+        self.errors = tempfile.TemporaryFile()  # its messages; a pipe nobody reads could fill and block it
         self.process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                        stderr=subprocess.PIPE, pass_fds=(self.lifeline_read,),
-                                        start_new_session=False)
+                                        stderr=self.errors, pass_fds=(self.lifeline_read,))
         os.close(self.lifeline_read)
         assert self.process.stdout is not None and self.process.stdin is not None
         self.out = self.process.stdout.fileno()
-        self.buffer = b""
+        self.buffer = bytearray()
         self.limits = limits
         self.base_rss = 0
 
@@ -222,13 +224,16 @@ class _Worker:
         length = 0
         while True:
             if head is None and b"\n" in self.buffer:
-                line, _, self.buffer = self.buffer.partition(b"\n")
+                end = self.buffer.index(b"\n")
+                line = bytes(self.buffer[:end])
+                del self.buffer[: end + 1]
                 head = json.loads(line)
                 length = int(head.get("length", 0))
                 if length > self.limits.max_result + MB:
                     raise _WorkerGone("answer larger than the result limit")
             if head is not None and len(self.buffer) >= length:
-                body, self.buffer = self.buffer[:length], self.buffer[length:]
+                body = bytes(self.buffer[:length])
+                del self.buffer[:length]
                 return head, body
             wait = 0.05 if deadline is None else min(0.05, deadline - time.monotonic())
             if wait <= 0:
@@ -249,9 +254,9 @@ class _Worker:
         except subprocess.TimeoutExpired:
             return "the query process stopped answering"
         err = b""
-        if self.process.stderr is not None:
-            with contextlib.suppress(OSError):
-                err = self.process.stderr.read(4000)
+        with contextlib.suppress(OSError):
+            self.errors.seek(0)
+            err = self.errors.read()[-4000:]
         if b"memory allocation" in err or status == -signal.SIGABRT:
             return "memory"
         text = " ".join(err.decode("utf-8", "replace").split())
@@ -262,7 +267,7 @@ class _Worker:
             self.process.kill()
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(5)
-        for stream in (self.process.stdin, self.process.stdout, self.process.stderr):
+        for stream in (self.process.stdin, self.process.stdout, self.errors):
             with contextlib.suppress(OSError):
                 if stream is not None:
                     stream.close()
@@ -351,7 +356,10 @@ class _Pool:
         except (OSError, ValueError) as exc:
             self._replace(worker)
             return Reply.text(500, f"query failed: {exc}")
-        self.idle.put(worker)
+        if self.limits.memory and _rss(worker.process.pid) - worker.base_rss > self.limits.memory // 2:
+            self._replace(worker)  # what it kept from this query would count against the next one
+        else:
+            self.idle.put(worker)
         return reply
 
     def _replace(self, worker: _Worker) -> None:
@@ -422,6 +430,10 @@ class _HTTPServer(ThreadingHTTPServer):
         self.allowed_hosts = names
         super().__init__(address, _Handler)
 
+    def server_bind(self) -> None:  # HTTPServer's own asks DNS for the host's full name: it may hang
+        socketserver.TCPServer.server_bind(self)
+        self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
+
     def process_request(self, request: socket.socket, client_address: object) -> None:  # type: ignore[override]
         if not self.active.acquire(blocking=False):
             with contextlib.suppress(OSError):
@@ -491,6 +503,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._timer.cancel()
         with contextlib.suppress(OSError):
             super().finish()
+
+    def parse_request(self) -> bool:
+        parsed = super().parse_request()
+        if parsed and self.command != "POST":
+            self._timer.cancel()  # the whole request is in: the query's own timeout applies from here
+        return parsed
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - quiet: no log on stderr
         pass

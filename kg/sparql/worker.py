@@ -26,6 +26,7 @@ import json
 import os
 import re
 import resource
+import signal
 import sys
 import threading
 from typing import IO, Any
@@ -213,6 +214,7 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--max-bytes", type=int, default=64 * 2**20)
     parser.add_argument("--network", action="store_true", help="keep the network (SERVICE allowed)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: kg serve stops us itself
     die_with_parent(args.parent, None)
     isolated = False if args.network else drop_network()  # while this process has a single thread
     die_with_parent(args.parent, args.lifeline)
