@@ -155,3 +155,19 @@ def test_cli_serve_prints_urls_and_stops_on_ctrl_c(build: Path) -> None:
     else:
         pytest.fail(f"port {port} still answers after Ctrl-C")
     assert os.name != "nt"
+
+
+def test_a_route_is_served_after_the_host_check(server: Server) -> None:
+    from kg.sparql.serve import Reply
+
+    def hello(request: object) -> bool:
+        request.send(Reply.text(200, "hello"))  # type: ignore[attr-defined]
+        return True
+
+    server.route("/hello", hello)
+    with urllib.request.urlopen(server.url + "hello", timeout=10) as page:
+        assert page.read() == b"hello\n"
+    refused = urllib.request.Request(server.url + "hello", headers={"Host": "rebound.example"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(refused, timeout=10)
+    assert info.value.code == 421

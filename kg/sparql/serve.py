@@ -667,6 +667,12 @@ class Server:
         """Answer ``text`` as ``/query`` does (SERVICE check, limits, content negotiation)."""
         return self.httpd.serve_query(text, accept, default_graph or [], named_graph or [])
 
+    def route(self, prefix: str, handler: Callable[[BaseHTTPRequestHandler], bool]) -> None:
+        """Hand requests whose path starts with ``prefix`` to ``handler`` first (after the Host check); it
+        answers with ``request.send(Reply(...))`` (``request.server.serve_query`` runs a query within the
+        limits) and returns True, or returns False to let the endpoint answer."""
+        self.httpd.routes[prefix] = handler  # type: ignore[assignment]
+
     def running(self) -> bool:
         return self.thread.is_alive()
 
