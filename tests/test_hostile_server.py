@@ -126,6 +126,10 @@ SNEAKY = [
     # the same with a comment: "<?b#>" as an IRI, then a long string over the next line
     "SELECT * WHERE { BIND(1 AS ?a) BIND(2 AS ?b) FILTER(?a<?b#>'''\n) "
     "SERVICE <http://127.0.0.1:{port}/x> { ?s ?p ?o } #'''\n}",
+    # no space is needed between tokens: a number or a keyword glued to it, a prefixed name read as SERVICE :x
+    "SELECT * WHERE { ?a ?b 12SERVICE <http://127.0.0.1:{port}/x> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?a ?b trueSERVICE <http://127.0.0.1:{port}/x> { ?s ?p ?o } }",
+    "PREFIX : <http://127.0.0.1:{port}/> SELECT * WHERE { service:x { ?s ?p ?o } }",
     # an escaped quote in a prefixed name is part of the name, not a string
     "PREFIX ex: <http://example.org/> SELECT * WHERE { ?s ex:a\\' ?o . "
     "SERVICE <http://127.0.0.1:{port}/x> { ?s ?p ?o } FILTER(?o != 'x') }",
@@ -136,7 +140,6 @@ HARMLESS = [
     "SELECT * WHERE { ?s <http://example.org/service> ?o }",
     "SELECT * WHERE { ?s ?p ?o FILTER(CONTAINS(STR(?o), 'public service')) } LIMIT 1",
     "# SERVICE <http://example.org/x> { }\nSELECT * WHERE { ?s ?p ?o } LIMIT 1",
-    "PREFIX service: <http://example.org/> SELECT * WHERE { ?s service:p ?o }",
     "SELECT * WHERE { VALUES (?x ?y) { (<http://a/#1> <http://b/#2>) } ?x ?p 'service' }",
 ]
 

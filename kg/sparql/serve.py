@@ -149,8 +149,10 @@ def uses_service(text: str) -> bool:
                 continue
             if c.isalnum() or c == "_":
                 j = _WORD.match(text, i).end()  # type: ignore[union-attr]
-                if (lower[i:j] == "service" and (i == 0 or text[i - 1] not in "?$:@")
-                        and not (j < n and text[j] == ":")):
+                # SPARQL needs no space between tokens: "12SERVICE", "trueSERVICE" and the prefixed name
+                # "service:x" (at the start of a pattern: SERVICE then ":x") all call a service. Only a
+                # variable, a local name or a language tag cannot end in or be the keyword.
+                if "service" in lower[i:j] and (i == 0 or text[i - 1] not in "?$:@"):
                     return True
                 i, after = j, True
                 continue
