@@ -35,7 +35,7 @@ from kg.rdf.namespaces import DEFAULT_BASE
 from kg.read.documents import MAX_CHARS, iter_documents
 from kg.sparql.answers import run_saved
 from kg.sparql.query import format_result, list_saved, load_saved, run_query
-from kg.sparql.serve import start_server
+from kg.sparql.serve import Limits, start_server
 from kg.sparql.store import open_store, rebuild_store
 from kg.view.model import read_entity_graph
 from kg.view.page import write_view
@@ -312,33 +312,43 @@ def query_command(target: Path | None, query: str | None, query_file: Path | Non
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", default=7878, show_default=True, type=click.IntRange(1, 65535),
               help="Port to listen on.")
-@click.option("--timeout", type=float, default=30.0, show_default=True, metavar="SECONDS",
-              help="The server cancels queries running longer than this.")
+@click.option("--timeout", type=click.FloatRange(min=0), default=30.0, show_default=True, metavar="SECONDS",
+              help="Stop a query after this many seconds (answer: HTTP 503); 0: no limit.")
+@click.option("--memory", "memory_mb", type=click.IntRange(min=64), default=1024, show_default=True,
+              metavar="MB", help="Stop a query whose process grows by more than this (answer: HTTP 503).")
+@click.option("--max-result", "max_result_mb", type=click.IntRange(min=1), default=64, show_default=True,
+              metavar="MB", help="Refuse an answer larger than this (HTTP 503), never cut it short.")
+@click.option("--workers", type=click.IntRange(1, 64), default=2, show_default=True,
+              help="Queries run at once, each in its own process.")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="NAME",
+              help="Also accept this name in the Host header (localhost and IP addresses always are).")
+@click.option("--allow-service", is_flag=True,
+              help="Let queries use SERVICE (federated query): the server then sends requests where "
+                   "they say.")
 @translate_errors
-def serve_command(target: Path, host: str, port: int, timeout: float) -> None:
+def serve_command(target: Path, host: str, port: int, timeout: float, memory_mb: int, max_result_mb: int,
+                  workers: int, allow_hosts: tuple[str, ...], allow_service: bool) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol, read-only, until Ctrl-C.
 
-    Starts the Oxigraph server over the store of GRAPH_OR_STORE (a build folder, a store or an RDF file),
-    with its query page in the browser. Updates are refused.
+    Serves the store of GRAPH_OR_STORE (a build folder, a store or an RDF file) at /query, with a query page
+    at /. Updates and SERVICE are refused; every query is bounded in time, memory and answer size.
     """
     def stop_on_sigterm(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop_on_sigterm)  # `kill` stops the server too, not only Ctrl-C
-    server = start_server(target, host=host, port=port, timeout=timeout)
-    status: int | None = None
+    limits = Limits(timeout=timeout, memory=memory_mb * 2**20, max_result=max_result_mb * 2**20,
+                    workers=workers, allow_service=allow_service, allow_hosts=allow_hosts)
+    server = start_server(target, host=host, port=port, limits=limits)
     try:  # from here on, Ctrl-C (even while the URLs are printed) is the normal way to stop
         click.echo(f"SPARQL endpoint: {server.endpoint}")
         click.echo(f"Query page:      {server.url}")
         click.echo("Read-only. Press Ctrl-C to stop.", err=True)
-        status = server.wait()
+        server.wait()
     except KeyboardInterrupt:
         pass
     finally:
         server.stop()
-    # Ctrl-C in a terminal reaches the server too (same process group): its exit on SIGINT is a clean stop.
-    if status not in (None, 0, -signal.SIGINT, -signal.SIGTERM):
-        raise click.ClickException(f"the oxigraph server exited with status {status}")
     click.echo("kg: server stopped", err=True)
 
 

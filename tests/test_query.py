@@ -381,7 +381,9 @@ def test_syntax_error_gives_line_and_column(store: ox.Store) -> None:
     assert err.line == 4 and 12 <= err.column <= 18  # where the parser gave up, in the FILTER line
     lines = str(err).splitlines()
     assert lines[0].startswith(f"bad.rq:4:{err.column}: SPARQL syntax error: expected")
-    assert lines[1] == "    FILTER(?o = ) }" and lines[2] == "  " + " " * (err.column - 1) + "^"
+    assert len(lines) == 2 and lines[1].startswith("  near:   FILTER(?o = ")  # the line, ‸ at the column
+    shown = "  FILTER(?o = ) }"
+    assert lines[1] == "  near: " + shown[: err.column - 1] + "‸" + shown[err.column - 1:]
 
 
 def test_binding_a_variable_the_query_does_not_select(store: ox.Store) -> None:
@@ -502,7 +504,7 @@ def test_cli_query_file_and_text(build: Path, tmp_path: Path) -> None:
 def test_cli_syntax_error_is_a_message(build: Path) -> None:
     result = CliRunner().invoke(main, ["query", str(build), "SELECT * WHERE { ?s ?p }"])
     assert result.exit_code == 1
-    assert "query:1:25: SPARQL syntax error" in result.output and "^" in result.output
+    assert "query:1:25: SPARQL syntax error" in result.output and "?p }‸" in result.output
     assert "Traceback" not in result.output
 
 

@@ -62,7 +62,7 @@ def post(url: str, data: dict[str, str], accept: str) -> tuple[int, str, str]:
 
 def test_bound_to_localhost_read_only(server: Server) -> None:
     assert server.endpoint == f"http://127.0.0.1:{server.port}/query"
-    assert "serve-read-only" in server.process.args  # type: ignore[operator]
+    assert server.limits.timeout == 10 and len(server.worker_pids) >= 1  # queries run in worker processes
     with urllib.request.urlopen(server.url, timeout=10) as page:  # the query page
         assert page.status == 200 and "html" in page.headers.get("Content-Type", "")
 
@@ -158,3 +158,19 @@ def test_cli_serve_prints_urls_and_stops_on_ctrl_c(build: Path) -> None:
     else:
         pytest.fail(f"port {port} still answers after Ctrl-C")
     assert os.name != "nt"
+
+
+def test_a_route_is_served_after_the_host_check(server: Server) -> None:
+    from kg.sparql.serve import Reply
+
+    def hello(request: object) -> bool:
+        request.send(Reply.text(200, "hello"))  # type: ignore[attr-defined]
+        return True
+
+    server.route("/hello", hello)
+    with urllib.request.urlopen(server.url + "hello", timeout=10) as page:
+        assert page.read() == b"hello\n"
+    refused = urllib.request.Request(server.url + "hello", headers={"Host": "rebound.example"})
+    with pytest.raises(urllib.error.HTTPError) as info:
+        urllib.request.urlopen(refused, timeout=10)
+    assert info.value.code == 421

@@ -50,6 +50,7 @@ __all__ = [
     "QuerySyntaxError",
     "QueryTimeout",
     "SavedQuery",
+    "describe_expected",
     "format_result",
     "list_saved",
     "load_saved",
@@ -71,14 +72,90 @@ _NOT_PROJECTED_RE = re.compile(r"does not contains? variable \?(?P<var>\S+)")
 
 
 class QuerySyntaxError(QueryError):
-    """A query the SPARQL parser rejects; the message shows the line, a caret under the column, and why."""
+    """A query the SPARQL parser rejects, in two lines: where and what was expected, in words; then the
+    stretch of the line around that point (``‸`` marks it), clipped, so a long query is never echoed whole."""
 
     def __init__(self, source: str, text: str, line: int, column: int, problem: str) -> None:
-        self.source, self.line, self.column, self.problem = source, line, column, problem
-        lines = text.splitlines() or [""]
-        shown = lines[line - 1] if 0 < line <= len(lines) else ""
-        caret = " " * (_width(shown[: max(column - 1, 0)])) + "^"
-        super().__init__(f"{source}:{line}:{column}: SPARQL syntax error: {problem}\n  {shown}\n  {caret}")
+        self.source, self.line, self.column = source, line, column
+        self.problem = describe_expected(problem)
+        excerpt = _excerpt(text, line, column)
+        super().__init__(f"{source}:{line}:{column}: SPARQL syntax error: {self.problem}\n  near: {excerpt}")
+
+
+def describe_expected(problem: str, *, most: int = 12) -> str:
+    """The parser's ``expected one of ...`` list in words: tokens in backticks, keywords as they are, a
+    character class as what it stands for ("a digit", "a letter"), never the list of Unicode ranges; the
+    parser's own notes (e.g. "The SELECT contains a variable that is unbound") first. At most ``most``
+    items."""
+    problem = " ".join(problem.split())
+    m = re.match(r"expected (?:one of )?(.*)$", problem)
+    if not m:
+        return _one_line(problem, 200)
+    tokens, notes = [], []
+    for item in _expected_items(m[1]):
+        if item.startswith('"') and item.endswith('"') and len(item) >= 2:
+            word = "`" + re.sub(r"\\(.)", r"\1", item[1:-1]) + "`"
+        elif item.startswith("["):
+            word = ("a digit" if re.search(r"'0'\s*\.\.=?\s*'9'", item) and "'A'" not in item
+                    else "a letter" if "'A'" in item or "'a'" in item else "")
+        elif " " in item:
+            notes.append(item[0].lower() + item[1:] if item[1:2].islower() else item)
+            continue
+        else:
+            word = item
+        if word and word not in tokens:
+            tokens.append(word)
+    if len(tokens) > most:
+        tokens = tokens[:most] + [f"{len(tokens) - most} more"]
+    said = ""
+    if tokens:
+        said = "expected " + (tokens[0] if len(tokens) == 1 else ", ".join(tokens[:-1]) + " or " + tokens[-1])
+    return _one_line("; ".join(notes + ([said] if said else [])) or "the query ends too soon", 300)
+
+
+def _expected_items(listing: str) -> list[str]:
+    """Split the parser's comma-separated list, keeping quoted tokens and ``[...]`` classes whole."""
+    items, i, n = [], 0, len(listing)
+    while i < n:
+        while i < n and listing[i] in ", ":
+            i += 1
+        start = i
+        if i < n and listing[i] == '"':
+            i += 1
+            while i < n and listing[i] != '"':
+                i += 2 if listing[i] == "\\" else 1
+            i += 1
+        elif i < n and listing[i] == "[":
+            while i < n and listing[i] != "]":
+                if listing[i] == "'":
+                    i += 1
+                    while i < n and listing[i] != "'":
+                        i += 2 if listing[i] == "\\" else 1
+                i += 1
+            i += 1
+        else:
+            while i < n and not listing.startswith(", ", i):
+                i += 1
+        if listing[start:i].strip():
+            items.append(listing[start:i].strip())
+    return items
+
+
+def _excerpt(text: str, line: int, column: int, before: int = 40, after: int = 20) -> str:
+    """The line ``line`` of ``text`` around ``column`` (1-based), ``‸`` at the column, clipped with "…"."""
+    lines = text.splitlines() or [""]
+    shown = lines[line - 1] if 0 < line <= len(lines) else ""
+    at = min(max(column - 1, 0), len(shown))
+    head, tail = shown[max(0, at - before): at], shown[at: at + after]
+    head = ("…" if at > before else "") + head
+    tail = tail + ("…" if at + after < len(shown) else "")
+    return _one_line(head + "‸" + tail, before + after + 4, strip=False)
+
+
+def _one_line(text: str, limit: int, *, strip: bool = True) -> str:
+    text = "".join(" " if c.isspace() or not c.isprintable() else c for c in text)
+    text = " ".join(text.split()) if strip else text
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 class QueryTimeout(QueryError):
@@ -327,11 +404,11 @@ def _translate(exc: BaseException, source: str, text: str) -> BaseException:
     if isinstance(exc, SyntaxError):
         if m := _SYNTAX_RE.match(message):
             return QuerySyntaxError(source, text, int(m["line"]), int(m["col"]), m["msg"].strip())
-        return QueryError(f"{source}: SPARQL syntax error: {message}")
+        return QueryError(f"{source}: SPARQL syntax error: {describe_expected(message)}")
     if m := _NOT_PROJECTED_RE.search(message):
         return QueryError(f"--bind {m['var']}: {source} does not select ?{m['var']}, so it cannot be bound")
     if isinstance(exc, (RuntimeError, OSError, ValueError, TypeError)):
-        return QueryError(f"{source}: {message}")
+        return QueryError(f"{source}: {_one_line(message, 300)}")
     return exc
 
 
