@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rdflib.namespace import XSD
 from tqdm import tqdm
 
 from kg import __version__
@@ -30,7 +31,9 @@ from kg.evaluate import load_extractions
 from kg.nlp.extract import extract_all
 from kg.nlp.pipeline import PIPELINE_VERSION, pipeline_config, shared_nlp
 from kg.nlp.statistical import GATE_CONTEXT, GATE_CONTEXT_AFTER, model_info
+from kg.rdf.dataset import DatasetInfo
 from kg.rdf.namespaces import DEFAULT_BASE
+from kg.rdf.terms import date_parts, is_http_iri
 from kg.read.documents import iter_documents
 from kg.sparql.answers import run_saved
 from kg.sparql.query import format_result, list_saved, load_saved, run_query
@@ -80,6 +83,18 @@ def _progress(quiet: bool, total: int | None = None) -> Callable[[Any], Any]:
     return wrap
 
 
+def _http_iri(value: str | None, option: str) -> str | None:
+    if value is not None and not is_http_iri(value):
+        raise click.BadParameter(f"{value!r} is not an http(s) IRI", param_hint=option)
+    return value
+
+
+def _day(value: str | None, option: str) -> str | None:
+    if value is not None and date_parts(value)[1] != str(XSD.date):
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option)
+    return value
+
+
 def _warn(message: str) -> None:
     click.echo(f"kg: {message}", err=True)
 
@@ -102,20 +117,31 @@ def _warn(message: str) -> None:
               help="Extract every document again, and leave the extraction cache (OUT/.kg-cache) alone.")
 @click.option("--batch-chars", type=click.IntRange(min=1), default=None,
               help="Characters per batch (and per N-Quads shard)  [default: 100000].")
+@click.option("--license", "license_iri", metavar="IRI", default=None,
+              help="The data's licence, written as dct:license of the dataset (e.g. "
+                   "https://creativecommons.org/licenses/by/4.0/)  [default: none stated].")
+@click.option("--creator", metavar="NAME_OR_IRI", default=None,
+              help="dct:creator of the dataset: an http(s) IRI or a name  [default: kg VERSION].")
+@click.option("--issued", metavar="YYYY-MM-DD", default=None,
+              help="dct:issued (and version) of the dataset  [default: the newest document date].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @translate_errors
 def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: bool, jobs: int | None,
-          engine: str, scheduler: str | None, no_cache: bool, batch_chars: int | None, quiet: bool) -> None:
+          engine: str, scheduler: str | None, no_cache: bool, batch_chars: int | None, license_iri: str | None,
+          creator: str | None, issued: str | None, quiet: bool) -> None:
     """Build the graph of INPUTS (folders, .txt/.md/.html files, .jsonl corpora) into --out.
 
     Writes graph.ttl, graph.trig, graph.nq, graph.jsonld, shards/*.nq, graph.html, extraction.jsonl,
-    report.md and the query store (store/). Documents already extracted by an earlier build into the same
+    report.md, the ontology (ontology/governance.ttl, shapes.ttl) and the query store (store/). Documents already extracted by an earlier build into the same
     --out (same text, same pipeline) are taken from its cache (OUT/.kg-cache). The output is the same
     whatever --jobs and --engine are.
     """
+    info = DatasetInfo(license=_http_iri(license_iri, "--license"), creator=creator,
+                       issued=_day(issued, "--issued"))
     report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, use_model=not no_model,
                        progress=_progress(quiet), warn=_warn, jobs=jobs or default_jobs(), engine=engine,
-                       scheduler=scheduler, cache=not no_cache, batch_chars=batch_chars or BATCH_CHARS)
+                       scheduler=scheduler, cache=not no_cache, batch_chars=batch_chars or BATCH_CHARS,
+                       info=info)
     if not quiet:
         click.echo(report.summary(), err=True)
         click.echo(f"written to {out_dir}/", err=True)

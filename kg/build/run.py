@@ -6,6 +6,7 @@ place; a failure at any stage leaves an earlier build untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -33,8 +34,16 @@ from kg.build.stages import (
 from kg.core.errors import InputError, KGError, OutputError
 from kg.core.files import replace_folder, temporary_folder
 from kg.core.records import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
-from kg.export.formats import JSONLD_FOOTER, OUTPUT_FILES, jsonld_header
-from kg.rdf.dataset import DatasetStats, LabelCounts, batch_dataset, dataset_description, label_choices
+from kg.export.formats import JSONLD_FOOTER, OUTPUT_FILES, jsonld_header, write_ontology
+from kg import __version__
+from kg.rdf.dataset import (
+    DatasetInfo,
+    DatasetStats,
+    LabelCounts,
+    batch_dataset,
+    dataset_description,
+    label_choices,
+)
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.rdf.terms import meta_graph_iri
 from kg.rdf.validate import ValidationReport, combine
@@ -128,13 +137,15 @@ def build(
     scheduler: str | None = None,
     cache: bool = True,
     batch_chars: int = BATCH_CHARS,
+    info: DatasetInfo | None = None,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into ``out_dir`` (replaced as a whole at the end).
 
     Documents stream through in batches (:mod:`kg.build.stages`): extraction (skipped for documents in the
     cache), then, once every batch's labels are tallied, each batch's graphs, validation and share of the
     output files. ``jobs``/``engine``/``scheduler`` say where the batches run (:mod:`kg.build.engine`); the
-    output is the same whichever is used.
+    output is the same whichever is used. ``info`` (licence, creator, issued date, version) goes into the
+    dataset description; the creator defaults to "kg <version>", the software that made the graph.
     """
     started = time.perf_counter()
     out = Path(out_dir)
@@ -163,10 +174,16 @@ def build(
             # the store fills from each shard as it is written, in a thread while the later batches are
             # serialised; with one job (one core asked for) in this thread, shard after shard
             loader = StoreLoader(tmp / "store", background=runner.workers > 1)
-        _finish_stage(batches_done, runner, tmp, report, base=base, progress=progress, loader=loader)
+        info = info or DatasetInfo()
+        if not info.creator:
+            info = dataclasses.replace(info, creator=f"kg {__version__}")
+        _finish_stage(batches_done, runner, tmp, report, base=base, progress=progress, loader=loader, info=info)
         shutil.rmtree(tmp / _WORK, ignore_errors=True)
         report.seconds = time.perf_counter() - started
         (tmp / "report.md").write_text(report.markdown(), encoding="utf-8")
+        for path in write_ontology(tmp):  # the ontology beside the data, and in its own graphs of the store
+            if loader is not None:
+                loader.add(path)
         if loader is not None:
             loader.finish()
             loader = None
@@ -237,7 +254,8 @@ def _extract_stage(
 
 
 def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport, *, base: str,
-                  progress: Progress | None = None, loader: StoreLoader | None = None) -> None:
+                  progress: Progress | None = None, loader: StoreLoader | None = None,
+                  info: DatasetInfo | None = None) -> None:
     """Stage 2 over every batch, then the dataset description: every output file, in batch order."""
     work = tmp / _WORK
     choices = pickle.loads((work / "choices.pickle").read_bytes())
@@ -263,7 +281,7 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: Path, report: BuildReport
             report.entities.update(part.entities)
             report.relations.update(part.relations)
         description = batch_dataset([], base=base)
-        dataset_description(stats, base=base, into=description.graph(meta_graph_iri(base=base)))
+        dataset_description(stats, base=base, into=description.graph(meta_graph_iri(base=base)), info=info)
         part = serialize_part(description, n_batches, base=base)
         files.add(part, f"part-{n_batches:05d}-description.nq")
         validations.append(part.validation)  # type: ignore[arg-type]
