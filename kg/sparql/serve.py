@@ -3,8 +3,9 @@
 The server is the ``oxigraph`` binary that the PyPI package ``oxigraph`` installs next to the Python
 interpreter. It runs ``oxigraph serve-read-only`` (updates are refused), with ``--union-default-graph``
 (a query without ``GRAPH`` sees every named graph, as ``kg query`` does) and ``--timeout-s`` (Oxigraph
-cancels a query that runs longer). It speaks the SPARQL 1.1 Protocol at ``/query`` and serves its query
-page (YASGUI) at ``/``.
+cancels a query that runs longer). It speaks the SPARQL 1.1 Protocol at ``/query``. It listens on a loopback
+port of its own, behind :mod:`kg.sparql.dereference`, which listens on the address asked for, passes ``/query``
+on, and serves the data IRIs (``/id/…``, by content negotiation) and kg's query page at ``/``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import IO
 
 from kg.core.errors import ConfigError, KGError
+from kg.sparql.dereference import Front, start_front
 from kg.sparql.store import ensure_store
 
 __all__ = ["Server", "oxigraph_binary", "server_command", "start_server"]
@@ -66,6 +68,7 @@ class Server:
     port: int
     store: Path
     log: IO[bytes] | None = None
+    front: Front | None = None  # kg.sparql.dereference: /id/… pages and RDF, /query passed on to Oxigraph
 
     @property
     def url(self) -> str:
@@ -82,6 +85,9 @@ class Server:
 
     def stop(self, grace: float = 5.0) -> int:
         """Stop the server (SIGTERM, then SIGKILL after ``grace`` seconds); its exit status."""
+        if self.front is not None:
+            self.front.stop()
+            self.front = None
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -118,9 +124,10 @@ def start_server(
     first (a port in use, a store it cannot open) or is not ready within ``ready_within`` seconds.
     """
     store_dir = ensure_store(target, cache=cache)
-    command = server_command(store_dir, host=host, port=port, timeout=timeout)
     if _port_in_use(host, port):
         raise KGError(f"{host}:{port} is already in use: choose another --port")
+    public, (host, port) = (host, port), (DEFAULT_HOST, _free_port())  # Oxigraph behind kg's front
+    command = server_command(store_dir, host=host, port=port, timeout=timeout)
     log = tempfile.TemporaryFile()  # the server's messages; a pipe nobody reads could fill and block it
     process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
     server = Server(process, host, port, store_dir, log)
@@ -131,10 +138,22 @@ def start_server(
             err = log.read().decode("utf-8", "replace").strip()
             raise KGError(f"the oxigraph server stopped at once (status {process.returncode}): {err or '?'}")
         if _port_in_use(host, port):
+            try:
+                server.front = start_front(*public, backend=(host, port), store_dir=store_dir)
+            except OSError as exc:
+                server.stop()
+                raise KGError(f"cannot listen on {public[0]}:{public[1]}: {exc.strerror or exc}") from exc
+            server.host, server.port = public
             return server
         time.sleep(0.05)
     server.stop()
     raise KGError(f"the oxigraph server did not answer on {host}:{port} within {ready_within:g} s")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind((DEFAULT_HOST, 0))
+        return int(s.getsockname()[1])
 
 
 def _port_in_use(host: str, port: int) -> bool:
