@@ -27,6 +27,7 @@ from kg.core.errors import KGError
 from kg.core.files import atomic_text_file
 from kg.core.lexicon import load_lexicon
 from kg.evaluate import evaluate as score
+from kg.export.site import publish
 from kg.evaluate import load_extractions
 from kg.nlp.extract import extract_all
 from kg.nlp.pipeline import PIPELINE_VERSION, pipeline_config, shared_nlp
@@ -339,6 +340,32 @@ def serve_command(target: Path, host: str, port: int, timeout: float) -> None:
     if status not in (None, 0, -signal.SIGINT, -signal.SIGTERM):
         raise click.ClickException(f"the oxigraph server exited with status {status}")
     click.echo("kg: server stopped", err=True)
+
+
+# --- publish (kg/export/site.py) ---------------------------------------------------------------------------
+
+
+@main.command("publish")
+@click.argument("out_dir", metavar="OUT", type=click.Path(path_type=Path))
+@click.option("--site", "site_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write the site into (replaced as a whole).")
+@click.option("--base", default=None, metavar="URL",
+              help="The address the site will be published at, when it is not the build's --base: the data "
+                   "IRIs are rewritten to URL/id/…  [default: the build's base].")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="A SPARQL endpoint serving the same data, stated as void:sparqlEndpoint.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@translate_errors
+def publish_command(out_dir: Path, site_dir: Path, base: str | None, endpoint: str | None, quiet: bool) -> None:
+    """Write the build in OUT as a static linked-data site into --site.
+
+    index.html (dataset description, classes with counts, a search), one HTML page plus .ttl and .jsonld per
+    entity under id/, the dumps, the graph view, the ontology, and content-negotiation snippets for Apache
+    (.htaccess), nginx and Caddy (conneg/). Every link is relative: the folder works from any host or from disk.
+    """
+    report = publish(out_dir, site_dir, base=base, endpoint=endpoint, progress=_progress(quiet))
+    if not quiet:
+        click.echo(report.summary(), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

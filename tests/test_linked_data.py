@@ -104,3 +104,30 @@ def test_license_file_matches_pyproject() -> None:
     text = (ROOT / "LICENSE").read_text(encoding="utf-8")
     assert text.startswith("MIT License")
     assert 'license = { text = "MIT" }' in (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+
+
+def test_saved_evidence_question_gives_each_facts_sentence() -> None:
+    import tempfile
+
+    from seeds_graph import write_seeds_build
+
+    from kg.rdf.iri import entity_iri
+    from kg.sparql.query import load_saved, run_query
+    from kg.sparql.store import open_store as open_rdf
+
+    text = (ROOT / "seeds" / "000_d6df998b69c9d459.txt").read_text(encoding="utf-8")
+    with tempfile.TemporaryDirectory() as folder:
+        store = open_rdf(write_seeds_build(Path(folder) / "out"))
+        query = load_saved("evidence").text
+        rows = run_query(store, query, {"name": "河南省委社会工作部"}).records()
+        # gold (seeds/gold.jsonl): 河南省委社会工作部 runs 七项协调机制, evidence span 391-402 of document 000
+        runs = [r for r in rows if r["objectName"] == "七项协调机制"]
+        assert [(r["predicate"], r["document"], r["sentence"], r["start"], r["end"]) for r in runs] == [
+            (str(GOV.runs), "000_d6df998b69c9d459", text[391:402], "391", "402")]
+        assert all(r["subjectName"] == "河南省委社会工作部" or r["objectName"] == "河南省委社会工作部" for r in rows)
+        by_iri = run_query(store, query, {"name": "<%s>" % entity_iri("ORG", "河南省委社会工作部")}).records()
+        assert [{k: v for k, v in r.items() if k != "name"} for r in by_iri] == [
+            {k: v for k, v in r.items() if k != "name"} for r in rows]
+        assert run_query(store, query, {"name": "没有这个名字"}).records() == []
+        everything = run_query(store, query).records()
+        assert len(everything) > len(rows) and all(r["sentence"] for r in everything)
