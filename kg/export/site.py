@@ -156,7 +156,7 @@ def _write_site(store: ox.Store, out: Path, site: Path, old: str, new: str, endp
         names = record.names
         zh = (names.get("zh") or names.get("") or [record.name])[0]
         index.append({"n": zh, "en": (names.get("en") or [""])[0],
-                      "a": sorted({n for ns in names.values() for n in ns} - {zh}),
+                      "a": sorted({n for ns in names.values() for n in ns} - {zh, *names.get("en", [])[:1]}),
                       "c": classes, "h": f"id/{name}.html"})
     index.sort(key=lambda e: (e["c"], e["n"]))
     (site / "search-index.js").write_text(
@@ -172,10 +172,11 @@ def _write_site(store: ox.Store, out: Path, site: Path, old: str, new: str, endp
     for name in sorted(ONTOLOGY_GRAPHS):
         source = out / ONTOLOGY_DIR / name
         shutil.copyfile(source if source.is_file() else ontology_path(name), site / "ontology" / name)
-    description = _description(store, old, new, endpoint, rebase)
+    description = _description(store, out, old, new, endpoint, rebase)
     (site / "dataset.ttl").write_bytes(entity_turtle(description, new))
     (site / "dataset.jsonld").write_bytes(entity_jsonld(description, new))
-    page = _index_page(description, new, report, endpoint)
+    dumps = [name for name in DUMPS if (site / "dataset" / name).is_file()]
+    page = _index_page(description, new, report, endpoint, dumps, (site / "graph.html").is_file())
     (site / "index.html").write_text(page, encoding="utf-8")
     (site / "dataset.html").write_text(page, encoding="utf-8")
     _write_conneg(site, new)
@@ -195,7 +196,7 @@ def _copy_rebased(source: Path, target: Path, old: str, new: str) -> None:
             dst.write(line)
 
 
-def _description(store: ox.Store, old: str, new: str, endpoint: str | None,
+def _description(store: ox.Store, out: Path, old: str, new: str, endpoint: str | None,
                  rebase: Callable[[Any], Any]) -> list[ox.Triple]:
     node = ox.NamedNode(f"{old}/dataset")
     triples = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads_for_pattern(node, None, None)}
@@ -206,7 +207,8 @@ def _description(store: ox.Store, old: str, new: str, endpoint: str | None,
     triples = {ox.Triple(rebase(t.subject), t.predicate, rebase(t.object)) for t in triples}
     dataset = ox.NamedNode(f"{new}/dataset")
     for name in DUMPS:
-        triples.add(ox.Triple(dataset, ox.NamedNode(VOID + "dataDump"), ox.NamedNode(f"{new}/dataset/{name}")))
+        if (out / name).is_file():
+            triples.add(ox.Triple(dataset, ox.NamedNode(VOID + "dataDump"), ox.NamedNode(f"{new}/dataset/{name}")))
     triples.add(ox.Triple(dataset, ox.NamedNode(VOID + "rootResource"), ox.NamedNode(f"{new}/dataset")))
     if endpoint:
         triples.add(ox.Triple(dataset, ox.NamedNode(VOID + "sparqlEndpoint"), ox.NamedNode(endpoint)))
@@ -216,7 +218,8 @@ def _description(store: ox.Store, old: str, new: str, endpoint: str | None,
 # ------------------------------------------------------------------ index.html
 
 
-def _index_page(description: list[ox.Triple], base: str, report: PublishReport, endpoint: str | None) -> str:
+def _index_page(description: list[ox.Triple], base: str, report: PublishReport, endpoint: str | None,
+                dumps: list[str], view: bool) -> str:
     esc = html.escape
     known = prefixes(base)
     dataset = f"{base}/dataset"
@@ -233,7 +236,7 @@ def _index_page(description: list[ox.Triple], base: str, report: PublishReport, 
 
     def value_html(v: ox.Term) -> str:
         if isinstance(v, ox.NamedNode):
-            if v.value.startswith(dataset + "/"):  # a dump: link the file
+            if v.value.startswith(dataset + "/") and v.value[len(dataset) + 1:] in dumps:  # a dump: the file
                 return f'<a href="dataset/{esc(v.value[len(dataset) + 1:])}">{esc(v.value[len(dataset) + 1:])}</a>'
             return f'<a href="{esc(v.value)}" rel="external">{esc(shorten(v.value, known))}</a>'
         return esc(v.value)
@@ -252,7 +255,8 @@ def _index_page(description: list[ox.Triple], base: str, report: PublishReport, 
     return _INDEX.format(
         css=PAGE_CSS, title_zh=esc(first(f"{DCT}title", "zh")), title_en=esc(first(f"{DCT}title", "en")),
         dataset=esc(dataset), rows="\n".join(rows), classes=classes, pages=report.pages, sparql=sparql,
-        dumps="".join(f'<a href="dataset/{n}">{n}</a> ' for n in DUMPS))
+        dumps="".join(f'<a href="dataset/{n}">{n}</a> ' for n in dumps) or "(none in the build)",
+        view='<a href="graph.html">graph.html</a>' if view else "(none in the build)")
 
 
 _INDEX = """<!DOCTYPE html>
@@ -280,7 +284,7 @@ _INDEX = """<!DOCTYPE html>
 <ul>
 <li>Dumps: {dumps}</li>
 <li>Description: <a href="dataset.ttl">dataset.ttl</a> <a href="dataset.jsonld">dataset.jsonld</a></li>
-<li>Graph view: <a href="graph.html">graph.html</a></li>
+<li>Graph view: {view}</li>
 <li>Ontology: <a href="ontology/governance.ttl">governance.ttl</a> <a href="ontology/shapes.ttl">shapes.ttl</a></li>
 <li>Server configuration for content negotiation: <a href="conneg/README.md">conneg/</a> (Apache: .htaccess)</li>
 {sparql}
