@@ -27,8 +27,8 @@ from kg.core.errors import KGError
 from kg.core.files import atomic_text_file
 from kg.core.lexicon import load_lexicon
 from kg.evaluate import evaluate as score
-from kg.export.site import publish
 from kg.evaluate import load_extractions
+from kg.export.site import publish
 from kg.nlp.extract import extract_all
 from kg.nlp.pipeline import PIPELINE_VERSION, pipeline_config, shared_nlp
 from kg.nlp.statistical import GATE_CONTEXT, GATE_CONTEXT_AFTER, model_info
@@ -128,12 +128,13 @@ def _warn(message: str) -> None:
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @translate_errors
 def build(inputs: tuple[str, ...], out_dir: str, base: str | None, no_model: bool, jobs: int | None,
-          engine: str, scheduler: str | None, no_cache: bool, batch_chars: int | None, license_iri: str | None,
-          creator: str | None, issued: str | None, quiet: bool) -> None:
+          engine: str, scheduler: str | None, no_cache: bool, batch_chars: int | None,
+          license_iri: str | None, creator: str | None, issued: str | None, quiet: bool) -> None:
     """Build the graph of INPUTS (folders, .txt/.md/.html files, .jsonl corpora) into --out.
 
     Writes graph.ttl, graph.trig, graph.nq, graph.jsonld, shards/*.nq, graph.html, extraction.jsonl,
-    report.md, the ontology (ontology/governance.ttl, shapes.ttl) and the query store (store/). Documents already extracted by an earlier build into the same
+    report.md, the ontology (ontology/governance.ttl, shapes.ttl) and the query store (store/). Documents
+    already extracted by an earlier build into the same
     --out (same text, same pipeline) are taken from its cache (OUT/.kg-cache). The output is the same
     whatever --jobs and --engine are.
     """
@@ -356,12 +357,14 @@ def serve_command(target: Path, host: str, port: int, timeout: float) -> None:
               help="A SPARQL endpoint serving the same data, stated as void:sparqlEndpoint.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @translate_errors
-def publish_command(out_dir: Path, site_dir: Path, base: str | None, endpoint: str | None, quiet: bool) -> None:
+def publish_command(out_dir: Path, site_dir: Path, base: str | None, endpoint: str | None,
+                    quiet: bool) -> None:
     """Write the build in OUT as a static linked-data site into --site.
 
     index.html (dataset description, classes with counts, a search), one HTML page plus .ttl and .jsonld per
     entity under id/, the dumps, the graph view, the ontology, and content-negotiation snippets for Apache
-    (.htaccess), nginx and Caddy (conneg/). Every link is relative: the folder works from any host or from disk.
+    (.htaccess), nginx and Caddy (conneg/). Every link is relative: the folder works from any host or from
+    disk.
     """
     report = publish(out_dir, site_dir, base=base, endpoint=endpoint, progress=_progress(quiet))
     if not quiet:

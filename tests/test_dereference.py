@@ -1,4 +1,5 @@
-"""kg serve's data IRIs over HTTP: content negotiation on GET /id/…, the query page, the served description."""
+"""kg serve's data IRIs over HTTP: content negotiation on GET /id/…, the query page, the served
+description."""
 
 from __future__ import annotations
 
@@ -8,7 +9,6 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -144,7 +144,7 @@ def test_served_description_states_the_endpoint(server: Server) -> None:
 
 
 def test_query_still_answers_and_the_page_holds_prefixes_and_saved_questions(server: Server) -> None:
-    query = "SELECT ?l WHERE { GRAPH ?g { <%s> <http://www.w3.org/2000/01/rdf-schema#label> ?l } }" % ORG
+    query = f"SELECT ?l WHERE {{ GRAPH ?g {{ <{ORG}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }} }}"
     url = server.endpoint + "?" + urllib.parse.urlencode({"query": query})
     request = urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"})
     with urllib.request.urlopen(request, timeout=10) as response:

@@ -81,13 +81,13 @@ def test_build_writes_the_ontology_and_loads_it_into_its_own_graphs(seeds_build:
     for name in ("governance.ttl", "shapes.ttl"):
         assert (seeds_build / "ontology" / name).read_bytes() == (ROOT / "ontology" / name).read_bytes()
     store = open_store(seeds_build)
-    rows = list(store.query(
-        "SELECT ?g ?l WHERE { GRAPH ?g { <%sMechanism> <%s> ?l } }" % (GOV, RDFS.label)))
-    assert {(r["g"].value, r["l"].value) for r in rows} == {(ONTOLOGY_IRI, "mechanism"), (ONTOLOGY_IRI, "机制")}
-    shapes = store.query("ASK { GRAPH <%s> { ?s a <http://www.w3.org/ns/shacl#NodeShape> } }" % SHAPES_IRI)
+    rows = list(store.query(f"SELECT ?g ?l WHERE {{ GRAPH ?g {{ <{GOV}Mechanism> <{RDFS.label}> ?l }} }}"))
+    got = {(r["g"].value, r["l"].value) for r in rows}
+    assert got == {(ONTOLOGY_IRI, "mechanism"), (ONTOLOGY_IRI, "机制")}
+    shapes = store.query(f"ASK {{ GRAPH <{SHAPES_IRI}> {{ ?s a <http://www.w3.org/ns/shacl#NodeShape> }} }}")
     assert bool(shapes)
-    meta = store.query("SELECT ?l ?c WHERE { GRAPH ?g { ?d <%s> ?l ; <%s> ?c } }" % (DCTERMS.license,
-                                                                                        DCTERMS.creator))
+    meta = store.query(
+        f"SELECT ?l ?c WHERE {{ GRAPH ?g {{ ?d <{DCTERMS.license}> ?l ; <{DCTERMS.creator}> ?c }} }}")
     assert [(r["l"], r["c"]) for r in meta] == [(ox.NamedNode(CC_BY), ox.NamedNode("https://example.net/me"))]
 
 
@@ -124,8 +124,8 @@ def test_saved_evidence_question_gives_each_facts_sentence() -> None:
         runs = [r for r in rows if r["objectName"] == "七项协调机制"]
         assert [(r["predicate"], r["document"], r["sentence"], r["start"], r["end"]) for r in runs] == [
             (str(GOV.runs), "000_d6df998b69c9d459", text[391:402], "391", "402")]
-        assert all(r["subjectName"] == "河南省委社会工作部" or r["objectName"] == "河南省委社会工作部" for r in rows)
-        by_iri = run_query(store, query, {"name": "<%s>" % entity_iri("ORG", "河南省委社会工作部")}).records()
+        assert all("河南省委社会工作部" in (r["subjectName"], r["objectName"]) for r in rows)
+        by_iri = run_query(store, query, {"name": f"<{entity_iri('ORG', '河南省委社会工作部')}>"}).records()
         assert [{k: v for k, v in r.items() if k != "name"} for r in by_iri] == [
             {k: v for k, v in r.items() if k != "name"} for r in rows]
         assert run_query(store, query, {"name": "没有这个名字"}).records() == []

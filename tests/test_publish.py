@@ -96,7 +96,8 @@ def test_every_internal_link_resolves_to_a_file(site: Path) -> None:
 
 
 def test_the_link_checker_finds_a_broken_link(tmp_path: Path) -> None:
-    (tmp_path / "a.html").write_text('<a href="b.html">b</a><img src="c.png"><a href="#x">x</a>', encoding="utf-8")
+    page = '<a href="b.html">b</a><img src="c.png"><a href="#x">x</a>'
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
     (tmp_path / "b.html").write_text("", encoding="utf-8")
     assert internal_links(tmp_path / "a.html") == ["b.html", "c.png", "#x"]
     assert not (tmp_path / "c.png").exists()
@@ -182,6 +183,7 @@ def test_cli_publish_and_republish(tmp_path: Path) -> None:
         result = CliRunner().invoke(main, ["publish", str(out), "--site", str(tmp_path / "site")])
         assert result.exit_code == 0, result.output
     assert "entity pages" in result.output
-    result = CliRunner().invoke(main, ["publish", str(out), "--site", str(tmp_path / "s2"), "--base", "data/x"])
+    result = CliRunner().invoke(main, ["publish", str(out), "--site", str(tmp_path / "s2"),
+                                       "--base", "data/x"])
     assert result.exit_code == 1 and "--base must be an http(s) URL" in result.output
     assert "Traceback" not in result.output

@@ -27,7 +27,8 @@ except ImportError:  # pragma: no cover - depends on the environment
     sync_playwright = None  # type: ignore[assignment]
 
 if sync_playwright is None:
-    pytest.skip("Playwright's Python client is not installed (pip install playwright)", allow_module_level=True)
+    pytest.skip("Playwright's Python client is not installed (pip install playwright)",
+                allow_module_level=True)
 if not CHROMIUM.exists() and shutil.which("chromium") is None:
     pytest.skip("no Chromium at /usr/bin/chromium: run .ci/install-browser "
                 "(apt-get install chromium fonts-noto-cjk)", allow_module_level=True)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from kg import __version__
 from kg.build.cache import CACHE_DIR, ExtractionCache
 from kg.build.engine import Engine, make_engine
 from kg.build.stages import (
@@ -35,7 +36,6 @@ from kg.core.errors import InputError, KGError, OutputError
 from kg.core.files import replace_folder, temporary_folder
 from kg.core.records import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
 from kg.export.formats import JSONLD_FOOTER, OUTPUT_FILES, jsonld_header, write_ontology
-from kg import __version__
 from kg.rdf.dataset import (
     DatasetInfo,
     DatasetStats,
@@ -177,7 +177,8 @@ def build(
         info = info or DatasetInfo()
         if not info.creator:
             info = dataclasses.replace(info, creator=f"kg {__version__}")
-        _finish_stage(batches_done, runner, tmp, report, base=base, progress=progress, loader=loader, info=info)
+        _finish_stage(batches_done, runner, tmp, report, base=base, progress=progress, loader=loader,
+                      info=info)
         shutil.rmtree(tmp / _WORK, ignore_errors=True)
         report.seconds = time.perf_counter() - started
         (tmp / "report.md").write_text(report.markdown(), encoding="utf-8")

@@ -31,7 +31,8 @@ from kg.rdf.dataset import merged_triples
 from kg.rdf.namespaces import DEFAULT_BASE, ONTOLOGY_GRAPHS, prefixes
 from kg.rdf.quads import Quads, ox_quads
 
-__all__ = ["JSONLD_FOOTER", "OUTPUT_FILES", "write_ontology", "jsonld_context", "jsonld_document", "jsonld_header",
+__all__ = ["JSONLD_FOOTER", "OUTPUT_FILES", "write_ontology",
+           "jsonld_context", "jsonld_document", "jsonld_header",
            "jsonld_parts", "serialize_jsonld", "serialize_nquads", "serialize_trig",
            "serialize_turtle", "write_outputs"]
 
@@ -64,7 +65,8 @@ def write_outputs(dataset: Dataset, out_dir: Path, *, base: str = DEFAULT_BASE) 
 
 
 def write_ontology(out_dir: Path) -> list[Path]:
-    """Copy the ontology (governance.ttl, shapes.ttl) into ``out_dir/ontology/``, as shipped; the paths written.
+    """Copy the ontology (governance.ttl, shapes.ttl) into ``out_dir/ontology/``, as shipped; the paths
+    written.
 
     The store loads each into its own named graph (kg.rdf.namespaces.ONTOLOGY_GRAPHS), so a build's
     queries see the classes' and properties' labels and definitions.

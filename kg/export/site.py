@@ -12,12 +12,12 @@ The site (every link in it relative, so it works from any folder, ``file://`` in
     .htaccess                  Apache: content negotiation for id/X and dataset
     conneg/nginx.conf, conneg/Caddyfile, conneg/README.md   the same for nginx and Caddy
 
-The data IRIs are ``<base>/id/X``; publish the site at ``<base>/`` and, with one of the snippets, ``<base>/id/X``
-answers the page, the Turtle or the JSON-LD by the ``Accept`` header (an internal rewrite, status 200 with
-``Vary: Accept``, as ``kg serve`` does; see :mod:`kg.sparql.dereference`). ``--base URL`` gives the address
-the site will live at when it is not the build's ``--base``: every data IRI under the build's base is
-rewritten to it, in the pages and RDF documents (term by term) and in the dumps (textually: ``<OLD/`` and
-``"OLD/`` become ``<NEW/`` and ``"NEW/``).
+The data IRIs are ``<base>/id/X``; publish the site at ``<base>/`` and, with one of the snippets,
+``<base>/id/X`` answers the page, the Turtle or the JSON-LD by the ``Accept`` header (an internal rewrite,
+status 200 with ``Vary: Accept``, as ``kg serve`` does; see :mod:`kg.sparql.dereference`). ``--base URL``
+gives the address the site will live at when it is not the build's ``--base``: every data IRI under the
+build's base is rewritten to it, in the pages and RDF documents (term by term) and in the dumps (textually:
+``<OLD/`` and ``"OLD/`` become ``<NEW/`` and ``"NEW/``).
 
 DIR is replaced as a whole; a folder that is not an earlier site (no ``.kg-site`` file in it) is refused
 unless empty.
@@ -74,7 +74,8 @@ class PublishReport:
         return f"{self.pages} entity pages ({self.files} files) for {self.base}/id/ in {self.site}/"
 
 
-def publish(out_dir: str | Path, site_dir: str | Path, *, base: str | None = None, endpoint: str | None = None,
+def publish(out_dir: str | Path, site_dir: str | Path, *, base: str | None = None,
+            endpoint: str | None = None,
             progress: Callable[..., Iterator[Any]] | None = None) -> PublishReport:
     """Write the static site of the build in ``out_dir`` into ``site_dir`` (see the module's docstring)."""
     out, site = Path(out_dir), Path(site_dir)
@@ -180,7 +181,8 @@ def _write_site(store: ox.Store, out: Path, site: Path, old: str, new: str, endp
     (site / "index.html").write_text(page, encoding="utf-8")
     (site / "dataset.html").write_text(page, encoding="utf-8")
     _write_conneg(site, new)
-    (site / MARKER).write_text("a kg publish site; kg publish replaces this folder as a whole\n", encoding="utf-8")
+    (site / MARKER).write_text("a kg publish site; kg publish replaces this folder as a whole\n",
+                               encoding="utf-8")
     report.files = sum(1 for p in site.rglob("*") if p.is_file())
 
 
@@ -208,7 +210,8 @@ def _description(store: ox.Store, out: Path, old: str, new: str, endpoint: str |
     dataset = ox.NamedNode(f"{new}/dataset")
     for name in DUMPS:
         if (out / name).is_file():
-            triples.add(ox.Triple(dataset, ox.NamedNode(VOID + "dataDump"), ox.NamedNode(f"{new}/dataset/{name}")))
+            dump = ox.NamedNode(f"{new}/dataset/{name}")
+            triples.add(ox.Triple(dataset, ox.NamedNode(VOID + "dataDump"), dump))
     triples.add(ox.Triple(dataset, ox.NamedNode(VOID + "rootResource"), ox.NamedNode(f"{new}/dataset")))
     if endpoint:
         triples.add(ox.Triple(dataset, ox.NamedNode(VOID + "sparqlEndpoint"), ox.NamedNode(endpoint)))
@@ -237,7 +240,8 @@ def _index_page(description: list[ox.Triple], base: str, report: PublishReport, 
     def value_html(v: ox.Term) -> str:
         if isinstance(v, ox.NamedNode):
             if v.value.startswith(dataset + "/") and v.value[len(dataset) + 1:] in dumps:  # a dump: the file
-                return f'<a href="dataset/{esc(v.value[len(dataset) + 1:])}">{esc(v.value[len(dataset) + 1:])}</a>'
+                name = esc(v.value[len(dataset) + 1:])
+                return f'<a href="dataset/{name}">{name}</a>'
             return f'<a href="{esc(v.value)}" rel="external">{esc(shorten(v.value, known))}</a>'
         return esc(v.value)
 
@@ -285,8 +289,10 @@ _INDEX = """<!DOCTYPE html>
 <li>Dumps: {dumps}</li>
 <li>Description: <a href="dataset.ttl">dataset.ttl</a> <a href="dataset.jsonld">dataset.jsonld</a></li>
 <li>Graph view: {view}</li>
-<li>Ontology: <a href="ontology/governance.ttl">governance.ttl</a> <a href="ontology/shapes.ttl">shapes.ttl</a></li>
-<li>Server configuration for content negotiation: <a href="conneg/README.md">conneg/</a> (Apache: .htaccess)</li>
+<li>Ontology: <a href="ontology/governance.ttl">governance.ttl</a>
+  <a href="ontology/shapes.ttl">shapes.ttl</a></li>
+<li>Server configuration for content negotiation: <a href="conneg/README.md">conneg/</a>
+  (Apache: .htaccess)</li>
 {sparql}
 </ul>
 <footer>Published by kg publish. 由 kg 生成。</footer>
@@ -301,7 +307,8 @@ _INDEX = """<!DOCTYPE html>
       var li = document.createElement("li"), a = document.createElement("a");
       a.href = e.h; a.textContent = e.n; li.appendChild(a);
       var extra = [e.en].concat(e.c).filter(Boolean).join(" · ");
-      if (extra) {{ var s = document.createElement("span"); s.className = "muted"; s.textContent = "  " + extra;
+      if (extra) {{ var s = document.createElement("span"); s.className = "muted";
+        s.textContent = "  " + extra;
         li.appendChild(s); }}
       list.appendChild(li);
     }});
@@ -347,7 +354,8 @@ def _write_conneg(site: Path, base: str) -> None:
 
 _RULE = "text/turtle first, then JSON-LD, then HTML; anything else (curl's */*) gets Turtle"
 
-_HTACCESS = f"""# kg publish: content negotiation for Apache httpd (mod_rewrite, mod_headers, mod_mime), in the site's folder.
+_HTACCESS = f"""# kg publish: content negotiation for Apache httpd (mod_rewrite, mod_headers, mod_mime),
+# in the site's folder.
 # GET id/X answers id/X.ttl, id/X.jsonld or id/X.html by the Accept header ({_RULE});
 # GET dataset the same with dataset.ttl / dataset.jsonld / dataset.html. An internal rewrite: status 200.
 Options -MultiViews
@@ -372,8 +380,9 @@ RewriteRule ^(id/[^/.]+|dataset)$ $1.html [L]
 RewriteRule ^(id/[^/.]+|dataset)$ $1.ttl [L]
 """
 
-_NGINX = f"""# kg publish: content negotiation for nginx. Put the map in the http {{}} block and the locations in the
-# server {{}} that serves HOST, with the site's files at PREFIX/ (root or alias pointing at the site folder).
+_NGINX = f"""# kg publish: content negotiation for nginx. Put the map in the http {{}} block and the
+# locations in the server {{}} that serves HOST, with the site's files at PREFIX/ (root or alias
+# pointing at the site folder).
 # GET PREFIX/id/X answers id/X.ttl, .jsonld or .html by the Accept header ({_RULE}). Status 200.
 
 map $http_accept $kg_ext {{
@@ -441,8 +450,8 @@ The data IRIs of this site are `BASE/id/X`. Copy the whole folder so that it is 
 and `BASE/dataset` the dataset description. Each snippet does an internal rewrite (status 200, with
 `Vary: Accept`), the same choice `kg serve` makes:
 
-- Apache httpd: the `.htaccess` at the top of the site (a copy: `htaccess.txt`); needs `AllowOverride FileInfo`
-  and mod_rewrite (mod_headers for `Vary`).
+- Apache httpd: the `.htaccess` at the top of the site (a copy: `htaccess.txt`); needs
+  `AllowOverride FileInfo` and mod_rewrite (mod_headers for `Vary`).
 - nginx: `nginx.conf` (a `map` for the http block and a `location` for the server block).
 - Caddy 2: `Caddyfile`.
 

@@ -286,8 +286,8 @@ class DatasetInfo:
 def dataset_description(stats: DatasetStats, *, base: str = DEFAULT_BASE, into: Graph | None = None,
                         info: DatasetInfo | None = None) -> Graph:
     """VoID + DCAT description of the dataset (for the meta graph): counts, distributions, the ontology it
-    conforms to, and licence, creator, issued date and version as ``info`` gives them. No clock time: the issued
-    date defaults to the newest document date."""
+    conforms to, and licence, creator, issued date and version as ``info`` gives them. No clock time: the
+    issued date defaults to the newest document date."""
     meta = into if into is not None else Graph(identifier=meta_graph_iri(base=base), bind_namespaces="none")
     node = dataset_iri(base=base)
     info = info or DatasetInfo()

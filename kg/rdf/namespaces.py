@@ -13,7 +13,8 @@ DEFAULT_BASE = "https://example.org/kg"
 
 #: The ontology's own IRIs: persistent-identifier style (w3id.org), the same whatever ``--base`` the data has.
 #: ``ONTOLOGY_IRI`` names the OWL ontology (ontology/governance.ttl) and the store's named graph holding it,
-#: ``SHAPES_IRI`` the SHACL shapes (ontology/shapes.ttl) and theirs; ``gov:`` terms live under ``ONTOLOGY_IRI#``.
+#: ``SHAPES_IRI`` the SHACL shapes (ontology/shapes.ttl) and theirs; ``gov:`` terms live under
+#: ``ONTOLOGY_IRI#``.
 ONTOLOGY_IRI = "https://w3id.org/kg-gov/ontology"
 SHAPES_IRI = "https://w3id.org/kg-gov/shapes"
 #: ontology file (in ontology/ and in a build's ontology/ folder) -> the named graph it is loaded into.

@@ -4,10 +4,11 @@ The Oxigraph server (``oxigraph serve-read-only``) runs on a loopback port of it
 server of the standard library, listens on the address ``kg serve`` was given and answers:
 
 * ``GET /id/…`` (and ``/dataset``): the resource ``<base>/id/…`` of the build, by content negotiation on the
-  ``Accept`` header: Turtle, JSON-LD, N-Triples or the HTML entity page (:mod:`kg.view.entity_page`). ``<base>``
-  is the build's ``--base`` (its ``void:uriSpace``): the path under the server's address is looked up under
-  the base, whatever host the base names. Build with ``--base http://HOST:PORT`` to make the IRIs themselves
-  resolve here. ``/id/X.ttl``, ``/id/X.jsonld``, ``/id/X.nt`` and ``/id/X.html`` name one representation each.
+  ``Accept`` header: Turtle, JSON-LD, N-Triples or the HTML entity page (:mod:`kg.view.entity_page`).
+  ``<base>`` is the build's ``--base`` (its ``void:uriSpace``): the path under the server's address is looked
+  up under the base, whatever host the base names. Build with ``--base http://HOST:PORT`` to make the IRIs
+  themselves resolve here. ``/id/X.ttl``, ``/id/X.jsonld``, ``/id/X.nt`` and ``/id/X.html`` name one
+  representation each.
 * ``/query``: passed on to Oxigraph as it is (GET and POST), so the endpoint is the SPARQL 1.1 Protocol
   endpoint Oxigraph implements.
 * ``/``: a query page with kg's prefixes filled in and the saved questions as examples (no network needed).
@@ -176,8 +177,8 @@ class Resolver:
         if media is None:
             return _not_acceptable()
         node = ox.NamedNode(f"{self.base}/dataset")
-        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in self.store.quads_for_pattern(node, None,
-                                                                                                   None)}
+        triples = {ox.Triple(q.subject, q.predicate, q.object)
+                   for q in self.store.quads_for_pattern(node, None, None)}
         for dist in [t.object for t in triples if isinstance(t.object, ox.NamedNode)
                      and t.object.value.startswith(node.value + "/")]:
             triples.update(ox.Triple(q.subject, q.predicate, q.object)
@@ -187,9 +188,11 @@ class Resolver:
         ordered = sorted(triples, key=str)
         headers = {"Vary": "Accept"}
         if media == "text/html":
-            rows = "".join(f"<tr><td>{html.escape(str(t.predicate))}</td><td>{html.escape(str(t.object))}</td></tr>"
+            rows = "".join(f"<tr><td>{html.escape(str(t.predicate))}</td>"
+                           f"<td>{html.escape(str(t.object))}</td></tr>"
                            for t in ordered if t.subject == node)
-            page = (f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>dataset · kg</title></head><body>'
+            page = ('<!DOCTYPE html><html><head><meta charset="utf-8"><title>dataset · kg</title></head>'
+                    "<body>"
                     f"<h1>{html.escape(node.value)}</h1><table>{rows}</table>"
                     f'<p><a href="/">query page</a></p></body></html>')
             return Response(200, "text/html; charset=utf-8", page.encode("utf-8"), headers)
@@ -217,10 +220,13 @@ def query_page(base: str) -> str:
 
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes(base).items())
     examples = [{"name": "start", "title": "Classes and how many entities each has",
-                 "text": prologue + "\nSELECT ?class (COUNT(DISTINCT ?e) AS ?n)\nWHERE { GRAPH ?g { ?e a ?class } "
-                                    "FILTER(STRSTARTS(STR(?e), STR(id:))) }\nGROUP BY ?class ORDER BY DESC(?n)\n"}]
+                 "text": prologue + "\nSELECT ?class (COUNT(DISTINCT ?e) AS ?n)\n"
+                                    "WHERE { GRAPH ?g { ?e a ?class }\n"
+                                    "        FILTER(STRSTARTS(STR(?e), STR(id:))) }\n"
+                                    "GROUP BY ?class ORDER BY DESC(?n)\n"}]
     examples += [{"name": q.name, "title": q.title, "text": q.text} for q in list_saved()]
-    data = json.dumps({"examples": examples, "space": base + "/id/"}, ensure_ascii=False).replace("</", "<\\/")
+    data = json.dumps({"examples": examples, "space": base + "/id/"}, ensure_ascii=False)
+    data = data.replace("</", "<\\/")  # no "</script>" inside the script element
     return _QUERY_PAGE.replace("__DATA__", data)
 
 
@@ -230,7 +236,8 @@ _QUERY_PAGE = """<!DOCTYPE html>
 <style>
 body{font-family:"Noto Sans CJK SC",system-ui,sans-serif;margin:1rem 2rem;color:#222}
 textarea{width:100%;height:18rem;font-family:monospace;font-size:.85rem}
-table{border-collapse:collapse;margin-top:1rem} td,th{border:1px solid #ccc;padding:.2rem .4rem;font-size:.85rem}
+table{border-collapse:collapse;margin-top:1rem}
+td,th{border:1px solid #ccc;padding:.2rem .4rem;font-size:.85rem}
 #status{color:#555;margin-left:1rem} select{max-width:40rem}
 </style></head><body>
 <h1>kg SPARQL endpoint</h1>
@@ -256,7 +263,8 @@ sel.addEventListener("change", pick); pick();
 function cell(t) {
   const td = document.createElement("td"); if (!t) return td;
   if (t.type === "uri" && t.value.startsWith(DATA.space)) { const a = document.createElement("a");
-    a.href = "/id/" + t.value.slice(DATA.space.length); a.textContent = "id:" + t.value.slice(DATA.space.length);
+    const local = t.value.slice(DATA.space.length);
+    a.href = "/id/" + local; a.textContent = "id:" + local;
     td.appendChild(a); } else { td.textContent = t.value; }
   return td; }
 async function run() {
@@ -272,10 +280,13 @@ async function run() {
     const j = JSON.parse(text);
     if (j.boolean !== undefined) { out.textContent = String(j.boolean); }
     else { const t = document.createElement("table"), h = t.insertRow();
-      j.head.vars.forEach(v => { const th = document.createElement("th"); th.textContent = v; h.appendChild(th); });
-      j.results.bindings.forEach(b => { const tr = t.insertRow(); j.head.vars.forEach(v => tr.appendChild(cell(b[v]))); });
+      j.head.vars.forEach(v => { const th = document.createElement("th"); th.textContent = v;
+        h.appendChild(th); });
+      j.results.bindings.forEach(b => { const tr = t.insertRow();
+        j.head.vars.forEach(v => tr.appendChild(cell(b[v]))); });
       out.appendChild(t); status.textContent = j.results.bindings.length + " rows"; }
-  } else { const pre = document.createElement("pre"); pre.textContent = text; out.appendChild(pre); status.textContent = ""; }
+  } else { const pre = document.createElement("pre"); pre.textContent = text; out.appendChild(pre);
+    status.textContent = ""; }
   status.textContent += " in " + Math.round(performance.now() - started) + " ms";
 }
 document.getElementById("run").addEventListener("click", run);
@@ -361,7 +372,8 @@ def _handler(front: Front) -> Callable[..., BaseHTTPRequestHandler]:
                 answer = front.resolver.resource(path, self.headers.get("Accept"), self._origin())
             except Exception as exc:  # a broken request must not stop the server
                 answer = _text(500, f"error: {exc}\n")
-            self._send(answer or _text(404, "not found: /query is the SPARQL endpoint, /id/… the data\n"), body)
+            missing = _text(404, "not found: /query is the SPARQL endpoint, /id/… the data\n")
+            self._send(answer or missing, body)
 
         def do_GET(self) -> None:  # noqa: N802 - the stdlib's name
             self._get(True)

@@ -3,9 +3,10 @@
 The server is the ``oxigraph`` binary that the PyPI package ``oxigraph`` installs next to the Python
 interpreter. It runs ``oxigraph serve-read-only`` (updates are refused), with ``--union-default-graph``
 (a query without ``GRAPH`` sees every named graph, as ``kg query`` does) and ``--timeout-s`` (Oxigraph
-cancels a query that runs longer). It speaks the SPARQL 1.1 Protocol at ``/query``. It listens on a loopback
-port of its own, behind :mod:`kg.sparql.dereference`, which listens on the address asked for, passes ``/query``
-on, and serves the data IRIs (``/id/…``, by content negotiation) and kg's query page at ``/``.
+cancels a query that runs longer). It speaks the SPARQL 1.1 Protocol at ``/query``. It listens on a
+loopback port of its own, behind :mod:`kg.sparql.dereference`, which listens on the address asked for,
+passes ``/query`` on, and serves the data IRIs (``/id/…``, by content negotiation) and kg's query page at
+``/``.
 """
 
 from __future__ import annotations

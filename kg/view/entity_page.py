@@ -1,9 +1,9 @@
 """One entity of a build, as a linked-data document: its triples (Turtle, JSON-LD) and its HTML page.
 
 Shared by ``kg serve`` (:mod:`kg.sparql.dereference`, which answers ``GET /id/…`` from the store) and
-``kg publish`` (:mod:`kg.export.site`, which writes a page and two RDF files per entity). Both read the build's
-Oxigraph store; nothing here depends on where the page will be served: the caller passes ``link``, which turns
-an IRI into the href of its page (or None: no page, the IRI is shown as text).
+``kg publish`` (:mod:`kg.export.site`, which writes a page and two RDF files per entity). Both read the
+build's Oxigraph store; nothing here depends on where the page will be served: the caller passes ``link``,
+which turns an IRI into the href of its page (or None: no page, the IRI is shown as text).
 
 What an entity's document holds (its *description*):
 
@@ -20,7 +20,7 @@ import html
 import json
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
@@ -28,8 +28,8 @@ from rdflib import Graph
 
 from kg.rdf.namespaces import prefixes, shorten
 
-__all__ = ["EntityRecord", "Evidence", "Relation", "entity_iris", "entity_jsonld", "entity_record",
-           "entity_triples", "entity_turtle", "render_page", "store_base"]
+__all__ = ["PAGE_CSS", "EntityRecord", "Evidence", "Relation", "entity_iris", "entity_jsonld",
+           "entity_record", "entity_triples", "entity_turtle", "render_page", "store_base"]
 
 RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -41,6 +41,7 @@ VOID = "http://rdfs.org/ns/void#"
 
 #: Predicates that tie evidence to what it is about: not relations of the entity.
 _EVIDENCE_LINKS = (f"{RDF}subject", f"{RDF}object", f"{OA}hasSource", f"{PROV}wasDerivedFrom")
+_CONFIDENCE = "https://w3id.org/kg-gov/ontology#confidence"
 _NOT_RELATIONS = frozenset({f"{RDF}type", f"{SKOS}prefLabel", f"{SKOS}altLabel", RDFS_LABEL})
 
 _PREFIXES = """PREFIX rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#>
@@ -163,23 +164,47 @@ def entity_record(store: ox.Store, iri: str) -> EntityRecord | None:
     return EntityRecord(iri, dict(names), sorted(set(classes)), attributes, relations, labels, types)
 
 
+def _statements(store: ox.Store, ref: str) -> list[str]:
+    """The evidence statements about the entity ``ref`` (as subject or object of their triple)."""
+    query = _PREFIXES + f"SELECT DISTINCT ?stmt WHERE {{ GRAPH ?eg {{ {{ ?stmt rdf:subject {ref} }} UNION " \
+                        f"{{ ?stmt rdf:object {ref} }} }} }}"
+    return sorted(r["stmt"].value for r in store.query(query))  # type: ignore[union-attr]
+
+
+def _chunks(iris: list[str], size: int = 200) -> Iterator[str]:
+    """``VALUES`` bodies of at most ``size`` IRIs. (Statements are looked up first and their targets and
+    selectors by ``VALUES``: a property path from an unbound statement made Oxigraph scan every sentence.)"""
+    for start in range(0, len(iris), size):
+        yield " ".join(_ref(i) for i in iris[start:start + size])
+
+
 def _evidence(store: ox.Store, ref: str) -> dict[tuple[str, str, str], list[Evidence]]:
-    query = _PREFIXES + """SELECT ?s ?p ?o ?doc ?title ?id ?sentence ?conf WHERE {
-  GRAPH ?eg {
-    { ?stmt rdf:subject ENTITY } UNION { ?stmt rdf:object ENTITY }
-    ?stmt rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?doc .
-    OPTIONAL { ?stmt gov:confidence ?conf }
-    OPTIONAL { ?stmt oa:hasTarget/oa:hasSelector/oa:exact ?sentence }
-  }
-  OPTIONAL { GRAPH ?mg { ?doc dct:title ?title } }
-  OPTIONAL { GRAPH ?mg2 { ?doc dct:identifier ?id } }
-} ORDER BY ?doc ?sentence""".replace("ENTITY", ref)
+    props: dict[str, dict[str, ox.Term]] = defaultdict(dict)  # statement -> predicate -> object
+    sentences: dict[str, str] = {}
+    for values in _chunks(_statements(store, ref)):
+        for t in store.query(f"CONSTRUCT {{ ?stmt ?p ?o }} WHERE {{ VALUES ?stmt {{ {values} }} "
+                             "GRAPH ?g { ?stmt ?p ?o } }"):
+            props[t.subject.value][t.predicate.value] = t.object  # type: ignore[union-attr]
+        for r in store.query(_PREFIXES + f"""SELECT ?stmt ?sentence WHERE {{ VALUES ?stmt {{ {values} }}
+  GRAPH ?eg {{ ?stmt oa:hasTarget ?t . ?t oa:hasSelector ?sel . ?sel oa:exact ?sentence }} }}"""):
+            sentences[r["stmt"].value] = r["sentence"].value  # type: ignore[index]
+    wanted = (f"{RDF}subject", f"{RDF}predicate", f"{RDF}object", f"{PROV}wasDerivedFrom")
+    rows = [{"stmt": ox.NamedNode(stmt), "s": p[wanted[0]], "p": p[wanted[1]], "o": p[wanted[2]],
+             "doc": p[wanted[3]], "conf": p.get(_CONFIDENCE)}
+            for stmt, p in props.items() if all(w in p for w in wanted)]
+    titles: dict[str, tuple[str, str]] = {}
+    for values in _chunks(sorted({r["doc"].value for r in rows})):
+        for r in store.query(_PREFIXES + f"""SELECT ?doc ?title ?id WHERE {{ VALUES ?doc {{ {values} }}
+  OPTIONAL {{ GRAPH ?mg {{ ?doc dct:title ?title }} }}
+  OPTIONAL {{ GRAPH ?mg2 {{ ?doc dct:identifier ?id }} }} }}"""):
+            titles[r["doc"].value] = (_value(r["title"]), _value(r["id"]))  # type: ignore[index]
     found: dict[tuple[str, str, str], list[Evidence]] = defaultdict(list)
     seen = set()
-    for r in store.query(query):
+    for r in sorted(rows, key=lambda r: (r["doc"].value, sentences.get(r["stmt"].value, ""))):
         key = (r["s"].value, r["p"].value, r["o"].value)
-        ev = Evidence(r["doc"].value, _value(r["title"]), _value(r["id"]), _value(r["sentence"]),
-                      _value(r["conf"]))
+        title, identifier = titles.get(r["doc"].value, ("", ""))
+        sentence = sentences.get(r["stmt"].value, "")
+        ev = Evidence(r["doc"].value, title, identifier, sentence, _value(r["conf"]))
         if (key, ev.document, ev.sentence) not in seen:
             seen.add((key, ev.document, ev.sentence))
             found[key].append(ev)
@@ -193,8 +218,7 @@ def _value(term: object) -> str:
 def _neighbours(store: ox.Store, iris: list[str]) -> tuple[dict[str, str], dict[str, list[str]]]:
     labels: dict[str, str] = {}
     types: dict[str, list[str]] = defaultdict(list)
-    for chunk in range(0, len(iris), 200):
-        values = " ".join(f"<{i}>" for i in iris[chunk:chunk + 200])
+    for values in _chunks(iris):
         query = _PREFIXES + f"""SELECT ?x ?l ?c WHERE {{ VALUES ?x {{ {values} }}
   {{ GRAPH ?g {{ ?x skos:prefLabel|dct:title ?l }} }} UNION {{ GRAPH ?g {{ ?x a ?c }} }} }}"""
         rank: dict[str, tuple[int, str]] = {}
@@ -218,28 +242,29 @@ def entity_triples(store: ox.Store, iri: str) -> list[ox.Triple]:
     """The entity's description (see the module's docstring) as triples, each once, sorted."""
     ref = _ref(iri)
     queries = [
-        "CONSTRUCT { ?e ?p ?o } WHERE { GRAPH ?g { ?e ?p ?o } }",
-        _PREFIXES + "CONSTRUCT { ?s ?p ?e } WHERE { GRAPH ?g { ?s ?p ?e } "
+        f"CONSTRUCT {{ {ref} ?p ?o }} WHERE {{ GRAPH ?g {{ {ref} ?p ?o }} }}",
+        _PREFIXES + f"CONSTRUCT {{ ?s ?p {ref} }} WHERE {{ GRAPH ?g {{ ?s ?p {ref} }} "
                     "FILTER(?p NOT IN (rdf:subject, rdf:object, oa:hasSource, prov:wasDerivedFrom)) }",
-        _PREFIXES + "CONSTRUCT { ?stmt ?p ?o } WHERE { GRAPH ?g { { ?stmt rdf:subject ?e } UNION "
-                    "{ ?stmt rdf:object ?e } ?stmt a rdf:Statement ; ?p ?o } }",
-        _PREFIXES + "CONSTRUCT { ?t ?p ?o } WHERE { GRAPH ?g { { ?stmt rdf:subject ?e } UNION "
-                    "{ ?stmt rdf:object ?e } ?stmt oa:hasTarget ?t . ?t ?p ?o } }",
-        _PREFIXES + "CONSTRUCT { ?sel ?p ?o } WHERE { GRAPH ?g { { ?stmt rdf:subject ?e } UNION "
-                    "{ ?stmt rdf:object ?e } ?stmt oa:hasTarget/oa:hasSelector ?sel . ?sel ?p ?o } }",
     ]
+    for values in _chunks(_statements(store, ref)):
+        queries += [
+            f"CONSTRUCT {{ ?stmt ?p ?o }} WHERE {{ VALUES ?stmt {{ {values} }} GRAPH ?g {{ ?stmt ?p ?o }} }}",
+            _PREFIXES + f"CONSTRUCT {{ ?t ?p ?o }} WHERE {{ VALUES ?stmt {{ {values} }} "
+                        "GRAPH ?g { ?stmt oa:hasTarget ?t . ?t ?p ?o } }",
+            _PREFIXES + f"CONSTRUCT {{ ?sel ?p ?o }} WHERE {{ VALUES ?stmt {{ {values} }} "
+                        "GRAPH ?g { ?stmt oa:hasTarget ?t . ?t oa:hasSelector ?sel . ?sel ?p ?o } }",
+        ]
     triples: set[ox.Triple] = set()
     for q in queries:
-        triples.update(store.query(q.replace("?e", ref)))  # type: ignore[arg-type]
+        triples.update(store.query(q))  # type: ignore[arg-type]
     others = sorted({t.object.value for t in triples if t.subject.value == iri and isinstance(t.object,
                                                                                              ox.NamedNode)}
                     | {t.subject.value for t in triples if t.object.value == iri})
     others = [o for o in others if o != iri]
-    for chunk in range(0, len(others), 200):
-        values = " ".join(f"<{i}>" for i in others[chunk:chunk + 200])
+    for values in _chunks(others):
         triples.update(store.query(  # type: ignore[arg-type]
-            _PREFIXES + f"CONSTRUCT {{ ?x skos:prefLabel ?l . ?x rdfs:label ?l }} WHERE {{ VALUES ?x {{ {values} }} "
-            "GRAPH ?g { ?x skos:prefLabel ?l } }"))
+            _PREFIXES + "CONSTRUCT { ?x skos:prefLabel ?l . ?x rdfs:label ?l } "
+            f"WHERE {{ VALUES ?x {{ {values} }} GRAPH ?g {{ ?x skos:prefLabel ?l }} }}"))
     return sorted(triples, key=str)
 
 
@@ -269,7 +294,8 @@ h1{margin-bottom:.2rem} .en{color:#555;font-size:1.1rem;margin-top:0}
 .iri{font-family:monospace;font-size:.85rem;word-break:break-all;color:#444}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem} th,td{border-bottom:1px solid #ddd;
 padding:.3rem .5rem;text-align:left;vertical-align:top} th{background:#f4f4f4}
-.cls{display:inline-block;background:#eef;border-radius:3px;padding:0 .4rem;margin-right:.3rem;font-size:.9rem}
+.cls{display:inline-block;background:#eef;border-radius:3px;padding:0 .4rem;margin-right:.3rem;
+font-size:.9rem}
 blockquote{margin:.2rem 0;padding-left:.6rem;border-left:3px solid #cbd;color:#333}
 .doc{font-size:.85rem;color:#555} nav a{margin-right:1rem} footer{margin-top:2rem;font-size:.85rem;color:#666}
 """
@@ -313,15 +339,18 @@ def render_page(record: EntityRecord, *, base: str, link: Link, formats: dict[st
         parts.append(f'<p class="en" lang="en" id="name-en">{esc(en[0])}</p>')
     parts.append(f'<p class="iri" id="iri">{esc(iri_shown or record.iri)}</p>')
     parts.append('<p id="classes">' + "".join(
-        f'<span class="cls" title="{esc(c)}">{esc(shorten(c, known))}</span>' for c in record.classes) + "</p>")
+        f'<span class="cls" title="{esc(c)}">{esc(shorten(c, known))}</span>' for c in record.classes)
+        + "</p>")
     other_names = [(lang, n) for lang, names in sorted(record.names.items()) for n in names[1:]]
     if other_names:
         parts.append("<h2>Other names 别名</h2><ul>" + "".join(
             f'<li lang="{esc(lang or "zh")}">{esc(n)}</li>' for lang, n in other_names) + "</ul>")
     if record.attributes:
-        parts.append('<h2>Properties 属性</h2><table id="attributes"><tr><th>property</th><th>value</th></tr>')
+        parts.append('<h2>Properties 属性</h2><table id="attributes">'
+                     "<tr><th>property</th><th>value</th></tr>")
         for p, v, is_iri in record.attributes:
-            parts.append(f"<tr><td>{esc(shorten(p, known))}</td><td>{iri_html(v) if is_iri else esc(v)}</td></tr>")
+            shown = iri_html(v) if is_iri else esc(v)
+            parts.append(f"<tr><td>{esc(shorten(p, known))}</td><td>{shown}</td></tr>")
         parts.append("</table>")
     parts.append(f'<h2>Relations 关系 ({len(record.relations)})</h2>')
     parts.append('<table id="relations"><tr><th>relation</th><th>with</th><th>evidence 证据</th></tr>')
@@ -330,7 +359,8 @@ def render_page(record: EntityRecord, *, base: str, link: Link, formats: dict[st
         other = iri_html(r.other) if r.other_is_iri else esc(r.other)
         cells = []
         for ev in r.evidence:
-            doc = iri_html(ev.document) if link(ev.document) else esc(ev.title or ev.identifier or ev.document)
+            doc = (iri_html(ev.document) if link(ev.document)
+                   else esc(ev.title or ev.identifier or ev.document))
             conf = f", confidence {esc(ev.confidence)}" if ev.confidence else ""
             cells.append(f"<blockquote lang=\"zh\">{esc(ev.sentence)}</blockquote>"
                          f'<div class="doc">{doc}{conf}</div>')
@@ -344,14 +374,3 @@ def render_page(record: EntityRecord, *, base: str, link: Link, formats: dict[st
 
 
 _FORMAT_NAMES = {"text/turtle": "Turtle", "application/ld+json": "JSON-LD", "text/html": "HTML"}
-
-
-def record_json(record: EntityRecord, href: str) -> dict[str, object]:
-    """The entry of ``record`` in a search index: names, classes and the page's href."""
-    return {"zh": record.names.get("zh", record.names.get("", [""]))[0] if record.names else "",
-            "en": (record.names.get("en") or [""])[0], "alt": [n for ns in record.names.values() for n in ns[1:]],
-            "classes": record.classes, "href": href}
-
-
-def to_json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
