@@ -96,3 +96,41 @@ def test_index_lists_a_class(site: Path, page: Any) -> None:
     page.locator("#search").fill("海南")
     assert set(page.locator("#results li a").all_inner_texts()) == {o for o in orgs if "海南" in o}
     assert page.kg_blocked == [] and page.kg_errors == []
+
+
+def test_served_query_page_and_entity_page(tmp_path_factory: pytest.TempPathFactory, page: Any) -> None:
+    """kg serve in the browser: its query page runs the preloaded example, and a data IRI opens as a page
+    (the browser's own Accept header chooses HTML)."""
+    import socket
+
+    from seeds_graph import write_seeds_build
+
+    from kg.rdf.iri import entity_iri
+    from kg.sparql.serve import start_server
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = int(s.getsockname()[1])
+    build = write_seeds_build(tmp_path_factory.mktemp("served") / "out")
+    origin = f"http://127.0.0.1:{port}"
+    page.unroute("**/*")
+    page.route("**/*", lambda r: r.continue_() if r.request.url.startswith(origin) else r.abort())
+    with start_server(build, port=port, timeout=10):
+        page.goto(origin + "/")
+        assert "PREFIX gov: <https://w3id.org/kg-gov/ontology#>" in page.locator("#query").input_value()
+        options = page.locator("#examples option").all_inner_texts()
+        assert any(o.startswith("evidence:") for o in options)
+        assert any(o.startswith("officials:") for o in options)
+        page.locator("#run").click()
+        page.wait_for_function("document.querySelectorAll('#results tr').length > 1", timeout=15_000)
+        rows = [r.locator("td").all_inner_texts() for r in page.locator("#results tr").all()[1:]]
+        mechanisms = {e.name for x in gold().values() for e in x.entities if e.label == "MECHANISM"}
+        assert ["https://w3id.org/kg-gov/ontology#Mechanism", str(len(mechanisms))] in rows
+        org = str(entity_iri("ORG", "河南省委社会工作部")).rsplit("/", 1)[1]
+        page.goto(f"{origin}/id/{org}")
+        assert page.locator("#name").inner_text() == "河南省委社会工作部"
+        assert TEXT[391:402] in page.locator("#relations").inner_text()
+        page.locator("#relations a", has_text="七项协调机制").first.click()
+        page.wait_for_load_state()
+        assert page.locator("#name").inner_text() == "七项协调机制"
+    assert page.kg_errors == []
