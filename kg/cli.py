@@ -320,7 +320,8 @@ def serve_command(target: Path, host: str, port: int, timeout: float) -> None:
     """Serve the graph over the SPARQL 1.1 Protocol, read-only, until Ctrl-C.
 
     Starts the Oxigraph server over the store of GRAPH_OR_STORE (a build folder, a store or an RDF file),
-    with its query page in the browser. Updates are refused.
+    behind kg's own: a query page at /, the data IRIs at /id/… (content negotiation), the description at
+    /dataset. Updates are refused.
     """
     def stop_on_sigterm(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -331,6 +332,7 @@ def serve_command(target: Path, host: str, port: int, timeout: float) -> None:
     try:  # from here on, Ctrl-C (even while the URLs are printed) is the normal way to stop
         click.echo(f"SPARQL endpoint: {server.endpoint}")
         click.echo(f"Query page:      {server.url}")
+        click.echo(f"Data IRIs:       {server.url}id/… (Turtle, JSON-LD or HTML by the Accept header)")
         click.echo("Read-only. Press Ctrl-C to stop.", err=True)
         status = server.wait()
     except KeyboardInterrupt:

@@ -73,7 +73,7 @@ class Server:
 
     @property
     def url(self) -> str:
-        """The query page (YASGUI)."""
+        """kg's query page (kg.sparql.dereference); data IRIs are served under ``id/``."""
         return f"http://{_host_for_url(self.host)}:{self.port}/"
 
     @property
