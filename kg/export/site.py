@@ -358,8 +358,12 @@ _HTACCESS = f"""# kg publish: content negotiation for Apache httpd (mod_rewrite,
 # in the site's folder.
 # GET id/X answers id/X.ttl, id/X.jsonld or id/X.html by the Accept header ({_RULE});
 # GET dataset the same with dataset.ttl / dataset.jsonld / dataset.html. An internal rewrite: status 200.
-Options -MultiViews
+Options -MultiViews -Indexes
 DirectoryIndex index.html
+# dataset is both a resource (the description) and the folder of the dumps: no redirect to dataset/
+<If "%{{REQUEST_URI}} =~ m#/dataset$#">
+  DirectorySlash Off
+</If>
 AddType text/turtle;charset=utf-8 .ttl
 AddType application/ld+json .jsonld
 AddType application/n-quads .nq
