@@ -164,12 +164,17 @@ def test_failed_build_keeps_output_and_cache(corpus: Path, tmp_path: Path,
 def test_store_is_loaded_from_the_shards(single: Path) -> None:
     from kg.sparql.store import STAMP, open_store
 
+    import pyoxigraph as ox
+
     stamp = json.loads((single / "store" / STAMP).read_text(encoding="utf-8"))
+    # the shards, then the ontology the build copied (each into its own named graph)
     assert [Path(s["path"]).name for s in stamp["sources"]] == sorted(
-        p.name for p in (single / SHARDS).glob("*.nq"))
+        p.name for p in (single / SHARDS).glob("*.nq")) + ["governance.ttl", "shapes.ttl"]
     store = open_store(single)
     lines = (single / "graph.nq").read_text(encoding="utf-8").count("\n")
-    assert len(store) == lines
+    ontology = sum(len({(q.subject, q.predicate, q.object) for q in ox.parse(path=str(f))})
+                   for f in sorted((single / "ontology").glob("*.ttl")))
+    assert len(store) == lines + ontology
 
 
 def test_view_of_the_build_folder_equals_the_build_view(single: Path, tmp_path: Path) -> None:
