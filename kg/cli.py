@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+from rdflib.namespace import XSD
 from tqdm import tqdm
 
 from kg import __version__
@@ -28,10 +29,13 @@ from kg.core.files import atomic_text_file
 from kg.core.lexicon import load_lexicon
 from kg.evaluate import evaluate as score
 from kg.evaluate import load_extractions
+from kg.export.site import publish
 from kg.nlp.extract import extract_all
 from kg.nlp.pipeline import PIPELINE_VERSION, components, pipeline_config, shared_nlp
 from kg.nlp.statistical import GATE_CONTEXT, GATE_CONTEXT_AFTER, model_info
+from kg.rdf.dataset import DatasetInfo
 from kg.rdf.namespaces import DEFAULT_BASE
+from kg.rdf.terms import date_parts, is_http_iri
 from kg.read.documents import MAX_CHARS, iter_documents
 from kg.sparql.answers import run_saved
 from kg.sparql.query import format_result, list_saved, load_saved, run_query
@@ -83,6 +87,18 @@ def _progress(quiet: bool, total: int | None = None) -> Callable[[Any], Any]:
     return wrap
 
 
+def _http_iri(value: str | None, option: str) -> str | None:
+    if value is not None and not is_http_iri(value):
+        raise click.BadParameter(f"{value!r} is not an http(s) IRI", param_hint=option)
+    return value
+
+
+def _day(value: str | None, option: str) -> str | None:
+    if value is not None and date_parts(value)[1] != str(XSD.date):
+        raise click.BadParameter(f"{value!r} is not a date (YYYY-MM-DD)", param_hint=option)
+    return value
+
+
 def _warn(message: str) -> None:
     click.echo(f"kg: {message}", err=True)
 
@@ -114,22 +130,33 @@ def _input_problem(error: InputError) -> None:
 @click.option("--batch-chars", type=click.IntRange(min=1), default=None,
               help="Characters per batch (and per N-Quads shard)  [default: 100000].")
 @_MAX_CHARS
+@click.option("--license", "license_iri", metavar="IRI", default=None,
+              help="The data's licence, written as dct:license of the dataset (e.g. "
+                   "https://creativecommons.org/licenses/by/4.0/)  [default: none stated].")
+@click.option("--creator", metavar="NAME_OR_IRI", default=None,
+              help="dct:creator of the dataset: an http(s) IRI or a name  [default: kg VERSION].")
+@click.option("--issued", metavar="YYYY-MM-DD", default=None,
+              help="dct:issued (and version) of the dataset  [default: the newest document date].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @translate_errors
 def build(inputs: tuple[str, ...], out_dir: str, force: bool, base: str | None, no_model: bool,
           jobs: int | None, engine: str, scheduler: str | None, no_cache: bool, batch_chars: int | None,
-          max_chars: int, quiet: bool) -> None:
+          max_chars: int, license_iri: str | None, creator: str | None, issued: str | None,
+          quiet: bool) -> None:
     """Build the graph of INPUTS (folders, .txt/.md/.html files, .jsonl corpora) into --out.
 
     Writes graph.ttl, graph.trig, graph.nq, graph.jsonld, shards/*.nq, graph.html, extraction.jsonl,
-    report.md and the query store (store/). Documents already extracted by an earlier build into the same
+    report.md, the ontology (ontology/governance.ttl, shapes.ttl) and the query store (store/). Documents
+    already extracted by an earlier build into the same
     --out (same text, same pipeline) are taken from its cache (OUT/.kg-cache). The output is the same
     whatever --jobs and --engine are.
     """
+    info = DatasetInfo(license=_http_iri(license_iri, "--license"), creator=creator,
+                       issued=_day(issued, "--issued"))
     report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, use_model=not no_model,
                        progress=_progress(quiet), warn=_warn, jobs=jobs or default_jobs(), engine=engine,
                        scheduler=scheduler, cache=not no_cache, batch_chars=batch_chars or BATCH_CHARS,
-                       force=force, max_chars=max_chars)
+                       force=force, max_chars=max_chars, info=info)
     if not quiet:
         click.echo(report.summary(), err=True)
         click.echo(f"written to {out_dir}/", err=True)
@@ -331,7 +358,8 @@ def serve_command(target: Path, host: str, port: int, timeout: float, memory_mb:
     """Serve the graph over the SPARQL 1.1 Protocol, read-only, until Ctrl-C.
 
     Serves the store of GRAPH_OR_STORE (a build folder, a store or an RDF file) at /query, with a query page
-    at /. Updates and SERVICE are refused; every query is bounded in time, memory and answer size.
+    at /, the data IRIs at /id/… (content negotiation) and the description at /dataset. Updates and SERVICE
+    are refused; every query is bounded in time, memory and answer size.
     """
     def stop_on_sigterm(signum: int, frame: object) -> None:
         raise KeyboardInterrupt
@@ -343,6 +371,7 @@ def serve_command(target: Path, host: str, port: int, timeout: float, memory_mb:
     try:  # from here on, Ctrl-C (even while the URLs are printed) is the normal way to stop
         click.echo(f"SPARQL endpoint: {server.endpoint}")
         click.echo(f"Query page:      {server.url}")
+        click.echo(f"Data IRIs:       {server.url}id/… (Turtle, JSON-LD or HTML by the Accept header)")
         click.echo("Read-only. Press Ctrl-C to stop.", err=True)
         server.wait()
     except KeyboardInterrupt:
@@ -350,6 +379,34 @@ def serve_command(target: Path, host: str, port: int, timeout: float, memory_mb:
     finally:
         server.stop()
     click.echo("kg: server stopped", err=True)
+
+
+# --- publish (kg/export/site.py) ---------------------------------------------------------------------------
+
+
+@main.command("publish")
+@click.argument("out_dir", metavar="OUT", type=click.Path(path_type=Path))
+@click.option("--site", "site_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+              help="The folder to write the site into (replaced as a whole).")
+@click.option("--base", default=None, metavar="URL",
+              help="The address the site will be published at, when it is not the build's --base: the data "
+                   "IRIs are rewritten to URL/id/…  [default: the build's base].")
+@click.option("--endpoint", default=None, metavar="URL",
+              help="A SPARQL endpoint serving the same data, stated as void:sparqlEndpoint.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
+@translate_errors
+def publish_command(out_dir: Path, site_dir: Path, base: str | None, endpoint: str | None,
+                    quiet: bool) -> None:
+    """Write the build in OUT as a static linked-data site into --site.
+
+    index.html (dataset description, classes with counts, a search), one HTML page plus .ttl and .jsonld per
+    entity under id/, the dumps, the graph view, the ontology, and content-negotiation snippets for Apache
+    (.htaccess), nginx and Caddy (conneg/). Every link is relative: the folder works from any host or from
+    disk.
+    """
+    report = publish(out_dir, site_dir, base=base, endpoint=endpoint, progress=_progress(quiet))
+    if not quiet:
+        click.echo(report.summary(), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,7 +19,7 @@ def test_one_prefix_map_binds_declares_and_sorts() -> None:
 
 
 def test_shorten_uses_the_longest_namespace_and_keeps_odd_iris_whole() -> None:
-    assert shorten("https://example.org/kg/ontology#runs") == "gov:runs"
+    assert shorten("https://w3id.org/kg-gov/ontology#runs") == "gov:runs"
     assert shorten("https://example.org/kg/id/org-0123abcd") == "id:org-0123abcd"
     assert shorten("https://elsewhere.example/x") == "<https://elsewhere.example/x>"
     assert shorten("https://example.org/kg/id/a b") == "<https://example.org/kg/id/a b>"
@@ -27,6 +27,6 @@ def test_shorten_uses_the_longest_namespace_and_keeps_odd_iris_whole() -> None:
 
 
 def test_local_name() -> None:
-    assert local_name("https://example.org/kg/ontology#runs") == "runs"
+    assert local_name("https://w3id.org/kg-gov/ontology#runs") == "runs"
     assert local_name("http://schema.org/location/") == "location"
     assert local_name("plain") == "plain"

@@ -15,12 +15,12 @@ ONTOLOGY_DIR = Path(__file__).resolve().parents[1] / "ontology"
 GOVERNANCE_TTL = ONTOLOGY_DIR / "governance.ttl"
 SHAPES_TTL = ONTOLOGY_DIR / "shapes.ttl"
 
-GOV_NS = "https://example.org/kg/ontology#"
-KGSH = "https://example.org/kg/shapes#"
-ONTOLOGY_IRI = URIRef("https://example.org/kg/ontology")
+GOV_NS = "https://w3id.org/kg-gov/ontology#"
+KGSH = "https://w3id.org/kg-gov/shapes#"
+ONTOLOGY_IRI = URIRef("https://w3id.org/kg-gov/ontology")
 
 PREFIXES = """
-@prefix gov:    <https://example.org/kg/ontology#> .
+@prefix gov:    <https://w3id.org/kg-gov/ontology#> .
 @prefix id:     <https://example.org/kg/id/> .
 @prefix dct:    <http://purl.org/dc/terms/> .
 @prefix foaf:   <http://xmlns.com/foaf/0.1/> .

@@ -141,7 +141,7 @@ def test_shared_across_provinces(store: ox.Store, golds: dict[str, Extraction]) 
     assert expected, "the seeds share target groups"
     kinds = {"gov:Mechanism": "MECHANISM", "gov:Programme": "PROGRAM", "gov:PolicyDocument": "POLICY",
              "gov:TargetGroup": "GROUP"}
-    ns = "https://example.org/kg/ontology#"
+    ns = "https://w3id.org/kg-gov/ontology#"
     got = {(kinds["gov:" + (r["type"] or "")[len(ns):]], n(r["name"])) for r in rows}
     assert got == expected
     for key in expected:
@@ -200,7 +200,7 @@ def test_target_groups(store: ox.Store, golds: dict[str, Extraction]) -> None:
     assert got == expected
     assert_evidence(rows)
     programmes = run_query(store, load_saved("target-groups").text, {"type": "gov:Programme"}).records()
-    assert {r["type"] for r in programmes} == {"https://example.org/kg/ontology#Programme"}
+    assert {r["type"] for r in programmes} == {"https://w3id.org/kg-gov/ontology#Programme"}
 
 
 PREDICATES = {
@@ -360,7 +360,7 @@ def test_to_term_rule() -> None:
     assert to_term('"Henan"@en') == ox.Literal("Henan", language="en")
     assert to_term("<https://example.org/kg/id/x>") == ox.NamedNode("https://example.org/kg/id/x")
     assert to_term("http://schema.org/Place") == ox.NamedNode("http://schema.org/Place")
-    assert to_term("gov:Mechanism") == ox.NamedNode("https://example.org/kg/ontology#Mechanism")
+    assert to_term("gov:Mechanism") == ox.NamedNode("https://w3id.org/kg-gov/ontology#Mechanism")
     assert to_term('"7"^^xsd:integer') == ox.Literal("7", datatype=ox.NamedNode(
         "http://www.w3.org/2001/XMLSchema#integer"))
     assert to_term("a@example.org") == ox.Literal("a@example.org")

@@ -187,11 +187,14 @@ def test_failed_build_keeps_output_and_cache(corpus: Path, tmp_path: Path,
 @pytest.mark.slow
 def test_store_is_loaded_from_the_shards(single: Path) -> None:
     stamp = json.loads((BuildFolder(single).store / STAMP).read_text(encoding="utf-8"))
+    # the shards, then the ontology the build copied (each into its own named graph)
     assert [Path(s["path"]).name for s in stamp["sources"]] == sorted(
-        p.name for p in BuildFolder(single).shard_files())
+        p.name for p in BuildFolder(single).shard_files()) + ["governance.ttl", "shapes.ttl"]
     store = open_store(single)
     lines = (single / "graph.nq").read_text(encoding="utf-8").count("\n")
-    assert len(store) == lines
+    ontology = sum(len({(q.subject, q.predicate, q.object) for q in ox.parse(path=str(f))})
+                   for f in sorted((single / "ontology").glob("*.ttl")))
+    assert len(store) == lines + ontology
 
 
 @pytest.mark.slow

@@ -6,6 +6,7 @@ place; a failure at any stage leaves an earlier build untouched.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import pickle
@@ -20,6 +21,7 @@ from typing import Any, TextIO
 
 import pyoxigraph as ox
 
+from kg import __version__
 from kg.build.cache import ExtractionCache
 from kg.build.engine import Engine, make_engine
 from kg.build.stages import (
@@ -37,8 +39,15 @@ from kg.core.errors import ConfigError, InputError, InputWarning, KGError, Outpu
 from kg.core.files import BUILD_MARKER, recover_folder, replace_folder, temporary_folder
 from kg.core.folder import GRAPH_FILES, BuildFolder
 from kg.core.records import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
-from kg.export.formats import JSONLD_FOOTER, jsonld_header
-from kg.rdf.dataset import DatasetStats, LabelCounts, batch_dataset, dataset_description, label_choices
+from kg.export.formats import JSONLD_FOOTER, jsonld_header, write_ontology
+from kg.rdf.dataset import (
+    DatasetInfo,
+    DatasetStats,
+    LabelCounts,
+    batch_dataset,
+    dataset_description,
+    label_choices,
+)
 from kg.rdf.namespaces import DEFAULT_BASE
 from kg.rdf.terms import meta_graph_iri
 from kg.rdf.validate import ValidationReport, combine
@@ -107,7 +116,8 @@ _MARKER_TEXT = '{"made_by": "kg build", "format": 1}\n'
 #: What a build folder holds; a folder of these alone is taken for a build of kg 0.2.14 (before the marker).
 _BUILD_ENTRIES = frozenset({*GRAPH_FILES.values(), *(p.name for p in (
     BuildFolder(Path()).extractions, BuildFolder(Path()).report, BuildFolder(Path()).view,
-    BuildFolder(Path()).store, BuildFolder(Path()).shards, BuildFolder(Path()).cache)), BUILD_MARKER})
+    BuildFolder(Path()).store, BuildFolder(Path()).shards, BuildFolder(Path()).cache,
+    BuildFolder(Path()).ontology)), BUILD_MARKER})
 
 
 def is_build_folder(folder: Path) -> bool:
@@ -199,13 +209,15 @@ def build(
     batch_chars: int = BATCH_CHARS,
     force: bool = False,
     max_chars: int = MAX_CHARS,
+    info: DatasetInfo | None = None,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into ``out_dir`` (replaced as a whole at the end).
 
     Documents stream through in batches (:mod:`kg.build.stages`): extraction (skipped for documents in the
     cache), then, once every batch's labels are tallied, each batch's graphs, validation and share of the
     output files. ``jobs``/``engine``/``scheduler`` say where the batches run (:mod:`kg.build.engine`); the
-    output is the same whichever is used.
+    output is the same whichever is used. ``info`` (licence, creator, issued date, version) goes into the
+    dataset description; the creator defaults to "kg <version>", the software that made the graph.
 
     ``out_dir`` must be a new or empty folder or an earlier build, unless ``force``; never an input (see
     :func:`check_output_folder`). Leftovers of a build killed while replacing ``out_dir`` are cleaned up
@@ -246,11 +258,18 @@ def build(
             # the store fills from each shard as it is written, in a thread while the later batches are
             # serialised; with one job (one core asked for) in this thread, shard after shard
             loader = StoreLoader(tmp.store, background=runner.workers > 1)
-        _finish_stage(batches_done, runner, tmp, report, base=base, progress=progress, loader=loader)
+        info = info or DatasetInfo()
+        if not info.creator:
+            info = dataclasses.replace(info, creator=f"kg {__version__}")
+        _finish_stage(batches_done, runner, tmp, report, base=base, progress=progress, loader=loader,
+                      info=info)
         shutil.rmtree(tmp.work, ignore_errors=True)
         report.seconds = time.perf_counter() - started
         tmp.report.write_text(report.markdown(), encoding="utf-8")
         (tmp.root / BUILD_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+        for path in write_ontology(tmp.root):  # the ontology beside the data, and in its own graphs of the store
+            if loader is not None:
+                loader.add(path)
         if loader is not None:
             loader.finish()
             loader = None
@@ -318,7 +337,8 @@ def _extract_stage(
 
 
 def _finish_stage(n_batches: int, runner: Engine, tmp: BuildFolder, report: BuildReport, *, base: str,
-                  progress: Progress | None = None, loader: StoreLoader | None = None) -> None:
+                  progress: Progress | None = None, loader: StoreLoader | None = None,
+                  info: DatasetInfo | None = None) -> None:
     """Stage 2 over every batch, then the dataset description: every output file, in batch order."""
     work = tmp.work
     choices = pickle.loads((work / "choices.pickle").read_bytes())
@@ -345,7 +365,7 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: BuildFolder, report: Buil
             report.entities.update(part.entities)
             report.relations.update(part.relations)
         description = batch_dataset([], base=base)
-        dataset_description(stats, base=base, into=description.graph(meta_graph_iri(base=base)))
+        dataset_description(stats, base=base, into=description.graph(meta_graph_iri(base=base)), info=info)
         part = serialize_part(description, n_batches, base=base)
         files.add(part, tmp.shard(n_batches, description=True))
         if part.validation is not None:

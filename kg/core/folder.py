@@ -82,6 +82,11 @@ class BuildFolder:
         return self.cache / "extractions"
 
     @property
+    def ontology(self) -> Path:
+        """The ontology as shipped (governance.ttl, shapes.ttl); the store loads each into its own graph."""
+        return self.root / "ontology"
+
+    @property
     def work(self) -> Path:
         """The batches between the build's two stages, inside the temporary folder only."""
         return self.root / ".work"

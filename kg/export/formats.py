@@ -26,12 +26,13 @@ from rdflib import Dataset, Graph
 from kg.core.errors import OutputError
 from kg.core.files import atomic_write
 from kg.core.folder import BuildFolder
+from kg.core.resources import ontology_path
 from kg.export.jsonld import jsonld_items
 from kg.rdf.dataset import merged_triples
-from kg.rdf.namespaces import DEFAULT_BASE, prefixes
+from kg.rdf.namespaces import DEFAULT_BASE, ONTOLOGY_GRAPHS, prefixes
 from kg.rdf.quads import Quads, ox_quads
 
-__all__ = ["JSONLD_FOOTER", "jsonld_context", "jsonld_document", "jsonld_header",
+__all__ = ["JSONLD_FOOTER", "write_ontology", "jsonld_context", "jsonld_document", "jsonld_header",
            "jsonld_parts", "serialize_jsonld", "serialize_nquads", "serialize_trig",
            "serialize_turtle", "write_outputs"]
 
@@ -55,6 +56,22 @@ def write_outputs(dataset: Dataset, out_dir: Path, *, base: str = DEFAULT_BASE) 
     for key, path in BuildFolder(out_dir).graph_files.items():
         atomic_write(path, writers[key]())
         written[key] = path
+    return written
+
+
+def write_ontology(out_dir: Path) -> list[Path]:
+    """Copy the ontology (governance.ttl, shapes.ttl) into ``out_dir/ontology/``, as shipped; the paths
+    written.
+
+    The store loads each into its own named graph (kg.rdf.namespaces.ONTOLOGY_GRAPHS), so a build's
+    queries see the classes' and properties' labels and definitions.
+    """
+    folder = BuildFolder(out_dir).ontology
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in sorted(ONTOLOGY_GRAPHS):
+        atomic_write(folder / name, ontology_path(name).read_bytes())
+        written.append(folder / name)
     return written
 
 

@@ -18,23 +18,33 @@ the end, for the tests, notebooks and library users.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from rdflib import Dataset, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, FOAF, RDF, SKOS, VOID, XSD, NamespaceManager
+from rdflib.namespace import DCAT, DCTERMS, FOAF, OWL, RDF, RDFS, SKOS, VOID, XSD, NamespaceManager
 from rdflib.term import Node
 
 from kg.core.folder import GRAPH_FILES, MEDIA_TYPES
 from kg.core.lexicon import Lexicon
 from kg.core.records import Document, Extraction
 from kg.rdf.document_quads import document_writers
-from kg.rdf.namespaces import DEFAULT_BASE, PREFIXES, bind_prefixes
+from kg.rdf.namespaces import DEFAULT_BASE, ONTOLOGY_IRI, PREFIXES, bind_prefixes
 from kg.rdf.quads import Quads, Triple, iri
-from kg.rdf.terms import FACTS_GRAPH_RE, dataset_iri, is_facts_graph, meta_graph_iri, preferred_label
+from kg.rdf.terms import (
+    FACTS_GRAPH_RE,
+    dataset_iri,
+    date_literal,
+    is_facts_graph,
+    is_http_iri,
+    meta_graph_iri,
+    preferred_label,
+)
 
 __all__ = [
+    "DatasetInfo",
     "DatasetStats",
     "LabelCounts",
     "batch_dataset",
@@ -51,6 +61,9 @@ __all__ = [
 
 # N-Triples text of the terms the functions on kg.rdf.quads.Quads look for.
 _TYPE, _PREF, _ALT, _DOCUMENT = (iri(t) for t in (RDF.type, SKOS.prefLabel, SKOS.altLabel, FOAF.Document))
+_LABEL = iri(RDFS.label)
+_ISSUED = iri(DCTERMS.issued)
+_DAY = re.compile(r'^"(\d{4}-\d{2}-\d{2})"')
 
 
 def facts_graphs(dataset: Dataset) -> list[Graph]:
@@ -104,6 +117,7 @@ def build_dataset(
     *,
     base: str = DEFAULT_BASE,
     lexicon: Lexicon | None = None,
+    info: DatasetInfo | None = None,
 ) -> Dataset:
     """Every document's graphs, labels reconciled across documents, and the dataset description in meta.
 
@@ -115,7 +129,7 @@ def build_dataset(
     stats = DatasetStats()
     stats.add_quads(quads)
     dataset = quads.to_rdflib(_new_dataset(base))
-    dataset_description(stats, base=base, into=dataset.graph(meta_graph_iri(base=base)))
+    dataset_description(stats, base=base, into=dataset.graph(meta_graph_iri(base=base)), info=info)
     return dataset
 
 
@@ -206,8 +220,10 @@ def merged_triples(quads: Quads) -> set[Triple]:
         for other in found:
             if other != winner:
                 merged.discard((s, _PREF, other))
+                merged.discard((s, _LABEL, other))  # rdfs:label follows skos:prefLabel
                 merged.add((s, _ALT, other))
         merged.discard((s, _ALT, winner))
+        merged.add((s, _LABEL, winner))
     return merged
 
 
@@ -219,6 +235,7 @@ class DatasetStats:
     documents: int = 0
     entities: set[Node] = field(default_factory=set)
     vocabularies: set[URIRef] = field(default_factory=set)
+    latest_issued: str = ""  # the newest dct:issued day of the documents (YYYY-MM-DD), "" when none has one
 
     def add(self, dataset: Dataset) -> None:
         self.add_quads(Quads.from_rdflib(dataset))
@@ -230,6 +247,8 @@ class DatasetStats:
                 self.entities.update(URIRef(s[1:-1]) for s, p, _o in triples if p == _TYPE)
             elif name.endswith("/graph/meta"):
                 self.documents += sum(1 for _s, p, o in triples if p == _TYPE and o == _DOCUMENT)
+                days = [m.group(1) for _s, p, o in triples if p == _ISSUED and (m := _DAY.match(o))]
+                self.latest_issued = max([self.latest_issued, *days])
         self.vocabularies |= _vocabularies(quads)
 
     def merge(self, other: DatasetStats) -> None:
@@ -237,12 +256,47 @@ class DatasetStats:
         self.documents += other.documents
         self.entities |= other.entities
         self.vocabularies |= other.vocabularies
+        self.latest_issued = max(self.latest_issued, other.latest_issued)
 
 
-def dataset_description(stats: DatasetStats, *, base: str = DEFAULT_BASE, into: Graph | None = None) -> Graph:
-    """VoID + DCAT description of the dataset (for the meta graph). No timestamps."""
+@dataclass(frozen=True)
+class DatasetInfo:
+    """What ``kg build`` is told about the dataset, for its description (all optional).
+
+    ``license`` and ``creator``: an http(s) IRI (written as an IRI) or, for the creator, a name (a literal);
+    ``issued``: YYYY-MM-DD, by default the newest document date, so that the same input gives the same bytes;
+    ``version``: by default the issued date; ``endpoint``: the SPARQL endpoint serving it (``kg serve`` states
+    its own when asked for the description).
+    """
+
+    license: str | None = None
+    creator: str | None = None
+    issued: str | None = None
+    version: str | None = None
+    endpoint: str | None = None
+
+
+def dataset_description(stats: DatasetStats, *, base: str = DEFAULT_BASE, into: Graph | None = None,
+                        info: DatasetInfo | None = None) -> Graph:
+    """VoID + DCAT description of the dataset (for the meta graph): counts, distributions, the ontology it
+    conforms to, and licence, creator, issued date and version as ``info`` gives them. No clock time: the
+    issued date defaults to the newest document date."""
     meta = into if into is not None else Graph(identifier=meta_graph_iri(base=base), bind_namespaces="none")
     node = dataset_iri(base=base)
+    info = info or DatasetInfo()
+    issued = info.issued or stats.latest_issued
+    if info.license:
+        meta.add((node, DCTERMS.license, URIRef(info.license)))
+    if info.creator:
+        creator = info.creator
+        meta.add((node, DCTERMS.creator, URIRef(creator) if is_http_iri(creator) else Literal(creator)))
+    if issued:
+        meta.add((node, DCTERMS.issued, date_literal(issued)))
+    if info.version or issued:
+        meta.add((node, OWL.versionInfo, Literal(info.version or issued)))  # DCAT 2's version property
+    if info.endpoint:
+        meta.add((node, VOID.sparqlEndpoint, URIRef(info.endpoint)))
+    meta.add((node, DCTERMS.conformsTo, URIRef(ONTOLOGY_IRI)))
     meta.add((node, RDF.type, VOID.Dataset))
     meta.add((node, RDF.type, DCAT.Dataset))
     meta.add((node, DCTERMS.title, Literal("kg knowledge graph of Chinese governance texts", lang="en")))
@@ -252,8 +306,8 @@ def dataset_description(stats: DatasetStats, *, base: str = DEFAULT_BASE, into: 
     meta.add((node, VOID.uriSpace, Literal(f"{base.rstrip('/')}/id/")))
     meta.add((node, VOID.documents, Literal(str(stats.documents), datatype=XSD.integer)))
     # The description's own vocabularies count too (as they would for any other graph of the dataset).
-    for vocabulary in sorted(stats.vocabularies | {URIRef(str(VOID)), URIRef(str(DCAT)), URIRef(str(DCTERMS)),
-                                                   URIRef(str(RDF))}):
+    own = {URIRef(str(VOID)), URIRef(str(DCAT)), URIRef(str(DCTERMS)), URIRef(str(RDF)), URIRef(str(OWL))}
+    for vocabulary in sorted(stats.vocabularies | own):
         meta.add((node, VOID.vocabulary, vocabulary))
     for key, name in GRAPH_FILES.items():
         media_type = MEDIA_TYPES[key]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, SKOS, XSD
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS, XSD
 
 from kg.core.errors import KGError
 from kg.core.lexicon import Lexicon, Term, load_lexicon
@@ -169,6 +169,7 @@ _TYPE, _STATEMENT, _SUBJECT, _PREDICATE, _OBJECT = (
     _n(t) for t in (RDF.type, RDF.Statement, RDF.subject, RDF.predicate, RDF.object))
 _PREF, _ALT, _EXACT_MATCH, _IN_SCHEME, _BROADER = (
     _n(t) for t in (SKOS.prefLabel, SKOS.altLabel, SKOS.exactMatch, SKOS.inScheme, SKOS.broader))
+_RDFS_LABEL = _n(RDFS.label)  # beside each prefLabel, for clients that read rdfs:label only
 _XSD_NNI, _XSD_DECIMAL = str(XSD.nonNegativeInteger), str(XSD.decimal)
 _CLASSES_NT = {label: tuple(_n(c) for c in classes) for label, classes in CLASSES.items()}
 _PREDICATES_NT = {label: _n(p) for label, p in PREDICATES.items()}
@@ -459,7 +460,8 @@ class DocumentWriter:
     # -- labels
 
     def _labels(self, choices: Choices) -> None:
-        """One prefLabel per subject and language; the other candidates and the aliases become altLabels.
+        """One prefLabel per subject and language (and the same rdfs:label); the other candidates and the
+        aliases become altLabels.
 
         The prefLabel is the document's own most frequent name unless ``choices`` names another, which then
         replaces it (the document's own becomes an altLabel, as rewriting the graph would make it).
@@ -468,6 +470,7 @@ class DocumentWriter:
         for (subject, lang), counts in self.labels.items():
             chosen = choices.get((subject[1:-1], lang)) or preferred_label(counts)
             add((subject, _PREF, lit(chosen, lang)))
+            add((subject, _RDFS_LABEL, lit(chosen, lang)))
             others = set(counts)
             if lang == "zh":
                 others |= self.alt_labels.get(subject, set())

@@ -11,7 +11,16 @@ from rdflib.namespace import DCAT, DCTERMS, FOAF, ORG, OWL, PROV, RDF, RDFS, SH,
 #: Default base for minted IRIs; ``kg build --base`` changes it.
 DEFAULT_BASE = "https://example.org/kg"
 
-GOV = Namespace("https://example.org/kg/ontology#")
+#: The ontology's own IRIs: persistent-identifier style (w3id.org), the same whatever ``--base`` the data has.
+#: ``ONTOLOGY_IRI`` names the OWL ontology (ontology/governance.ttl) and the store's named graph holding it,
+#: ``SHAPES_IRI`` the SHACL shapes (ontology/shapes.ttl) and theirs; ``gov:`` terms live under
+#: ``ONTOLOGY_IRI#``.
+ONTOLOGY_IRI = "https://w3id.org/kg-gov/ontology"
+SHAPES_IRI = "https://w3id.org/kg-gov/shapes"
+#: ontology file (in ontology/ and in a build's ontology/ folder) -> the named graph it is loaded into.
+ONTOLOGY_GRAPHS = {"governance.ttl": ONTOLOGY_IRI, "shapes.ttl": SHAPES_IRI}
+
+GOV = Namespace(ONTOLOGY_IRI + "#")
 SDO = Namespace("http://schema.org/")  # the http form, as DESIGN.md asks (rdflib binds https by default)
 OA = Namespace("http://www.w3.org/ns/oa#")
 WD = Namespace("http://www.wikidata.org/entity/")
@@ -62,7 +71,7 @@ def shorten(iri: str, known: Mapping[str, str] | None = None) -> str:
 
 
 def local_name(iri: str) -> str:
-    """``runs`` for ``https://example.org/kg/ontology#runs``: the part after the last ``#`` or ``/``."""
+    """``runs`` for ``https://w3id.org/kg-gov/ontology#runs``: the part after the last ``#`` or ``/``."""
     return re.split(r"[#/]", iri.rstrip("/#"))[-1] or iri
 
 

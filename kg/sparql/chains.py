@@ -79,7 +79,7 @@ SELECT DISTINCT ?end ?node WHERE {
 _NEIGHBOURS = """PREFIX dct: <http://purl.org/dc/terms/>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX schema: <http://schema.org/>
-PREFIX gov: <https://example.org/kg/ontology#>
+PREFIX gov: <https://w3id.org/kg-gov/ontology#>
 SELECT DISTINCT ?x ?y WHERE {
   VALUES ?x { %s }
   GRAPH ?g { ?x (%s) ?y }

@@ -47,6 +47,7 @@ from pathlib import Path
 from typing import Any
 
 from kg.core.errors import ConfigError, KGError
+from kg.sparql.dereference import Resolver, Response, query_page
 from kg.sparql.store import ensure_store
 
 __all__ = ["Limits", "Reply", "Server", "oxigraph_binary", "start_server", "uses_service"]
@@ -176,6 +177,7 @@ class Reply:
     status: int
     content_type: str
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def text(cls, status: int, message: str) -> Reply:
@@ -521,6 +523,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", reply.content_type)
         self.send_header("Content-Length", str(len(reply.body)))
         self.send_header("X-Content-Type-Options", "nosniff")
+        for key, value in reply.headers:
+            self.send_header(key, value)
         self.send_header("Connection", "close")
         self.end_headers()
         if not head_only:
@@ -741,4 +745,37 @@ def start_server(
     thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.2},
                               name="kg-serve-http", daemon=True)
     thread.start()
-    return Server(host, httpd.server_address[1], store_dir, limits, httpd, pool, thread)
+    server = Server(host, httpd.server_address[1], store_dir, limits, httpd, pool, thread)
+    try:
+        server.route("/", _pages(Resolver(store_dir)))
+    except (OSError, RuntimeError, ValueError) as exc:
+        server.stop()
+        raise KGError(f"cannot open the store {store_dir} for its pages: {exc}") from exc
+    return server
+
+
+def _pages(resolver: Resolver) -> Callable[[BaseHTTPRequestHandler], bool]:
+    """The route of kg's pages (:mod:`kg.sparql.dereference`): the query page at ``/``, the data IRIs at
+    ``/id/…`` and the dataset's description; every other path is the endpoint's."""
+    page = query_page(resolver.base).encode("utf-8")
+
+    def route(request: BaseHTTPRequestHandler) -> bool:
+        if request.command not in ("GET", "HEAD"):
+            return False
+        head_only = request.command == "HEAD"
+        path = urllib.parse.urlsplit(request.path).path
+        if path in ("/", "/index.html"):
+            request.send(Reply(200, "text/html; charset=utf-8", page), head_only=head_only)  # type: ignore[attr-defined]
+            return True
+        host = request.headers.get("Host") or "{}:{}".format(*request.server.server_address[:2])
+        try:
+            answer = resolver.resource(path, request.headers.get("Accept"), f"http://{host}")
+        except Exception as exc:  # noqa: BLE001 - a broken request must not stop the server
+            answer = Response(500, "text/plain; charset=utf-8", f"error: {exc}\n".encode(), {})
+        if answer is None:
+            return False
+        request.send(Reply(answer.status, answer.content_type, answer.body,  # type: ignore[attr-defined]
+                           tuple(answer.headers.items())), head_only=head_only)
+        return True
+
+    return route

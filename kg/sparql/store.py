@@ -32,6 +32,7 @@ import pyoxigraph as ox
 from kg.core.errors import InputError, OutputError
 from kg.core.files import recover_folder, replace_folder, temporary_folder
 from kg.core.folder import BuildFolder
+from kg.rdf.namespaces import ONTOLOGY_GRAPHS
 
 __all__ = [
     "STAMP",
@@ -40,6 +41,7 @@ __all__ = [
     "create_store",
     "ensure_store",
     "is_store",
+    "ontology_files",
     "open_store",
     "rdf_format",
     "rebuild_store",
@@ -86,22 +88,37 @@ def rdf_format(path: str | os.PathLike[str]) -> ox.RdfFormat:
 
 def source_files(target: str | os.PathLike[str]) -> list[Path]:
     """The RDF files a store of ``target`` is loaded from: a build folder's shards (else its graph.nq or
-    graph.trig), or the file itself."""
+    graph.trig), then its ontology files; or the file itself."""
     path = Path(target)
     if path.is_dir():
         folder = BuildFolder(path)
+        ontology = ontology_files(path)
         shards = folder.shard_files()
         if shards:
-            return shards
+            return shards + ontology
         for file in folder.datasets:
             if file.is_file():
-                return [file]
+                return [file, *ontology]
         names = ", ".join(f.name for f in folder.datasets)
         raise InputError(path, f"not a build folder: it holds none of {names}")
     if path.is_file():
         rdf_format(path)
         return [path]
     raise InputError(path, "no such file or folder")
+
+
+def ontology_files(build_dir: str | os.PathLike[str]) -> list[Path]:
+    """The ontology files a build folder holds (``ontology/governance.ttl``, ``ontology/shapes.ttl``)."""
+    folder = BuildFolder(build_dir).ontology
+    return [folder / name for name in sorted(ONTOLOGY_GRAPHS) if (folder / name).is_file()]
+
+
+def _graph_for(path: Path) -> ox.NamedNode:
+    """The named graph a file of triples is loaded into: the ontology's IRI for a build's ontology files, else
+    the file's own URI."""
+    if path.parent.name == BuildFolder(path.parent.parent).ontology.name and path.name in ONTOLOGY_GRAPHS:
+        return ox.NamedNode(ONTOLOGY_GRAPHS[path.name])
+    return ox.NamedNode(path.resolve().as_uri())
 
 
 def _stamp(files: Sequence[Path]) -> dict[str, object]:
@@ -135,7 +152,7 @@ def _load(store: ox.Store, path: Path) -> None:
     fmt = rdf_format(path)
     # Triples (Turtle, N-Triples, JSON-LD, RDF/XML) go into a named graph named after the file, so queries
     # that name their graphs (as the saved ones do) find them; quads keep their own graphs.
-    to_graph = None if fmt.supports_datasets else ox.NamedNode(path.resolve().as_uri())
+    to_graph = None if fmt.supports_datasets else _graph_for(path)
     try:
         store.bulk_load(path=str(path), format=fmt, to_graph=to_graph)
     except SyntaxError as exc:
