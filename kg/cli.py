@@ -29,7 +29,6 @@ from kg.core.files import atomic_text_file
 from kg.core.lexicon import load_lexicon
 from kg.evaluate import evaluate as score
 from kg.evaluate import load_extractions
-from kg.export.site import publish
 from kg.nlp.extract import extract_all
 from kg.nlp.pipeline import PIPELINE_VERSION, components, pipeline_config, shared_nlp
 from kg.nlp.statistical import GATE_CONTEXT, GATE_CONTEXT_AFTER, model_info
@@ -40,6 +39,7 @@ from kg.read.documents import MAX_CHARS, iter_documents
 from kg.sparql.answers import run_saved
 from kg.sparql.query import format_result, list_saved, load_saved, run_query
 from kg.sparql.serve import Limits, start_server
+from kg.sparql.site import publish
 from kg.sparql.store import open_store, rebuild_store
 from kg.view.model import read_entity_graph
 from kg.view.page import write_view
@@ -381,7 +381,7 @@ def serve_command(target: Path, host: str, port: int, timeout: float, memory_mb:
     click.echo("kg: server stopped", err=True)
 
 
-# --- publish (kg/export/site.py) ---------------------------------------------------------------------------
+# --- publish (kg/sparql/site.py) ---------------------------------------------------------------------------
 
 
 @main.command("publish")

@@ -15,9 +15,9 @@ from seeds_graph import SEEDS, gold, write_seeds_build
 
 from kg.cli import main
 from kg.core.errors import KGError
-from kg.export.site import publish
 from kg.rdf.iri import entity_iri
 from kg.rdf.terms import document_iri
+from kg.sparql.site import publish
 
 ORG = str(entity_iri("ORG", "河南省委社会工作部"))
 MECHANISM = str(entity_iri("MECHANISM", "七项协调机制"))

@@ -18,8 +18,8 @@ from pathlib import Path
 import pytest
 from test_publish import full_build
 
-from kg.export.site import publish
 from kg.rdf.iri import entity_iri
+from kg.sparql.site import publish
 
 pytestmark = pytest.mark.slow
 

@@ -9,10 +9,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from kg.sparql.site import publish
 from seeds_graph import SEEDS, gold
 from test_publish import full_build
-
-from kg.export.site import publish
 
 pytestmark = pytest.mark.browser
 

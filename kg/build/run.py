@@ -267,7 +267,7 @@ def build(
         report.seconds = time.perf_counter() - started
         tmp.report.write_text(report.markdown(), encoding="utf-8")
         (tmp.root / BUILD_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
-        for path in write_ontology(tmp.root):  # the ontology beside the data, and in its own graphs of the store
+        for path in write_ontology(tmp.root):  # the ontology beside the data; the store: own graphs
             if loader is not None:
                 loader.add(path)
         if loader is not None:

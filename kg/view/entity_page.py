@@ -1,7 +1,7 @@
 """One entity of a build, as a linked-data document: its triples (Turtle, JSON-LD) and its HTML page.
 
 Shared by ``kg serve`` (:mod:`kg.sparql.dereference`, which answers ``GET /id/…`` from the store) and
-``kg publish`` (:mod:`kg.export.site`, which writes a page and two RDF files per entity). Both read the
+``kg publish`` (:mod:`kg.sparql.site`, which writes a page and two RDF files per entity). Both read the
 build's Oxigraph store; nothing here depends on where the page will be served: the caller passes ``link``,
 which turns an IRI into the href of its page (or None: no page, the IRI is shown as text).
 

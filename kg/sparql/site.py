@@ -39,10 +39,11 @@ import pyoxigraph as ox
 
 from kg.core.errors import InputError, OutputError
 from kg.core.files import replace_folder, temporary_folder
+from kg.core.folder import BuildFolder
 from kg.core.resources import ontology_path
 from kg.rdf.namespaces import ONTOLOGY_GRAPHS, prefixes, shorten
 from kg.rdf.terms import is_http_iri
-from kg.sparql.store import ONTOLOGY_DIR, open_store
+from kg.sparql.store import open_store
 from kg.view.entity_page import (
     PAGE_CSS,
     entity_iris,
@@ -171,7 +172,7 @@ def _write_site(store: ox.Store, out: Path, site: Path, old: str, new: str, endp
         shutil.copyfile(out / "graph.html", site / "graph.html")
     (site / "ontology").mkdir()
     for name in sorted(ONTOLOGY_GRAPHS):
-        source = out / ONTOLOGY_DIR / name
+        source = BuildFolder(out).ontology / name
         shutil.copyfile(source if source.is_file() else ontology_path(name), site / "ontology" / name)
     description = _description(store, out, old, new, endpoint, rebase)
     (site / "dataset.ttl").write_bytes(entity_turtle(description, new))
