@@ -9,9 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from kg.sparql.site import publish
 from seeds_graph import SEEDS, gold
 from test_publish import full_build
+
+from kg.sparql.site import publish
 
 pytestmark = pytest.mark.browser
 

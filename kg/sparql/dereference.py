@@ -31,6 +31,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from kg.rdf.namespaces import prefixes
+from kg.sparql.query import list_saved
 from kg.view.entity_page import (
     entity_jsonld,
     entity_record,
@@ -208,8 +209,6 @@ def _not_acceptable() -> Response:
 
 def query_page(base: str) -> str:
     """The page at ``/``: a SPARQL editor with kg's prefixes and the saved questions as examples."""
-    from kg.sparql.query import list_saved
-
     prologue = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in prefixes(base).items())
     examples = [{"name": "start", "title": "Classes and how many entities each has",
                  "text": prologue + "\nSELECT ?class (COUNT(DISTINCT ?e) AS ?n)\n"
