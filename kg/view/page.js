@@ -39,19 +39,24 @@
   }
   function fmt(n) { return Number(n).toLocaleString("en-US"); }
   function communityColour(i) { return i >= 0 && i < INST.communities.length ? INST.communities[i].color : "#b0b0b0"; }
-  var LABEL_MAX = 18;
+  var LABEL_MAX = 18, SPACING = DATA.spacing.entities, INST_SPACING = DATA.spacing.institutions;
   function shortName(n) { var s = nameOf(n); return s.length <= LABEL_MAX ? s : s.slice(0, LABEL_MAX - 1) + "…"; }
 
   // ---- the note on what was left out
   (function note() {
     var box = $("kg-note"), n = DATA.note;
     if (!n.text) return;
+    if (n.summary) {
+      var more = el("details"); more.appendChild(el("summary", n.summary));
+      box.appendChild(more); box = more;
+      $("kg-note").hidden = false;
+    }
     box.appendChild(el("div", n.text));
     n.commands.forEach(function (c) { box.appendChild(el("code", c)); });
     if (n.left_out.length) {
       box.appendChild(el("div", "Most connected entities left out: " + n.left_out.join("、")));
     }
-    box.hidden = false;
+    if (!n.summary) box.hidden = false;
   })();
 
   // ---- layout of what the filters leave: Fruchterman-Reingold per connected component, components packed
@@ -207,7 +212,7 @@
   function visNode(n, p) {
     var inst = state.mode === "institutions", m = inst ? n.inst : n.ent, c = classInfo[n.cls] || classInfo.OTHER;
     return {
-      id: n.id, label: shortName(n), x: p.x, y: p.y, value: m.imp * m.imp,
+      id: n.id, label: shortName(n), x: p.x, y: p.y, value: Math.pow(m.imp, 1.5),
       shape: inst ? "dot" : c.shape, color: inst ? communityColour(m.com) : c.color,
       title: nameOf(n) + " · " + (inst ? "community " + (m.com + 1) + " · " + m.w + " links" : c.name)
     };
@@ -224,6 +229,7 @@
   }
   var lastCounts = null;
   function applyFilters() {
+    labelScale = 0;
     var items = visibleItems(), inst = state.mode === "institutions", positions;
     var def = isDefault();
     if (def) {
@@ -231,7 +237,7 @@
       items.nodes.forEach(function (n) { var m = inst ? n.inst : n.ent; positions[n.id] = { x: m.x, y: m.y }; });
     } else {
       positions = relayout(items.nodes.map(function (n) { return n.id; }),
-        items.edges.map(function (e) { return [e.from, e.to]; }));
+        items.edges.map(function (e) { return [e.from, e.to]; }), inst ? INST_SPACING : SPACING);
     }
     network.setOptions({ edges: { arrows: { to: { enabled: !inst, scaleFactor: 0.5 } },
       font: { size: 12, strokeWidth: 3, strokeColor: "#ffffff", color: "#333333", align: "middle" } } });
@@ -246,23 +252,46 @@
   // Fit what is drawn, then size labels, nodes and edges for that zoom: the most connected entities get
   // readable labels (up to 22 px on screen); leaves of a big graph get theirs when zoomed in.
   function fitAndScale(n) {
+    var spacing = state.mode === "institutions" ? INST_SPACING : SPACING;
+    // first fit with moderate sizes (those of the last fit would skew it), then size for the zoom found
+    network.setOptions({ nodes: { scaling: { min: 8, max: 30, label: { enabled: true, min: 12, max: 20 } } } });
     network.fit({ animation: false });
-    var s = network.getScale() || 1, few = n <= 150;
-    var minPx = few ? 11 : 6, maxPx = few ? 20 : 22;
+    var s = Math.min(network.getScale() || 1, 1);
     network.setOptions({
-      nodes: { scaling: { min: Math.max(6, 4 / s), max: Math.min(Math.max(24, 14 / s), 60),
-        label: { enabled: true, min: minPx / s, max: maxPx / s, maxVisible: 30, drawThreshold: 8 } } },
-      edges: { width: Math.max(1, 1.2 / s), selectionWidth: 2 }
+      nodes: { scaling: { min: Math.min(Math.max(6, 4 / s), spacing * 0.15),
+        max: Math.min(Math.max(24, 14 / s), spacing * 0.45) } },
+      edges: { width: Math.min(Math.max(1, 1.2 / s), 6), selectionWidth: 2 }
     });
     if (state.mode === "institutions") {
       var updates = edgesDS.get().map(function (e) {
-        return { id: e.id, width: Math.min((1.2 + 1.6 * Math.log2(e.count)) / s, 40),
-          font: { size: Math.max(12, 11 / s) } };
+        return { id: e.id, width: Math.min((1.2 + 1.6 * Math.log2(e.count)) / s, spacing * 0.1),
+          font: { size: Math.min(Math.max(12, 11 / s), spacing * 0.2) } };
       });
       edgesDS.update(updates);
     }
+    drawnCount = n;
+    sizeLabels(s);
     network.fit({ animation: false });
+    sizeLabels(network.getScale());
   }
+  // Labels keep their size on screen whatever the zoom: the most connected get up to 22 px; the others
+  // grow with the room their neighbours leave them (a leaf's label appears once neighbours are ~70 px apart),
+  // and below 8 px a label is not drawn. Small graphs label everything.
+  var drawnCount = 0, labelScale = 0;
+  function sizeLabels(s) {
+    if (!s || Math.abs(s - labelScale) / s < 0.05) return;
+    labelScale = s;
+    var spacing = state.mode === "institutions" ? INST_SPACING : SPACING;
+    var minPx = drawnCount <= 150 ? 11 : Math.max(4, Math.min(spacing * s * 0.14, 13)), maxPx = 22;
+    network.setOptions({ nodes: { scaling: { label: { enabled: true, min: minPx / s, max: maxPx / s,
+      maxVisible: 200, drawThreshold: 8 } } } });
+  }
+  var zoomPending = false;
+  network.on("zoom", function () {
+    if (zoomPending) return;
+    zoomPending = true;
+    window.requestAnimationFrame(function () { zoomPending = false; sizeLabels(network.getScale()); });
+  });
 
   // ---- counts: the sentence at the top, the legends' numbers, the toggle's
   function updateCounts(items) {

@@ -69,7 +69,10 @@ COMMUNITY_COLOURS = ["#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76
 #: Link kind (institutions mode) -> edge colour.
 LINK_COLOURS = {"cooperatesWith": "#e15759", "subOrganizationOf": "#4e79a7", "coIssued": "#b07aa1",
                 "coRun": "#59a14f"}
-_LABEL_MAX = 18  # characters drawn on the canvas; the panel shows the full name
+#: Typical distance between neighbours in the layout (canvas units), per mode: the institutions mode
+#: labels every body, so its bodies stand further apart.
+SPACING = 90.0
+INSTITUTION_SPACING = 160.0
 
 
 def script_json(value: Any) -> str:
@@ -127,7 +130,7 @@ def render_page(
 
     degree = dict(graph.degree())
     linked = [n for n in graph.nodes if degree[n]]
-    positions = positions if positions is not None else layout(graph.subgraph(linked))
+    positions = positions if positions is not None else layout(graph.subgraph(linked), spacing=SPACING)
     importance = _importance(degree)
     nodes_json: dict[str, dict[str, Any]] = {}
 
@@ -181,6 +184,7 @@ def render_page(
         "nodes": [nodes_json[n] for n in sorted(nodes_json)],
         "edges": edges_json,
         "inst": institutions,
+        "spacing": {"entities": SPACING, "institutions": INSTITUTION_SPACING},
         "sentences": sentences,
         "view": {"nodes": stats.nodes, "edges": stats.edges, "nodes_total": stats.nodes_total,
                  "edges_total": stats.edges_total, "omitted": stats.omitted,
@@ -222,7 +226,7 @@ def _institutions(institution: nx.Graph | None, max_nodes: int, full: nx.MultiDi
                                                       -len(full.nodes[n]["docs"]), n))
     kept = institution.subgraph(ranked[:max_nodes])
     linked = [n for n in kept.nodes if kept.degree(n)]
-    positions = layout(kept.subgraph(linked))
+    positions = layout(kept.subgraph(linked), spacing=INSTITUTION_SPACING)
     weights = {n: kept.nodes[n]["weight"] for n in kept.nodes}
     importance = _importance(weights)
     sizes: dict[int, int] = {}
@@ -296,7 +300,10 @@ def _note(full: nx.MultiDiGraph, selection: Selection, stats: ViewStats, *, max_
     if not selection.left_out_linked:
         commands = commands[1:] + commands[:1]
     left_out = [full.nodes[n]["zh"] or full.nodes[n]["en"] or local_name(n) for n in selection.left_out]
-    return {"text": text, "commands": commands, "left_out": left_out}
+    summary = (f"{stats.omitted:,} more entities are not in this page (size cap)"
+               + ("" if selection.left_out_linked else ": none of them has a relation")
+               + ". How to see them")
+    return {"text": text, "commands": commands, "left_out": left_out, "summary": summary}
 
 
 def _options(big: bool) -> dict[str, Any]:
