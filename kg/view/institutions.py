@@ -61,7 +61,8 @@ def institution_graph(graph: nx.MultiDiGraph, bodies: Iterable[str] | None = Non
         if a == b:
             return
         key = (a, b) if a < b else (b, a)
-        entry = links.setdefault(key, {"kinds": defaultdict(int), "via": set(), "docs": set(), "evidence": []})
+        entry = links.setdefault(
+            key, {"kinds": defaultdict(int), "via": set(), "docs": set(), "evidence": []})
         entry["kinds"][kind] += 1
         if via:
             entry["via"].add(via)

@@ -212,7 +212,7 @@
   function visNode(n, p) {
     var inst = state.mode === "institutions", m = inst ? n.inst : n.ent, c = classInfo[n.cls] || classInfo.OTHER;
     return {
-      id: n.id, label: shortName(n), x: p.x, y: p.y, value: Math.pow(m.imp, 1.5),
+      id: n.id, label: shortName(n), x: p.x, y: p.y,
       shape: inst ? "dot" : c.shape, color: inst ? communityColour(m.com) : c.color,
       title: nameOf(n) + " · " + (inst ? "community " + (m.com + 1) + " · " + m.w + " links" : c.name)
     };
@@ -229,7 +229,7 @@
   }
   var lastCounts = null;
   function applyFilters() {
-    labelScale = 0;
+    styledScale = 0;
     var items = visibleItems(), inst = state.mode === "institutions", positions;
     var def = isDefault();
     if (def) {
@@ -252,45 +252,77 @@
   // Fit what is drawn, then size labels, nodes and edges for that zoom: the most connected entities get
   // readable labels (up to 22 px on screen); leaves of a big graph get theirs when zoomed in.
   function fitAndScale(n) {
-    var spacing = state.mode === "institutions" ? INST_SPACING : SPACING;
-    // first fit with moderate sizes (those of the last fit would skew it), then size for the zoom found
-    network.setOptions({ nodes: { scaling: { min: 8, max: 30, label: { enabled: true, min: 12, max: 20 } } } });
-    network.fit({ animation: false });
-    var s = Math.min(network.getScale() || 1, 1);
-    network.setOptions({
-      nodes: { scaling: { min: Math.min(Math.max(6, 4 / s), spacing * 0.15),
-        max: Math.min(Math.max(24, 14 / s), spacing * 0.45) } },
-      edges: { width: Math.min(Math.max(1, 1.2 / s), 6), selectionWidth: 2 }
-    });
-    if (state.mode === "institutions") {
-      var updates = edgesDS.get().map(function (e) {
-        return { id: e.id, width: Math.min((1.2 + 1.6 * Math.log2(e.count)) / s, spacing * 0.1),
-          font: { size: Math.min(Math.max(12, 11 / s), spacing * 0.2) } };
-      });
-      edgesDS.update(updates);
-    }
     drawnCount = n;
-    sizeLabels(s);
-    network.fit({ animation: false });
-    sizeLabels(network.getScale());
+    styledScale = 0;
+    var s = fitView();
+    restyle(s);
   }
-  // Labels keep their size on screen whatever the zoom: the most connected get up to 22 px; the others
-  // grow with the room their neighbours leave them (a leaf's label appears once neighbours are ~70 px apart),
-  // and below 8 px a label is not drawn. Small graphs label everything.
-  var drawnCount = 0, labelScale = 0;
-  function sizeLabels(s) {
-    if (!s || Math.abs(s - labelScale) / s < 0.05) return;
-    labelScale = s;
-    var spacing = state.mode === "institutions" ? INST_SPACING : SPACING;
-    var minPx = drawnCount <= 150 ? 11 : Math.max(4, Math.min(spacing * s * 0.14, 13)), maxPx = 22;
-    network.setOptions({ nodes: { scaling: { label: { enabled: true, min: minPx / s, max: maxPx / s,
-      maxVisible: 200, drawThreshold: 8 } } } });
+  // Sizes keep to the screen whatever the zoom (vis-network draws in canvas units, so they are set again
+  // when the zoom changes): the most connected entities get labels up to 22 px; the others grow with the
+  // room their neighbours leave them (a leaf's label once neighbours are ~70 px apart), and a label under
+  // 8 px is not drawn (drawThreshold). Small graphs label everything.
+  var drawnCount = 0, styledScale = 0;
+  function styleFor(id, s) {
+    var inst = state.mode === "institutions", spacing = inst ? INST_SPACING : SPACING, z = Math.min(s, 1);
+    var n = nodeInfo.get(id), v = Math.pow(inst ? n.inst.imp : n.ent.imp, 1.5);
+    var minPx = Math.max(4, Math.min(spacing * s * 0.14, 13)), maxPx = 22;
+    var minSize = Math.min(Math.max(6, 4 / z), spacing * 0.15), maxSize = Math.min(Math.max(24, 14 / z), spacing * 0.45);
+    return { size: minSize + v * (maxSize - minSize), px: minPx + v * (maxPx - minPx) };
+  }
+  function restyle(s) {
+    if (!s || (styledScale && Math.abs(s - styledScale) / s < 0.05)) return;
+    styledScale = s;
+    var inst = state.mode === "institutions", spacing = inst ? INST_SPACING : SPACING, z = Math.min(s, 1);
+    nodesDS.update(nodesDS.getIds().map(function (id) {
+      var st = styleFor(id, s);
+      return { id: id, size: st.size, font: { size: st.px / s } };
+    }));
+    var width = Math.min(Math.max(1, 1.2 / z), 6);
+    edgesDS.update(edgesDS.get().map(function (e) {
+      if (!inst) return { id: e.id, width: width };
+      return { id: e.id, width: Math.min((1.2 + 1.6 * Math.log2(e.count)) / z, spacing * 0.1),
+        font: { size: 12 / s } };
+    }));
+  }
+  // Fit what is drawn, labels included (labels keep their size in pixels, so the fit solves for the
+  // scale at which positions plus labels fill the canvas; never above 100%).
+  function textWidth(text, px) {
+    var w = 0;
+    for (var i = 0; i < text.length; i++) w += text.charCodeAt(i) > 0x2e80 ? px : px * 0.6;
+    return w;
+  }
+  function fitView() {
+    var ids = nodesDS.getIds(), pos = network.getPositions(ids);
+    var canvas = document.querySelector("#mynetwork canvas"), W = canvas.clientWidth, H = canvas.clientHeight;
+    if (!ids.length || !W || !H) return network.getScale() || 1;
+    function extent(s) {
+      var x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+      ids.forEach(function (id) {
+        var st = styleFor(id, s), r = st.size * Math.min(s, 1) / Math.min(s, 1) * s, p = pos[id];
+        var label = st.px >= 7 ? textWidth(shortName(nodeInfo.get(id)), st.px) / 2 : 0;
+        var half = Math.max(r, label), below = r + (st.px >= 7 ? st.px * 1.4 : 0);
+        x0 = Math.min(x0, p.x * s - half); x1 = Math.max(x1, p.x * s + half);
+        y0 = Math.min(y0, p.y * s - r); y1 = Math.max(y1, p.y * s + below);
+      });
+      return { x0: x0, x1: x1, y0: y0, y1: y1 };
+    }
+    var margin = 12, lo = 0.005, hi = 1, e = extent(hi);
+    if (e.x1 - e.x0 > W - 2 * margin || e.y1 - e.y0 > H - 2 * margin) {
+      for (var k = 0; k < 30; k++) {
+        var mid = (lo + hi) / 2, m = extent(mid);
+        if (m.x1 - m.x0 <= W - 2 * margin && m.y1 - m.y0 <= H - 2 * margin) lo = mid; else hi = mid;
+      }
+      hi = lo; e = extent(hi);
+    }
+    network.moveTo({ position: { x: (e.x0 + e.x1) / 2 / hi, y: (e.y0 + e.y1) / 2 / hi }, scale: hi,
+      animation: false });
+    return hi;
   }
   var zoomPending = false;
   network.on("zoom", function () {
     if (zoomPending) return;
     zoomPending = true;
-    window.requestAnimationFrame(function () { zoomPending = false; sizeLabels(network.getScale()); });
+    window.requestAnimationFrame(function () { zoomPending = false; restyle(network.getScale()); });
   });
 
   // ---- counts: the sentence at the top, the legends' numbers, the toggle's
@@ -411,7 +443,7 @@
     return applyFilters();
   }
   $("kg-reset").addEventListener("click", resetFilters);
-  window.addEventListener("resize", function () { network.fit({ animation: false }); });
+  window.addEventListener("resize", function () { styledScale = 0; restyle(fitView()); });
 
   // ---- search
   function search(query) {

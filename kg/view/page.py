@@ -98,7 +98,8 @@ def render_page(
     institution: nx.Graph | None = None,
 ) -> str:
     """The page: ``positions`` place the linked entities of the selection (computed when None);
-    ``institution`` is the graph of :func:`kg.view.institutions.institution_graph` for the institutions mode."""
+    ``institution`` is the graph of :func:`kg.view.institutions.institution_graph` (the institutions
+    mode)."""
     graph = selection.graph
     documents: dict[str, tuple[str, ...]] = graph.graph.get("documents", {})
     doc_provinces: dict[str, list[str]] = graph.graph.get("provinces", {})
@@ -111,7 +112,7 @@ def render_page(
     for _, _, data in graph.edges(data=True):
         used_docs.update(data["docs"])
     if institution is not None:
-        for node, data in institution.nodes(data=True):
+        for node in institution.nodes:
             used_docs.update(full.nodes[node]["docs"])
             used_docs.update(s[0] for s in full.nodes[node]["mentions"])
         for _, _, data in institution.edges(data=True):
@@ -138,7 +139,8 @@ def render_page(
         if node not in nodes_json:
             data = source.nodes[node]
             nodes_json[node] = {
-                "id": node, "zh": data["zh"], "en": data["en"], "aliases": data["aliases"], "cls": data["cls"],
+                "id": node, "zh": data["zh"], "en": data["en"], "aliases": data["aliases"],
+                "cls": data["cls"],
                 "docs": [doc_index[d] for d in data["docs"] if d in doc_index],
                 "men": [sentence(s) for s in data["mentions"]], "deg": degree.get(node, 0),
             }
@@ -316,10 +318,9 @@ def _options(big: bool) -> dict[str, Any]:
             "borderWidth": 1,
             "font": {"face": FONT, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff",
                      "color": "#222222"},
-            "scaling": {"min": 8, "max": 36,
-                        # labels grow with the node; below 5 px on screen they are not drawn
-                        "label": {"enabled": True, "min": 13, "max": 26, "maxVisible": 30,
-                                  "drawThreshold": 5}},
+            # sizes are set by the page's script for the zoom (page.js restyle); a label under 8 px on
+            # screen is not drawn
+            "scaling": {"label": {"enabled": False, "drawThreshold": 8}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
