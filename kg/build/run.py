@@ -33,7 +33,7 @@ from kg.build.stages import (
 from kg.core.errors import InputError, KGError, OutputError
 from kg.core.files import replace_folder, temporary_folder
 from kg.core.folder import GRAPH_FILES, BuildFolder
-from kg.core.records import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
+from kg.core.records import RELATION_LABELS, Document, Extraction
 from kg.export.formats import JSONLD_FOOTER, jsonld_header
 from kg.rdf.dataset import DatasetStats, LabelCounts, batch_dataset, dataset_description, label_choices
 from kg.rdf.namespaces import DEFAULT_BASE
@@ -41,12 +41,15 @@ from kg.rdf.terms import meta_graph_iri
 from kg.rdf.validate import ValidationReport, combine
 from kg.read.documents import iter_documents
 from kg.sparql.store import StoreLoader
-from kg.view.model import ViewParts
+from kg.view.model import CLASSES, ViewParts
 from kg.view.page import write_view
 
 #: Wraps an iterable to show progress: ``progress(items)`` for documents, and
 #: ``progress(items, desc, unit, size)`` for the second stage's batches.
 Progress = Callable[..., Iterator[Any]]
+#: Told ``(documents, characters)`` each time a batch's extraction is done (in place of ``progress(items)``
+#: on the documents, which would count documents as they are read, ahead of the extraction).
+Extracted = Callable[[int, int], None]
 
 
 @dataclass
@@ -54,7 +57,11 @@ class BuildReport:
     documents: int = 0
     characters: int = 0
     extracted: int = 0  # documents extracted in this run (the others came from the cache)
+    #: Distinct entities of the merged graph by class (an IRI once, however many documents name it): the
+    #: count of VoID's void:entities and of the view.
     entities: Counter[str] = field(default_factory=Counter)
+    #: Entities as extracted, by label, document by document (one named in two documents counts twice).
+    mentions: Counter[str] = field(default_factory=Counter)
     relations: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
     conforms: bool | None = None
@@ -73,8 +80,11 @@ class BuildReport:
             lines.append(f"- inputs skipped: {len(self.skipped)}")
             lines += [f"  - {s}" for s in self.skipped]
         shacl = "conforms" if self.conforms else f"{self.violations} violation(s)"
-        lines += [f"- SHACL (ontology/shapes.ttl): {shacl}", "", "| entity label | entities |", "|---|---|"]
-        lines += [f"| {label} | {self.entities.get(label, 0)} |" for label in ENTITY_LABELS]
+        lines += [f"- SHACL (ontology/shapes.ttl): {shacl}",
+                  f"- entities: {sum(self.entities.values())} distinct in the merged graph (as void:entities "
+                  f"and the view count them); {sum(self.mentions.values())} extracted document by document",
+                  "", "| entity class | entities |", "|---|---|"]
+        lines += [f"| {key} | {n} |" for key, n in self._classes()]
         lines += ["", "| relation label | relations |", "|---|---|"]
         lines += [f"| {label} | {self.relations.get(label, 0)} |" for label in RELATION_LABELS]
         if self.view:
@@ -84,14 +94,18 @@ class BuildReport:
             lines += ["", "## SHACL", "", "```", self.shacl_text.strip(), "```"]
         return "\n".join(lines) + "\n"
 
+    def _classes(self) -> list[tuple[str, int]]:
+        return [(key, self.entities[key]) for key in CLASSES if self.entities.get(key)]
+
     def summary(self) -> str:
-        ents = ", ".join(f"{k} {v}" for k, v in sorted(self.entities.items()))
+        ents = ", ".join(f"{k} {v}" for k, v in self._classes())
         rels = ", ".join(f"{k} {v}" for k, v in sorted(self.relations.items()))
         shacl = "conforms" if self.conforms else f"{self.violations} violation(s)"
         cached = self.documents - self.extracted
         return (f"{self.documents} documents, {self.characters} characters in {self.seconds:.1f} s"
                 f" ({self.extracted} extracted, {cached} from the cache)\n"
-                f"entities: {sum(self.entities.values())} ({ents})\n"
+                f"entities: {sum(self.entities.values())} distinct in the merged graph ({ents}); "
+                f"{sum(self.mentions.values())} extracted document by document\n"
                 f"relations: {sum(self.relations.values())} ({rels})\n"
                 f"SHACL: {shacl}")
 
@@ -129,6 +143,7 @@ def build(
     scheduler: str | None = None,
     cache: bool = True,
     batch_chars: int = BATCH_CHARS,
+    extracted: Extracted | None = None,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into ``out_dir`` (replaced as a whole at the end).
 
@@ -148,7 +163,7 @@ def build(
             warn(f"skipped: {error}")
 
     documents: Iterable[Document] = iter_documents(list(inputs), on_error=skip)
-    if progress:
+    if progress and extracted is None:
         documents = progress(documents)
     runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
     dest = BuildFolder(out)
@@ -157,7 +172,8 @@ def build(
     loader: StoreLoader | None = None
     try:
         batches_done = _extract_stage(documents, runner, tmp, report, extraction_cache,
-                                      use_model=use_model, base=base, batch_chars=batch_chars)
+                                      use_model=use_model, base=base, batch_chars=batch_chars,
+                                      extracted=extracted)
         if not batches_done:
             raise KGError("nothing to build: no readable document in the input"
                           + (f" ({len(report.skipped)} skipped)" if report.skipped else ""))
@@ -201,6 +217,7 @@ def _extract_stage(
     use_model: bool,
     base: str,
     batch_chars: int,
+    extracted: Extracted | None = None,
 ) -> int:
     """Stage 1 over every batch: extraction.jsonl, the cache, the label tallies; returns the batch count."""
     work = tmp.work
@@ -225,6 +242,8 @@ def _extract_stage(
                 if fresh and extraction_cache is not None:
                     extraction_cache.put(document, extraction)
             write_jsonl(result.extractions, handle)
+            if extracted:
+                extracted(len(batch), sum(len(d.text) for d in batch))
             for key, tally in result.labels.items():
                 counts.setdefault(key, Counter()).update(tally)
             with open(work / f"{result.index:05d}.pickle", "wb") as out:
@@ -259,7 +278,7 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: BuildFolder, report: Buil
             view.merge(part.view)  # type: ignore[arg-type]
             stats.merge(part.stats)  # type: ignore[arg-type]
             validations.append(part.validation)  # type: ignore[arg-type]
-            report.entities.update(part.entities)
+            report.mentions.update(part.entities)
             report.relations.update(part.relations)
         description = batch_dataset([], base=base)
         dataset_description(stats, base=base, into=description.graph(meta_graph_iri(base=base)))
@@ -271,7 +290,9 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: BuildFolder, report: Buil
     report.files = dict(GRAPH_FILES)
     result = combine(validations)
     report.conforms, report.violations, report.shacl_text = result.conforms, result.violations, result.text
-    view_stats = write_view(view.graph(), tmp.view)
+    graph = view.graph()
+    report.entities = Counter(data["cls"] for _, data in graph.nodes(data=True))
+    view_stats = write_view(graph, tmp.view)
     report.view = {"nodes": view_stats.nodes, "edges": view_stats.edges}
 
 
