@@ -31,3 +31,19 @@ def test_installed_package_builds_the_seeds(tmp_path: Path) -> None:
     kg_file, lexicon_file = run.stdout.splitlines()[:2]
     assert kg_file.startswith(str(target)) and lexicon_file.startswith(str(target))
     assert (tmp_path / "o" / "graph.ttl").read_bytes() == (ROOT / "output" / "graph.ttl").read_bytes()
+
+
+def test_distribution_name_extras_and_readme_install_lines() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert project["name"] == "kg-gov"  # "kg" on the package index is another project
+    assert project["scripts"]["kg"] == "kg.cli:main"
+    extras = project["optional-dependencies"]
+    assert any(d.startswith("notebook") for d in extras["notebook"])
+    assert any(d.startswith("ipykernel") for d in extras["notebook"])
+    assert any(d.startswith("dask[distributed]") for d in extras["dask"])
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install 'kg[" not in readme and "pip install kg " not in readme
+    assert "pip install -e '.[notebook]'" in readme and "jupyter notebook notebooks/explore.ipynb" in readme
+    assert "kg-gov[dask]" in readme

@@ -158,7 +158,7 @@ def test_cap_keeps_the_most_connected_and_says_what_it_left_out(tmp_path: Path) 
     data = page_data(path.read_text(encoding="utf-8"))
     full = entity_graph(seeds_dataset())
     degree = dict(full.degree())
-    kept = {n["id"] for n in data["nodes"]}
+    kept = {n["id"] for n in data["nodes"] if "ent" in n}  # the others are bodies of the institutions mode
     assert min(degree[n] for n in kept) >= max(degree[n] for n in full if n not in kept)
     note = data["note"]
     assert f"Left out: {stats.omitted:,} entities" in note["text"]
@@ -167,13 +167,17 @@ def test_cap_keeps_the_most_connected_and_says_what_it_left_out(tmp_path: Path) 
 
 
 def test_positions_are_sent_and_physics_is_off(seeds_html: tuple[str, ViewStats]) -> None:
-    html, _ = seeds_html
+    html, stats = seeds_html
     assert '"physics": {"enabled": false}' in html
-    nodes = re.search(r"nodes = new vis\.DataSet\((\[.*?\])\);", html, re.DOTALL)
-    assert nodes and nodes.group(1).count('"x": ') == seeds_html[1].nodes
-    # sizes follow degree: the most connected body is drawn with the largest value
-    values = [int(v) for v in re.findall(r'"value": (\d+)', nodes.group(1))]
-    assert max(values) > 20 > min(values)
+    data = page_data(html)
+    drawn = [n for n in data["nodes"] if "ent" in n]
+    assert len(drawn) == stats.nodes
+    linked = [n for n in drawn if not n["ent"]["iso"]]
+    assert len({(n["ent"]["x"], n["ent"]["y"]) for n in linked}) == len(linked)  # each linked one has a place
+    # sizes follow degree: the most connected entity has importance 1, a leaf much less
+    top = max(drawn, key=lambda n: n["deg"])
+    assert top["ent"]["imp"] == 1.0
+    assert all(n["ent"]["imp"] < 0.5 for n in drawn if n["deg"] == 1)
 
 
 def test_writes_only_the_named_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from seeds_graph import seeds_dataset
-from viz_fixtures import XSS_MECHANISM, XSS_ORG, XSS_SENTENCE, page_data, xss_dataset
+from viz_fixtures import XSS_MECHANISM, XSS_ORG, XSS_SENTENCE, page_data, xss_dataset, years_dataset
 
 from kg.view.model import ViewStats
 from kg.view.page import write_view
@@ -51,10 +51,16 @@ def browser() -> Iterator[Any]:
 def views(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, ViewStats]]:
     folder = tmp_path_factory.mktemp("views")
     out = {}
-    for name, dataset in (("seeds", seeds_dataset()), ("xss", xss_dataset())):
+    for name, dataset in (("seeds", seeds_dataset()), ("xss", xss_dataset()), ("years", years_dataset())):
         path = folder / f"{name}.html"
         out[name] = (path, write_view(dataset, path))
+    path = folder / "classes.html"
+    out["classes"] = (path, write_view(seeds_dataset(), path, classes=["ORG,PERSON,POST"]))
     return out
+
+
+def _linked(data: dict[str, Any]) -> list[dict[str, Any]]:
+    return [n for n in data["nodes"] if "ent" in n and not n["ent"]["iso"]]
 
 
 class Opened:
@@ -120,27 +126,70 @@ def open_view(browser: Any) -> Iterator[Any]:
         context.close()
 
 
-def test_page_loads_offline_and_draws_the_whole_graph(open_view: Any, views: dict[str, Any]) -> None:
+def test_page_loads_offline_and_draws_what_is_linked(open_view: Any, views: dict[str, Any]) -> None:
     path, stats = views["seeds"]
     view = open_view(path)
-    assert view.rendered() == (stats.nodes, stats.edges)
+    data = page_data(path.read_text(encoding="utf-8"))
+    linked = _linked(data)
+    assert 0 < len(linked) < stats.nodes
+    assert view.rendered() == (len(linked), stats.edges)
     assert view.blocked == [] and view.errors == []
     assert view.page.evaluate("network.physics.options.enabled") is False
     counts = view.page.locator("#kg-counts").inner_text()
-    assert f"Showing {stats.nodes} entities and {stats.edges} relations" in counts
+    assert f"Showing {len(linked)} entities and {stats.edges} relations" in counts
     assert view.page.locator("#kg-legend li").count() >= 10
+    toggle = view.page.locator("#kg-isolated-label").inner_text()
+    assert f"Show {stats.nodes - len(linked)} entities without relations" in toggle
+    view.page.locator("#kg-isolated").check()
+    assert view.rendered() == (stats.nodes, stats.edges)
+
+
+def _legend_counts(view: Any, list_id: str) -> dict[str, int]:
+    return view.page.evaluate(
+        """id => Object.fromEntries([...document.querySelectorAll('#' + id + ' [data-count]')]
+                   .map(s => [s.getAttribute('data-count'), Number(s.textContent.replace(/,/g, ''))]))""",
+        list_id)
+
+
+def _on_screen(view: Any) -> dict[str, float]:
+    """The box, in canvas pixels, of what is drawn (nodes, labels drawn), the canvas size, the zoom."""
+    return view.page.evaluate(
+        """() => { const ids = network.body.data.nodes.getIds();
+                   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+                   for (const id of ids) {
+                     const node = network.body.nodes[id];
+                     const r = node.options.size;  // a label too small to draw is not drawn
+                     const b = node.labelModule.visible() ? network.getBoundingBox(id) :
+                       {left: node.x - r, right: node.x + r, top: node.y - r, bottom: node.y + r};
+                     const a = network.canvasToDOM({x: b.left, y: b.top});
+                     const z = network.canvasToDOM({x: b.right, y: b.bottom});
+                     x0 = Math.min(x0, a.x); y0 = Math.min(y0, a.y);
+                     x1 = Math.max(x1, z.x); y1 = Math.max(y1, z.y);
+                   }
+                   const c = document.querySelector('#mynetwork canvas');
+                   return {x0, y0, x1, y1, width: c.clientWidth, height: c.clientHeight,
+                           scale: network.getScale()}; }""")
+
+
+def _fits(box: dict[str, float]) -> bool:
+    inside = (box["x0"] >= -1 and box["y0"] >= -1
+              and box["x1"] <= box["width"] + 1 and box["y1"] <= box["height"] + 1)
+    fills = (box["x1"] - box["x0"]) > 0.5 * box["width"] or (box["y1"] - box["y0"]) > 0.5 * box["height"]
+    return inside and (fills or box["scale"] >= 0.99)  # a small drawing is shown at 100%, not blown up
 
 
 def test_filters_hide_what_they_should(open_view: Any, views: dict[str, Any]) -> None:
     path, stats = views["seeds"]
     view = open_view(path)
     data = page_data(path.read_text(encoding="utf-8"))
+    view.page.locator("#kg-isolated").check()  # every entity, to count classes simply
     metrics = {n["id"] for n in data["nodes"] if n["cls"] == "METRIC"}
     touching = [e for e in data["edges"] if e["from"] in metrics or e["to"] in metrics]
     view.page.locator('#kg-legend input[data-key="METRIC"]').uncheck()
     assert view.rendered() == (stats.nodes - len(metrics), stats.edges - len(touching))
-    hidden = view.page.evaluate("network.body.data.nodes.get({filter: n => n.hidden}).map(n => n.id)")
-    assert set(hidden) == metrics
+    drawn = set(view.page.evaluate("network.body.data.nodes.getIds()"))
+    assert drawn and not drawn & metrics
+    assert _legend_counts(view, "kg-legend")["METRIC"] == 0
 
     view.page.locator('#kg-legend input[data-key="METRIC"]').check()
     runs = sum(1 for e in data["edges"] if e["rel"] == "runs")
@@ -148,17 +197,98 @@ def test_filters_hide_what_they_should(open_view: Any, views: dict[str, Any]) ->
     assert view.rendered() == (stats.nodes, stats.edges - runs)
 
     view.page.locator("#kg-reset").click()
-    assert view.rendered() == (stats.nodes, stats.edges)
+    assert view.rendered() == (len(_linked(data)), stats.edges)
+    assert not view.page.locator("#kg-isolated").is_checked()
+
+
+def test_choosing_a_document_refits_relayouts_and_recounts(open_view: Any, views: dict[str, Any]) -> None:
+    path, stats = views["seeds"]
+    view = open_view(path)
+    data = page_data(path.read_text(encoding="utf-8"))
+    box = _on_screen(view)
+    assert _fits(box), box
     first = data["docs"][0]
     view.page.select_option("#kg-doc", "0")
-    in_doc = sum(1 for n in data["nodes"] if 0 in n["docs"])
-    assert view.rendered()[0] == in_doc < stats.nodes
+    # what document 0 links: its relations and their two ends
+    edges = [e for e in data["edges"] if 0 in e["docs"] and
+             0 in next(n for n in data["nodes"] if n["id"] == e["from"])["docs"] and
+             0 in next(n for n in data["nodes"] if n["id"] == e["to"])["docs"]]
+    ends = {e["from"] for e in edges} | {e["to"] for e in edges}
+    assert view.rendered() == (len(ends), len(edges)) and len(ends) < len(_linked(data))
     assert first["id"] in view.page.locator("#kg-doc option:checked").inner_text()
+    box = _on_screen(view)
+    assert _fits(box), box  # re-fitted: nothing outside, and the drawing fills the canvas
+    # re-laid out: the positions are not those of the whole graph
+    moved = view.page.evaluate(
+        """() => { const d = window.kgView.data, p = network.getPositions();
+                   return d.nodes.filter(n => p[n.id] &&
+                                         (p[n.id].x !== n.ent.x || p[n.id].y !== n.ent.y)).length; }""")
+    assert moved > 0
+    legend = _legend_counts(view, "kg-legend")
+    assert sum(legend.values()) == len(ends)
+    rels = _legend_counts(view, "kg-relations")
+    assert sum(rels.values()) == len(edges)
 
-    henan = next(i for i, p in enumerate(data["provinces"]) if p["name"] == "河南省")
-    view.page.select_option("#kg-province", str(henan))
-    docs = set(data["provinces"][henan]["docs"])
-    assert view.rendered()[0] == sum(1 for n in data["nodes"] if docs & set(n["docs"]))
+
+def test_year_range_keeps_the_documents_of_those_years(open_view: Any, views: dict[str, Any]) -> None:
+    path, _ = views["years"]
+    view = open_view(path)
+    assert view.rendered() == (6, 6)  # 北京 has no relation
+    view.page.fill("#kg-year-from", "2020")
+    view.page.dispatch_event("#kg-year-from", "change")
+    names = view.page.evaluate("network.body.data.nodes.get().map(n => n.label)")
+    assert sorted(names) == sorted(["教育部", "科技部", "强基计划"])
+    view.page.fill("#kg-year-from", "2019")
+    view.page.fill("#kg-year-to", "2019")
+    view.page.dispatch_event("#kg-year-to", "change")
+    names = view.page.evaluate("network.body.data.nodes.get().map(n => n.label)")
+    assert sorted(names) == sorted(["国家发展改革委", "财政部", "《价格管理办法》"])
+    assert _fits(_on_screen(view))
+
+
+def test_institutions_mode_draws_bodies_links_and_communities(open_view: Any, views: dict[str, Any]) -> None:
+    path, _ = views["years"]
+    view = open_view(path)
+    data = page_data(path.read_text(encoding="utf-8"))
+    view.page.locator("#kg-mode-institutions").click()
+    assert view.rendered() == (4, 2)
+    assert "Showing 4 bodies and 2 links" in view.page.locator("#kg-counts").inner_text()
+    colours = view.page.evaluate(
+        "Object.fromEntries(network.body.data.nodes.get().map(n => [n.label, n.color]))")
+    assert colours["教育部"] == colours["科技部"] != colours["财政部"] == colours["国家发展改革委"]
+    assert view.page.locator("#kg-communities li").count() == 2
+    assert _legend_counts(view, "kg-kinds") == {"cooperatesWith": 2, "subOrganizationOf": 0, "coIssued": 1,
+                                                "coRun": 1}
+    edge = next(e for e in data["inst"]["edges"] if "coIssued" in e["kinds"])
+    view.click_edge(edge["id"])
+    details = view.page.locator("#kg-details")
+    assert details.get_attribute("data-edge") == edge["id"]
+    text = details.inner_text()
+    assert "2 links between two bodies" in text and "《价格管理办法》" in text
+    assert "国家发展改革委会同财政部印发《价格管理办法》。" in text
+    view.page.locator('#kg-kinds input[data-key="cooperatesWith"]').uncheck()
+    assert view.rendered() == (4, 2)  # each pair still shares a policy or a programme
+    view.page.locator('#kg-kinds input[data-key="coRun"]').uncheck()
+    assert view.rendered() == (2, 1)
+    assert _fits(_on_screen(view))
+    view.page.locator("#kg-mode-entities").click()
+    assert view.rendered() == (6, 6)
+
+
+def test_classes_view_is_not_clipped_and_hub_labels_are_readable(open_view: Any,
+                                                                 views: dict[str, Any]) -> None:
+    path, stats = views["classes"]
+    view = open_view(path)
+    assert view.rendered()[0] > 0
+    assert _fits(_on_screen(view))
+    for name in ("seeds", "classes"):
+        view = open_view(views[name][0])
+        px = view.page.evaluate(
+            """() => { const d = window.kgView.data.nodes.filter(n => n.ent && !n.ent.iso);
+                       const top = d.reduce((a, b) => (b.deg > a.deg ? b : a));
+                       const label = network.body.nodes[top.id].labelModule;
+                       return label.fontOptions.size * network.getScale(); }""")
+        assert px >= 12, (name, px)
 
 
 def test_search_focuses_the_node_by_any_name(open_view: Any, views: dict[str, Any]) -> None:

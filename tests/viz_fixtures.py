@@ -41,3 +41,38 @@ def page_data(html: str) -> dict[str, Any]:
     assert match, "no kg-data block in the page"
     data: dict[str, Any] = json.loads(match.group(1))
     return data
+
+
+def _document(doc_id: str, date: str, text: str, entities: list[tuple[str, str, str]],
+              relations: list[tuple[str, str, str]]) -> tuple[Document, Extraction]:
+    """A document whose entities (id, label, name) are found at their first occurrence in ``text``, and
+    whose relations (label, head, tail) cite the sentence holding both ends."""
+    doc = Document(id=doc_id, text=text, title=f"{doc_id} 标题", date=date)
+    found = {}
+    out = []
+    for eid, label, name in entities:
+        start = text.index(name)
+        found[eid] = start
+        out.append(Entity(eid, label, name, mentions=((start, start + len(name)),)))
+    rels = []
+    for label, head, tail in relations:
+        start = text.rfind("。", 0, min(found[head], found[tail])) + 1
+        end = text.index("。", max(found[head], found[tail])) + 1
+        rels.append(Relation(label, head, tail, evidence=(start, end), sentence=(start, end), confidence=0.9))
+    return doc, Extraction(doc_id, tuple(out), tuple(rels), document=doc)
+
+
+@lru_cache(maxsize=1)
+def years_dataset() -> Dataset:
+    """Two documents five years apart, each with two bodies linked twice (a co-operation, and a shared
+    policy or programme), and one place that nothing links."""
+    older = _document(
+        "doc_2019", "2019-03-01", "国家发展改革委会同财政部印发《价格管理办法》。北京举行发布会。",
+        [("o1", "ORG", "国家发展改革委"), ("o2", "ORG", "财政部"), ("p1", "POLICY", "《价格管理办法》"),
+         ("x1", "PLACE", "北京")],
+        [("cooperatesWith", "o1", "o2"), ("issues", "o1", "p1"), ("issues", "o2", "p1")])
+    newer = _document(
+        "doc_2024", "2024-06-01", "教育部联合科技部实施强基计划。",
+        [("o3", "ORG", "教育部"), ("o4", "ORG", "科技部"), ("m1", "PROGRAM", "强基计划")],
+        [("cooperatesWith", "o3", "o4"), ("runs", "o3", "m1"), ("runs", "o4", "m1")])
+    return build_dataset([older, newer])

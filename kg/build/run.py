@@ -38,7 +38,7 @@ from kg.build.stages import (
 from kg.core.errors import ConfigError, InputError, InputWarning, KGError, OutputError
 from kg.core.files import BUILD_MARKER, recover_folder, replace_folder, temporary_folder
 from kg.core.folder import GRAPH_FILES, BuildFolder
-from kg.core.records import ENTITY_LABELS, RELATION_LABELS, Document, Extraction
+from kg.core.records import RELATION_LABELS, Document, Extraction
 from kg.export.formats import JSONLD_FOOTER, jsonld_header, write_ontology
 from kg.rdf.dataset import (
     DatasetInfo,
@@ -53,12 +53,15 @@ from kg.rdf.terms import meta_graph_iri
 from kg.rdf.validate import ValidationReport, combine
 from kg.read.documents import MAX_CHARS, iter_documents
 from kg.sparql.store import StoreLoader
-from kg.view.model import ViewParts
+from kg.view.model import CLASSES, ViewParts
 from kg.view.page import write_view
 
 #: Wraps an iterable to show progress: ``progress(items)`` for documents, and
 #: ``progress(items, desc, unit, size)`` for the second stage's batches.
 Progress = Callable[..., Iterator[Any]]
+#: Told ``(documents, characters)`` each time a batch's extraction is done (in place of ``progress(items)``
+#: on the documents, which would count documents as they are read, ahead of the extraction).
+Extracted = Callable[[int, int], None]
 
 
 @dataclass
@@ -66,7 +69,11 @@ class BuildReport:
     documents: int = 0
     characters: int = 0
     extracted: int = 0  # documents extracted in this run (the others came from the cache)
+    #: Distinct entities of the merged graph by class (an IRI once, however many documents name it): the
+    #: count of VoID's void:entities and of the view.
     entities: Counter[str] = field(default_factory=Counter)
+    #: Entities as extracted, by label, document by document (one named in two documents counts twice).
+    mentions: Counter[str] = field(default_factory=Counter)
     relations: Counter[str] = field(default_factory=Counter)
     skipped: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # input problems repaired, the document kept
@@ -89,8 +96,11 @@ class BuildReport:
             lines.append(f"- inputs read with a warning: {len(self.warnings)}")
             lines += [f"  - {s}" for s in self.warnings]
         shacl = "conforms" if self.conforms else f"{self.violations} violation(s)"
-        lines += [f"- SHACL (ontology/shapes.ttl): {shacl}", "", "| entity label | entities |", "|---|---|"]
-        lines += [f"| {label} | {self.entities.get(label, 0)} |" for label in ENTITY_LABELS]
+        lines += [f"- SHACL (ontology/shapes.ttl): {shacl}",
+                  f"- entities: {sum(self.entities.values())} distinct in the merged graph (as void:entities "
+                  f"and the view count them); {sum(self.mentions.values())} extracted document by document",
+                  "", "| entity class | entities |", "|---|---|"]
+        lines += [f"| {key} | {n} |" for key, n in self._classes()]
         lines += ["", "| relation label | relations |", "|---|---|"]
         lines += [f"| {label} | {self.relations.get(label, 0)} |" for label in RELATION_LABELS]
         if self.view:
@@ -100,14 +110,18 @@ class BuildReport:
             lines += ["", "## SHACL", "", "```", self.shacl_text.strip(), "```"]
         return "\n".join(lines) + "\n"
 
+    def _classes(self) -> list[tuple[str, int]]:
+        return [(key, self.entities[key]) for key in CLASSES if self.entities.get(key)]
+
     def summary(self) -> str:
-        ents = ", ".join(f"{k} {v}" for k, v in sorted(self.entities.items()))
+        ents = ", ".join(f"{k} {v}" for k, v in self._classes())
         rels = ", ".join(f"{k} {v}" for k, v in sorted(self.relations.items()))
         shacl = "conforms" if self.conforms else f"{self.violations} violation(s)"
         cached = self.documents - self.extracted
         return (f"{self.documents} documents, {self.characters} characters in {self.seconds:.1f} s"
                 f" ({self.extracted} extracted, {cached} from the cache)\n"
-                f"entities: {sum(self.entities.values())} ({ents})\n"
+                f"entities: {sum(self.entities.values())} distinct in the merged graph ({ents}); "
+                f"{sum(self.mentions.values())} extracted document by document\n"
                 f"relations: {sum(self.relations.values())} ({rels})\n"
                 f"SHACL: {shacl}")
 
@@ -210,6 +224,7 @@ def build(
     force: bool = False,
     max_chars: int = MAX_CHARS,
     info: DatasetInfo | None = None,
+    extracted: Extracted | None = None,
 ) -> BuildReport:
     """Build the graph of ``inputs`` into ``out_dir`` (replaced as a whole at the end).
 
@@ -241,7 +256,7 @@ def build(
             warn(f"{'warning' if repaired else 'skipped'}: {error}")
 
     documents: Iterable[Document] = iter_documents(inputs, on_error=skip, max_chars=max_chars)
-    if progress:
+    if progress and extracted is None:
         documents = progress(documents)
     runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
     dest = BuildFolder(out)
@@ -250,7 +265,8 @@ def build(
     loader: StoreLoader | None = None
     try:
         batches_done = _extract_stage(documents, runner, tmp, report, extraction_cache,
-                                      use_model=use_model, base=base, batch_chars=batch_chars)
+                                      use_model=use_model, base=base, batch_chars=batch_chars,
+                                      extracted=extracted)
         if not batches_done:
             raise KGError("nothing to build: no readable document in the input"
                           + (f" ({len(report.skipped)} skipped)" if report.skipped else ""))
@@ -302,6 +318,7 @@ def _extract_stage(
     use_model: bool,
     base: str,
     batch_chars: int,
+    extracted: Extracted | None = None,
 ) -> int:
     """Stage 1 over every batch: extraction.jsonl, the cache, the label tallies; returns the batch count."""
     work = tmp.work
@@ -326,6 +343,8 @@ def _extract_stage(
                 if fresh and extraction_cache is not None:
                     extraction_cache.put(document, extraction)
             write_jsonl(result.extractions, handle)
+            if extracted:
+                extracted(len(batch), sum(len(d.text) for d in batch))
             for key, tally in result.labels.items():
                 counts.setdefault(key, Counter()).update(tally)
             with open(work / f"{result.index:05d}.pickle", "wb") as out:
@@ -362,7 +381,7 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: BuildFolder, report: Buil
             stats.merge(part.stats)
             if part.validation is not None:
                 validations.append(part.validation)
-            report.entities.update(part.entities)
+            report.mentions.update(part.entities)
             report.relations.update(part.relations)
         description = batch_dataset([], base=base)
         dataset_description(stats, base=base, into=description.graph(meta_graph_iri(base=base)), info=info)
@@ -375,7 +394,9 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: BuildFolder, report: Buil
     report.files = dict(GRAPH_FILES)
     result = combine(validations)
     report.conforms, report.violations, report.shacl_text = result.conforms, result.violations, result.text
-    view_stats = write_view(view.graph(), tmp.view)
+    graph = view.graph()
+    report.entities = Counter(data["cls"] for _, data in graph.nodes(data=True))
+    view_stats = write_view(graph, tmp.view)
     report.view = {"nodes": view_stats.nodes, "edges": view_stats.edges}
 
 

@@ -137,6 +137,7 @@ class _Doc:
     iri: str
     id: str
     title: str
+    date: str = ""  # dct:issued as written (an xsd:date or xsd:gYear), or ""
 
 
 Sentence = tuple[str, int, int, str]  # doc IRI, start, end, text
@@ -146,8 +147,8 @@ _NT_TYPE, _NT_STATEMENT, _NT_SUBJECT, _NT_PREDICATE, _NT_OBJECT = (
 _NT_DERIVED, _NT_CONFIDENCE, _NT_TARGET, _NT_SELECTOR, _NT_EXACT, _NT_START, _NT_END = (
     f"<{t}>" for t in (PROV.wasDerivedFrom, GOV.confidence, OA.hasTarget, OA.hasSelector, OA.exact, OA.start,
                        OA.end))
-_NT_PREF, _NT_ALT, _NT_IDENTIFIER, _NT_TITLE = (
-    f"<{t}>" for t in (SKOS.prefLabel, SKOS.altLabel, DCTERMS.identifier, DCTERMS.title))
+_NT_PREF, _NT_ALT, _NT_IDENTIFIER, _NT_TITLE, _NT_ISSUED = (
+    f"<{t}>" for t in (SKOS.prefLabel, SKOS.altLabel, DCTERMS.identifier, DCTERMS.title, DCTERMS.issued))
 _NT_DOCUMENT, _NT_POLICY = f"<{FOAF.Document}>", f"<{GOV.PolicyDocument}>"
 _NT_NOT_RELATIONS = frozenset(f"<{t}>" for t in _NOT_RELATIONS)
 
@@ -221,19 +222,18 @@ def _documents(triples: set[tuple[str, str, str]], literals: Mapping[str, Litera
     if not typed:
         return {}
     typed -= {s for s, p, o in triples if p == _NT_TYPE and o == _NT_POLICY and s in typed}
-    ident: dict[str, str] = {}
-    title: dict[str, str] = {}
+    found: dict[str, dict[str, str]] = {_NT_IDENTIFIER: {}, _NT_TITLE: {}, _NT_ISSUED: {}}
     for s, p, o in triples:
-        if s in typed and p in (_NT_IDENTIFIER, _NT_TITLE):
+        if s in typed and p in found:
             value = literals[o].value if o in literals else _raw(o)
-            found = ident if p == _NT_IDENTIFIER else title
-            if s not in found or value < found[s]:
-                found[s] = value  # the smallest, should a document have several
+            if s not in found[p] or value < found[p][s]:
+                found[p][s] = value  # the smallest, should a document have several
+    ident, title, issued = found[_NT_IDENTIFIER], found[_NT_TITLE], found[_NT_ISSUED]
     out = {}
     for s in typed:
         iri = _raw(s)
         doc_id = ident.get(s) or iri
-        out[iri] = _Doc(iri, doc_id, title.get(s) or doc_id)
+        out[iri] = _Doc(iri, doc_id, title.get(s) or doc_id, issued.get(s, ""))
     return out
 
 
@@ -266,7 +266,7 @@ class ViewParts:
     reading a batch cheap.
     """
 
-    docs: dict[str, tuple[str, str]] = field(default_factory=dict)  # document IRI -> (id, title)
+    docs: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # document IRI -> (id, title, date)
     by_triple: dict[tuple[str, str, str], list[tuple[Sentence, str]]] = field(default_factory=dict)
     types: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     zh: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
@@ -291,7 +291,7 @@ class ViewParts:
             elif is_facts_graph(URIRef(name)):
                 facts.append(name)
             docs.update(_documents(quads.graphs[name], literals))
-        parts.docs = {iri: (d.id, d.title) for iri, d in docs.items()}
+        parts.docs = {iri: (d.id, d.title, d.date) for iri, d in docs.items()}
         parts.by_triple = {triple: _first(found) for triple, found in evidence.by_triple.items()}
         types, in_docs, zh, en, aliases, codes, links = (parts.types, parts.in_docs, parts.zh, parts.en,
                                                          parts.aliases, parts.codes, parts.links)
@@ -391,7 +391,7 @@ def entity_graph(dataset: Dataset | Iterable[Dataset]) -> nx.MultiDiGraph:
     code of a province-level place). Edge (key: the predicate IRI) attributes: ``rel``, ``docs``,
     ``evidence`` ((sentence, confidence) pairs), ``derived`` (True when the evidence is that of the
     holdsPost statement the edge follows from).
-    Graph attributes: ``documents`` (IRI -> id, title) and ``provinces`` (document IRI -> codes).
+    Graph attributes: ``documents`` (IRI -> id, title, date) and ``provinces`` (document IRI -> codes).
     """
     if isinstance(dataset, Dataset):
         return ViewParts.read(dataset).graph()

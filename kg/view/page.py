@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib.resources
 import json
+import math
 import re
 from collections.abc import Sequence
 from functools import cache
@@ -36,6 +37,7 @@ from kg.core.errors import KGError
 from kg.core.files import atomic_write
 from kg.rdf.iri import digest
 from kg.rdf.namespaces import local_name
+from kg.view.institutions import LINK_KINDS, institution_graph
 from kg.view.layout import layout
 from kg.view.model import CLASSES, ViewStats, entity_graph
 from kg.view.selection import DEFAULT_MAX_NODES, Selection, parse_classes, select
@@ -60,7 +62,17 @@ RELATION_COLOURS = {
     "organizes": "#17becf",
 }
 _GREY = "#b0b0b0"
-_LABEL_MAX = 18  # characters drawn on the canvas; the panel shows the full name
+#: Community colours of the institutions mode, largest community first (Tableau 20, darker tones first).
+COMMUNITY_COLOURS = ["#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948", "#9c755f",
+                     "#ff9da7", "#17becf", "#8cd17d", "#d37295", "#499894", "#86bcb6", "#f1ce63", "#a0cbe8",
+                     "#d4a6c8", "#ffbe7d", "#79706e", "#bab0ac"]
+#: Link kind (institutions mode) -> edge colour.
+LINK_COLOURS = {"cooperatesWith": "#e15759", "subOrganizationOf": "#4e79a7", "coIssued": "#b07aa1",
+                "coRun": "#59a14f"}
+#: Typical distance between neighbours in the layout (canvas units), per mode: the institutions mode
+#: labels every body, so its bodies stand further apart.
+SPACING = 90.0
+INSTITUTION_SPACING = 160.0
 
 
 def script_json(value: Any) -> str:
@@ -76,16 +88,20 @@ def script_json(value: Any) -> str:
 def render_page(
     full: nx.MultiDiGraph,
     selection: Selection,
-    positions: dict[str, tuple[float, float]],
+    positions: dict[str, tuple[float, float]] | None,
     stats: ViewStats,
     *,
     max_nodes: int,
     focus: str | None,
     hops: int,
     classes: Sequence[str] | None,
+    institution: nx.Graph | None = None,
 ) -> str:
+    """The page: ``positions`` place the linked entities of the selection (computed when None);
+    ``institution`` is the graph of :func:`kg.view.institutions.institution_graph` (the institutions
+    mode)."""
     graph = selection.graph
-    documents: dict[str, tuple[str, str]] = graph.graph.get("documents", {})
+    documents: dict[str, tuple[str, ...]] = graph.graph.get("documents", {})
     doc_provinces: dict[str, list[str]] = graph.graph.get("provinces", {})
 
     # Tables the nodes and edges point into: documents and sentences, numbered in first-use order.
@@ -95,6 +111,12 @@ def render_page(
         used_docs.update(s[0] for s in data["mentions"])
     for _, _, data in graph.edges(data=True):
         used_docs.update(data["docs"])
+    if institution is not None:
+        for node in institution.nodes:
+            used_docs.update(full.nodes[node]["docs"])
+            used_docs.update(s[0] for s in full.nodes[node]["mentions"])
+        for _, _, data in institution.edges(data=True):
+            used_docs.update(data["docs"])
     used_docs.discard("")
     doc_list = sorted(used_docs, key=lambda iri: (documents.get(iri, (iri, ""))[0], iri))
     doc_index = {iri: i for i, iri in enumerate(doc_list)}
@@ -108,31 +130,34 @@ def render_page(
         return sentence_index[s]
 
     degree = dict(graph.degree())
-    nodes_json: list[dict[str, Any]] = []
-    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
+    linked = [n for n in graph.nodes if degree[n]]
+    positions = positions if positions is not None else layout(graph.subgraph(linked), spacing=SPACING)
+    importance = _importance(degree)
+    nodes_json: dict[str, dict[str, Any]] = {}
+
+    def node_json(node: str, source: nx.MultiDiGraph) -> dict[str, Any]:
+        if node not in nodes_json:
+            data = source.nodes[node]
+            nodes_json[node] = {
+                "id": node, "zh": data["zh"], "en": data["en"], "aliases": data["aliases"],
+                "cls": data["cls"],
+                "docs": [doc_index[d] for d in data["docs"] if d in doc_index],
+                "men": [sentence(s) for s in data["mentions"]], "deg": degree.get(node, 0),
+            }
+        return nodes_json[node]
+
     for node in sorted(graph.nodes):
-        data = graph.nodes[node]
-        spec = CLASSES[data["cls"]]
-        name = data["zh"] or data["en"] or local_name(node)
-        label = name if len(name) <= _LABEL_MAX else name[: _LABEL_MAX - 1] + "…"
-        x, y = positions[node]
-        net.add_node(node, label=label, shape=spec[4], color=spec[3], x=x, y=y, value=degree[node] + 1,
-                     title=f"{name} · {spec[1]}")
-        nodes_json.append({
-            "id": node, "zh": data["zh"], "en": data["en"], "aliases": data["aliases"], "cls": data["cls"],
-            "docs": [doc_index[d] for d in data["docs"] if d in doc_index],
-            "men": [sentence(s) for s in data["mentions"]], "deg": degree[node],
-        })
+        x, y = positions.get(node, (0.0, 0.0))
+        node_json(node, graph)["ent"] = {"x": x, "y": y, "imp": importance[node], "iso": not degree[node]}
     edges_json: list[dict[str, Any]] = []
     for u, v, key, data in sorted(graph.edges(keys=True, data=True), key=lambda e: (e[0], e[2], e[1])):
-        edge_id = "e" + digest(u, key, v)
-        colour = RELATION_COLOURS.get(data["rel"], _GREY)
-        net.add_edge(u, v, id=edge_id, color=colour, title=data["rel"], width=1.5)
         edges_json.append({
-            "id": edge_id, "rel": data["rel"], "from": u, "to": v, "pred": key,
+            "id": "e" + digest(u, key, v), "rel": data["rel"], "from": u, "to": v, "pred": key,
+            "color": RELATION_COLOURS.get(data["rel"], _GREY),
             "docs": [doc_index[d] for d in data["docs"] if d in doc_index],
             "ev": [[sentence(s), conf] for s, conf in data["evidence"]], "derived": data["derived"],
         })
+    institutions = _institutions(institution, max_nodes, full, node_json, doc_index, sentence)
 
     province_names = {d["province"]: d["zh"] or d["en"] for _, d in full.nodes(data=True) if d["province"]}
     provinces: dict[str, list[int]] = {}
@@ -143,7 +168,7 @@ def render_page(
     rel_counts: dict[str, int] = {}
     for _, _, data in graph.edges(data=True):
         rel_counts[data["rel"]] = rel_counts.get(data["rel"], 0) + 1
-    class_counts = {key: 0 for key in CLASSES}
+    class_counts = dict.fromkeys(CLASSES, 0)
     for _, data in graph.nodes(data=True):
         class_counts[data["cls"]] += 1
 
@@ -154,11 +179,14 @@ def render_page(
         "relations": [{"key": rel, "color": RELATION_COLOURS.get(rel, _GREY), "count": n}
                       for rel, n in sorted(rel_counts.items())],
         "docs": [{"iri": iri, "id": documents.get(iri, (iri, iri))[0],
-                  "title": documents.get(iri, (iri, iri))[1]} for iri in doc_list],
+                  "title": documents.get(iri, (iri, iri))[1], "year": _year(documents.get(iri, ()))}
+                 for iri in doc_list],
         "provinces": [{"code": code, "name": province_names.get(code, code), "docs": docs}
                       for code, docs in sorted(provinces.items(), key=lambda kv: kv[0])],
-        "nodes": nodes_json,
+        "nodes": [nodes_json[n] for n in sorted(nodes_json)],
         "edges": edges_json,
+        "inst": institutions,
+        "spacing": {"entities": SPACING, "institutions": INSTITUTION_SPACING},
         "sentences": sentences,
         "view": {"nodes": stats.nodes, "edges": stats.edges, "nodes_total": stats.nodes_total,
                  "edges_total": stats.edges_total, "omitted": stats.omitted,
@@ -167,9 +195,83 @@ def render_page(
         "note": _note(full, selection, stats, max_nodes=max_nodes, focus=focus, hops=hops, classes=classes),
     }
     big = stats.nodes > 300 or stats.edges > 600
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line", heading="")
     net.options = _options(big)  # a dict: pyvis dumps it as JSON into the page
     html = net.generate_html(notebook=False)
     return _assemble(html, script_json(payload))
+
+
+def _importance(degree: dict[str, int]) -> dict[str, float]:
+    """Degree -> 0..1 on a log scale (the most connected entity is 1): sizes the node and its label."""
+    top = math.log1p(max(degree.values(), default=0))
+    return {n: round(math.log1p(d) / top, 3) if top else 0.0 for n, d in degree.items()}
+
+
+def _year(document: tuple[str, ...]) -> int | None:
+    """The year of a document's date (``dct:issued``), or None."""
+    found = _YEAR.match(document[2]) if len(document) > 2 and document[2] else None
+    return int(found.group(1)) if found else None
+
+
+_YEAR = re.compile(r"^(\d{4})")
+
+
+def _institutions(institution: nx.Graph | None, max_nodes: int, full: nx.MultiDiGraph,
+                  node_json: Any, doc_index: dict[str, int], sentence: Any) -> dict[str, Any]:
+    """The institutions mode's part of the payload: bodies (with a position, community and weight, in the
+    node table), aggregated links with their counts and evidence, the communities and the link kinds."""
+    empty: dict[str, Any] = {"edges": [], "communities": [], "kinds": [], "bodies": 0, "linked": 0,
+                             "omitted": 0}
+    if institution is None or not institution.number_of_nodes():
+        return empty
+    ranked = sorted(institution.nodes, key=lambda n: (-institution.nodes[n]["weight"],
+                                                      -len(full.nodes[n]["docs"]), n))
+    kept = institution.subgraph(ranked[:max_nodes])
+    linked = [n for n in kept.nodes if kept.degree(n)]
+    positions = layout(kept.subgraph(linked), spacing=INSTITUTION_SPACING)
+    weights = {n: kept.nodes[n]["weight"] for n in kept.nodes}
+    importance = _importance(weights)
+    sizes: dict[int, int] = {}
+    for n in kept.nodes:
+        community = kept.nodes[n]["community"]
+        sizes[community] = sizes.get(community, 0) + 1
+    for node in kept.nodes:
+        x, y = positions.get(node, (0.0, 0.0))
+        community = kept.nodes[node]["community"]
+        node_json(node, full)["inst"] = {"x": x, "y": y, "imp": importance[node], "w": weights[node],
+                                         "com": community, "iso": not kept.degree(node)}
+    edges = []
+    kind_counts: dict[str, int] = {}
+    for u, v, data in sorted(kept.edges(data=True)):
+        a, b = sorted((u, v))
+        for kind, n in data["kinds"].items():
+            kind_counts[kind] = kind_counts.get(kind, 0) + n
+        edges.append({
+            "id": "i" + digest(a, b), "from": a, "to": b, "kinds": data["kinds"], "count": data["count"],
+            "via": [full.nodes[e]["zh"] or full.nodes[e]["en"] or local_name(e) for e in data["via"]],
+            "docs": [doc_index[d] for d in data["docs"] if d in doc_index],
+            "ev": [[sentence(s), conf] for s, conf in data["evidence"]],
+        })
+    communities = []
+    for index in sorted(c for c in sizes if c >= 0):
+        members = sorted((n for n in linked if kept.nodes[n]["community"] == index),
+                         key=lambda n: (-weights[n], n))
+        communities.append({
+            "index": index, "size": len(members), "color": community_colour(index),
+            "names": [full.nodes[n]["zh"] or full.nodes[n]["en"] or local_name(n) for n in members[:3]],
+        })
+    return {
+        "edges": edges, "communities": communities,
+        "kinds": [{"key": k, "label": LINK_KINDS[k], "color": LINK_COLOURS[k], "count": kind_counts.get(k, 0)}
+                  for k in LINK_KINDS],
+        "bodies": kept.number_of_nodes(), "linked": len(linked),
+        "omitted": institution.number_of_nodes() - kept.number_of_nodes(),
+    }
+
+
+def community_colour(index: int) -> str:
+    """The colour of community ``index`` (0 = the largest); small communities past the palette are grey."""
+    return COMMUNITY_COLOURS[index] if 0 <= index < len(COMMUNITY_COLOURS) else _GREY
 
 
 def _note(full: nx.MultiDiGraph, selection: Selection, stats: ViewStats, *, max_nodes: int,
@@ -200,7 +302,10 @@ def _note(full: nx.MultiDiGraph, selection: Selection, stats: ViewStats, *, max_
     if not selection.left_out_linked:
         commands = commands[1:] + commands[:1]
     left_out = [full.nodes[n]["zh"] or full.nodes[n]["en"] or local_name(n) for n in selection.left_out]
-    return {"text": text, "commands": commands, "left_out": left_out}
+    summary = (f"{stats.omitted:,} more entities are not in this page (size cap)"
+               + ("" if selection.left_out_linked else ": none of them has a relation")
+               + ". How to see them")
+    return {"text": text, "commands": commands, "left_out": left_out, "summary": summary}
 
 
 def _options(big: bool) -> dict[str, Any]:
@@ -213,10 +318,9 @@ def _options(big: bool) -> dict[str, Any]:
             "borderWidth": 1,
             "font": {"face": FONT, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff",
                      "color": "#222222"},
-            "scaling": {"min": 8, "max": 36,
-                        # labels grow with the node; below 5 px on screen they are not drawn
-                        "label": {"enabled": True, "min": 13, "max": 26, "maxVisible": 30,
-                                  "drawThreshold": 5}},
+            # sizes are set by the page's script for the zoom (page.js restyle); a label under 8 px on
+            # screen is not drawn
+            "scaling": {"label": {"enabled": False, "drawThreshold": 8}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
@@ -282,7 +386,10 @@ def write_view(
     """
     full = dataset if isinstance(dataset, nx.MultiDiGraph) else entity_graph(dataset)
     selection = select(full, focus=focus, hops=hops, classes=classes, max_nodes=max_nodes)
-    positions = layout(selection.graph)
+    # The institutions mode: every body of the graph, or those of the selection when it is a part.
+    chosen = selection.graph
+    bodies = {n for n, d in chosen.nodes(data=True) if d["cls"] == "ORG"} if (focus or classes) else None
+    institution = institution_graph(full, bodies)
     stats = ViewStats(
         nodes=selection.graph.number_of_nodes(),
         edges=selection.graph.number_of_edges(),
@@ -290,7 +397,7 @@ def write_view(
         edges_total=full.number_of_edges(),
         omitted=selection.requested_nodes - selection.graph.number_of_nodes(),
     )
-    html = render_page(full, selection, positions, stats, max_nodes=max_nodes, focus=focus, hops=hops,
-                       classes=parse_classes(classes))
+    html = render_page(full, selection, None, stats, max_nodes=max_nodes, focus=focus, hops=hops,
+                       classes=parse_classes(classes), institution=institution)
     atomic_write(path, html)
     return stats
