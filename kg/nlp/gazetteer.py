@@ -26,6 +26,9 @@ BARE_WORDS = ("自治区党委", "自治区", "省委", "市委", "县委", "区
 #: Two level words together name a kind of body across levels, not one body (省市政府, 市县财政部门).
 GENERIC_LEVELS = ("省市", "市县", "省市县", "省市区", "市区", "县区", "省区", "区县", "市州", "省级", "市级",
                   "县级")
+#: Words that open with a level word's character without being one (市场, 市民, 省内).
+NOT_LEVEL = ("市场", "市民", "市政", "市区", "市内", "市域", "省内", "省外", "省级", "市级", "县级", "县域", "区域",
+             "区块", "区县")
 PARTY_PREFIX = re.compile(r"^(?:中共|中国共产党)(?=.)")
 #: Characters before a central body's name that make it another body: a level word (省发展改革委 is a
 #: province's commission), 各 (各省…), 级 (各级…).
@@ -65,6 +68,13 @@ class Gazetteer:
             if d.level in ("province", "prefecture") and d.short and not d.ambiguous and len(d.short) >= 2:
                 self.place_forms.setdefault(d.short, d)
         self._places_longest = sorted(self.place_forms, key=len, reverse=True)
+        #: every province's and city's short form, ambiguous or not -> the divisions that bear it
+        self.short_forms: dict[str, list[Division]] = {}
+        for d in self.divisions:
+            if d.level in ("province", "prefecture") and len(d.short) >= 2:
+                self.short_forms.setdefault(d.short, []).append(d)
+        self.max_short = max((len(s) for s in self.short_forms), default=0)
+        self._by_name = {d.name: d for d in self.divisions}
         self.max_place = max((len(p) for p in self.place_forms), default=0)
         #: department surfaces (names and short forms) -> department; the full name wins a clash
         self.departments: dict[str, Department] = {}
@@ -77,6 +87,10 @@ class Gazetteer:
         self.central_forms = {s: t.name for t in self.central.values() for s in (t.name, *t.aliases)}
 
     # -- divisions ----------------------------------------------------------------------------------
+    def divisions_named(self, short: str) -> list[Division]:
+        """Divisions whose full name opens with ``short`` followed by a level word (吉林 -> 吉林省, 吉林市)."""
+        return [d for w in "省市" if (d := self._by_name.get(short + w)) is not None]
+
     def province_of(self, d: Division) -> Division:
         while d.parent:
             d = self.by_code[d.parent]
@@ -169,6 +183,8 @@ class Gazetteer:
         name = PARTY_PREFIX.sub("", surface)
         if name.startswith(GENERIC_LEVELS) or self.place_prefix(name) is not None:
             return None
+        if name.startswith(NOT_LEVEL) and not name.startswith(("市政府", "市政协")):
+            return None  # 市场监管总局 opens with 市场, not with the level word 市
         for word, level in (("省委", "省"), ("市委", "市"), ("省", "省"), ("市", "市"), ("自治区", "自治区")):
             if name.startswith(word) and len(name) > len(word):
                 place = self.bare_place(level, province, city)
@@ -287,3 +303,25 @@ def gazetteer_for(lexicon: Lexicon) -> Gazetteer:
     if held is None or held[0] is not lexicon:
         held = _BUILT[id(lexicon)] = (lexicon, Gazetteer(lexicon))
     return held[1]
+
+
+def impossible_name(name: str, gazetteer: Gazetteer) -> str | None:
+    """Why a body's or place's name cannot be real, or None: a place's short form followed by a level word
+    the place does not take (山东市…, 上海省…, 青岛省…, 广西省…), the name a level word put before the wrong
+    place makes. A real name that only looks so (山东市场监管局 = 山东 + 市场监管局, 吉林市 the city) passes.
+    """
+    name = PARTY_PREFIX.sub("", name)
+    for n in range(min(gazetteer.max_short, len(name) - 1), 1, -1):
+        holders = gazetteer.short_forms.get(name[:n])
+        if not holders:
+            continue
+        word = name[n]
+        if word not in "省市" or any(d.name.startswith(name[:n + 1]) for d in gazetteer.divisions_named(name[:n])):
+            continue
+        rest = name[n:]
+        if rest.startswith(("市场", "市民", "市政", "省级", "市级", "市县", "省市")) \
+                and not rest.startswith(("市政府", "省市政府")):
+            continue
+        if all(word != d.place_word[:1] for d in holders):
+            return f"{name[:n]} ({', '.join(d.name for d in holders)}) is not a {word}"
+    return None

@@ -28,7 +28,7 @@ from kg.nlp import lexicon_ruler, merge, patterns, relations, resolve, statistic
 PIPELINE_VERSION = "0.2.14"
 
 RULE_COMPONENTS = ("kg_lexicon", "kg_patterns")
-TAIL_COMPONENTS = ("kg_merge", "kg_resolve", "kg_relations")
+TAIL_COMPONENTS = ("kg_merge", "kg_resolve", "kg_relations", "kg_title")
 
 
 def pipeline_config(

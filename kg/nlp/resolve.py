@@ -7,6 +7,10 @@
   市委… the document's city when one is known (from its metadata, or the one city its text names), 县… and
   区… nothing: they keep the name as written. The home province is the document's (its ``place`` or its
   issuer's), else the province most often named in the text or in the names of its bodies.
+- A title "X关于…的通知/意见/答复/办法…", the document's own (its first line) or one quoted (《X关于…》),
+  makes X issue it: X becomes an ORG mention inside the title (several when 中共中央 国务院 issue it
+  together), the title a POLICY, and ``kg_title`` (after ``kg_relations``) states ``issues``. The document's
+  own title also gives its voice when its metadata names no issuer.
 - The document's voice: 我部, 本部门 are its issuer (``Document.issuer``, or the body its title line names),
   我省, 我市 its province and its city; with none known they are dropped.
 - 中共 before a place-led body name is dropped for matching (中共海南省委社会工作部 = 海南省委社会工作部); the
@@ -32,13 +36,22 @@ from spacy.tokens import Doc
 from kg.core.lexicon import Division, Lexicon, load_lexicon
 from kg.core.normalize import normalize_name
 from kg.core.records import Document
-from kg.nlp.gazetteer import BARE_WORDS, VOICE_PLACE, gazetteer_for
+from kg.nlp.gazetteer import BARE_WORDS, GENERIC_LEVELS, VOICE_PLACE, gazetteer_for
 from kg.nlp.lexicon_ruler import VOICE
 from kg.nlp.merge import Mention
-from kg.nlp.text import doc_text
+from kg.nlp.text import doc_text, sentence_offsets
 
 if not Doc.has_extension("kg_entities"):
     Doc.set_extension("kg_entities", default=None)
+if not Doc.has_extension("kg_title_issues"):
+    Doc.set_extension("kg_title_issues", default=None)
+
+#: Names that open like a generic level pair and are one body (市区 is a word; 省市场监管局 is 省 + 市场…).
+NOT_GENERIC = ("省市场", "市区人民", "区县人民法院")
+
+#: "X关于…的通知": a title that names its issuer. X is one body or several separated by spaces or 、.
+TITLE_RE = re.compile(r"^(?P<issuers>[^关《》“”，。；：\n]{2,60}?)关于[^\n]{2,120}?的(?:通知|意见|指导意见|实施意见|答复|复函|函|"
+                      r"办法|决定|批复|公告|通告|报告|规定|决议|建议|通报)$")
 
 PARTY_PREFIX = re.compile(r"^(?:中共|中国共产党)(?=.)")
 #: Level words that open a body name when its place is left out (省委…, 市总工会…).
@@ -129,7 +142,12 @@ class Resolver:
     def __call__(self, doc: Doc, document: Document | None = None) -> Doc:
         text = doc_text(doc)
         mentions: list[Mention] = doc._.kg_mentions or []
+        titles, issuer_mentions = self.titles(text, mentions)
+        if issuer_mentions:
+            mentions = sorted([*mentions, *issuer_mentions], key=lambda m: (m.start, -m.end))
         province, city, issuer = self.home(text, mentions, document)
+        if issuer is None and titles and titles[0][1].start <= 1 + len(text) - len(text.lstrip()):
+            issuer = titles[0][0][0].name  # the document's own title line names its issuer
         groups: dict[tuple[str, str], ResolvedEntity] = {}
         order: list[tuple[str, str]] = []
 
@@ -160,13 +178,15 @@ class Resolver:
             name = m.name or surface
             if m.label == "PLACE":
                 name = self.place_full.get(name, name)
+            if m.label == "ORG" and PARTY_PREFIX.sub("", surface).startswith(GENERIC_LEVELS) \
+                    and not surface.startswith(NOT_GENERIC):
+                continue  # 省市政府, 市县政府, 市级人民政府: a kind of body at several levels, not one body
             if m.label == "ORG":
-                expanded = self.gazetteer.expand(surface, province, city)
-                if expanded is not None:
-                    name = expanded
-                elif (central := self.gazetteer.central_forms.get(surface)) is not None \
-                        and self.gazetteer.central_allowed(text, m.start):
+                central = self.gazetteer.central_forms.get(surface)
+                if central is not None and self.gazetteer.central_allowed(text, m.start):
                     name = central
+                elif (expanded := self.gazetteer.expand(surface, province, city)) is not None:
+                    name = expanded
                 key = ("ORG", org_match_key(name))
             else:
                 key = (m.label, normalize_name(name))
@@ -193,7 +213,72 @@ class Resolver:
             entities.append(ent)
         entities.sort(key=lambda e: e.first)
         doc._.kg_entities = entities
+        where = {(m.start, m.end, m.label): i for i, e in enumerate(entities) for m in e.mentions}
+        doc._.kg_title_issues = [
+            (where[(o.start, o.end, o.label)], where[(p.start, p.end, p.label)], (p.start, p.end))
+            for orgs, p in titles for o in orgs
+            if (o.start, o.end, o.label) in where and (p.start, p.end, p.label) in where]
         return doc
+
+    def titles(self, text: str, mentions: list[Mention]) -> tuple[list[tuple[list[Mention], Mention]], list[Mention]]:
+        """Titles that name their issuers: [(issuer mentions, title mention)], and the new mentions to add.
+
+        A quoted title is a POLICY mention already; the document's own title line (its first line, without
+        quotation marks) becomes one here when it has the shape.
+        """
+        found: list[tuple[list[Mention], Mention]] = []
+        added: list[Mention] = []
+        policies = [m for m in mentions if m.label == "POLICY"]
+        head = len(text) - len(text.lstrip())
+        line_end = text.find("\n", head)
+        line_end = len(text) if line_end < 0 else line_end
+        first = text[head:line_end].rstrip()
+        first = re.sub(r"\s*[（(][^（()）]*[〔\[][^（()）]*[）)]$", "", first)  # （教师函〔2021〕13号）
+        if TITLE_RE.match(first) and not any(m.start <= head < m.end for m in mentions if m.label == "POLICY"):
+            own = Mention(head, head + len(first), "POLICY", "pattern", 0.9)
+            policies.insert(0, own)
+            added.append(own)
+        taken = {(m.start, m.end) for m in mentions}
+        for p in policies:
+            inner_start = p.start + (1 if text[p.start] in "《«" else 0)
+            inner_end = p.end - (1 if text[p.end - 1] in "》»" else 0)
+            match = TITLE_RE.match(text[inner_start:inner_end])
+            if not match:
+                continue
+            orgs = []
+            pos = inner_start
+            for part in re.split(r"([\s、]+)", match.group("issuers")):
+                if part.strip(" \u3000、") and (name := self.issuer_name(part)) is not None:
+                    orgs.append(Mention(pos, pos + len(part), "ORG", "lexicon", 1.0, name))
+                elif run := _central_run(part, self.gazetteer.central_forms):
+                    at = pos
+                    for form in run:  # 中共中央国务院: 中共中央 + 国务院
+                        orgs.append(Mention(at, at + len(form), "ORG", "lexicon", 1.0,
+                                            self.gazetteer.central_forms[form]))
+                        at += len(form)
+                pos += len(part)
+            if not orgs or pos != inner_start + len(match.group("issuers")):
+                continue
+            found.append((orgs, p))
+            added.extend(o for o in orgs if (o.start, o.end) not in taken)
+        return found, added
+
+    def issuer_name(self, part: str) -> str | None:
+        """The canonical name of a title's issuer, when it is a body: a central body, a local body with its
+        place, or a name ending in a body suffix."""
+        g = self.gazetteer
+        if part in g.central_forms:
+            return g.central_forms[part]
+        joined = _central_run(part, g.central_forms)
+        if joined:
+            return None  # several central bodies written together (中共中央国务院): see issuer_parts
+        body = g.parse_local(part)
+        if body is not None and body.place is not None:
+            return g.local_name(body.place, body)
+        if len(part) >= 3 and part.endswith(tuple(s for s in self.lexicon.org_suffixes if len(s) >= 1)) \
+                and not part.startswith(BARE_WORDS):
+            return part
+        return None
 
 
     def _canonical(self, name: str) -> bool:
@@ -217,9 +302,50 @@ class Resolver:
         return None
 
 
+class TitleIssues:
+    """``kg_title``: the ``issues`` relations of titles that name their issuers (found by ``kg_resolve``),
+    added to ``kg_relations``' own."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        from kg.nlp.relations import Rel  # relations imports this module
+
+        pairs = doc._.kg_title_issues or []
+        if not pairs:
+            return doc
+        rels = list(doc._.kg_relations or [])
+        have = {(r.label, r.head, r.tail) for r in rels}
+        sentences = sentence_offsets(doc_text(doc))
+        for head, tail, (start, end) in pairs:
+            if ("issues", head, tail) in have:
+                continue
+            sentence = next(((a, b) for a, b in sentences if a <= start < b), (start, end))
+            rels.append(Rel("issues", head, tail, sentence, (start, end), confidence=0.9))
+            have.add(("issues", head, tail))
+        doc._.kg_relations = sorted(rels, key=lambda r: (r.evidence, r.label, r.head, r.tail))
+        return doc
+
+
+@Language.factory("kg_title")
+def make_title_issues(nlp: Language, name: str) -> TitleIssues:
+    return TitleIssues()
+
+
 @Language.factory("kg_resolve", default_config={"lexicon_dir": None})
 def make_resolver(nlp: Language, name: str, lexicon_dir: str | None) -> Resolver:
     return Resolver(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
+
+
+def _central_run(text: str, forms: dict[str, str]) -> list[str]:
+    """``text`` cut into two or more central bodies' names written together (中共中央国务院), else []."""
+    run: list[str] = []
+    pos = 0
+    while pos < len(text):
+        form = next((text[pos:end] for end in range(len(text), pos + 1, -1) if text[pos:end] in forms), None)
+        if form is None:
+            return []
+        run.append(form)
+        pos += len(form)
+    return run if len(run) >= 2 else []
 
 
 def _tidy(value: Decimal) -> Decimal:
