@@ -38,8 +38,16 @@ CHINA = ("中国", "我国", "中华人民共和国", "国家")
 #: The document's own voice: words that stand for its issuer or its place.
 VOICE_ORG = ("我部", "本部", "本部门", "我委", "本委", "我局", "本局", "我厅", "本厅", "我办", "本办",
              "我院", "本院", "我署")
-VOICE_PLACE = {"我省": "province", "本省": "province", "全省": "province", "我市": "city", "本市": "city",
-               "全市": "city", "我区": "region", "本区": "region"}
+VOICE_PLACE = {"我省": "province", "本省": "province", "我市": "city", "本市": "city", "我区": "region",
+               "本区": "region"}
+#: What a body's name may not be followed by: the name is then part of a longer word (生态环境部门 "ecology and
+#: environment departments", not 生态环境部 + 门; 委员, 委员会).
+WORD_GOES_ON = {"部": "门", "委": "员"}
+#: An internal unit of a central body, written after its name: 工业和信息化部装备工业二司, 国家卫生健康委医政司,
+#: 国家旅游局智慧旅游工作领导小组. The unit's name is a few characters, no verb of acting among them.
+UNIT_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:司|工作领导小组|领导小组办公室|领导小组|研究院|研究中心|信息中心|"
+                     r"规划院|办公厅)")
+UNIT_STOP = re.compile(r"会同|联合|印发|发布|牵头|负责|指导|组织|召开|举办|开展|支持|推动|和|与|及|等|在|对|将|从|向|为|的")
 
 
 @dataclass(frozen=True)
@@ -209,6 +217,18 @@ class Gazetteer:
         if self.place_at(text, start) is not None:
             return False
         return not text.endswith(FOREIGN, 0, start)
+
+    def word_goes_on(self, text: str, name: str, end: int) -> bool:
+        """Whether the body's name ending at ``end`` runs on into a longer word (生态环境部门)."""
+        nxt = WORD_GOES_ON.get(name[-1:])
+        return nxt is not None and text.startswith(nxt, end)
+
+    def unit_after(self, text: str, end: int) -> int | None:
+        """The end of an internal unit's name written right after a central body's name ending at ``end``."""
+        m = UNIT_RE.match(text, end)
+        if m is None or UNIT_STOP.search(m.group()):
+            return None
+        return m.end()
 
     # -- issuers ------------------------------------------------------------------------------------
     def issuer(self, issuer: str | None) -> tuple[str | None, Division | None]:

@@ -88,8 +88,13 @@ class LexiconRuler:
                 continue
             if (label in WHOLE_WORD or whole) and (end not in word_ends or start not in word_starts):
                 continue
-            if label == "ORG" and whole and not self.gazetteer.central_allowed(text, start):
-                continue  # 省发展改革委, 美国国防部: another body of the same name
+            if label == "ORG" and whole:
+                if not self.gazetteer.central_allowed(text, start) \
+                        or self.gazetteer.word_goes_on(text, text[start:end], end):
+                    continue  # 省发展改革委, 美国国防部: another body of the same name; 卫生部门: a word
+                unit_end = self.gazetteer.unit_after(text, end)
+                if unit_end is not None:  # 工业和信息化部装备工业二司: the body's unit
+                    out.append(Candidate(start, unit_end, "ORG", "lexicon", 1.0, name + text[end:unit_end]))
             if label == "VOICE":
                 if start not in word_starts:
                     continue

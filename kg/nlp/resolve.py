@@ -181,6 +181,8 @@ class Resolver:
             if m.label == "ORG" and PARTY_PREFIX.sub("", surface).startswith(GENERIC_LEVELS) \
                     and not surface.startswith(NOT_GENERIC):
                 continue  # 省市政府, 市县政府, 市级人民政府: a kind of body at several levels, not one body
+            if m.label == "ORG" and self.gazetteer.word_goes_on(text, surface, m.end):
+                continue  # 生态环境部门: departments of a kind, not the ministry
             if m.label == "ORG":
                 central = self.gazetteer.central_forms.get(surface)
                 if central is not None and self.gazetteer.central_allowed(text, m.start):
