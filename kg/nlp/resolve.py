@@ -284,9 +284,9 @@ class Resolver:
 
 
     def _canonical(self, name: str) -> bool:
-        """Whether ``name`` is a gazetteer's canonical name (kept, whatever longer surfaces say)."""
-        return name in self.gazetteer.central or self.gazetteer.parse_local(name) is not None \
-            and self.gazetteer.place_prefix(name) is not None
+        """Whether ``name`` is a central body's canonical name (kept, whatever longer surfaces say: 工业和信息化部,
+        not 中华人民共和国工业和信息化部). A local body keeps its longest form (中共海南省委社会工作部)."""
+        return name in self.gazetteer.central
 
     def voice(self, surface: str, province: Division | None, city: Division | None,
               issuer: str | None) -> tuple[str, str] | None:
