@@ -132,7 +132,10 @@ def test_city_document_by_metadata() -> None:
     orgs = names(x)
     assert "青岛市财政局" in orgs and "青岛市工业和信息化局" in orgs
     assert "山东省科学技术厅" in orgs  # Qingdao is in Shandong
-    assert names(x, "PLACE").get("青岛市") == ("我市",)
+    assert "青岛市" not in names(x, "PLACE")  # 我市 alone adds no place
+    x = run("推动青岛市软件产业发展。我市将建立工作机制。",
+            issuer="Qingdao Department of Industry and Information Technology")
+    assert names(x, "PLACE")["青岛市"] == ("我市",)  # it joins the city the text names
 
 
 def test_municipality_document_never_gets_a_province_form() -> None:
@@ -157,17 +160,26 @@ def test_central_bodies_short_forms_and_boundaries() -> None:
 
 
 def test_central_body_units() -> None:
-    x = run("国家卫生健康委医政司负责人介绍。工业和信息化部装备工业二司组织评审。")
+    x = run("国家卫生健康委医政司负责人介绍。工业和信息化部装备工业二司组织评审。新疆生产建设兵团教育局、"
+            "教育部网络安全和信息化领导小组办公室和教育部相关业务司参加。")
     orgs = names(x)
     assert orgs["国家卫生健康委员会医政司"] == ("国家卫生健康委医政司",)
-    assert "工业和信息化部装备工业二司" in orgs
+    assert {"工业和信息化部装备工业二司", "新疆生产建设兵团教育局", "教育部网络安全和信息化领导小组办公室"} <= set(orgs)
+    assert "教育部相关业务司" not in orgs and "教育部" in orgs  # 相关业务司: some of its departments
+
+
+def test_district_named_after_its_city_and_circular_addressees() -> None:
+    x = run("报济南市工业和信息化局、济南市历下区政府备案。各省、自治区、直辖市教育厅，计划单列市科技局：")
+    orgs = names(x)
+    assert orgs["济南市历下区人民政府"] == ("济南市历下区政府",)
+    assert "直辖市教育厅" not in orgs and "计划单列市科技局" not in orgs
 
 
 def test_issuer_is_the_documents_voice() -> None:
     x = run("我部将会同有关部门制定实施办法。",
             issuer="Ministry of Commerce of the People's Republic of China")
     assert names(x)["商务部"] == ("我部",)
-    x = run("我部将会同有关部门制定实施办法。")
+    x = run("我部将会同有关部门制定实施办法。")  # no issuer known: no entity
     assert "我部" not in {a for e in x.entities for a in (e.name, *e.aliases)}
 
 

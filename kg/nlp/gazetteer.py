@@ -45,9 +45,10 @@ VOICE_PLACE = {"我省": "province", "本省": "province", "我市": "city", "�
 WORD_GOES_ON = {"部": "门", "委": "员"}
 #: An internal unit of a central body, written after its name: 工业和信息化部装备工业二司, 国家卫生健康委医政司,
 #: 国家旅游局智慧旅游工作领导小组. The unit's name is a few characters, no verb of acting among them.
-UNIT_RE = re.compile(r"[\u4e00-\u9fff]{1,10}?(?:司|工作领导小组|领导小组办公室|领导小组|研究院|研究中心|信息中心|"
-                     r"规划院|办公厅)")
-UNIT_STOP = re.compile(r"会同|联合|印发|发布|牵头|负责|指导|组织|召开|举办|开展|支持|推动|和|与|及|等|在|对|将|从|向|为|的")
+UNIT_RE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:司|工作领导小组|领导小组办公室|领导小组|研究院|研究所|中心|规划院|"
+                     r"办公厅)")
+UNIT_STOP = re.compile(r"会同|联合|印发|发布|牵头|负责|指导|组织|召开|举办|开展|支持|推动|相关|有关|各|所属|直属|"
+                       r"^(?:和|与|及|等|在|对|将|从|向|为|的|是|要|会|已|并|还)")
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class LocalBody:
     committee: bool  # a department of the Party committee (省委组织部)
     department: Department
     rest: str  # what follows the place or level word, as written
+    outer: Division | None = None  # the place's city or province when written before it (济南市历下区…)
 
 
 class Gazetteer:
@@ -99,6 +101,13 @@ class Gazetteer:
         """Divisions whose full name opens with ``short`` followed by a level word (吉林 -> 吉林省, 吉林市)."""
         return [d for w in "省市" if (d := self._by_name.get(short + w)) is not None]
 
+    def ancestor_codes(self, d: Division) -> set[str]:
+        codes = set()
+        while d.parent:
+            codes.add(d.parent)
+            d = self.by_code[d.parent]
+        return codes
+
     def province_of(self, d: Division) -> Division:
         while d.parent:
             d = self.by_code[d.parent]
@@ -129,9 +138,13 @@ class Gazetteer:
         place: Division | None = None
         bare: str | None = None
         found = self.place_prefix(name)
+        outer = None
         if found is not None:
             place, written = found
             rest = name[len(written):]
+            inner = self.place_prefix(rest)
+            if inner is not None and place.code in self.ancestor_codes(inner[0]):
+                outer, place, rest = place, inner[0], rest[len(inner[1]):]  # 济南市历下区…
             if place.place_word and rest.startswith(place.place_word) and written == place.short:
                 rest = rest[len(place.place_word):]  # 山东省… written as 山东 + 省…: not a double level
         else:
@@ -150,14 +163,15 @@ class Gazetteer:
         dep = self.departments.get(rest)
         if dep is None or (dep.follows == "committee") != committee:
             return None
-        return LocalBody(place, bare, committee, dep, rest)
+        return LocalBody(place, bare, committee, dep, rest, outer)
 
     def local_name(self, place: Division, body: LocalBody) -> str:
         """The canonical name of ``body`` at ``place``: the place's full name, then the department's."""
+        where = (body.outer.name if body.outer is not None and body.place is place else "") + place.name
         if body.committee:
             party = "党委" if place.kind == "autonomous region" else "委"
-            return f"{place.name}{party}{body.department.name}"
-        return f"{place.name}{body.department.name}"
+            return f"{where}{party}{body.department.name}"
+        return f"{where}{body.department.name}"
 
     def expand(self, surface: str, province: Division | None, city: Division | None) -> str | None:
         """The canonical name of a local body, or None to keep the name as written.
@@ -223,8 +237,13 @@ class Gazetteer:
         nxt = WORD_GOES_ON.get(name[-1:])
         return nxt is not None and text.startswith(nxt, end)
 
-    def unit_after(self, text: str, end: int) -> int | None:
-        """The end of an internal unit's name written right after a central body's name ending at ``end``."""
+    def unit_after(self, text: str, end: int, body: str = "") -> int | None:
+        """The end of an internal unit's name written right after a central body's name ending at ``end``
+        (the corps' departments are named like a city's: 新疆生产建设兵团教育局)."""
+        if body == "新疆生产建设兵团":
+            dep = next((text[end:end + n] for n in range(min(16, len(text) - end), 1, -1)
+                        if text[end:end + n] in self.departments), None)
+            return end + len(dep) if dep else None
         m = UNIT_RE.match(text, end)
         if m is None or UNIT_STOP.search(m.group()):
             return None

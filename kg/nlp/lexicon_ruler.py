@@ -92,9 +92,11 @@ class LexiconRuler:
                 if not self.gazetteer.central_allowed(text, start) \
                         or self.gazetteer.word_goes_on(text, text[start:end], end):
                     continue  # 省发展改革委, 美国国防部: another body of the same name; 卫生部门: a word
-                unit_end = self.gazetteer.unit_after(text, end)
+                unit_end = self.gazetteer.unit_after(text, end, name)
                 if unit_end is not None:  # 工业和信息化部装备工业二司: the body's unit
-                    out.append(Candidate(start, unit_end, "ORG", "lexicon", 1.0, name + text[end:unit_end]))
+                    unit = text[end:unit_end]
+                    dep = self.gazetteer.departments.get(unit)
+                    out.append(Candidate(start, unit_end, "ORG", "lexicon", 1.0, name + (dep.name if dep else unit)))
             if label == "VOICE":
                 if start not in word_starts:
                     continue
@@ -120,6 +122,10 @@ class LexiconRuler:
                 place = g.place_at(text, at)
                 if place is not None:
                     begin = at - len(next(f for f in (place.name, place.short) if text.endswith(f, 0, at)))
+                    above = g.place_at(text, begin)
+                    if above is not None and above.code in g.ancestor_codes(place):
+                        # 济南市历下区政府: the district's city written before it
+                        begin -= len(next(f for f in (above.name, above.short) if text.endswith(f, 0, begin)))
                 elif (bare := next((w for w in BARE_WORDS if text.endswith(w, 0, at)), None)) is not None:
                     begin = at - len(bare)
                     if begin > 0 and text[begin - 1] in "各全本该":

@@ -48,6 +48,8 @@ if not Doc.has_extension("kg_title_issues"):
 
 #: Names that open like a generic level pair and are one body (市区 is a word; 省市场监管局 is 省 + 市场…).
 NOT_GENERIC = ("省市场", "市区人民", "区县人民法院")
+#: Addressees of a circular that name a kind of body in every province (各省、自治区、直辖市教育厅).
+ADDRESSEE_LEVELS = ("直辖市", "计划单列市", "自治区", "各省", "各市", "各地", "各级", "各县", "各区", "地方")
 
 #: "X关于…的通知": a title that names its issuer. X is one body or several separated by spaces or 、.
 TITLE_RE = re.compile(r"^(?P<issuers>[^关《》“”，。；：\n]{2,60}?)关于[^\n]{2,120}?的(?:通知|意见|指导意见|实施意见|答复|复函|函|"
@@ -150,6 +152,9 @@ class Resolver:
             issuer = titles[0][0][0].name  # the document's own title line names its issuer
         groups: dict[tuple[str, str], ResolvedEntity] = {}
         order: list[tuple[str, str]] = []
+        named_places = {("PLACE", normalize_name(self.place_full.get(m.name or text[m.start:m.end],
+                                                                      m.name or text[m.start:m.end])))
+                        for m in mentions if m.label == "PLACE" and m.name != VOICE}
 
         def add(key: tuple[str, str], label: str, name: str, m: Mention, surface: str) -> ResolvedEntity:
             if key not in groups:
@@ -171,6 +176,8 @@ class Resolver:
                 voiced = self.voice(surface, province, city, issuer)
                 if voiced is None:
                     continue
+                if voiced[0] == "PLACE" and (voiced[0], normalize_name(voiced[1])) not in named_places:
+                    continue  # 我省 joins the province where the text names it; alone it adds no place
                 label, name = voiced
                 key = ("ORG", org_match_key(name)) if label == "ORG" else (label, normalize_name(name))
                 add(key, label, name, m, surface)
@@ -178,8 +185,9 @@ class Resolver:
             name = m.name or surface
             if m.label == "PLACE":
                 name = self.place_full.get(name, name)
-            if m.label == "ORG" and PARTY_PREFIX.sub("", surface).startswith(GENERIC_LEVELS) \
-                    and not surface.startswith(NOT_GENERIC):
+            if m.label == "ORG" and (PARTY_PREFIX.sub("", surface).startswith(GENERIC_LEVELS)
+                                     and not surface.startswith(NOT_GENERIC)
+                                     or surface.startswith(ADDRESSEE_LEVELS) and not self._regional(province)):
                 continue  # 省市政府, 市县政府, 市级人民政府: a kind of body at several levels, not one body
             if m.label == "ORG" and self.gazetteer.word_goes_on(text, surface, m.end):
                 continue  # 生态环境部门: departments of a kind, not the ministry
@@ -282,6 +290,11 @@ class Resolver:
             return part
         return None
 
+
+    @staticmethod
+    def _regional(province: Division | None) -> bool:
+        """Whether 自治区… may be the document's own region (a Guangxi document's 自治区发展改革委)."""
+        return province is not None and province.kind == "autonomous region"
 
     def _canonical(self, name: str) -> bool:
         """Whether ``name`` is a central body's canonical name (kept, whatever longer surfaces say: 工业和信息化部,
