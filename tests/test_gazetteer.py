@@ -1,4 +1,5 @@
-"""The gazetteers (divisions, central bodies, local departments) and what kg_lexicon and kg_resolve make of them.
+"""The gazetteers (divisions, central bodies, local departments) and what kg_lexicon and kg_resolve make of
+them.
 
 Sentences are written for these tests. ``data/policy-excerpts.jsonl`` holds 15 short excerpts (160-250
 characters) of ../shared/corpus/policy-documents.jsonl, one per issuer, chosen where the text names local
@@ -53,7 +54,8 @@ def test_divisions_have_levels_codes_and_parents() -> None:
     assert len([d for d in lexicon.divisions if d.level == "province"]) == 34
     assert by_name["山东省"].level == "province" and by_name["山东省"].code == "370000"
     qingdao = by_name["青岛市"]
-    assert (qingdao.level, qingdao.kind, qingdao.parent, qingdao.short) == ("prefecture", "city", "370000", "青岛")
+    assert (qingdao.level, qingdao.kind, qingdao.parent) == ("prefecture", "city", "370000")
+    assert qingdao.short == "青岛"
     assert by_name["历下区"].level == "district" and by_name["历下区"].parent == "370100"
     assert by_name["平阴县"].level == "county"
     assert by_name["上海市"].kind == "municipality" and by_name["广西壮族自治区"].short == "广西"
@@ -164,7 +166,8 @@ def test_central_body_units() -> None:
             "教育部网络安全和信息化领导小组办公室和教育部相关业务司参加。")
     orgs = names(x)
     assert orgs["国家卫生健康委员会医政司"] == ("国家卫生健康委医政司",)
-    assert {"工业和信息化部装备工业二司", "新疆生产建设兵团教育局", "教育部网络安全和信息化领导小组办公室"} <= set(orgs)
+    assert {"工业和信息化部装备工业二司", "新疆生产建设兵团教育局",
+            "教育部网络安全和信息化领导小组办公室"} <= set(orgs)
     assert "教育部相关业务司" not in orgs and "教育部" in orgs  # 相关业务司: some of its departments
 
 
@@ -186,7 +189,8 @@ def test_issuer_is_the_documents_voice() -> None:
 def test_title_line_names_the_issuer() -> None:
     x = run("教育部关于实施第二批人工智能助推教师队伍建设行动试点工作的通知\n（教师函〔2021〕13号）\n"
             "各省、自治区、直辖市教育厅：\n现将有关事项通知如下。")
-    assert ("issues", "教育部", "教育部关于实施第二批人工智能助推教师队伍建设行动试点工作的通知") in relations(x)
+    title = "教育部关于实施第二批人工智能助推教师队伍建设行动试点工作的通知"
+    assert ("issues", "教育部", title) in relations(x)
 
 
 def test_quoted_titles_name_their_issuers() -> None:
@@ -201,8 +205,9 @@ def test_quoted_titles_name_their_issuers() -> None:
 
 def test_issuer_metadata_read_from_jsonl(tmp_path: Path) -> None:
     path = tmp_path / "c.jsonl"
-    path.write_text(json.dumps({"id": "a", "text": "市科技局牵头。", "issuer_en": "Jinan Science and Technology Bureau",
-                                "place": "济南市"}, ensure_ascii=False) + "\n", encoding="utf-8")
+    record = {"id": "a", "text": "市科技局牵头。", "issuer_en": "Jinan Science and Technology Bureau",
+              "place": "济南市"}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     doc = next(iter_documents(path))
     assert doc.issuer == "Jinan Science and Technology Bureau" and doc.place == "济南市"
     assert "济南市科学技术局" in names(extract(doc, shared_nlp(False)))

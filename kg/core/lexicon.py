@@ -26,7 +26,7 @@ class Term:
 
 @dataclass(frozen=True)
 class Division:
-    """One administrative division (divisions.tsv, generated from the Ministry of Civil Affairs' code lists)."""
+    """One administrative division (divisions.tsv, from the Ministry of Civil Affairs' code lists)."""
 
     name: str
     short: str

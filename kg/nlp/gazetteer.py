@@ -27,8 +27,8 @@ BARE_WORDS = ("自治区党委", "自治区", "省委", "市委", "县委", "区
 GENERIC_LEVELS = ("省市", "市县", "省市县", "省市区", "市区", "县区", "省区", "区县", "市州", "省级", "市级",
                   "县级")
 #: Words that open with a level word's character without being one (市场, 市民, 省内).
-NOT_LEVEL = ("市场", "市民", "市政", "市区", "市内", "市域", "省内", "省外", "省级", "市级", "县级", "县域", "区域",
-             "区块", "区县")
+NOT_LEVEL = ("市场", "市民", "市政", "市区", "市内", "市域", "省内", "省外", "省级", "市级", "县级",
+             "县域", "区域", "区块", "区县")
 PARTY_PREFIX = re.compile(r"^(?:中共|中国共产党)(?=.)")
 #: Characters before a central body's name that make it another body: a level word (省发展改革委 is a
 #: province's commission), 各 (各省…), 级 (各级…).
@@ -40,15 +40,17 @@ VOICE_ORG = ("我部", "本部", "本部门", "我委", "本委", "我局", "本
              "我院", "本院", "我署")
 VOICE_PLACE = {"我省": "province", "本省": "province", "我市": "city", "本市": "city", "我区": "region",
                "本区": "region"}
-#: What a body's name may not be followed by: the name is then part of a longer word (生态环境部门 "ecology and
+#: What a body's name may not be followed by: the name is then part of a longer word (生态环境部门 "ecology
+#: and
 #: environment departments", not 生态环境部 + 门; 委员, 委员会).
 WORD_GOES_ON = {"部": "门", "委": "员"}
-#: An internal unit of a central body, written after its name: 工业和信息化部装备工业二司, 国家卫生健康委医政司,
+#: An internal unit of a central body, written after its name: 工业和信息化部装备工业二司,
+#: 国家卫生健康委医政司,
 #: 国家旅游局智慧旅游工作领导小组. The unit's name is a few characters, no verb of acting among them.
-UNIT_RE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:司|工作领导小组|领导小组办公室|领导小组|研究院|研究所|中心|规划院|"
-                     r"办公厅)")
-UNIT_STOP = re.compile(r"会同|联合|印发|发布|牵头|负责|指导|组织|召开|举办|开展|支持|推动|相关|有关|各|所属|直属|"
-                       r"^(?:和|与|及|等|在|对|将|从|向|为|的|是|要|会|已|并|还)")
+UNIT_RE = re.compile(r"[\u4e00-\u9fff]{1,12}?(?:司|工作领导小组|领导小组办公室|领导小组|研究院|研究所|"
+                     r"中心|规划院|办公厅)")
+UNIT_STOP = re.compile(r"会同|联合|印发|发布|牵头|负责|指导|组织|召开|举办|开展|支持|推动|相关|有关|"
+                       r"各|所属|直属|^(?:和|与|及|等|在|对|将|从|向|为|的|是|要|会|已|并|还)")
 
 
 @dataclass(frozen=True)
@@ -98,7 +100,7 @@ class Gazetteer:
 
     # -- divisions ----------------------------------------------------------------------------------
     def divisions_named(self, short: str) -> list[Division]:
-        """Divisions whose full name opens with ``short`` followed by a level word (吉林 -> 吉林省, 吉林市)."""
+        """Divisions named ``short`` and a level word (吉林 -> 吉林省, 吉林市)."""
         return [d for w in "省市" if (d := self._by_name.get(short + w)) is not None]
 
     def ancestor_codes(self, d: Division) -> set[str]:
@@ -176,7 +178,8 @@ class Gazetteer:
     def expand(self, surface: str, province: Division | None, city: Division | None) -> str | None:
         """The canonical name of a local body, or None to keep the name as written.
 
-        A level word is replaced by a place of that level only: 省 by the home province when it is a 省, 自治区
+        A level word is replaced by a place of that level only: 省 by the home province when it is a 省,
+        自治区
         by the home autonomous region, 市 by the known city (or the home province when it is a municipality),
         县 and 区 by nothing.
         """
@@ -291,7 +294,8 @@ class Gazetteer:
                 return (office if office in self.central else term.name), None
         place = None
         for d in self.divisions:  # provinces come first (code order); the longest English name wins
-            if d.en and d.level in ("province", "prefecture") and re.match(rf"{re.escape(d.en.lower())}\b", key) \
+            if d.en and d.level in ("province", "prefecture") \
+                    and re.match(rf"{re.escape(d.en.lower())}\b", key) \
                     and (place is None or len(d.en) > len(place.en or "")):
                 place = d
         if place is None:
@@ -300,7 +304,8 @@ class Gazetteer:
         tail = key[len(place.en or ""):].strip()
         tail = re.sub(r"^(provincial|municipal|city)\s+", "", tail, flags=re.I)
         if re.fullmatch(r"(the )?people'?s government", tail):
-            dep_name = ("人民政府办公厅" if level == "province" else "人民政府办公室") if general else "人民政府"
+            office = "人民政府办公厅" if level == "province" else "人民政府办公室"
+            dep_name = office if general else "人民政府"
             return f"{place.name}{dep_name}", place
         words = _en_key(re.sub(r"\b(department|bureau|commission|administration|office|of|the|for)\b", " ",
                                tail, flags=re.I))
@@ -326,11 +331,14 @@ def _en_key(text: str) -> str:
 
 #: Countries whose bodies the news names beside China's (美国国防部, 以色列国防部, 巴勒斯坦卫生部): a
 #: central body's name after one of these is that country's.
-FOREIGN = tuple("""美国 美方 俄罗斯 俄方 日本 日方 韩国 朝鲜 英国 法国 德国 意大利 西班牙 葡萄牙 荷兰 比利时 瑞士 瑞典
-挪威 芬兰 丹麦 波兰 乌克兰 白俄罗斯 土耳其 伊朗 伊拉克 叙利亚 以色列 巴勒斯坦 黎巴嫩 约旦 沙特 阿联酋 卡塔尔 埃及
-印度 巴基斯坦 阿富汗 孟加拉国 斯里兰卡 尼泊尔 缅甸 泰国 越南 老挝 柬埔寨 马来西亚 新加坡 印度尼西亚 印尼 菲律宾
-澳大利亚 新西兰 加拿大 墨西哥 巴西 阿根廷 智利 秘鲁 古巴 委内瑞拉 南非 尼日利亚 肯尼亚 埃塞俄比亚 哈萨克斯坦
-乌兹别克斯坦 吉尔吉斯斯坦 塔吉克斯坦 土库曼斯坦 蒙古 蒙古国 欧盟 北约 联合国 外国 各国 该国 两国 他国 对方""".split())
+FOREIGN = tuple("""美国 美方 俄罗斯 俄方 日本 日方 韩国 朝鲜 英国 法国 德国 意大利
+西班牙 葡萄牙 荷兰 比利时 瑞士 瑞典 挪威 芬兰 丹麦 波兰 乌克兰
+白俄罗斯 土耳其 伊朗 伊拉克 叙利亚 以色列 巴勒斯坦 黎巴嫩 约旦 沙特
+阿联酋 卡塔尔 埃及 印度 巴基斯坦 阿富汗 孟加拉国 斯里兰卡 尼泊尔 缅甸
+泰国 越南 老挝 柬埔寨 马来西亚 新加坡 印度尼西亚 印尼 菲律宾 澳大利亚
+新西兰 加拿大 墨西哥 巴西 阿根廷 智利 秘鲁 古巴 委内瑞拉 南非 尼日利亚
+肯尼亚 埃塞俄比亚 哈萨克斯坦 乌兹别克斯坦 吉尔吉斯斯坦 塔吉克斯坦
+土库曼斯坦 蒙古 蒙古国 欧盟 北约 联合国 外国 各国 该国 两国 他国 对方""".split())
 
 
 _BUILT: dict[int, tuple[Lexicon, Gazetteer]] = {}
@@ -355,7 +363,8 @@ def impossible_name(name: str, gazetteer: Gazetteer) -> str | None:
         if not holders:
             continue
         word = name[n]
-        if word not in "省市" or any(d.name.startswith(name[:n + 1]) for d in gazetteer.divisions_named(name[:n])):
+        if word not in "省市" or any(d.name.startswith(name[:n + 1])
+                                      for d in gazetteer.divisions_named(name[:n])):
             continue
         rest = name[n:]
         if rest.startswith(("市场", "市民", "市政", "省级", "市级", "市县", "省市")) \

@@ -4,11 +4,13 @@ Besides the lexicon's terms it finds, from the gazetteers (kg.nlp.gazetteer):
 
 - county-level divisions (历下区, 平阴县) by their full names, as whole jieba words only (海城市 is not in
   沿海城市), and never those of two characters (和县, 城区);
-- central bodies (国家发展和改革委员会, 发展改革委, 工信部) as whole words, and not after a level word, a place
+- central bodies (国家发展和改革委员会, 发展改革委, 工信部) as whole words, and not after a level word, a
+  place
   or another country (省发展改革委, 美国国防部 are other bodies; 卫生部 is not in 卫生部门);
 - local departments with their place or level word: 山东省工业和信息化厅, 青岛市市场监管局, 中共山东省委组织部
   (canonical name given here), 省工业和信息化厅, 市委宣传部 (the place is decided by ``kg_resolve``);
-- the document's own voice, 我部, 本部门, 我省, 我市: ``kg_resolve`` gives them to the document's issuer or place.
+- the document's own voice, 我部, 本部门, 我省, 我市: ``kg_resolve`` gives them to the document's issuer or
+  place.
 """
 
 from __future__ import annotations
@@ -96,7 +98,8 @@ class LexiconRuler:
                 if unit_end is not None:  # 工业和信息化部装备工业二司: the body's unit
                     unit = text[end:unit_end]
                     dep = self.gazetteer.departments.get(unit)
-                    out.append(Candidate(start, unit_end, "ORG", "lexicon", 1.0, name + (dep.name if dep else unit)))
+                    unit_name = name + (dep.name if dep else unit)
+                    out.append(Candidate(start, unit_end, "ORG", "lexicon", 1.0, unit_name))
             if label == "VOICE":
                 if start not in word_starts:
                     continue

@@ -3,7 +3,8 @@
 - Lexicon mentions carry their canonical name; a place's short form (河南) resolves to its full name (河南省).
 - A local body takes its canonical name from the gazetteers (kg.nlp.gazetteer): 青岛市市场监管局 is
   青岛市市场监督管理局. Named without its place, it takes a place of the right level only: 省… and 省委… the
-  document's home province when that is a 省 (省委社会工作部 in a Henan article is 河南省委社会工作部), 市… and
+  document's home province when that is a 省 (省委社会工作部 in a Henan article is 河南省委社会工作部), 市…
+  and
   市委… the document's city when one is known (from its metadata, or the one city its text names), 县… and
   区… nothing: they keep the name as written. The home province is the document's (its ``place`` or its
   issuer's), else the province most often named in the text or in the names of its bodies.
@@ -52,8 +53,9 @@ NOT_GENERIC = ("省市场", "市区人民", "区县人民法院")
 ADDRESSEE_LEVELS = ("直辖市", "计划单列市", "自治区", "各省", "各市", "各地", "各级", "各县", "各区", "地方")
 
 #: "X关于…的通知": a title that names its issuer. X is one body or several separated by spaces or 、.
-TITLE_RE = re.compile(r"^(?P<issuers>[^关《》“”，。；：\n]{2,60}?)关于[^\n]{2,120}?的(?:通知|意见|指导意见|实施意见|答复|复函|函|"
-                      r"办法|决定|批复|公告|通告|报告|规定|决议|建议|通报)$")
+TITLE_RE = re.compile(r"^(?P<issuers>[^关《》“”，。；：\n]{2,60}?)关于[^\n]{2,120}?的"
+                      r"(?:通知|意见|指导意见|实施意见|答复|复函|函|办法|决定|批复|公告|通告|报告|规定|决议|"
+                      r"建议|通报)$")
 
 PARTY_PREFIX = re.compile(r"^(?:中共|中国共产党)(?=.)")
 #: Level words that open a body name when its place is left out (省委…, 市总工会…).
@@ -185,9 +187,10 @@ class Resolver:
             name = m.name or surface
             if m.label == "PLACE":
                 name = self.place_full.get(name, name)
-            if m.label == "ORG" and (PARTY_PREFIX.sub("", surface).startswith(GENERIC_LEVELS)
-                                     and not surface.startswith(NOT_GENERIC)
-                                     or surface.startswith(ADDRESSEE_LEVELS) and not self._regional(province)):
+            generic = PARTY_PREFIX.sub("", surface).startswith(GENERIC_LEVELS) \
+                and not surface.startswith(NOT_GENERIC)
+            addressee = surface.startswith(ADDRESSEE_LEVELS) and not self._regional(province)
+            if m.label == "ORG" and (generic or addressee):
                 continue  # 省市政府, 市县政府, 市级人民政府: a kind of body at several levels, not one body
             if m.label == "ORG" and self.gazetteer.word_goes_on(text, surface, m.end):
                 continue  # 生态环境部门: departments of a kind, not the ministry
@@ -230,7 +233,8 @@ class Resolver:
             if (o.start, o.end, o.label) in where and (p.start, p.end, p.label) in where]
         return doc
 
-    def titles(self, text: str, mentions: list[Mention]) -> tuple[list[tuple[list[Mention], Mention]], list[Mention]]:
+    def titles(self, text: str,
+               mentions: list[Mention]) -> tuple[list[tuple[list[Mention], Mention]], list[Mention]]:
         """Titles that name their issuers: [(issuer mentions, title mention)], and the new mentions to add.
 
         A quoted title is a POLICY mention already; the document's own title line (its first line, without
@@ -244,7 +248,8 @@ class Resolver:
         line_end = len(text) if line_end < 0 else line_end
         first = text[head:line_end].rstrip()
         first = re.sub(r"\s*[（(][^（()）]*[〔\[][^（()）]*[）)]$", "", first)  # （教师函〔2021〕13号）
-        if TITLE_RE.match(first) and not any(m.start <= head < m.end for m in mentions if m.label == "POLICY"):
+        quoted = any(m.start <= head < m.end for m in mentions if m.label == "POLICY")
+        if TITLE_RE.match(first) and not quoted:
             own = Mention(head, head + len(first), "POLICY", "pattern", 0.9)
             policies.insert(0, own)
             added.append(own)
@@ -297,7 +302,8 @@ class Resolver:
         return province is not None and province.kind == "autonomous region"
 
     def _canonical(self, name: str) -> bool:
-        """Whether ``name`` is a central body's canonical name (kept, whatever longer surfaces say: 工业和信息化部,
+        """Whether ``name`` is a central body's canonical name (kept, whatever longer surfaces say:
+        工业和信息化部,
         not 中华人民共和国工业和信息化部). A local body keeps its longest form (中共海南省委社会工作部)."""
         return name in self.gazetteer.central
 
