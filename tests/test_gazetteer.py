@@ -240,3 +240,12 @@ def test_no_impossible_expansion_in_policy_corpus_sample() -> None:
     assert sum(1 for x in extractions for e in x.entities if e.label == "ORG") > 100
     assert _impossible(extractions) == []
 
+
+
+def test_short_names_defined_in_the_text() -> None:
+    x = run("教育部教育技术与资源发展中心（中央电化教育馆）（以下简称教育部资源中心）负责审核，"
+            "教育部网络安全和信息化领导小组办公室（以下简称教育部网信办）统筹。教育部印发通知。")
+    orgs = names(x)
+    assert orgs["教育部教育技术与资源发展中心"] == ("教育部资源中心",)
+    assert "教育部" in orgs  # 教育部 opening 教育部网信办 is not the office's short name
+    assert "教育部" not in orgs["教育部网络安全和信息化领导小组办公室"]

@@ -47,6 +47,9 @@ if not Doc.has_extension("kg_entities"):
 if not Doc.has_extension("kg_title_issues"):
     Doc.set_extension("kg_title_issues", default=None)
 
+#: "X（以下简称Y）", "X(简称Y)": what follows the cue is X's short name in the document.
+ALIAS_CUE = re.compile(r"[（(](?:以下简称|以下称|下称|简称)[:：]?[“\"「]?$")
+
 #: Names that open like a generic level pair and are one body (市区 is a word; 省市场监管局 is 省 + 市场…).
 NOT_GENERIC = ("省市场", "市区人民", "区县人民法院")
 #: Addressees of a circular that name a kind of body in every province (各省、自治区、直辖市教育厅).
@@ -118,8 +121,9 @@ class Resolver:
         provinces: Counter[str] = Counter()
         cities: Counter[str] = Counter()
         for m in mentions:
-            if m.label not in ("PLACE", "ORG") or m.name == VOICE:
-                continue
+            if m.label not in ("PLACE", "ORG") or m.name == VOICE \
+                    or text[m.start:m.end] in g.central_forms:
+                continue  # a central body's name (新疆生产建设兵团) says nothing of the document's place
             found = g.place_prefix(PARTY_PREFIX.sub("", text[m.start:m.end]) + "\x00")
             if found is None:
                 continue
@@ -158,7 +162,10 @@ class Resolver:
                                                                       m.name or text[m.start:m.end])))
                         for m in mentions if m.label == "PLACE" and m.name != VOICE}
 
+        key_of: dict[int, tuple[str, str]] = {}
+
         def add(key: tuple[str, str], label: str, name: str, m: Mention, surface: str) -> ResolvedEntity:
+            key_of[id(m)] = key
             if key not in groups:
                 groups[key] = ResolvedEntity(label, name)
                 order.append(key)
@@ -189,7 +196,8 @@ class Resolver:
                 name = self.place_full.get(name, name)
             generic = PARTY_PREFIX.sub("", surface).startswith(GENERIC_LEVELS) \
                 and not surface.startswith(NOT_GENERIC)
-            addressee = surface.startswith(ADDRESSEE_LEVELS) and not self._regional(province)
+            addressee = surface.startswith(ADDRESSEE_LEVELS) \
+                and not (surface.startswith("自治区") and self._regional(province))
             if m.label == "ORG" and (generic or addressee):
                 continue  # 省市政府, 市县政府, 市级人民政府: a kind of body at several levels, not one body
             if m.label == "ORG" and self.gazetteer.word_goes_on(text, surface, m.end):
@@ -204,6 +212,29 @@ class Resolver:
             else:
                 key = (m.label, normalize_name(name))
             add(key, m.label, name, m, surface)
+
+        # "X（以下简称Y）": Y is X
+        ends = sorted(((m.end, m.label, key_of[id(m)]) for m in mentions if id(m) in key_of),
+                      key=lambda t: t[0])
+        for m in mentions:
+            k = key_of.get(id(m))
+            if k is None or k not in groups or not ALIAS_CUE.search(text, max(0, m.start - 8), m.start) \
+                    or not re.match(r"[”\"」]?[）)]", text[m.end:m.end + 2]):
+                continue  # the mention must be the whole short name (教育部 in 简称教育部网信办 is not)
+            cue = ALIAS_CUE.search(text, max(0, m.start - 8), m.start)
+            at = cue.start() if cue else m.start
+            if at > 0 and text[at - 1] in "）)":  # X（中央电化教育馆）（以下简称Y）: past the aside
+                opening = max(text.rfind("（", max(0, at - 30), at - 1), text.rfind("(", max(0, at - 30), at - 1))
+                at = opening if opening >= 0 else at
+            before = [t for t in ends if t[0] <= at and t[1] == m.label and t[0] >= at - 2]
+            if not before or before[-1][2] == k or before[-1][2] not in groups:
+                continue
+            target, src = groups[before[-1][2]], groups[k]
+            if len(src.mentions) and all(x in target.mentions for x in src.mentions):
+                continue
+            target.mentions += src.mentions
+            target.surfaces += src.surfaces
+            del groups[k]
 
         # bodies: a name that is the tail of exactly one longer body name is that body
         orgs = [k for k in order if k[0] == "ORG"]
