@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from kg.core.errors import InputError
 from kg.core.lexicon import load_lexicon
 from kg.core.records import Document, Extraction
 from kg.nlp.extract import extract
@@ -249,3 +250,11 @@ def test_short_names_defined_in_the_text() -> None:
     assert orgs["教育部教育技术与资源发展中心"] == ("教育部资源中心",)
     assert "教育部" in orgs  # 教育部 opening 教育部网信办 is not the office's short name
     assert "教育部" not in orgs["教育部网络安全和信息化领导小组办公室"]
+
+
+def test_issuer_metadata_must_be_text(tmp_path: Path) -> None:
+    path = tmp_path / "c.jsonl"
+    record = {"id": "a", "text": "市科技局牵头。", "issuer": ["科技部"]}
+    path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match='"issuer" must be a string'):
+        list(iter_documents(path))

@@ -224,7 +224,8 @@ class Resolver:
             cue = ALIAS_CUE.search(text, max(0, m.start - 8), m.start)
             at = cue.start() if cue else m.start
             if at > 0 and text[at - 1] in "）)":  # X（中央电化教育馆）（以下简称Y）: past the aside
-                opening = max(text.rfind("（", max(0, at - 30), at - 1), text.rfind("(", max(0, at - 30), at - 1))
+                lo = max(0, at - 30)
+                opening = max(text.rfind("（", lo, at - 1), text.rfind("(", lo, at - 1))
                 at = opening if opening >= 0 else at
             before = [t for t in ends if t[0] <= at and t[1] == m.label and t[0] >= at - 2]
             if not before or before[-1][2] == k or before[-1][2] not in groups:
