@@ -258,3 +258,12 @@ def test_issuer_metadata_must_be_text(tmp_path: Path) -> None:
     path.write_text(json.dumps(record, ensure_ascii=False) + "\n", encoding="utf-8")
     with pytest.raises(InputError, match='"issuer" must be a string'):
         list(iter_documents(path))
+
+
+def test_bodies_right_before_a_title_issue_it() -> None:
+    x = run("为进一步贯彻落实市委、市政府《关于进一步支持企业专精特新发展的若干政策措施》，加快推进。",
+            issuer="Jinan Department of Industry and Information Technology")
+    title = "《关于进一步支持企业专精特新发展的若干政策措施》"
+    assert {("issues", "济南市委", title), ("issues", "济南市人民政府", title)} <= relations(x)
+    x = run("根据《关于加快发展的意见》，各单位要抓好落实。")
+    assert not any(r.label == "issues" for r in x.relations)

@@ -291,6 +291,10 @@ class Resolver:
             inner_end = p.end - (1 if text[p.end - 1] in "》»" else 0)
             match = TITLE_RE.match(text[inner_start:inner_end])
             if not match:
+                # 市委、市政府《关于…的若干政策措施》: the bodies written before the title issue it
+                before = self.bodies_before(text, p.start, mentions)
+                if text.startswith("关于", inner_start) and before:
+                    found.append((before, p))
                 continue
             orgs = []
             pos = inner_start
@@ -309,6 +313,21 @@ class Resolver:
             found.append((orgs, p))
             added.extend(o for o in orgs if (o.start, o.end) not in taken)
         return found, added
+
+    @staticmethod
+    def bodies_before(text: str, start: int, mentions: list[Mention]) -> list[Mention]:
+        """The ORG mentions written right before ``start``, joined by 、 or 和 (市委、市政府《…》)."""
+        orgs = sorted((m for m in mentions if m.label == "ORG" and m.end <= start), key=lambda m: -m.end)
+        out: list[Mention] = []
+        pos = start
+        for m in orgs:
+            gap = text[m.end:pos]
+            if gap.strip(" \u3000") == "" if not out else gap.strip(" \u3000") in ("、", "和", "与", "及"):
+                out.append(m)
+                pos = m.start
+            elif m.end <= pos:
+                break
+        return out[::-1]
 
     def issuer_name(self, part: str) -> str | None:
         """The canonical name of a title's issuer, when it is a body: a central body, a local body with its
