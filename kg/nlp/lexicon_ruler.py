@@ -44,6 +44,8 @@ WORD_FINAL = frozenset({"POST"})
 #: Labels whose lexicon matches must be whole jieba words, start and end: a person's name is two or three
 #: characters that other words may hold across their boundary (江青 in 长江|青海, 康生 in 健康|生活).
 WHOLE_WORD = frozenset({"PERSON"})
+#: Kinds of prefecture-level divisions (divisions.tsv): their names are matched as whole words.
+PREFECTURE_KINDS = frozenset({"city", "autonomous prefecture", "prefecture", "league"})
 #: The name a voice mention (我部, 我省) carries until ``kg_resolve`` gives it to the issuer or the place.
 VOICE = "\x1evoice"
 
@@ -56,7 +58,8 @@ class LexiconRuler:
         self.gazetteer = gazetteer_for(lexicon)
         self.automaton: Any = ahocorasick.Automaton()
         for term in lexicon.terms:
-            whole = term.label == "ORG" and bool(term.kind)  # a central body
+            # a central body, or a city: whole jieba words only (大理 not in 重大理论, 长治 not in 长治久安)
+            whole = term.label == "ORG" and bool(term.kind) or term.kind in PREFECTURE_KINDS
             for surface in (term.name, *term.aliases):
                 if len(surface) < min_alias_length:
                     continue
