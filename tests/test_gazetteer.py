@@ -268,3 +268,10 @@ def test_bodies_right_before_a_title_issue_it() -> None:
     assert {("issues", "济南市委", title), ("issues", "济南市人民政府", title)} <= relations(x)
     x = run("根据《关于加快发展的意见》，各单位要抓好落实。")
     assert not any(r.label == "issues" for r in x.relations)
+
+
+def test_city_short_forms_are_whole_words() -> None:
+    x = run("加强重大理论研究，实现长治久安，保障中国公民在泰安全。")
+    assert not {"大理白族自治州", "长治市", "泰安市"} & set(names(x, "PLACE")), names(x, "PLACE")
+    x = run("青岛、济南和泰安三市联合开展试点。")
+    assert {"青岛市", "济南市", "泰安市"} <= set(names(x, "PLACE"))

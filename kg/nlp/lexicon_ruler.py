@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import ahocorasick
+import jieba
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -93,6 +94,8 @@ class LexiconRuler:
                 continue
             if (label in WHOLE_WORD or whole) and (end not in word_ends or start not in word_starts):
                 continue
+            if label == "PLACE" and whole and length == 2 and _overlaps_common_word(text, end):
+                continue  # 在泰安全 "safe in Thailand": 安全 is the word, not 泰安
             if label == "ORG" and whole:
                 if not self.gazetteer.central_allowed(text, start) \
                         or self.gazetteer.word_goes_on(text, text[start:end], end):
@@ -147,6 +150,17 @@ class LexiconRuler:
                 found.append(Candidate(begin, end, "ORG", "lexicon", 1.0, name))
                 break
         return found
+
+
+#: How often (jieba's dictionary count) a word must be to outweigh a city's short form it overlaps: 安全 9,921.
+COMMON_WORD_FREQ = 5000
+
+
+def _overlaps_common_word(text: str, end: int) -> bool:
+    """Whether a two-character short form ending at ``end`` lends its last character to a very common word
+    (泰安|全 read as 泰|安全)."""
+    freq: dict[str, int] = jieba.dt.FREQ
+    return freq.get(text[end - 1:end + 1], 0) >= COMMON_WORD_FREQ
 
 
 @Language.factory("kg_lexicon", default_config={"lexicon_dir": None, "min_alias_length": 2})
