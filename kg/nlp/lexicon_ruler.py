@@ -152,7 +152,7 @@ class LexiconRuler:
         return found
 
 
-#: How often (jieba's dictionary count) a word must be to outweigh a city's short form it overlaps: 安全 9,921.
+#: How often (jieba's count) a word must be to outweigh a city's short form it overlaps: 安全 9,921.
 COMMON_WORD_FREQ = 5000
 
 
