@@ -275,3 +275,24 @@ def test_city_short_forms_are_whole_words() -> None:
     assert not {"大理白族自治州", "长治市", "泰安市"} & set(names(x, "PLACE")), names(x, "PLACE")
     x = run("青岛、济南和泰安三市联合开展试点。")
     assert {"青岛市", "济南市", "泰安市"} <= set(names(x, "PLACE"))
+
+
+@pytest.mark.parametrize("issuer, body, place", [
+    ("Shandong Provincial Department of Industry and Information Technology",
+     "山东省工业和信息化厅", "山东省"),
+    ("Qingdao Department of Industry and Information Technology and Qingdao Finance Bureau",
+     "青岛市工业和信息化局", "青岛市"),
+    ("General Office of Jinan Municipal People's Government", "济南市人民政府办公室", "济南市"),
+    ("Ministry of Commerce of the People's Republic of China", "商务部", None),
+    ("General Office of the Ministry of Education", "教育部办公厅", None),
+    ("National Development and Reform Commission, National Data Bureau", "国家发展和改革委员会", None),
+    ("Eighteen Departments including Shandong Provincial Science and Technology Department",
+     "山东省科学技术厅", "山东省"),
+    ("青岛市市场监管局", "青岛市市场监督管理局", "青岛市"),
+])
+def test_issuers_read_in_english_or_chinese(gaz, issuer: str, body: str,  # type: ignore[no-untyped-def]
+                                           place: str | None) -> None:
+    found, where = gaz.issuer(issuer)
+    assert found == body
+    assert (where.name if where else None) == place
+

@@ -262,6 +262,9 @@ class Gazetteer:
         if not issuer:
             return None, None
         first = re.split(r"[,，、;；]", issuer.strip())[0].strip()
+        # "Eighteen Departments including Shandong Provincial Science and Technology Department"
+        first = re.sub(r"^[\w-]+ (?:departments|ministries|units|bodies) including (?:the )?", "", first,
+                       flags=re.I)
         if re.search(r"[\u4e00-\u9fff]", first):
             return self._issuer_zh(first)
         # "A and B": the longest opening, cut at an " and ", that names a body ("Department of Industry and
