@@ -156,9 +156,12 @@ def test_central_bodies_short_forms_and_boundaries() -> None:
     assert orgs["国家发展和改革委员会"] == ("发展改革委",)
     assert "工业和信息化部" in orgs
     assert orgs["中央网络安全和信息化委员会办公室"] == ("中央网信办",)
-    x = run("美国国防部发言人表示反对。卫生部门和农业部门要加强监测。")
+    x = run("美国国防部发言人表示反对。希腊外交部发表声明。卫生部门和农业部门要加强监测。")
     orgs = names(x)
-    assert "国防部" not in orgs and "卫生部" not in orgs and "农业部" not in orgs, orgs
+    assert "国防部" not in orgs and "外交部" not in orgs, orgs  # other countries' ministries
+    assert "卫生部" not in orgs and "农业部" not in orgs, orgs
+    x = run("外交部发言人表示。中国外交部回应。")
+    assert names(x)["外交部"] == ("中国外交部",)
     x = run("山东省人民政府部署。省发展改革委牵头。")
     assert "国家发展和改革委员会" not in names(x) and "山东省发展和改革委员会" in names(x)
 

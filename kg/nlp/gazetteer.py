@@ -233,7 +233,11 @@ class Gazetteer:
             return True
         if self.place_at(text, start) is not None:
             return False
-        return not text.endswith(FOREIGN, 0, start)
+        if text.endswith(FOREIGN, 0, start):
+            return False
+        # another country jieba knows as a place name (希腊外交部, 秘鲁外交部)
+        tags = _place_tags()
+        return not any(tags.get(text[start - n:start], "").startswith("ns") for n in (4, 3, 2) if start >= n)
 
     def word_goes_on(self, text: str, name: str, end: int) -> bool:
         """Whether the body's name ending at ``end`` runs on into a longer word (生态环境部门)."""
@@ -342,6 +346,13 @@ FOREIGN = tuple("""美国 美方 俄罗斯 俄方 日本 日方 韩国 朝鲜 �
 新西兰 加拿大 墨西哥 巴西 阿根廷 智利 秘鲁 古巴 委内瑞拉 南非 尼日利亚
 肯尼亚 埃塞俄比亚 哈萨克斯坦 乌兹别克斯坦 吉尔吉斯斯坦 塔吉克斯坦
 土库曼斯坦 蒙古 蒙古国 欧盟 北约 联合国 外国 各国 该国 两国 他国 对方""".split())
+
+
+def _place_tags() -> dict[str, str]:
+    """jieba's word -> part-of-speech table (place names are tagged ns)."""
+    from kg.nlp.merge import _jieba_tags  # the table kg_merge and kg_patterns read
+
+    return _jieba_tags()
 
 
 _BUILT: dict[int, tuple[Lexicon, Gazetteer]] = {}

@@ -203,7 +203,8 @@ class Resolver:
             if m.label == "ORG" and self.gazetteer.word_goes_on(text, surface, m.end):
                 continue  # 生态环境部门: departments of a kind, not the ministry
             if m.label == "ORG":
-                central = self.gazetteer.central_forms.get(surface)
+                central = self.gazetteer.central_forms.get(re.sub(r"^(?:中国|我国)(?=.)", "", surface)) \
+                    if surface not in self.gazetteer.central_forms else self.gazetteer.central_forms[surface]
                 if central is not None and self.gazetteer.central_allowed(text, m.start):
                     name = central
                 elif (expanded := self.gazetteer.expand(surface, province, city)) is not None:
