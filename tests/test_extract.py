@@ -33,7 +33,7 @@ def relations(x: Extraction) -> set[tuple[str, str, str]]:
 
 def test_pipeline_order_and_model_switch() -> None:
     assert pipeline_config()["nlp"]["pipeline"] == [
-        "kg_lexicon", "kg_patterns", "kg_ner", "kg_merge", "kg_resolve", "kg_relations"]
+        "kg_lexicon", "kg_patterns", "kg_ner", "kg_merge", "kg_resolve", "kg_relations", "kg_title"]
     nlp = build_nlp(use_model=False)
     assert "kg_ner" not in nlp.pipe_names
     assert nlp.tokenizer.segmenter == "jieba"  # type: ignore[attr-defined]

@@ -7,7 +7,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import networkx as nx
-from viz_fixtures import page_data, seeds_dataset, years_dataset
+from seeds_graph import seeds_dataset
+from viz_fixtures import page_data, years_dataset
 
 from kg.view.institutions import institution_graph
 from kg.view.model import entity_graph

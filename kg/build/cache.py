@@ -49,7 +49,7 @@ def pipeline_fingerprint(use_model: bool) -> str:
 
 def document_key(document: Document, fingerprint: str) -> str:
     record = [document.id, document.text, [list(r) for r in document.content], document.title, document.date,
-              document.source, document.url]
+              document.source, document.url, document.issuer, document.place]
     text = json.dumps([fingerprint, record], ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 

@@ -41,6 +41,11 @@ class Document:
     url: str | None = None
     path: str | None = None
     content: tuple[Offsets, ...] = ()
+    #: who issued the document (a body's name, Chinese or English; JSONL "issuer" or "issuer_en"): its voice
+    #: (我部, 我省) and the place its bodies belong to when they are named without it (kg.nlp.resolve)
+    issuer: str | None = None
+    #: the place the document is about or from (JSONL "place": 山东省, 青岛市)
+    place: str | None = None
 
     def content_regions(self) -> tuple[Offsets, ...]:
         return self.content or ((0, len(self.text)),)

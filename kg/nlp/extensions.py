@@ -23,6 +23,7 @@ DOC_EXTENSIONS: dict[str, str] = {
     "kg_candidates": "entity candidates proposed by kg_lexicon, kg_patterns and kg_ner (kg.nlp.candidates)",
     "kg_mentions": "the mentions kg_merge keeps, in character offsets (kg.nlp.merge)",
     "kg_entities": "the entities kg_resolve groups the mentions into (kg.nlp.resolve)",
+    "kg_title_issues": "titles naming their issuers: (issuer entity, title entity, offsets) (kg.nlp.resolve)",
     "kg_relations": "the relations kg_relations finds between the entities (kg.nlp.relations)",
 }
 

@@ -22,7 +22,7 @@ def extract(document: Document, nlp: Language | None = None) -> Extraction:
     """Run the pipeline over the document's content regions and turn the result into records."""
     nlp = nlp or shared_nlp()
     text = mask(document.text, document.content_regions())
-    doc = nlp(text)
+    doc = nlp(text, component_cfg={"kg_resolve": {"document": document}})  # metadata: issuer, place
     return to_extraction(document, doc._.kg_entities or [], doc._.kg_relations or [])
 
 

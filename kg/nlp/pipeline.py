@@ -26,10 +26,10 @@ from kg.core.lexicon import load_lexicon
 from kg.nlp import lexicon_ruler, merge, patterns, relations, resolve, statistical, tokenizer  # noqa: F401
 
 #: Bump when extraction output can change for the same input (cache keys, ``kg info``).
-PIPELINE_VERSION = "0.2.14"
+PIPELINE_VERSION = "0.2.15"
 
 RULE_COMPONENTS = ("kg_lexicon", "kg_patterns")
-TAIL_COMPONENTS = ("kg_merge", "kg_resolve", "kg_relations")
+TAIL_COMPONENTS = ("kg_merge", "kg_resolve", "kg_relations", "kg_title")
 
 
 def pipeline_config(

@@ -350,3 +350,30 @@ def _clause_end(text: str, start: int, limit: int) -> int:
                   assigns=["doc._.kg_relations"])
 def make_relation_extractor(nlp: Language, name: str, lexicon_dir: str | None) -> RelationExtractor:
     return RelationExtractor(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
+
+
+class TitleIssues:
+    """``kg_title``: the ``issues`` relations of titles that name their issuers (found by ``kg_resolve``),
+    added to ``kg_relations``' own."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        pairs = doc._.kg_title_issues or []
+        if not pairs:
+            return doc
+        rels = list(doc._.kg_relations or [])
+        have = {(r.label, r.head, r.tail) for r in rels}
+        sentences = sentence_offsets(doc_text(doc))
+        for head, tail, (start, end) in pairs:
+            if ("issues", head, tail) in have:
+                continue
+            sentence = next(((a, b) for a, b in sentences if a <= start < b), (start, end))
+            rels.append(Rel("issues", head, tail, sentence, (start, end), confidence=0.9))
+            have.add(("issues", head, tail))
+        doc._.kg_relations = sorted(rels, key=lambda r: (r.evidence, r.label, r.head, r.tail))
+        return doc
+
+
+@Language.factory("kg_title", requires=["doc._.kg_entities", "doc._.kg_title_issues", "doc._.kg_relations"],
+                  assigns=["doc._.kg_relations"])
+def make_title_issues(nlp: Language, name: str) -> TitleIssues:
+    return TitleIssues()

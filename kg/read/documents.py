@@ -533,7 +533,7 @@ def _unsupported(suffix: str) -> str:
 
 _JSON_TYPES = {dict: "an object", list: "an array", str: "a string", int: "a number", float: "a number",
                bool: "a boolean", type(None): "null"}
-_OPTIONAL = ("title", "date", "source", "url")
+_OPTIONAL = ("title", "date", "source", "url", "issuer", "issuer_en", "place")
 
 
 def _jsonl(path: Path, max_chars: int, fail: ErrorHandler) -> Iterator[tuple[Document, int | None]]:
@@ -601,6 +601,8 @@ def _json_document(raw: bytes, path: Path, n: int, max_chars: int, warn: ErrorHa
         url=(obj.get("url") or "").strip() or None,
         path=printable(f"{path}:{n}"),
         content=_layout(text, header=False).content,
+        issuer=(obj.get("issuer") or obj.get("issuer_en") or "").strip() or None,
+        place=(obj.get("place") or "").strip() or None,
     )
 
 
