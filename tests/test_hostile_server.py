@@ -453,3 +453,14 @@ def _ignore_errors(port: int, query: str) -> None:
             s.recv(100)
     except OSError:
         pass
+
+
+def test_a_worker_killed_from_outside_is_replaced(build: Path) -> None:
+    """The kernel's OOM killer or an operator may kill a worker while it waits: the next query still runs."""
+    with start_server(build, port=free_port(), limits=Limits(timeout=10, workers=1)) as single:
+        (pid,) = single.worker_pids
+        os.kill(pid, signal.SIGKILL)
+        time.sleep(0.2)
+        status, _, body = http(single, "ASK { ?s ?p ?o }")
+        assert status == 200 and json.loads(body)["boolean"] is True
+        assert pid not in single.worker_pids
