@@ -336,11 +336,16 @@ class _Pool:
     def run(self, request: dict[str, Any]) -> Reply:
         timeout = self.limits.timeout if self.limits.timeout and self.limits.timeout > 0 else None
         started = time.monotonic()
-        try:
-            worker = self.idle.get(timeout=timeout if timeout else 3600)
-        except queue.Empty:
-            return Reply.text(503, f"server busy: no query process free within {timeout:g} s; try again")
         deadline = started + timeout if timeout else None
+        while True:
+            try:
+                left = deadline - time.monotonic() if deadline is not None else 3600
+                worker = self.idle.get(timeout=max(left, 0.001))
+            except queue.Empty:
+                return Reply.text(503, f"server busy: no query process free within {timeout:g} s; try again")
+            if worker.process.poll() is None:
+                break
+            self._replace(worker)  # it died while idle (killed from outside): take another
         try:
             reply = worker.ask(request, deadline)
         except TimeoutError:
@@ -434,6 +439,12 @@ class _HTTPServer(ThreadingHTTPServer):
         self.allowed_hosts = names
         super().__init__(address, _Handler)
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """One line on stderr, never a traceback."""
+        exc = sys.exc_info()[1]
+        print(f"kg serve: a request from {client_address} failed: {type(exc).__name__}: {exc}"[:300],
+              file=sys.stderr)
+
     def server_bind(self) -> None:  # HTTPServer's own asks DNS for the host's full name: it may hang
         socketserver.TCPServer.server_bind(self)
         self.server_name, self.server_port = str(self.server_address[0]), int(self.server_address[1])
@@ -493,13 +504,11 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()
         self.connection.settimeout(self.server.limits.read_timeout)
-        self._expired = False
         self._timer = threading.Timer(self.server.limits.read_timeout, self._expire)
         self._timer.daemon = True
         self._timer.start()
 
     def _expire(self) -> None:  # the request was not read in time: stop reading it
-        self._expired = True
         with contextlib.suppress(OSError):
             self.connection.shutdown(socket.SHUT_RD)
 
@@ -621,10 +630,9 @@ class _Handler(BaseHTTPRequestHandler):
                 got += len(chunk)
         except OSError:
             pass
-        if got < length:
-            if self._expired:
-                limit = self.server.limits.read_timeout
-                self.send(Reply.text(408, f"request not received within {limit:g} s"))
+        if got < length:  # cut off at the deadline, or the client gave up (then this answer goes nowhere)
+            limit = self.server.limits.read_timeout
+            self.send(Reply.text(408, f"request body not received in full within {limit:g} s"))
             return None
         self._timer.cancel()
         return b"".join(chunks)
