@@ -468,3 +468,24 @@ def test_a_build_inside_the_corpus_is_not_read_as_input(tmp_path: Path) -> None:
     assert result.exit_code == 0 and clean(result)
     assert "a kg build output folder" in result.output
     assert report_documents(out) == 2
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a path that is not UTF-8 needs a byte file system")
+def test_paths_that_are_not_utf8_get_one_line_errors_or_work(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "stores"))
+    docs = corpus(tmp_path / "corpus", 1)
+    odd = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"odd\xff"))
+    try:
+        os.mkdir(odd)
+    except OSError:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    result = build(docs, Path(odd, "out"))  # the store (RocksDB) cannot live there: refused before any work
+    assert result.exit_code == 1 and clean(result)
+    assert "odd\\xff" in result.output and "UTF-8" in result.output
+    assert os.listdir(odd) == []
+    graph = Path(odd, "graph.nq")  # an RDF file there is queried (its store is cached elsewhere)
+    graph.write_bytes((ROOT / "output" / "graph.nq").read_bytes())
+    result = kg("query", str(graph), "ASK { GRAPH ?g { ?s ?p ?o } }", "--format", "csv")
+    assert result.exit_code == 0 and clean(result), result.output
+    assert "true" in result.output
