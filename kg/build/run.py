@@ -132,8 +132,8 @@ def check_output_folder(out_dir: Path, inputs: Iterable[str | os.PathLike[str]] 
     if not resolved.name or resolved.parent == resolved:
         raise OutputError(f"{out_dir}: cannot be the output folder (it is the root of the file system)")
     if printable(str(resolved)) != str(resolved):
-        raise OutputError(f"{printable(str(out_dir))}: the output folder's path must be UTF-8 (the query store "
-                          "cannot live under another)")
+        raise OutputError(f"{printable(str(out_dir))}: the output folder's path must be UTF-8 (the query "
+                          "store cannot live under another)")
     for given in inputs:
         source = Path(given).resolve()
         if source == resolved or resolved in source.parents:
