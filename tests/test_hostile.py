@@ -149,6 +149,9 @@ def test_a_swap_cut_short_by_a_kill_is_rolled_back(tmp_path: Path) -> None:
     before = snapshot(out)
     pid = _dead_pid()
     os.replace(out, tmp_path / f".out.old-{pid}-0123456789ab.tmp")  # the first rename done
+    result = _count(out)  # kg query finds the build again
+    assert result.exit_code == 0 and clean(result) and _rows(result)[1].isdigit(), result.output
+    os.replace(out, tmp_path / f".out.old-{pid}-0123456789ab.tmp")
     unfinished = tmp_path / f".out.{pid}-ba9876543210.tmp"  # the new build, never renamed
     unfinished.mkdir()
     (unfinished / "graph.nq").write_text("", encoding="utf-8")

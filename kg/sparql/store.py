@@ -282,6 +282,8 @@ def ensure_store(target: str | os.PathLike[str], *, cache: str | os.PathLike[str
     A store of a build folder or of an RDF file that cannot be opened is rebuilt (see the module's doc).
     """
     path = Path(target)
+    if not path.exists() and path.resolve().name:
+        recover_folder(path.resolve())  # a build folder whose swap a kill cut short comes back
     if not path.exists():
         raise InputError(path, "no such file or folder")
     if is_store(path) and not any((path / name).is_file() for name in BUILD_FILES):
