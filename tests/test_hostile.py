@@ -164,6 +164,40 @@ def test_a_swap_cut_short_by_a_kill_is_rolled_back(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "empty.txt", "out"]
 
 
+_DIE_BETWEEN_RENAMES = """
+import os, sys
+real = os.replace
+def replace(src, dst, *args, **kwargs):
+    real(src, dst, *args, **kwargs)
+    if ".old-" in os.fspath(dst):  # the old build moved aside, the new one not yet in place: killed
+        os.kill(os.getpid(), 9)
+os.replace = replace
+from kg.cli import main
+sys.argv[0] = "kg"
+main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_build_killed_between_the_renames_loses_nothing(tmp_path: Path) -> None:
+    docs = corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    assert build(docs, out).exit_code == 0
+    before = snapshot(out)
+    (docs / "doc2.txt").write_text(TEXT, encoding="utf-8")
+    argv = [sys.executable, "-c", _DIE_BETWEEN_RENAMES, "build", str(docs), "--out", str(out), "--no-model",
+            "-q"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert not out.exists() and list(tmp_path.glob(".out.old-*"))  # what kg 0.2.14 left for good
+    result = build(docs, out)  # the next build puts the old one back, then replaces it
+    assert result.exit_code == 0 and clean(result), result.output
+    assert "restored" in result.output and report_documents(out) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out"]
+    assert {p for p in before if not p.startswith("store/")} <= set(snapshot(out))
+
+
 def test_leftover_of_a_finished_swap_is_removed(tmp_path: Path) -> None:
     docs = corpus(tmp_path / "corpus")
     out = tmp_path / "out"
