@@ -24,7 +24,7 @@ from kg.build.engine import default_jobs
 from kg.build.run import build as run_build
 from kg.build.run import write_jsonl
 from kg.build.stages import BATCH_CHARS
-from kg.core.errors import InputError, InputWarning, KGError, QueryError
+from kg.core.errors import InputError, InputWarning, KGError, QueryError, printable
 from kg.core.files import atomic_text_file
 from kg.core.lexicon import load_lexicon
 from kg.evaluate import evaluate as score
@@ -56,7 +56,7 @@ def translate_errors(func: F) -> F:
         try:
             return func(*args, **kwargs)
         except KGError as exc:
-            raise click.ClickException(str(exc)) from exc
+            raise click.ClickException(printable(str(exc))) from exc
         except KeyboardInterrupt:
             click.echo("kg: interrupted", err=True)
             sys.exit(130)

@@ -149,6 +149,9 @@ def test_a_swap_cut_short_by_a_kill_is_rolled_back(tmp_path: Path) -> None:
     before = snapshot(out)
     pid = _dead_pid()
     os.replace(out, tmp_path / f".out.old-{pid}-0123456789ab.tmp")  # the first rename done
+    result = _count(out)  # kg query finds the build again
+    assert result.exit_code == 0 and clean(result) and _rows(result)[1].isdigit(), result.output
+    os.replace(out, tmp_path / f".out.old-{pid}-0123456789ab.tmp")
     unfinished = tmp_path / f".out.{pid}-ba9876543210.tmp"  # the new build, never renamed
     unfinished.mkdir()
     (unfinished / "graph.nq").write_text("", encoding="utf-8")
@@ -159,6 +162,40 @@ def test_a_swap_cut_short_by_a_kill_is_rolled_back(tmp_path: Path) -> None:
     assert "restored" in result.output
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "empty.txt", "out"]
+
+
+_DIE_BETWEEN_RENAMES = """
+import os, sys
+real = os.replace
+def replace(src, dst, *args, **kwargs):
+    real(src, dst, *args, **kwargs)
+    if ".old-" in os.fspath(dst):  # the old build moved aside, the new one not yet in place: killed
+        os.kill(os.getpid(), 9)
+os.replace = replace
+from kg.cli import main
+sys.argv[0] = "kg"
+main()
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
+def test_a_build_killed_between_the_renames_loses_nothing(tmp_path: Path) -> None:
+    docs = corpus(tmp_path / "corpus")
+    out = tmp_path / "out"
+    assert build(docs, out).exit_code == 0
+    before = snapshot(out)
+    (docs / "doc2.txt").write_text(TEXT, encoding="utf-8")
+    argv = [sys.executable, "-c", _DIE_BETWEEN_RENAMES, "build", str(docs), "--out", str(out), "--no-model",
+            "-q"]
+    done = subprocess.run(argv, capture_output=True, text=True, timeout=300)
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    assert not out.exists() and list(tmp_path.glob(".out.old-*"))  # what kg 0.2.14 left for good
+    result = build(docs, out)  # the next build puts the old one back, then replaces it
+    assert result.exit_code == 0 and clean(result), result.output
+    assert "restored" in result.output and report_documents(out) == 3
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["corpus", "out"]
+    assert {p for p in before if not p.startswith("store/")} <= set(snapshot(out))
 
 
 def test_leftover_of_a_finished_swap_is_removed(tmp_path: Path) -> None:
@@ -468,3 +505,24 @@ def test_a_build_inside_the_corpus_is_not_read_as_input(tmp_path: Path) -> None:
     assert result.exit_code == 0 and clean(result)
     assert "a kg build output folder" in result.output
     assert report_documents(out) == 2
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="a path that is not UTF-8 needs a byte file system")
+def test_paths_that_are_not_utf8_get_one_line_errors_or_work(tmp_path: Path,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "stores"))
+    docs = corpus(tmp_path / "corpus", 1)
+    odd = os.fsdecode(os.path.join(os.fsencode(tmp_path), b"odd\xff"))
+    try:
+        os.mkdir(odd)
+    except OSError:
+        pytest.skip("the file system refuses names that are not UTF-8")
+    result = build(docs, Path(odd, "out"))  # the store (RocksDB) cannot live there: refused before any work
+    assert result.exit_code == 1 and clean(result)
+    assert "odd\\xff" in result.output and "UTF-8" in result.output
+    assert os.listdir(odd) == []
+    graph = Path(odd, "graph.nq")  # an RDF file there is queried (its store is cached elsewhere)
+    graph.write_bytes((ROOT / "output" / "graph.nq").read_bytes())
+    result = kg("query", str(graph), "ASK { GRAPH ?g { ?s ?p ?o } }", "--format", "csv")
+    assert result.exit_code == 0 and clean(result), result.output
+    assert "true" in result.output

@@ -35,7 +35,7 @@ from kg.build.stages import (
     finish_batch,
     serialize_part,
 )
-from kg.core.errors import ConfigError, InputError, InputWarning, KGError, OutputError
+from kg.core.errors import ConfigError, InputError, InputWarning, KGError, OutputError, printable
 from kg.core.files import BUILD_MARKER, recover_folder, replace_folder, temporary_folder
 from kg.core.folder import GRAPH_FILES, BuildFolder
 from kg.core.records import RELATION_LABELS, Document, Extraction
@@ -157,6 +157,9 @@ def check_output_folder(out_dir: Path, inputs: Iterable[str | os.PathLike[str]] 
     resolved = out.resolve()
     if not resolved.name or resolved.parent == resolved:
         raise OutputError(f"{out_dir}: cannot be the output folder (it is the root of the file system)")
+    if printable(str(resolved)) != str(resolved):
+        raise OutputError(f"{printable(str(out_dir))}: the output folder's path must be UTF-8 (the query "
+                          "store cannot live under another)")
     for given in inputs:
         source = Path(given).resolve()
         if source == resolved or resolved in source.parents:

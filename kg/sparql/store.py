@@ -29,7 +29,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from kg.core.errors import InputError, OutputError
+from kg.core.errors import InputError, OutputError, printable
 from kg.core.files import recover_folder, replace_folder, temporary_folder
 from kg.core.folder import BuildFolder
 from kg.rdf.namespaces import ONTOLOGY_GRAPHS
@@ -125,7 +125,7 @@ def _stamp(files: Sequence[Path]) -> dict[str, object]:
     sources = []
     for f in files:
         st = f.stat()
-        sources.append({"path": str(f.resolve()), "size": st.st_size, "mtime_ns": st.st_mtime_ns})
+        sources.append({"path": printable(str(f.resolve())), "size": st.st_size, "mtime_ns": st.st_mtime_ns})
     return {"version": _STAMP_VERSION, "pyoxigraph": ox.__version__, "sources": sources}
 
 
@@ -212,7 +212,11 @@ class StoreLoader:
         except (OSError, OutputError) as exc:
             raise OutputError(f"{self.target}: cannot create a store here ({exc})") from exc
         self.files: list[Path] = []
-        self._store: ox.Store | None = ox.Store(str(self.tmp))
+        try:
+            self._store: ox.Store | None = ox.Store(str(self.tmp))
+        except (OSError, RuntimeError) as exc:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            raise OutputError(f"{self.target}: cannot create a store here ({_one_line(exc)})") from exc
         self._error: BaseException | None = None
         self._queue: queue.Queue[Path | None] | None = None
         self._thread: threading.Thread | None = None
@@ -294,6 +298,8 @@ def ensure_store(target: str | os.PathLike[str], *, cache: str | os.PathLike[str
     A store of a build folder or of an RDF file that cannot be opened is rebuilt (see the module's doc).
     """
     path = Path(target)
+    if not path.exists() and path.resolve().name:
+        recover_folder(path.resolve())  # a build folder whose swap a kill cut short comes back
     if not path.exists():
         raise InputError(path, "no such file or folder")
     if is_store(path) and not any(file.is_file() for file in BuildFolder(path).datasets):
@@ -309,8 +315,8 @@ def ensure_store(target: str | os.PathLike[str], *, cache: str | os.PathLike[str
 def _store_dir(path: Path, cache: str | os.PathLike[str] | None) -> Path:
     if path.is_dir():
         return store_path(path)
-    key = hashlib.sha256(str(path.resolve()).encode("utf-8")).hexdigest()[:16]
-    return (Path(cache) if cache is not None else cache_dir()) / f"{path.stem}-{key}"
+    key = hashlib.sha256(os.fsencode(path.resolve())).hexdigest()[:16]
+    return (Path(cache) if cache is not None else cache_dir()) / f"{printable(path.stem)}-{key}"
 
 
 def _opens(store_dir: Path) -> bool:
