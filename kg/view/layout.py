@@ -8,6 +8,10 @@ import math
 import networkx as nx
 import numpy as np
 
+#: Width over height of the packed components: the view's canvas between its two panels is about square
+#: (760 x 900 px in a 1400 x 900 window), and the page re-packs to the window's own shape after a filter.
+ASPECT = 1.0
+
 
 def layout(graph: nx.Graph, *, seed: int = 7, spacing: float = 90.0) -> dict[str, tuple[float, float]]:
     """Pixel positions: a force layout per connected component, components packed in rows, biggest first.
@@ -74,11 +78,12 @@ def _fruchterman_reingold(adjacency: np.ndarray, *, seed: int, iterations: int) 
     return pos.astype(np.float64)
 
 
-def _pack(boxes: list[tuple[list[str], np.ndarray]], *, gap: float) -> dict[str, tuple[float, float]]:
-    """Shelf packing: rows of components, left to right, about as wide as the whole is tall."""
+def _pack(boxes: list[tuple[list[str], np.ndarray]], *, gap: float,
+          aspect: float = ASPECT) -> dict[str, tuple[float, float]]:
+    """Shelf packing: rows of components, left to right, ``aspect`` times as wide as the whole is tall."""
     sizes = [(p.max(axis=0) - p.min(axis=0)) if len(p) else np.zeros(2) for _, p in boxes]
     area = sum((w + gap) * (h + gap) for w, h in sizes)
-    row_width = max(math.sqrt(area) * 1.4, max((w for w, _ in sizes), default=0.0))
+    row_width = max(math.sqrt(area * aspect), max((w for w, _ in sizes), default=0.0))
     out: dict[str, tuple[float, float]] = {}
     x = y = row_height = 0.0
     for (nodes, pos), (w, h) in zip(boxes, sizes, strict=True):

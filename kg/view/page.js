@@ -75,7 +75,7 @@
     if (n === 2) { pos[0] = -spacing / 2; pos[2] = spacing / 2; return pos; }
     var random = rng(7), i, j, it;
     for (i = 0; i < 2 * n; i++) pos[i] = random();
-    var iterations = n > 400 ? 60 : 120, k = Math.sqrt(1 / n), t = 0.1, dt = t / (iterations + 1);
+    var iterations = n > 800 ? 40 : n > 400 ? 60 : 120, k = Math.sqrt(1 / n), t = 0.1, dt = t / (iterations + 1);
     var mass = new Float64Array(n), dx = new Float64Array(n), dy = new Float64Array(n);
     for (i = 0; i < n; i++) mass[i] = Math.sqrt(1 + adj[i].length);
     var linked = new Uint8Array(n * n);
@@ -149,7 +149,9 @@
     });
     var area = 0, widest = 0;
     boxes.forEach(function (b) { area += (b.w + spacing) * (b.h + spacing); widest = Math.max(widest, b.w); });
-    var rowWidth = Math.max(Math.sqrt(area) * 1.4, widest), x = 0, y = 0, rowH = 0, out = {};
+    var canvas = document.querySelector("#mynetwork canvas");
+    var aspect = canvas && canvas.clientHeight ? Math.min(Math.max(canvas.clientWidth / canvas.clientHeight, 0.5), 2) : 1;
+    var rowWidth = Math.max(Math.sqrt(area * aspect), widest), x = 0, y = 0, rowH = 0, out = {};
     boxes.forEach(function (b) {
       if (x > 0 && x + b.w > rowWidth) { x = 0; y += rowH + spacing; rowH = 0; }
       b.comp.forEach(function (g, i) {

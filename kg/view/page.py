@@ -72,7 +72,7 @@ LINK_COLOURS = {"cooperatesWith": "#e15759", "subOrganizationOf": "#4e79a7", "co
 #: Typical distance between neighbours in the layout (canvas units), per mode: the institutions mode
 #: labels every body, so its bodies stand further apart.
 SPACING = 90.0
-INSTITUTION_SPACING = 160.0
+INSTITUTION_SPACING = 200.0
 
 
 def script_json(value: Any) -> str:
