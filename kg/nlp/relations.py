@@ -25,8 +25,9 @@ Each rule reads one sentence (or a 、-list within it) and the cue words of ``on
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from dataclasses import dataclass
+from bisect import bisect_left
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from spacy.language import Language
@@ -41,9 +42,28 @@ if not Doc.has_extension("kg_relations"):
     Doc.set_extension("kg_relations", default=None)
 
 ACT_TARGETS = {"runs": ("MECHANISM", "PROGRAM"), "issues": ("POLICY",), "organizes": ("EVENT",)}
-EXTRA_CUES = {"制订": "issues", "研究制定": "issues", "起草": "issues", "举办": "runs", "组织": "runs",
-              "召开": "organizes", "举行": "organizes", "主办": "organizes", "承办": "organizes"}
-COOP_RE = re.compile(r"联合|会同|携手|协同")
+EXTRA_CUES = {"制订": "issues", "研究制定": "issues", "起草": "issues", "签署": "issues", "签订": "issues",
+              "联合发布": "issues", "举办": "runs", "组织": "runs", "设立": "runs", "成立": "runs",
+              "召开": "organizes", "举行": "organizes", "主办": "organizes", "承办": "organizes",
+              "主持": "organizes", "筹办": "organizes"}
+#: verbs that, before an event, say who holds it (举办论坛, 组织座谈会), whatever they say before other things
+EVENT_VERBS = frozenset({"举办", "召开", "举行", "主办", "承办", "主持", "组织", "筹办", "开展"})
+#: what may stand between two bodies of one chain: 、 和 及 与 同, and 会同/联合/协同/携手 (acting together)
+CHAIN_JOIN = re.compile(r"\s*(?:、|和|及|以及|与|同|并)?\s*(会同|联合|协同|携手)?\s*")
+#: what may follow a chain before its verb: 等8部门, 会同有关部门, 共同/联合, and its role (牵头, 配合 …)
+CHAIN_TAIL = re.compile(
+    r"(?:等(?:[\d一二三四五六七八九十]+[个家]?)?(?:部门|单位|机构|部委)?)?"
+    r"(?:(?P<coop>会同|联合|协同|携手)(?:有关|相关|各|其他)?(?:部门|单位|方面)?等?)?"
+    r"(?P<adv>(?:共同|联合|一起|一道|分别|正式|近日|日前|已经|已|将|要|也|还|又|再|正在|积极|切实)*)"
+    r"(?P<role>共同参与|牵头|主责|负责|配合|参与|参加|协助|协办)?")
+TOGETHER = re.compile(r"共同|联合|一起|一道")
+#: a responsibility note: in brackets (牵头单位：A、B，责任单位：C / A牵头，B配合), or 责任单位：A、B to the end
+#: of the line
+NOTE_RE = re.compile(r"[（(]([^（）()\n]{2,300})[）)]"
+                     r"|((?:牵头|责任|配合|主责|参与|协办)(?:单位|部门)[:：][^\n（）()。]{1,300})")
+#: after a place: the event is held there (在北京举行, 在杭州开幕)
+HELD = re.compile(r"(?:隆重|顺利|正式|成功)?(?:举行|召开|举办|开幕|闭幕|落幕|启幕|揭幕)")
+NOTE_ROLE = re.compile(r"牵头|主责|责任单位|责任部门|负责|配合|参与|参加|协办")
 COLLECTIVE = re.compile(r"^[一二三四五六七八九十两\d]+(?:项|大|个|类|条|种)")
 INTERVIEW = re.compile(r"专访|采访|访谈|^问[:：]|\n问[:：]|答[:：]")
 
@@ -100,9 +120,11 @@ class RelationExtractor:
         for sent, items in zip(sentences, by_sentence, strict=True):
             self._holds_post(text, sent, items, entities, add)
         voice = self._voice(text, entities, out)
+        noted = self._notes(text, placed, [m.start for m, _ in placed], entities, add)
         for k, sent in enumerate(sentences):
             items = by_sentence[k]
-            self._acts(text, sent, items, entities, voice, add)
+            self._acts(text, sent, items, entities, voice, noted, add)
+            self._event_places(text, sent, items, add)
             self._targets(text, sent, items, entities, add)
             self._quantifies(text, sent, items, entities, add)
             self._partof(text, k, sentences, by_sentence, entities, add)
@@ -142,82 +164,152 @@ class RelationExtractor:
 
     # -- runs / issues / organizes / cooperatesWith ----------------------------------------------------------
     def _acts(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
-              entities: list[ResolvedEntity], voice: int | None, add: Adder) -> None:
+              entities: list[ResolvedEntity], voice: int | None, noted: set[int], add: Adder) -> None:
+        """Bodies acting on what a cue verb names, read over the chains of bodies of the sentence.
+
+        A chain is a run of bodies written together (A、B和C, A会同B, A联合B, 由A、B牵头): all of them act
+        (each runs, issues or organizes what the cue names) and, where they act together, each pair
+        cooperates. ``由A牵头，B、C配合/参加`` and ``A牵头、B参加的C机制``: A runs C; B and C cooperate with A.
+        One pass over the cues and the chains in text order: linear in the sentence's length.
+        """
         s0, s1 = sent
-        orgs = [(m, i) for m, i in items if m.label == "ORG"]
-        partners = self._partners(text, sent, orgs, voice, add)
-        for cue in self.cue_re.finditer(text, s0, s1):
-            relation = self.cues[cue.group()]
-            if relation not in ACT_TARGETS:
-                continue
-            # objects: entities of the wanted labels after the cue, up to the end of the clause run
-            stop = _clause_end(text, cue.end(), s1)
-            objects = [(m, i) for m, i in items if cue.end() <= m.start < stop
-                       and m.label in ACT_TARGETS[relation]]
-            if not objects:
-                continue
+        orgs = [(m, i) for m, i in items if m.label == "ORG" and m.start not in noted]
+        chains = _chains(text, orgs)
+        for chain in chains:
+            if len(chain.members) > 1 and (chain.together or chain.role == "lead"):
+                _cooperate(chain.members, sent, add)
+        leads: list[_Chain] = []
+        for chain in chains:
+            if chain.role == "lead":
+                leads.append(chain)
+            elif chain.role == "partner" and leads and leads[-1].end <= chain.start:
+                for m_p, p in chain.members:
+                    for m_l, lead in leads[-1].members:
+                        add(Rel("cooperatesWith", lead, p, sent, (m_l.start, m_p.end), None, 0.7))
+                chain.partner_of = leads[-1]
+            elif chain.after_coop and voice is not None:
+                # 会同B、C制定…: the document's voice acts with them
+                chain.members.insert(0, (chain.members[0][0], voice))
+                _cooperate(chain.members, sent, add)
+        # subjects named before each cue: the nearest chain in the cue's clause, or a leading chain (由A牵头)
+        # anywhere before it in the sentence; 建立由A牵头、B参加的C机制: the leading chain between the cue and
+        # what it names
+        starts = [m.start for m, _ in items]
+        ci = 0
+        current: _Chain | None = None
+        last_lead: _Chain | None = None
+        for cue, acted in _cue_objects(text, sent, items, self.cues, self.cue_re):
+            while ci < len(chains) and chains[ci].end <= cue.start():
+                current = chains[ci]
+                if current.role == "lead":
+                    last_lead = current
+                ci += 1
             c0 = _clause_start(text, cue.start(), s0)
-            # a target group named before the cue in its clause is the one acting (推动协会建立…机制):
-            # the arrangement is aimed at it, and the document's voice does not run it
-            subjects = [(m, i) for m, i in items if c0 <= m.start and m.end <= cue.start()
-                        and m.label == "GROUP"]
-            if subjects:
-                for m, i in objects:
-                    if entities[i].label in ("MECHANISM", "PROGRAM", "POLICY"):
-                        for g_m, g in subjects:
-                            add(Rel("targets", i, g, sent, (g_m.start, m.end), None, 0.6))
-                continue
-            in_clause = [(m, i) for m, i in orgs if c0 <= m.start and m.end <= cue.start()]
-            if in_clause:
-                m_a, a = in_clause[-1]
-                actors = [a, *partners.get(a, [])]
-                for lead, ps in partners.items():
-                    if a in ps:  # 会同B出台…: B acts together with the one it joins
-                        actors = [lead, *ps]
-                confidence = 0.8
-            elif (orgs and orgs[0][0].start == s0
-                  and orgs[0][1] not in {x for ps in partners.values() for x in ps}):
-                actors = [orgs[0][1]]  # the body that opens the sentence
-                confidence = 0.7
+            chain: _Chain | None = None
+            confidence = 0.8
+            inner = chains[ci] if ci < len(chains) else None
+            if inner is not None and inner.role == "lead" and inner.start >= cue.end() \
+                    and inner.end <= acted[0][1].start:
+                chain = inner
+            else:
+                groups_before = [(m, i) for m, i in _between(items, starts, c0, cue.start())
+                                 if m.label == "GROUP"]
+                if groups_before and (current is None or current.end <= groups_before[-1][0].start):
+                    # a target group named before the cue in its clause is the one acting (推动协会建立…机制):
+                    # the arrangement is aimed at it, and the document's voice does not run it
+                    for _, m, i in acted:
+                        if entities[i].label in ("MECHANISM", "PROGRAM", "POLICY"):
+                            for g_m, g in groups_before:
+                                add(Rel("targets", i, g, sent, (g_m.start, m.end), None, 0.6))
+                    continue
+                if current is not None and current.start >= c0:
+                    chain = current
+                elif last_lead is not None:
+                    chain = last_lead
+                elif current is not None and current.start == s0:
+                    chain, confidence = current, 0.7  # the body that opens the sentence
+            if chain is not None and chain.partner_of is not None:
+                chain = chain.partner_of  # 由A牵头，B配合，建立…: A runs it
+            if chain is not None:
+                actors = [i for _, i in chain.members]
+                if len(actors) > 1:
+                    _cooperate(chain.members, sent, add)
             elif voice is not None:
-                actors = [voice]
-                confidence = 0.6
+                actors, confidence = [voice], 0.6
             else:
                 continue
-            for m, i in objects:
-                gap = [x for x, _ in items if cue.end() <= x.start < m.start
-                       and x.label in ("GROUP", "PERSON")]
-                if gap:
-                    continue
+            for relation, m, i in acted:
                 for a in dict.fromkeys(actors):
-                    add(Rel(relation, a, i, sent, (min(cue.start(), m.start), m.end), None, confidence))
+                    add(Rel(relation, a, i, sent, (min(cue.start(), m.start), max(m.end, cue.end())),
+                            None, confidence))
 
-    def _partners(self, text: str, sent: tuple[int, int], orgs: list[tuple[Mention, int]], voice: int | None,
-                  add: Adder) -> dict[int, list[int]]:
-        """``A联合/会同 B、C``: B and C cooperate with A (or with the document's voice when A is unsaid)."""
-        out: dict[int, list[int]] = {}
-        for cue in COOP_RE.finditer(text, *sent):
-            chain = []
-            pos = cue.end()
-            for m, i in orgs:
-                if m.start < pos:
-                    continue
-                if m.start == pos:
-                    chain.append((m, i))
-                    pos = m.end + (1 if text[m.end:m.end + 1] in ("、", "和", "及") else 0)
-                else:
-                    break
-            if not chain:
+    # -- events and their places -----------------------------------------------------------------------------
+    def _event_places(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
+                      add: Adder) -> None:
+        """在PLACE举行/召开/开幕 in a sentence that names an event: the event is held there (the nearest one)."""
+        events = [(m, i) for m, i in items if m.label == "EVENT"]
+        if not events:
+            return
+        for k, (m, i) in enumerate(items):
+            if m.label != "PLACE" or text[m.start - 1:m.start] != "在" or m.start - 1 < sent[0]:
                 continue
-            before = [(m, i) for m, i in orgs if m.end <= cue.start()
-                      and m.start >= _clause_start(text, cue.start(), sent[0])]
-            actor = before[-1][1] if before else voice
-            if actor is None:
+            if not HELD.match(text, m.end):
                 continue
-            for m, i in chain:
-                add(Rel("cooperatesWith", actor, i, sent, (cue.start(), m.end), None, 0.7))
-                out.setdefault(actor, []).append(i)
-        return out
+            e_m, e = min(events, key=lambda ev: abs(ev[0].start - m.start))
+            add(Rel("locatedIn", e, i, sent, (min(e_m.start, m.start), max(e_m.end, m.end)), None, 0.7))
+
+    # -- responsibility notes --------------------------------------------------------------------------------
+    def _notes(self, text: str, placed: list[tuple[Mention, int]], starts: list[int],
+               entities: list[ResolvedEntity], add: Adder) -> set[int]:
+        """（牵头单位：A、B，责任单位：C）, （A牵头，B、C配合）, 责任单位：A、B after a task.
+
+        The leads (without a lead, the responsible units) run the mechanisms and programmes that the task
+        sets up, issue the documents it drafts and organize the events it holds; the task is the text before
+        the note, back to the previous note or the start of the line. All bodies of one note cooperate
+        pairwise. Returns the starts of the body mentions read in notes: they are no sentence subjects.
+        """
+        noted: set[int] = set()
+        previous_end = 0
+        for note in NOTE_RE.finditer(text):
+            body0, body1 = note.span(1) if note.group(1) is not None else note.span(2)
+            if not NOTE_ROLE.search(text, body0, body1):
+                continue
+            lo = bisect_left(starts, body0)
+            hi = bisect_left(starts, body1)
+            members = [(m, i) for m, i in placed[lo:hi] if m.label == "ORG" and m.end <= body1]
+            if not members:
+                continue
+            leads: list[tuple[Mention, int]] = []
+            responsible: list[tuple[Mention, int]] = []
+            for part in re.finditer(r"[^，,；;]+", text[body0:body1]):
+                p0, p1 = body0 + part.start(), body0 + part.end()
+                in_part = [(m, i) for m, i in members if p0 <= m.start and m.end <= p1]
+                if "牵头" in part.group() or "主责" in part.group():
+                    leads.extend(in_part)
+                elif re.search(r"责任|负责", part.group()):
+                    responsible.extend(in_part)
+            runners = leads or responsible
+            noted.update(m.start for m, _ in members)
+            note_span = (note.start(), note.end())
+            _cooperate(members, note_span, add)
+            # the task: back to the previous note or the start of the line (the line before, when the note
+            # stands on a line of its own)
+            line_start = text.rfind("\n", 0, note.start()) + 1
+            if not text[line_start:note.start()].strip():
+                line_start = text.rfind("\n", 0, max(line_start - 1, 0)) + 1
+            task0 = max(line_start, previous_end)
+            previous_end = note.end()
+            if not runners or task0 >= note.start():
+                continue
+            lo = bisect_left(starts, task0)
+            hi = bisect_left(starts, note.start())
+            task_items = [(m, i) for m, i in placed[lo:hi] if m.end <= note.start()]
+            sent = (task0, note.end())
+            for cue, acted in _cue_objects(text, (task0, note.start()), task_items, self.cues, self.cue_re):
+                for relation, m, i in acted:
+                    for a in dict.fromkeys(i for _, i in runners):
+                        add(Rel(relation, a, i, sent, (min(cue.start(), m.start), note.end()), None, 0.75))
+        return noted
 
     # -- targets ----------------------------------------------------------------------------------------
     def _targets(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
@@ -330,6 +422,138 @@ class RelationExtractor:
             for j, g in groups:
                 if len(g.name) >= 3 and g.name in e.name:
                     add(Rel("targets", i, j, _span(e), _span(e), None, 0.6))
+
+
+@dataclass
+class _Chain:
+    """Bodies written together (A、B和C, A会同B), with what the text says of them right after."""
+
+    members: list[tuple[Mention, int]]
+    start: int
+    end: int  # after the chain's tail (等部门, 共同, 牵头 …)
+    role: str | None = None  # "lead" (由A牵头, A负责) or "partner" (B配合, C参加)
+    together: bool = False  # 会同, 联合, 共同: they act together
+    after_coop: bool = False  # 会同B、C with no body before: B and C join the document's voice
+    partner_of: _Chain | None = field(default=None, repr=False)
+
+
+def _chains(text: str, orgs: list[tuple[Mention, int]]) -> list[_Chain]:
+    """The chains of bodies of a sentence, in text order (one pass over its bodies)."""
+    out: list[_Chain] = []
+    current: list[tuple[Mention, int]] = []
+    together = False
+
+    def close() -> None:
+        first, last = current[0][0], current[-1][0]
+        tail = CHAIN_TAIL.match(text, last.end)
+        role_word = tail.group("role") if tail else None
+        end = tail.end() if tail else last.end
+        opened_by_you = text[first.start - 1:first.start] == "由"
+        role = None
+        if role_word in ("牵头", "主责", "负责") or opened_by_you and role_word is None:
+            role = "lead"
+        elif role_word is not None:
+            role = "partner"
+        joined = together or bool(tail and (tail.group("coop") or TOGETHER.search(tail.group("adv"))))
+        after_coop = text[max(0, first.start - 2):first.start] in ("会同", "联合", "携手", "协同")
+        out.append(_Chain(list(current), first.start, end, role, joined, after_coop))
+
+    for m, i in orgs:
+        if current:
+            prev = current[-1][0]
+            if m.start < prev.end:
+                continue  # nested in the body before
+            join = CHAIN_JOIN.fullmatch(text, prev.end, m.start)
+            if join is not None:
+                current.append((m, i))
+                together = together or join.group(1) is not None
+                continue
+            close()
+        current = [(m, i)]
+        together = False
+    if current:
+        close()
+    return out
+
+
+#: at most this many bodies of one list are paired as cooperating (a bound on the pairs of a long list)
+MAX_COOPERATING = 12
+
+
+def _cooperate(members: list[tuple[Mention, int]], sent: tuple[int, int], add: Adder) -> None:
+    distinct = list(dict.fromkeys(i for _, i in members))[:MAX_COOPERATING]
+    first = {}
+    for m, i in members:
+        first.setdefault(i, m)
+    for a_k, a in enumerate(distinct):
+        for b in distinct[a_k + 1:]:
+            ma, mb = first[a], first[b]
+            add(Rel("cooperatesWith", a, b, sent, (min(ma.start, mb.start), max(ma.end, mb.end)), None, 0.7))
+
+
+def _act_relation(word: str, relation: str, label: str) -> str | None:
+    """What a cue verb before an entity of ``label`` says: runs, issues, organizes or nothing."""
+    if label == "EVENT" and (relation == "organizes" or word in EVENT_VERBS):
+        return "organizes"
+    if label in ("MECHANISM", "PROGRAM") and relation == "runs":
+        return "runs"
+    if label == "POLICY" and relation == "issues":
+        return "issues"
+    return None
+
+
+def _cue_objects(text: str, span: tuple[int, int], items: list[tuple[Mention, int]], cues: dict[str, str],
+                 cue_re: re.Pattern[str]) -> Iterator[tuple[re.Match[str], list[tuple[str, Mention, int]]]]:
+    """Each cue verb of ``span`` (none inside a name) with what it acts on: the entities after it in its
+    clause, up to the next cue (cues joined by 和/并/、 share their objects: 制定并实施X) or a group or person
+    (支持企业建立…: they act there). One pass over the cues and the items."""
+    s0, s1 = span
+    starts = [m.start for m, _ in items]
+    found: list[tuple[re.Match[str], str]] = []
+    k = 0
+    covered = -1
+    for cue in cue_re.finditer(text, s0, s1):
+        while k < len(items) and items[k][0].start <= cue.start():
+            covered = max(covered, items[k][0].end)
+            k += 1
+        if cue.start() < covered:
+            continue  # part of a name (实施方案, 建设领导小组)
+        relation = cues[cue.group()]
+        if relation in ACT_TARGETS:
+            found.append((cue, relation))
+    groups: list[list[tuple[re.Match[str], str]]] = []
+    for cue, relation in found:
+        if groups and re.fullmatch(r"[和并及与、]?", text[groups[-1][-1][0].end():cue.start()]):
+            groups[-1].append((cue, relation))
+        else:
+            groups.append([(cue, relation)])
+    for g, group in enumerate(groups):
+        begin = group[-1][0].end()
+        stop = _clause_end(text, begin, s1)
+        if g + 1 < len(groups):
+            stop = min(stop, groups[g + 1][0][0].start())
+        objects: list[tuple[Mention, int]] = []
+        for m, i in items[bisect_left(starts, begin):]:
+            if m.start >= stop or m.label in ("GROUP", "PERSON"):
+                break
+            objects.append((m, i))
+        for cue, relation in group:
+            acted = [(r, m, i) for m, i in objects if (r := _act_relation(cue.group(), relation, m.label))]
+            if acted:
+                yield cue, acted
+
+
+def _between(items: list[tuple[Mention, int]], starts: list[int], start: int,
+             end: int) -> list[tuple[Mention, int]]:
+    """The items that lie within ``[start, end)`` (items sorted by start, ``starts`` their starts)."""
+    lo = bisect_left(starts, start)
+    out = []
+    for m, i in items[lo:]:
+        if m.start >= end:
+            break
+        if m.end <= end:
+            out.append((m, i))
+    return out
 
 
 def _span(e: ResolvedEntity) -> tuple[int, int]:
