@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import ahocorasick
+import jieba
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -47,6 +48,34 @@ EVENT_RES = [
     re.compile(r"党的[一二三四五六七八九十]+大"),
     re.compile(r"台风[“\"][^”\"\n]{1,8}[”\"]"),
 ]
+#: names of events: meetings, sessions, forums, fairs, games (kind "meeting")
+EVENT_SUFFIXES = ("工作会议", "全会", "代表大会", "座谈会", "论坛", "博览会", "峰会", "高峰论坛", "展览会",
+                  "交易会", "洽谈会", "博鳌论坛", "发布会", "运动会", "研讨会", "推进会", "现场会", "年会",
+                  "大会", "常务会议", "全体会议", "会议", "开幕式", "闭幕式", "艺术节", "文化节", "电影节",
+                  "大赛", "锦标赛", "世博会", "进博会", "广交会", "服贸会", "亚运会", "奥运会", "冬奥会")
+#: names of epidemics and disasters (kind "disaster"): 新冠肺炎疫情, 汶川地震
+DISASTER_SUFFIXES = ("疫情", "地震", "洪灾", "洪水", "旱灾", "泥石流", "海啸", "雪灾")
+#: characters that open no name: prepositions, conjunctions, demonstratives (如下计划, 以新模式, 且行动)
+FUNCTION_CHARS = frozenset("如以当且在对为将把被与和及或等这那其该此")
+#: a two-character word at least this frequent in jieba's dictionary is a common word (协同, 商业, 专项)
+COMMON_WORD_FREQ = 50
+#: what follows a meeting word that makes it part of another name (联席会议机制, 会议纪要, 会议成员单位)
+NOT_AFTER_EVENT = re.compile(r"机制|制度|成员|办公|纪要|召集|办法|室|单位")
+#: words that end a body's name: a kind word right after one alone is no name (科技部试点, 企业机制)
+BODY_WORDS = ("部", "局", "厅", "委", "办", "院", "中心", "机构", "单位", "部门", "政府", "市", "省", "县", "区")
+#: heads of groups named by the words before them (人工智能企业, 高技能人才, 培训机构)
+GROUP_HEADS = ("人才", "企业", "机构", "院所", "群体", "人群", "主体", "农户", "养殖户", "服务商", "运营商",
+               "工作者", "经营者", "从业者", "毕业生")
+GROUP_HEAD_RE = re.compile("|".join(sorted(GROUP_HEADS, key=len, reverse=True)))
+#: groups that are named by one word (高校, 科研机构, 龙头企业)
+BARE_GROUPS = ("高校", "高等学校", "高等院校", "科研院所", "科研机构", "龙头企业", "骨干企业", "领军企业",
+               "行业协会", "产业联盟", "金融机构", "中小企业", "小微企业", "市场主体", "新型研发机构",
+               "创新联合体", "孵化器", "众创空间", "科技型中小企业", "专精特新企业", "高新技术企业")
+BARE_GROUP_RE = re.compile("|".join(sorted(BARE_GROUPS, key=len, reverse=True)))
+#: words that pick out members of a group without naming a kind (各类人才, 相关企业, 一批企业)
+GROUP_DETERMINERS = frozenset({"相关", "有关", "各类", "各种", "广大", "其他", "其它", "全部", "所有", "一些",
+                               "部分", "更多", "一批", "若干", "本地", "各地", "重点", "我国", "全国", "全省",
+                               "全市", "该", "本", "新", "多", "大量", "优秀", "高端", "紧缺", "急需"})
 BARE_COMMITTEE = re.compile(r"(?<![\u4e00-\u9fff]委)(?:省委|市委|县委|区委)(?!员)")
 POLICY_RE = re.compile(r"《[^《》]{2,80}》")  # wikisource puts line breaks inside some titles
 
@@ -128,6 +157,8 @@ class PatternRecognizer:
         self.lexicon = lexicon
         self.places = sorted({s for t in lexicon.terms if t.label == "PLACE" for s in (t.name, *t.aliases)
                               if len(s) >= 2}, key=len, reverse=True)
+        self.place_set = set(self.places)
+        self._token_ends: AbstractSet[int] = frozenset()
         self.levels = sorted(lexicon.org_levels, key=len, reverse=True)
         self.fields = sorted(lexicon.org_fields, key=len, reverse=True)
         self.posts = sorted({t.name for t in lexicon.terms if t.label == "POST"}, key=len, reverse=True)
@@ -147,8 +178,10 @@ class PatternRecognizer:
                              ("POLICY", lexicon.policy_suffixes)):
             for suffix, kind in table.items():
                 kinds.setdefault(suffix, (label, kind))
-        for suffix in ("工作会议", "全会", "代表大会", "座谈会", "论坛", "博览会"):
+        for suffix in EVENT_SUFFIXES:
             kinds.setdefault(suffix, ("EVENT", "meeting"))
+        for suffix in DISASTER_SUFFIXES:
+            kinds.setdefault(suffix, ("EVENT", "disaster"))
         self.kind_suffixes = kinds
         self.kind_automaton = _automaton(kinds)
         self.group_heads = lexicon.group_kinds
@@ -159,7 +192,7 @@ class PatternRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         text = get_match_text(doc)
         out = candidates(doc)
-        token_starts, _ = token_bounds(doc)
+        token_starts, self._token_ends = token_bounds(doc)
         for m in POLICY_RE.finditer(text):
             out.append(Candidate(m.start(), m.end(), "POLICY", "pattern"))
         for rx in EVENT_RES:
@@ -170,6 +203,7 @@ class PatternRecognizer:
         out.extend(self.kind_names(text, token_starts))
         out.extend(self.persons(text))
         out.extend(self.groups(text, token_starts))
+        out.extend(self.group_shapes(text, token_starts))
         return doc
 
     # -- METRIC -------------------------------------------------------------------------------------
@@ -275,17 +309,28 @@ class PatternRecognizer:
             end = end_index + 1
             start = end - len(suffix)
             label, _kind = self.kind_suffixes[suffix]
+            if label == "EVENT" and (NOT_AFTER_EVENT.match(text, end) or text.endswith("联席会议", 0, end)):
+                continue  # 信访工作联席会议机制: a mechanism, whose name holds a meeting word
+            if label == "EVENT" and any(len(s) > len(suffix) and text.endswith(s, 0, end)
+                                        and end - len(s) in token_starts for s in EVENT_SUFFIXES):
+                continue  # 全国代表大会 is read with 代表大会, not with 大会
             if suffix.endswith("计划") and text.startswith("地", end):
                 continue  # 有计划地 "in a planned way": an adverb, not a plan
             if label == "POLICY" and (end >= len(text) or text[end] not in "，。、；：”）),;:\n"):
                 continue  # an unquoted document title ends a clause (制定城乡社区治理服务工作指引，)
             if end < len(text) and text[end] in CLOSE_QUOTES and start > 0:
                 end += 1  # “枫桥经验”
+            if start not in token_starts and any(p in self._token_ends for p in range(start + 1, end)):
+                continue  # 应当|执行|动作, 经济|运行|动态: the suffix straddles two words
             begin = self._expand_left(text, start, token_starts)
             body = text[begin:start].strip("“”\"‘’")
             if len(body) < 2 or body in self.generic \
                     or re.fullmatch(r"[\d一二三四五六七八九十两]+[项个大类]?", body):
                 continue
+            if self._generic_head(text, begin, start, _kind):
+                continue
+            if label == "EVENT" and begin > 0 and text[begin - 1] == "、":
+                continue  # 全国省长、市长、自治区主席会议: the last item of a list that names one meeting
             if self._deictic(text, begin, token_starts):
                 continue
             first = text[begin:_token_after(begin, token_starts)]
@@ -308,6 +353,23 @@ class PatternRecognizer:
             if label == "MECHANISM":
                 found.extend(self._list_items(text, begin, suffix, token_starts))
         return found
+
+    def _generic_head(self, text: str, begin: int, start: int, kind: str) -> bool:
+        """A kind word with too little before it to name one arrangement or event: 协同机制, 商业模式,
+        专项行动, 如下计划 (two characters or fewer before it, unquoted), 济南市机制, 科技部试点, 企业机制
+        (a place or a body alone before it). A disaster keeps a short name (新冠疫情, 汶川地震)."""
+        body = text[begin:start]
+        if any(q in body for q in OPEN_QUOTES + CLOSE_QUOTES) or re.search(r"[A-Za-z0-9]", body):
+            return False
+        if body[0] in FUNCTION_CHARS:
+            return True  # 如下计划, 以新模式
+        if len(body) <= 2:
+            # a common word (协同, 商业, 专项) names no one arrangement; a word jieba does not know
+            # (包案制度) or knows as rare (金砖机制) does
+            return kind != "disaster" and (jieba.dt.FREQ.get(body) or 0) >= COMMON_WORD_FREQ
+        if body in self.place_set or _ends_with_any(text, start, self.place_set, 8) == body:
+            return True
+        return len(body) <= 4 and body.endswith(BODY_WORDS)
 
     @staticmethod
     def _deictic(text: str, begin: int, token_starts: AbstractSet[int]) -> bool:
@@ -437,6 +499,36 @@ class PatternRecognizer:
             if pos == start or pos not in token_starts and pos != 0:
                 continue
             found.append(Candidate(pos, end, "GROUP", "pattern", 0.7))
+        return found
+
+    def group_shapes(self, text: str, token_starts: AbstractSet[int]) -> list[Candidate]:
+        """Groups policy is aimed at, named by a head of ``GROUP_HEADS`` (人才, 企业, 机构 …) after one to
+        three noun-like jieba words (人工智能|企业, 高|技能|人才, 培训|机构), and the bare group words of
+        ``BARE_GROUPS`` (高校, 科研院所, 龙头企业). Verbs, cue words (支持|企业, 服务|企业), determiners and
+        function words (各类|人才, 相关|企业) end the qualifiers; a head alone is no group."""
+        found = []
+        for m in BARE_GROUP_RE.finditer(text):
+            if m.start() in token_starts and m.end() in token_starts | self._token_ends:
+                found.append(Candidate(m.start(), m.end(), "GROUP", "pattern", 0.7))
+        for m in GROUP_HEAD_RE.finditer(text):
+            start, end = m.start(), m.end()
+            if start not in token_starts or end not in token_starts:
+                continue
+            pos = start
+            for _ in range(3):
+                prev = _token_before(pos, token_starts)
+                word = text[prev:pos]
+                if not word or prev >= pos or any(c in PUNCT or c in OPEN_QUOTES + CLOSE_QUOTES for c in word) \
+                        or word in self.stopwords or word in GROUP_DETERMINERS or word in LIGHT_VERBS \
+                        or start - prev > 8:
+                    break
+                tag = _jieba_tag(word)
+                if tag is not None and not tag.startswith(("n", "b", "j", "vn", "an", "a")) \
+                        or tag is None and not CJK.match(word):
+                    break
+                pos = prev
+            if pos < start:
+                found.append(Candidate(pos, end, "GROUP", "pattern", 0.6))
         return found
 
     # -- PERSON -------------------------------------------------------------------------------------
