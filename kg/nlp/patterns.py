@@ -62,7 +62,8 @@ COMMON_WORD_FREQ = 50
 #: what follows a meeting word that makes it part of another name (联席会议机制, 会议纪要, 会议成员单位)
 NOT_AFTER_EVENT = re.compile(r"机制|制度|成员|办公|纪要|召集|办法|室|单位")
 #: words that end a body's name: a kind word right after one alone is no name (科技部试点, 企业机制)
-BODY_WORDS = ("部", "局", "厅", "委", "办", "院", "中心", "机构", "单位", "部门", "政府", "市", "省", "县", "区")
+BODY_WORDS = ("部", "局", "厅", "委", "办", "院", "中心", "机构", "单位", "部门", "政府",
+              "市", "省", "县", "区")
 #: heads of groups named by the words before them (人工智能企业, 高技能人才, 培训机构)
 GROUP_HEADS = ("人才", "企业", "机构", "院所", "群体", "人群", "主体", "农户", "养殖户", "服务商", "运营商",
                "工作者", "经营者", "从业者", "毕业生")
@@ -327,7 +328,7 @@ class PatternRecognizer:
             if len(body) < 2 or body in self.generic \
                     or re.fullmatch(r"[\d一二三四五六七八九十两]+[项个大类]?", body):
                 continue
-            if self._generic_head(text, begin, start, _kind):
+            if self._generic_head(text, begin, start, _kind, suffix):
                 continue
             if label == "EVENT" and begin > 0 and text[begin - 1] == "、":
                 continue  # 全国省长、市长、自治区主席会议: the last item of a list that names one meeting
@@ -354,10 +355,11 @@ class PatternRecognizer:
                 found.extend(self._list_items(text, begin, suffix, token_starts))
         return found
 
-    def _generic_head(self, text: str, begin: int, start: int, kind: str) -> bool:
+    def _generic_head(self, text: str, begin: int, start: int, kind: str, suffix: str) -> bool:
         """A kind word with too little before it to name one arrangement or event: 协同机制, 商业模式,
         专项行动, 如下计划 (two characters or fewer before it, unquoted), 济南市机制, 科技部试点, 企业机制
-        (a place or a body alone before it). A disaster keeps a short name (新冠疫情, 汶川地震)."""
+        (a place or a body alone before it). A disaster keeps a short name (新冠疫情, 汶川地震), and so does
+        an institution (工资制度, 户籍制度: 制度 after a noun names the system of that thing)."""
         body = text[begin:start]
         if any(q in body for q in OPEN_QUOTES + CLOSE_QUOTES) or re.search(r"[A-Za-z0-9]", body):
             return False
@@ -366,7 +368,8 @@ class PatternRecognizer:
         if len(body) <= 2:
             # a common word (协同, 商业, 专项) names no one arrangement; a word jieba does not know
             # (包案制度) or knows as rare (金砖机制) does
-            return kind != "disaster" and (jieba.dt.FREQ.get(body) or 0) >= COMMON_WORD_FREQ
+            return kind != "disaster" and not suffix.endswith("制度") \
+                and (jieba.dt.FREQ.get(body) or 0) >= COMMON_WORD_FREQ
         if body in self.place_set or _ends_with_any(text, start, self.place_set, 8) == body:
             return True
         return len(body) <= 4 and body.endswith(BODY_WORDS)
@@ -518,7 +521,8 @@ class PatternRecognizer:
             for _ in range(3):
                 prev = _token_before(pos, token_starts)
                 word = text[prev:pos]
-                if not word or prev >= pos or any(c in PUNCT or c in OPEN_QUOTES + CLOSE_QUOTES for c in word) \
+                marks = PUNCT | set(OPEN_QUOTES + CLOSE_QUOTES)
+                if not word or prev >= pos or any(c in marks for c in word) \
                         or word in self.stopwords or word in GROUP_DETERMINERS or word in LIGHT_VERBS \
                         or start - prev > 8:
                     break

@@ -57,10 +57,12 @@ CHAIN_TAIL = re.compile(
     r"(?P<adv>(?:共同|联合|一起|一道|分别|正式|近日|日前|已经|已|将|要|也|还|又|再|正在|积极|切实)*)"
     r"(?P<role>共同参与|牵头|主责|负责|配合|参与|参加|协助|协办)?")
 TOGETHER = re.compile(r"共同|联合|一起|一道")
-#: a responsibility note: in brackets (牵头单位：A、B，责任单位：C / A牵头，B配合), or 责任单位：A、B to the end
-#: of the line
+#: a responsibility note: in brackets (牵头单位：A、B，责任单位：C / A牵头，B配合), or 责任单位：A、B to
+#: the end of the line
 NOTE_RE = re.compile(r"[（(]([^（）()\n]{2,300})[）)]"
                      r"|((?:牵头|责任|配合|主责|参与|协办)(?:单位|部门)[:：][^\n（）()。]{1,300})")
+#: after 由A: A holds the event named before (论坛由A主办)
+HOLD_BY = re.compile(r"(?:共同|联合)?(?:主办|举办|承办|召开|组织|主持|筹办)")
 #: after a place: the event is held there (在北京举行, 在杭州开幕)
 HELD = re.compile(r"(?:隆重|顺利|正式|成功)?(?:举行|召开|举办|开幕|闭幕|落幕|启幕|揭幕)")
 NOTE_ROLE = re.compile(r"牵头|主责|责任单位|责任部门|负责|配合|参与|参加|协办")
@@ -169,7 +171,8 @@ class RelationExtractor:
 
         A chain is a run of bodies written together (A、B和C, A会同B, A联合B, 由A、B牵头): all of them act
         (each runs, issues or organizes what the cue names) and, where they act together, each pair
-        cooperates. ``由A牵头，B、C配合/参加`` and ``A牵头、B参加的C机制``: A runs C; B and C cooperate with A.
+        cooperates. ``由A牵头，B、C配合/参加`` and ``A牵头、B参加的C机制``: A runs C; B and C cooperate
+        with A.
         One pass over the cues and the chains in text order: linear in the sentence's length.
         """
         s0, s1 = sent
@@ -191,10 +194,19 @@ class RelationExtractor:
                 # 会同B、C制定…: the document's voice acts with them
                 chain.members.insert(0, (chain.members[0][0], voice))
                 _cooperate(chain.members, sent, add)
+        starts = [m.start for m, _ in items]
+        for chain in chains:
+            # 数字经济论坛由A主办: the event named before 由 in the clause
+            verb = HOLD_BY.match(text, chain.end)
+            if text[chain.start - 1:chain.start] == "由" and verb:
+                c0 = _clause_start(text, chain.start, s0)
+                events = [(m, i) for m, i in _between(items, starts, c0, chain.start) if m.label == "EVENT"]
+                for m, i in events[-1:]:
+                    for _, a in chain.members:
+                        add(Rel("organizes", a, i, sent, (m.start, verb.end()), None, 0.8))
         # subjects named before each cue: the nearest chain in the cue's clause, or a leading chain (由A牵头)
         # anywhere before it in the sentence; 建立由A牵头、B参加的C机制: the leading chain between the cue and
         # what it names
-        starts = [m.start for m, _ in items]
         ci = 0
         current: _Chain | None = None
         last_lead: _Chain | None = None
@@ -246,11 +258,12 @@ class RelationExtractor:
     # -- events and their places -----------------------------------------------------------------------------
     def _event_places(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
                       add: Adder) -> None:
-        """在PLACE举行/召开/开幕 in a sentence that names an event: the event is held there (the nearest one)."""
+        """在PLACE举行/召开/开幕 in a sentence that names an event: the event (the nearest one) is held
+        there."""
         events = [(m, i) for m, i in items if m.label == "EVENT"]
         if not events:
             return
-        for k, (m, i) in enumerate(items):
+        for m, i in items:
             if m.label != "PLACE" or text[m.start - 1:m.start] != "在" or m.start - 1 < sent[0]:
                 continue
             if not HELD.match(text, m.end):

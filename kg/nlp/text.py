@@ -123,11 +123,11 @@ _CJK_CHAR = r"[\u3400-\u9fff\uf900-\ufaff“”‘’《》（）、，]"
 #: with the indentation around it, a CJK character
 _WRAP = re.compile(rf"(?<={_CJK_CHAR})[ \t\u3000]*\n[ \t\u3000]*(?={_CJK_CHAR})")
 #: a line that is only a page number: 12, - 12 -, —12—, 第12页
-_PAGE_LINE = re.compile(r"(?m)^[ \t\u3000]*(?:[-—－–]+[ \t\u3000]*\d{1,4}[ \t\u3000]*[-—－–]+|\d{1,4}|第\d{1,4}页"
-                        r"|\d{1,4}[ \t\u3000]*/[ \t\u3000]*\d{1,4})[ \t\u3000]*\n")
+_PAGE_LINE = re.compile(r"(?m)^[ \t\u3000]*(?:[-—－–]+[ \t\u3000]*\d{1,4}[ \t\u3000]*[-—－–]+|\d{1,4}"
+                        r"|第\d{1,4}页|\d{1,4}[ \t\u3000]*/[ \t\u3000]*\d{1,4})[ \t\u3000]*\n")
 #: how an item of a numbered list opens: 一、 （一） 1. 1、 （1） 第一条 第二章
-_LIST_MARK = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]|\d+[、．.]"
-                        r"|第[一二三四五六七八九十百零\d]+[条章节]|[①-⑳])")
+_LIST_MARK = re.compile(r"[ \t\u3000]*(?:[一二三四五六七八九十]+[、．.]|[（(][一二三四五六七八九十\d]+[）)]"
+                        r"|\d+[、．.]|第[一二三四五六七八九十百零\d]+[条章节]|[①-⑳])")
 _SENTENCE_PUNCT = re.compile(r"[。；;！？!?：:，,]")
 #: a line shorter than this ends its paragraph (the wrapped lines of a paragraph are as wide as the page)
 WRAP_MIN_LINE = 16

@@ -1,0 +1,261 @@
+"""Relations from the sentence structures of policy documents and news (issue 14), on sentences written
+for these tests.
+
+The relation rules are tested on entities placed by hand (so that a change of the recognisers does not move
+these tests), the recognisers' new shapes on the pipeline, and the reflow of hard-wrapped text on its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from kg.core.lexicon import load_lexicon
+from kg.core.records import Document
+from kg.nlp.extract import extract
+from kg.nlp.merge import Mention
+from kg.nlp.pipeline import shared_nlp
+from kg.nlp.relations import RelationExtractor
+from kg.nlp.resolve import ResolvedEntity
+from kg.nlp.text import map_span, reflow
+
+
+@pytest.fixture(scope="module")
+def extractor() -> RelationExtractor:
+    return RelationExtractor(load_lexicon())
+
+
+def relations(extractor: RelationExtractor, text: str, **labels: str) -> set[tuple[str, str, str]]:
+    """The relations found in ``text`` when each name given (name=LABEL) is an entity wherever it occurs."""
+    entities = []
+    taken = bytearray(len(text))
+    for name in sorted(labels, key=len, reverse=True):
+        mentions = []
+        for m in re.finditer(re.escape(name), text):
+            if not any(taken[m.start():m.end()]):
+                taken[m.start():m.end()] = b"\x01" * len(name)
+                mentions.append(Mention(m.start(), m.end(), labels[name], "test"))
+        assert mentions, name
+        entities.append(ResolvedEntity(labels[name], name, mentions, [name]))
+    entities.sort(key=lambda e: e.first)
+    doc = Doc(Vocab(), words=[text], spaces=[False])
+    doc._.kg_text = text
+    doc._.kg_entities = entities
+    extractor(doc)
+    out = set()
+    for r in doc._.kg_relations:
+        head, tail = entities[r.head].name, entities[r.tail].name
+        if r.label == "cooperatesWith":
+            head, tail = sorted((head, tail))
+        out.add((r.label, head, tail))
+    return out
+
+
+def coop(a: str, b: str) -> tuple[str, str, str]:
+    x, y = sorted((a, b))
+    return ("cooperatesWith", x, y)
+
+
+ORG = "ORG"
+
+
+# -- responsibility notes ---------------------------------------------------------------------------------
+def test_note_leads_run_the_task_and_all_cooperate(extractor: RelationExtractor) -> None:
+    text = ("3.实施中小企业数字化赋能行动。组织专家开展诊断服务。"
+            "（牵头单位：市工业和信息化局、市科技局；配合单位：市财政局）\n")
+    rels = relations(extractor, text, 市工业和信息化局=ORG, 市科技局=ORG, 市财政局=ORG,
+                     中小企业数字化赋能行动="PROGRAM")
+    assert ("runs", "市工业和信息化局", "中小企业数字化赋能行动") in rels
+    assert ("runs", "市科技局", "中小企业数字化赋能行动") in rels
+    assert ("runs", "市财政局", "中小企业数字化赋能行动") not in rels  # it supports, it does not lead
+    assert {coop("市工业和信息化局", "市科技局"), coop("市工业和信息化局", "市财政局"),
+            coop("市科技局", "市财政局")} <= rels
+
+
+def test_note_task_reaches_back_to_the_previous_note_only(extractor: RelationExtractor) -> None:
+    text = ("建立企业家恳谈会制度。（责任单位：县工商联）编制《县域营商环境评价办法》。"
+            "（牵头单位：县发展改革局，责任单位：县司法局）")
+    rels = relations(extractor, text, 县工商联=ORG, 县发展改革局=ORG, 县司法局=ORG,
+                     企业家恳谈会制度="MECHANISM", 县域营商环境评价办法="POLICY")
+    # without a lead, the responsible unit runs what its task sets up
+    assert ("runs", "县工商联", "企业家恳谈会制度") in rels
+    assert ("runs", "县发展改革局", "企业家恳谈会制度") not in rels
+    assert ("issues", "县发展改革局", "县域营商环境评价办法") not in rels  # 编制 is no issuing cue here
+    assert coop("县发展改革局", "县司法局") in rels
+    assert coop("县工商联", "县司法局") not in rels
+
+
+def test_note_issue_cue_gives_issues(extractor: RelationExtractor) -> None:
+    text = "研究制定《数据要素市场培育办法》，明确交易规则。（区数据局、区财政局负责）"
+    rels = relations(extractor, text, 区数据局=ORG, 区财政局=ORG, 数据要素市场培育办法="POLICY")
+    assert ("issues", "区数据局", "数据要素市场培育办法") in rels
+    assert ("issues", "区财政局", "数据要素市场培育办法") in rels
+    assert coop("区数据局", "区财政局") in rels
+
+
+def test_note_on_its_own_line_belongs_to_the_line_before(extractor: RelationExtractor) -> None:
+    text = "（五）举办产业对接洽谈会，促进供需衔接。\n责任单位：市商务局、市贸促会\n"
+    rels = relations(extractor, text, 市商务局=ORG, 市贸促会=ORG, 产业对接洽谈会="EVENT")
+    assert ("organizes", "市商务局", "产业对接洽谈会") in rels
+    assert coop("市商务局", "市贸促会") in rels
+
+
+def test_bodies_in_notes_are_no_sentence_subjects(extractor: RelationExtractor) -> None:
+    text = "推进园区改造。（责任单位：市住建局）支持企业建立能源管理体系，启动园区循环化改造试点。"
+    rels = relations(extractor, text, 市住建局=ORG, 园区循环化改造试点="PROGRAM", 企业="GROUP")
+    assert not any(r[0] == "runs" for r in rels)
+
+
+# -- lists of bodies acting together ------------------------------------------------------------------------
+def test_you_lead_and_partners(extractor: RelationExtractor) -> None:
+    text = "由省民政厅牵头，省财政厅、省人力资源社会保障厅配合，建立困难群众救助协调机制。"
+    rels = relations(extractor, text, 省民政厅=ORG, 省财政厅=ORG, 省人力资源社会保障厅=ORG,
+                     困难群众救助协调机制="MECHANISM")
+    assert ("runs", "省民政厅", "困难群众救助协调机制") in rels
+    assert ("runs", "省财政厅", "困难群众救助协调机制") not in rels
+    assert coop("省民政厅", "省财政厅") in rels and coop("省民政厅", "省人力资源社会保障厅") in rels
+    assert coop("省财政厅", "省人力资源社会保障厅") not in rels  # partners cooperate with the lead only
+
+
+def test_mechanism_led_by_one_and_joined_by_another(extractor: RelationExtractor) -> None:
+    text = "建立由国家卫生健康委牵头、教育部和体育总局参加的青少年近视防控部际联席会议机制。"
+    rels = relations(extractor, text, 国家卫生健康委=ORG, 教育部=ORG, 体育总局=ORG,
+                     青少年近视防控部际联席会议机制="MECHANISM")
+    assert ("runs", "国家卫生健康委", "青少年近视防控部际联席会议机制") in rels
+    assert ("runs", "教育部", "青少年近视防控部际联席会议机制") not in rels
+    assert coop("国家卫生健康委", "教育部") in rels and coop("国家卫生健康委", "体育总局") in rels
+
+
+def test_bodies_that_jointly_issue(extractor: RelationExtractor) -> None:
+    text = "近日，农业农村部、商务部、海关总署等6部门联合印发《关于促进农产品出口的指导意见》。"
+    rels = relations(extractor, text, 农业农村部=ORG, 商务部=ORG, 海关总署=ORG,
+                     关于促进农产品出口的指导意见="POLICY")
+    for body in ("农业农村部", "商务部", "海关总署"):
+        assert ("issues", body, "关于促进农产品出口的指导意见") in rels
+    assert {coop("农业农村部", "商务部"), coop("农业农村部", "海关总署"), coop("商务部", "海关总署")} <= rels
+
+
+def test_one_body_together_with_another(extractor: RelationExtractor) -> None:
+    text = "市教育局会同市财政局制定《学生资助资金管理办法》，并开展资助政策宣传月活动。"
+    rels = relations(extractor, text, 市教育局=ORG, 市财政局=ORG, 学生资助资金管理办法="POLICY",
+                     资助政策宣传月活动="PROGRAM")
+    assert ("issues", "市教育局", "学生资助资金管理办法") in rels
+    assert ("issues", "市财政局", "学生资助资金管理办法") in rels
+    assert ("runs", "市财政局", "资助政策宣传月活动") in rels
+    assert coop("市教育局", "市财政局") in rels
+
+
+def test_a_list_that_is_no_subject_gives_no_cooperation(extractor: RelationExtractor) -> None:
+    text = "加强与省科技厅、省统计局的数据共享，完善监测制度。"
+    rels = relations(extractor, text, 省科技厅=ORG, 省统计局=ORG, 监测制度="MECHANISM")
+    assert not any(r[0] == "cooperatesWith" for r in rels)
+
+
+def test_lone_subject_of_a_clause_still_acts_alone(extractor: RelationExtractor) -> None:
+    text = "市场监管总局启动食品安全抽检专项行动，卫生健康委发布《膳食指南》。"
+    rels = relations(extractor, text, 市场监管总局=ORG, 卫生健康委=ORG, 食品安全抽检专项行动="PROGRAM",
+                     膳食指南="POLICY")
+    assert ("runs", "市场监管总局", "食品安全抽检专项行动") in rels
+    assert ("issues", "卫生健康委", "膳食指南") in rels
+    assert ("issues", "市场监管总局", "膳食指南") not in rels
+    assert not any(r[0] == "cooperatesWith" for r in rels)
+
+
+# -- news: meetings, places -----------------------------------------------------------------------------
+def test_body_holds_a_meeting_in_a_place(extractor: RelationExtractor) -> None:
+    text = "商务部和浙江省人民政府共同主办的第五届数字贸易博览会今天在杭州开幕。"
+    rels = relations(extractor, text, 商务部=ORG, 浙江省人民政府=ORG, 第五届数字贸易博览会="EVENT",
+                     杭州="PLACE")
+    assert ("organizes", "商务部", "第五届数字贸易博览会") in rels
+    assert ("organizes", "浙江省人民政府", "第五届数字贸易博览会") in rels
+    assert coop("商务部", "浙江省人民政府") in rels
+    assert ("locatedIn", "第五届数字贸易博览会", "杭州") in rels
+
+
+def test_meeting_named_before_its_organiser(extractor: RelationExtractor) -> None:
+    text = "数字经济发展论坛由工业和信息化部主办。"
+    rels = relations(extractor, text, 工业和信息化部=ORG, 数字经济发展论坛="EVENT")
+    assert ("organizes", "工业和信息化部", "数字经济发展论坛") in rels
+    text = "数字经济发展论坛闭幕，由工业和信息化部主办的展览继续开放。"  # the event is in another clause
+    rels = relations(extractor, text, 工业和信息化部=ORG, 数字经济发展论坛="EVENT")
+    assert ("organizes", "工业和信息化部", "数字经济发展论坛") not in rels
+
+
+# -- linear in the sentence's length ------------------------------------------------------------------------
+def test_long_list_sentence_stays_bounded(extractor: RelationExtractor) -> None:
+    bodies = [f"第{i}工作组" for i in range(60)]
+    text = "由" + "、".join(bodies) + "牵头，建立协同推进机制。"
+    rels = relations(extractor, text, **{b: ORG for b in bodies}, 协同推进机制="MECHANISM")
+    assert sum(1 for r in rels if r[0] == "runs") == 60
+    # pairs are bounded: at most MAX_COOPERATING bodies of a list are paired
+    assert sum(1 for r in rels if r[0] == "cooperatesWith") <= 12 * 11 // 2
+
+
+# -- recognisers: events, groups, generic heads ------------------------------------------------------------
+def names(text: str) -> set[tuple[str, str]]:
+    x = extract(Document("t", text), shared_nlp(False))
+    return {(e.label, e.name) for e in x.entities}
+
+
+def test_named_events_are_found() -> None:
+    found = names("第二届全球数字贸易博览会在杭州举行。各地做好新冠肺炎疫情防控。")
+    assert ("EVENT", "第二届全球数字贸易博览会") in found
+    assert ("EVENT", "新冠肺炎疫情") in found
+
+
+def test_groups_are_found() -> None:
+    found = names("支持高校、科研院所和龙头企业联合培养高技能人才，鼓励人工智能企业参与。")
+    for group in ("高校", "科研院所", "龙头企业", "高技能人才", "人工智能企业"):
+        assert ("GROUP", group) in found
+
+
+def test_generic_heads_are_no_entities() -> None:
+    found = names("建立协同机制，探索商业模式，开展专项行动，制定如下计划，以新模式推动发展。")
+    kinds = {n for label, n in found if label in ("MECHANISM", "PROGRAM")}
+    assert not kinds & {"协同机制", "商业模式", "专项行动", "如下计划", "以新模式", "新模式"}
+
+
+def test_specific_short_names_stay() -> None:
+    found = names("坚持和发展新时代“枫桥经验”，完善领导干部包案制度。")
+    assert any(n.endswith("包案制度") for label, n in found if label == "MECHANISM")
+
+
+# -- hard-wrapped text -------------------------------------------------------------------------------------
+def test_reflow_joins_wrapped_lines_and_maps_offsets() -> None:
+    text = ("一、总体要求\n"
+            "    各地要按照国务院的统一部署，建立健全跨部门协同推进工作\n"
+            "    机制，加强统筹。\n"
+            "- 2 -\n"
+            "第二条 本办法所称数据资源，是指政务部门在履行职责过程中\n"
+            "12\n"
+            "产生的数据。\n")
+    out, index = reflow(text)
+    assert "协同推进工作机制，" in out
+    assert "一、总体要求\n" in out  # a heading stays on its line
+    assert "- 2 -" not in out and "\n12\n" not in out
+    assert "过程中产生的数据" in out
+    s = out.index("工作机制")
+    a, b = map_span(index, s, s + 4)
+    assert text[a:a + 2] == "工作" and text[b - 2:b] == "机制"
+    assert all(out[k] == text[index[k]] for k in range(len(out)))
+
+
+def test_reflow_leaves_unwrapped_text_alone() -> None:
+    text = "短行一\n短行二。\n1.第一项内容写在这里并且足够长足够长足够长\n2.第二项"
+    out, index = reflow(text)
+    assert out == text and index == list(range(len(text) + 1))
+
+
+def test_extraction_offsets_point_into_the_text_as_read() -> None:
+    text = ("为加快发展数字经济，省发展改革委会同有关部门建立全省数字经济发展\n"
+            "联席会议机制，统筹推进各项工作。")
+    x = extract(Document("t", text), shared_nlp(False))
+    mechanisms = [e for e in x.entities if e.label == "MECHANISM"]
+    assert any(e.name.endswith("联席会议机制") and "\n" in text[e.mentions[0][0]:e.mentions[0][1]]
+               for e in mechanisms)
+    for e in x.entities:
+        for s, t in e.mentions:
+            assert text[s:t].replace("\n", "")  # offsets into the original text
