@@ -52,7 +52,11 @@ EVENT_RES = [
 EVENT_SUFFIXES = ("工作会议", "全会", "代表大会", "座谈会", "论坛", "博览会", "峰会", "高峰论坛", "展览会",
                   "交易会", "洽谈会", "博鳌论坛", "发布会", "运动会", "研讨会", "推进会", "现场会", "年会",
                   "大会", "常务会议", "全体会议", "会议", "开幕式", "闭幕式", "艺术节", "文化节", "电影节",
-                  "大赛", "锦标赛", "世博会", "进博会", "广交会", "服贸会", "亚运会", "奥运会", "冬奥会")
+                  "观摩会", "大赛", "锦标赛", "世博会", "进博会", "广交会", "服贸会", "亚运会", "奥运会",
+                  "冬奥会")
+#: words that never sit inside an event's name: the verbs around it (举行新闻发布会, 会见来华出席…论坛)
+EVENT_STOP = ("举行", "召开", "举办", "出席", "会见", "会谈", "参加", "主持", "开幕", "闭幕", "来华", "访华",
+              "期间", "之际", "前夕", "今天", "今日", "昨天", "日前", "近日")
 #: names of epidemics and disasters (kind "disaster"): 新冠肺炎疫情, 汶川地震
 DISASTER_SUFFIXES = ("疫情", "地震", "洪灾", "洪水", "旱灾", "泥石流", "海啸", "雪灾")
 #: characters that open no name: prepositions, conjunctions, demonstratives (如下计划, 以新模式, 且行动)
@@ -324,6 +328,10 @@ class PatternRecognizer:
             if start not in token_starts and any(p in self._token_ends for p in range(start + 1, end)):
                 continue  # 应当|执行|动作, 经济|运行|动态: the suffix straddles two words
             begin = self._expand_left(text, start, token_starts)
+            if label == "EVENT":
+                begin = _after_last(text, begin, start, EVENT_STOP)
+                if _kind == "disaster" and (_jieba_tag(text[begin:start]) or "").startswith("v"):
+                    continue  # 巩固疫情: a verb and its object
             body = text[begin:start].strip("“”\"‘’")
             if len(body) < 2 or body in self.generic \
                     or re.fullmatch(r"[\d一二三四五六七八九十两]+[项个大类]?", body):
@@ -566,6 +574,15 @@ def _automaton(words: object) -> ahocorasick.Automaton:
         automaton.add_word(w, w)
     automaton.make_automaton()
     return automaton
+
+
+def _after_last(text: str, begin: int, end: int, words: tuple[str, ...]) -> int:
+    """``begin``, moved past the last of ``words`` found in ``text[begin:end]``."""
+    for w in words:
+        k = text.rfind(w, begin, end)
+        if k >= 0:
+            begin = max(begin, k + len(w))
+    return begin
 
 
 def _ends_with_any(text: str, pos: int, words: object, max_len: int = 12) -> str | None:
