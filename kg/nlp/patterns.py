@@ -80,7 +80,8 @@ BARE_GROUP_RE = re.compile("|".join(sorted(BARE_GROUPS, key=len, reverse=True)))
 #: words that pick out members of a group without naming a kind (各类人才, 相关企业, 一批企业)
 GROUP_DETERMINERS = frozenset({"相关", "有关", "各类", "各种", "广大", "其他", "其它", "全部", "所有", "一些",
                                "部分", "更多", "一批", "若干", "本地", "各地", "重点", "我国", "全国", "全省",
-                               "全市", "该", "本", "新", "多", "大量", "优秀", "高端", "紧缺", "急需"})
+                               "全市", "该", "本", "新", "多", "大量", "优秀", "高端", "紧缺", "急需", "不同",
+                               "现有", "有条件", "规定", "典型", "先进", "辖区", "区内", "内", "好"})
 BARE_COMMITTEE = re.compile(r"(?<![\u4e00-\u9fff]委)(?:省委|市委|县委|区委)(?!员)")
 POLICY_RE = re.compile(r"《[^《》]{2,80}》")  # wikisource puts line breaks inside some titles
 
@@ -525,6 +526,8 @@ class PatternRecognizer:
             start, end = m.start(), m.end()
             if start not in token_starts or end not in token_starts:
                 continue
+            head = m.group()
+            tags: list[str] = []
             pos = start
             for _ in range(3):
                 prev = _token_before(pos, token_starts)
@@ -535,11 +538,17 @@ class PatternRecognizer:
                         or start - prev > 8:
                     break
                 tag = _jieba_tag(word)
-                if tag is not None and not tag.startswith(("n", "b", "j", "vn", "an", "a")) \
-                        or tag is None and not CJK.match(word):
+                # words jieba does not know here are mostly pieces of a verb phrase (叫响, 培强): no
+                # qualifier; a nominal verb qualifies a body or people (培训机构, 创新人才), not firms
+                # (资助|企业, 辅导|企业 are a verb and its object)
+                if tag is None or word in GROUP_HEADS \
+                        or not tag.startswith(("n", "b", "j", "vn", "an", "a")) \
+                        or tag == "vn" and head not in ("机构", "人才"):
                     break
+                tags.append(tag)
                 pos = prev
-            if pos < start:
+            # at least one noun among the qualifiers: an adjective alone (先进企业, 强大人才) names no kind
+            if pos < start and any(t.startswith(("n", "b", "j")) or t == "vn" for t in tags):
                 found.append(Candidate(pos, end, "GROUP", "pattern", 0.6))
         return found
 
