@@ -130,7 +130,7 @@ class RelationExtractor:
             self._targets(text, sent, items, entities, add)
             self._quantifies(text, sent, items, entities, add)
             self._partof(text, k, sentences, by_sentence, entities, add)
-        self._name_links(entities, add)
+        self._name_links(entities, len(text), add)
         doc._.kg_relations = sorted(out.values(), key=lambda r: (r.evidence, r.label, r.head, r.tail))
         return doc
 
@@ -401,7 +401,7 @@ class RelationExtractor:
                         add(Rel("partOf", j, i, sentences[k], (m.start, x.end), None, 0.6))
 
     # -- links read off the names -------------------------------------------------------------------------
-    def _name_links(self, entities: list[ResolvedEntity], add: Adder) -> None:
+    def _name_links(self, entities: list[ResolvedEntity], size: int, add: Adder) -> None:
         orgs = [(i, e) for i, e in enumerate(entities) if e.label == "ORG"]
         places = [(i, e) for i, e in enumerate(entities) if e.label == "PLACE"]
         groups = [(i, e) for i, e in enumerate(entities) if e.label == "GROUP"]
@@ -413,11 +413,19 @@ class RelationExtractor:
                 j, p = max(parents, key=lambda jp: len(jp[1].name))
                 if len(org_match_key(p.name)) >= 3:
                     add(Rel("subOrganizationOf", i, j, _span(e), _span(e), None, 0.7))
+        # the place must be named on its own in the text, not only inside names (docs/annotation.md,
+        # decision 8)
+        inside = bytearray(size)
+        for e in entities:
+            if e.label != "PLACE":
+                for m in e.mentions:
+                    inside[m.start:m.end] = b"\x01" * (m.end - m.start)
+        standalone = [(j, p) for j, p in places if any(not inside[m.start] for m in p.mentions)]
         for i, e in [*orgs, *[(i, e) for i, e in enumerate(entities) if e.label == "EVENT"]]:
             key = org_match_key(e.name)
-            for j, p in places:
-                forms = [p.name, *p.surfaces]
-                if any(key.startswith(f) for f in forms if len(f) >= 2):
+            for j, p in standalone:
+                forms = [f for f in (p.name, *p.surfaces) if len(f) >= 2]
+                if any(key.startswith(f) for f in forms):
                     add(Rel("locatedIn", i, j, _span(e), _span(e), None, 0.8))
                     break
         # a meeting named after the body that holds it: 第五届全国人民代表大会第三次会议, 国务院全体会议
