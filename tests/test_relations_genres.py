@@ -259,3 +259,18 @@ def test_extraction_offsets_point_into_the_text_as_read() -> None:
     for e in x.entities:
         for s, t in e.mentions:
             assert text[s:t].replace("\n", "")  # offsets into the original text
+
+
+def test_body_is_in_a_place_the_text_names_on_its_own(extractor: RelationExtractor) -> None:
+    text = "青岛市科技局发布通知。青岛市将建设海洋科技创新平台。"
+    rels = relations(extractor, text, 青岛市科技局=ORG, 青岛市="PLACE")
+    assert ("locatedIn", "青岛市科技局", "青岛市") in rels
+    # 青岛市 only inside the body's name (a PLACE mention nested in the ORG's)
+    text = "青岛市科技局发布通知，全市建设海洋科技创新平台。"
+    entities = [ResolvedEntity(ORG, "青岛市科技局", [Mention(0, 6, ORG, "test")], ["青岛市科技局"]),
+                ResolvedEntity("PLACE", "青岛市", [Mention(0, 3, "PLACE", "test")], ["青岛市"])]
+    doc = Doc(Vocab(), words=[text], spaces=[False])
+    doc._.kg_text = text
+    doc._.kg_entities = entities
+    extractor(doc)
+    assert not any(r.label == "locatedIn" for r in doc._.kg_relations)
