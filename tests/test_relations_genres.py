@@ -274,3 +274,26 @@ def test_body_is_in_a_place_the_text_names_on_its_own(extractor: RelationExtract
     doc._.kg_entities = entities
     extractor(doc)
     assert not any(r.label == "locatedIn" for r in doc._.kg_relations)
+
+
+def test_arrangement_aimed_at_groups_named_before_it(extractor: RelationExtractor) -> None:
+    text = "引导服务商面向中小微企业和个体工商户推出普惠金融服务平台，建设产业园区。"
+    rels = relations(extractor, text, 中小微企业="GROUP", 个体工商户="GROUP", 普惠金融服务平台="MECHANISM",
+                     产业园区="PROGRAM")
+    assert ("targets", "普惠金融服务平台", "中小微企业") in rels
+    assert ("targets", "普惠金融服务平台", "个体工商户") in rels
+    assert ("targets", "产业园区", "中小微企业") not in rels  # another clause
+    text = "为科技型企业提供知识产权质押融资服务平台。为中小企业发展创造良好环境，完善担保体系。"
+    rels = relations(extractor, text, 科技型企业="GROUP", 中小企业="GROUP",
+                     知识产权质押融资服务平台="MECHANISM", 担保体系="MECHANISM")
+    assert ("targets", "知识产权质押融资服务平台", "科技型企业") in rels
+    assert ("targets", "担保体系", "中小企业") not in rels
+
+
+def test_figure_counts_what_follows_an_approximation(extractor: RelationExtractor) -> None:
+    text = "到2027年，培育5家以上专业科技企业孵化器，孵化50家左右科技型企业。"
+    rels = relations(extractor, text, **{"5家": "METRIC", "50家": "METRIC"}, 专业科技企业孵化器="GROUP",
+                     科技型企业="GROUP")
+    assert ("quantifies", "5家", "专业科技企业孵化器") in rels
+    assert ("quantifies", "50家", "科技型企业") in rels
+    assert ("quantifies", "5家", "科技型企业") not in rels

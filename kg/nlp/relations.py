@@ -61,6 +61,10 @@ TOGETHER = re.compile(r"共同|联合|一起|一道")
 #: the end of the line
 NOTE_RE = re.compile(r"[（(]([^（）()\n]{2,300})[）)]"
                      r"|((?:牵头|责任|配合|主责|参与|协办)(?:单位|部门)[:：][^\n（）()。]{1,300})")
+#: between a figure and what it counts: 5家以上|孵化器, 3所左右|高校, 10个的
+APPROX = re.compile(r"(?:以上|以下|左右|上下|以内|多|余)?(?:的|个)?")
+#: before a group: what follows in the clause is aimed at it (面向中小企业推出…平台, 为企业提供…服务平台)
+AIMED_AT = re.compile(r"面向|针对|服务于|为")
 #: after 由A: A holds the event named before (论坛由A主办)
 HOLD_BY = re.compile(r"(?:共同|联合)?(?:主办|举办|承办|召开|组织|主持|筹办)")
 #: after a place: the event is held there (在北京举行, 在杭州开幕)
@@ -327,14 +331,40 @@ class RelationExtractor:
     # -- targets ----------------------------------------------------------------------------------------
     def _targets(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
                  entities: list[ResolvedEntity], add: Adder) -> None:
+        starts = [m.start for m, _ in items]
         for m, i in items:
             if m.label not in ("MECHANISM", "PROGRAM", "POLICY"):
                 continue
-            groups_after = [(x, j) for x, j in items if x.start >= m.end and x.label == "GROUP"]
-            for x, j in groups_after:
+            # X面向/针对 GROUP, within a few characters (the groups there start before m.end + 7)
+            for x, j in items[bisect_left(starts, m.end):bisect_left(starts, m.end + 7)]:
                 between = text[m.end:x.start]
-                if re.search(r"(?:面向|针对|服务于|覆盖)$", between.strip()) and len(between) <= 6:
+                if x.label == "GROUP" and re.search(r"(?:面向|针对|服务于|覆盖)$", between.strip()):
                     add(Rel("targets", i, j, sent, (m.start, x.end), None, 0.7))
+        # 面向/针对/服务 GROUP(、GROUP) …X, 为GROUP提供X: what the clause then sets up is aimed at them
+        k = 0
+        while k < len(items):
+            x, j = items[k]
+            k += 1
+            if x.label != "GROUP":
+                continue
+            prep = AIMED_AT.search(text, max(sent[0], x.start - 3), x.start)
+            if prep is None or prep.end() != x.start:
+                continue
+            group = [(x, j)]
+            while k < len(items) and items[k][0].label == "GROUP" \
+                    and re.fullmatch(r"[、和及与]|以及", text[group[-1][0].end:items[k][0].start]):
+                group.append(items[k])
+                k += 1
+            stop = _clause_end(text, group[-1][0].end, sent[1])
+            for m, i in items[k:bisect_left(starts, stop)]:
+                if m.label == "GROUP":
+                    break
+                if m.label not in ("MECHANISM", "PROGRAM", "POLICY"):
+                    continue
+                if prep.group() == "为" and "提供" not in text[group[-1][0].end:m.start]:
+                    continue
+                for g_m, g in group:
+                    add(Rel("targets", i, g, sent, (g_m.start, m.end), None, 0.65))
         # the group an arrangement is put in place for, named before it with a preposition of scope:
         # 在国有大中型企业中进行…试点, 建立对企业经营者有效的激励机制,
         # 以县处级以上领导干部为重点，在全党开展…教育
@@ -366,7 +396,7 @@ class RelationExtractor:
                 if x.start < m.end:
                     continue  # nested in the metric's span
                 if x.label not in ("METRIC", "PERSON", "POST", "PLACE") and (
-                        x.start == m.end or text[m.end:x.start] in ("的", "个")):
+                        x.start == m.end or APPROX.fullmatch(text, m.end, x.start)):
                     add(Rel("quantifies", i, j, sent, (m.start, x.end), None, 0.8))
                     found = True
                 break
