@@ -297,3 +297,18 @@ def test_figure_counts_what_follows_an_approximation(extractor: RelationExtracto
     assert ("quantifies", "5家", "专业科技企业孵化器") in rels
     assert ("quantifies", "50家", "科技型企业") in rels
     assert ("quantifies", "5家", "科技型企业") not in rels
+
+
+def test_no_place_read_off_an_impossible_name(extractor: RelationExtractor) -> None:
+    def located(body: str) -> bool:
+        text = f"山东将推进改革。{body}发布通知。"
+        entities = [ResolvedEntity("PLACE", "山东省", [Mention(0, 2, "PLACE", "test")], ["山东"]),
+                    ResolvedEntity(ORG, body, [Mention(8, 8 + len(body), ORG, "test")], [body])]
+        doc = Doc(Vocab(), words=[text], spaces=[False])
+        doc._.kg_text = text
+        doc._.kg_entities = entities
+        extractor(doc)
+        return any(r.label == "locatedIn" for r in doc._.kg_relations)
+
+    assert located("山东省财政厅")
+    assert not located("山东市财政局")  # no province has a city of its own name

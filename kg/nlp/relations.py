@@ -455,7 +455,7 @@ class RelationExtractor:
             key = org_match_key(e.name)
             for j, p in standalone:
                 forms = [f for f in (p.name, *p.surfaces) if len(f) >= 2]
-                if any(key.startswith(f) for f in forms):
+                if any(key.startswith(f) and not _below_wrong_level(p.name, key[len(f):]) for f in forms):
                     add(Rel("locatedIn", i, j, _span(e), _span(e), None, 0.8))
                     break
         # a meeting named after the body that holds it: 第五届全国人民代表大会第三次会议, 国务院全体会议
@@ -605,6 +605,12 @@ def _between(items: list[tuple[Mention, int]], starts: list[int], start: int,
         if m.end <= end:
             out.append((m, i))
     return out
+
+
+def _below_wrong_level(place: str, rest: str) -> bool:
+    """A province's name followed by a city's or county's level word (山东|市财政局, 安徽|市级政府): the name
+    does not say where the body is (no province has a 市 of its own name)."""
+    return place.endswith(("省", "自治区")) and rest[:1] in ("市", "县", "区")
 
 
 def _span(e: ResolvedEntity) -> tuple[int, int]:
