@@ -312,3 +312,19 @@ def test_no_place_read_off_an_impossible_name(extractor: RelationExtractor) -> N
 
     assert located("山东省财政厅")
     assert not located("山东市财政局")  # no province has a city of its own name
+
+
+def test_event_names_stop_at_dates_and_verbs() -> None:
+    found = names("9月8日杭州亚运会火炬传递开始，选手们结束杭州亚运会征程，工作人员投入到亚运会的筹备中。")
+    events = {n for label, n in found if label == "EVENT"}
+    assert "杭州亚运会" in events
+    assert not any(n.startswith(("8日", "9月", "结束", "投入")) for n in events)
+
+
+def test_event_held_in_a_place_named_after_the_province(extractor: RelationExtractor) -> None:
+    text = "第五届中美友城大会当日在江苏省苏州市举办。"
+    rels = relations(extractor, text, 第五届中美友城大会="EVENT", 江苏省="PLACE")
+    assert ("locatedIn", "第五届中美友城大会", "江苏省") in rels
+    text = "第五届中美友城大会代表团在江苏省考察，与企业家座谈。"  # no holding verb after the place
+    rels = relations(extractor, text, 第五届中美友城大会="EVENT", 江苏省="PLACE")
+    assert ("locatedIn", "第五届中美友城大会", "江苏省") not in rels

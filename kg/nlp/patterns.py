@@ -55,8 +55,14 @@ EVENT_SUFFIXES = ("工作会议", "全会", "代表大会", "座谈会", "论坛
                   "观摩会", "大赛", "锦标赛", "世博会", "进博会", "广交会", "服贸会", "亚运会", "奥运会",
                   "冬奥会")
 #: words that never sit inside an event's name: the verbs around it (举行新闻发布会, 会见来华出席…论坛)
-EVENT_STOP = ("举行", "召开", "举办", "出席", "会见", "会谈", "参加", "主持", "开幕", "闭幕", "来华", "访华",
-              "期间", "之际", "前夕", "今天", "今日", "昨天", "日前", "近日")
+EVENT_STOP = ("举行", "召开", "举办", "出席", "会见", "会谈", "参加", "参与", "主持", "开幕", "闭幕", "来华",
+              "访华", "期间", "之际", "前夕", "今天", "今日", "昨天", "日前", "近日", "贯彻", "学习", "落实",
+              "发生", "结束", "来到", "投入到", "迎接", "筹备", "观看", "服务", "保障", "精神", "成功")
+#: a date before an event's name is no part of it (9月8日杭州亚运会)
+EVENT_DATE = re.compile(r"\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号]")
+#: events named by their suffix alone (亚运会, 进博会)
+EVENT_NAMES = frozenset({"世博会", "进博会", "广交会", "服贸会", "亚运会", "奥运会", "冬奥会", "亚冬会",
+                         "大运会"})
 #: names of epidemics and disasters (kind "disaster"): 新冠肺炎疫情, 汶川地震
 DISASTER_SUFFIXES = ("疫情", "地震", "洪灾", "洪水", "旱灾", "泥石流", "海啸", "雪灾")
 #: characters that open no name: prepositions, conjunctions, demonstratives (如下计划, 以新模式, 且行动)
@@ -331,13 +337,18 @@ class PatternRecognizer:
             begin = self._expand_left(text, start, token_starts)
             if label == "EVENT":
                 begin = _after_last(text, begin, start, EVENT_STOP)
+                for date in EVENT_DATE.finditer(text, begin, start):
+                    begin = date.end()
+                if suffix in EVENT_NAMES and begin == start:
+                    found.append(Candidate(start, end, label, "pattern", 0.8))
+                    continue
                 if _kind == "disaster" and (_jieba_tag(text[begin:start]) or "").startswith("v"):
                     continue  # 巩固疫情: a verb and its object
             body = text[begin:start].strip("“”\"‘’")
             if len(body) < 2 or body in self.generic \
                     or re.fullmatch(r"[\d一二三四五六七八九十两]+[项个大类]?", body):
                 continue
-            if self._generic_head(text, begin, start, _kind, suffix):
+            if suffix not in EVENT_NAMES and self._generic_head(text, begin, start, _kind, suffix):
                 continue
             if label == "EVENT" and begin > 0 and text[begin - 1] == "、":
                 continue  # 全国省长、市长、自治区主席会议: the last item of a list that names one meeting
