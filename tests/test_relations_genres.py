@@ -328,3 +328,16 @@ def test_event_held_in_a_place_named_after_the_province(extractor: RelationExtra
     text = "第五届中美友城大会代表团在江苏省考察，与企业家座谈。"  # no holding verb after the place
     rels = relations(extractor, text, 第五届中美友城大会="EVENT", 江苏省="PLACE")
     assert ("locatedIn", "第五届中美友城大会", "江苏省") not in rels
+
+
+def test_meeting_named_by_a_list_keeps_the_whole_list() -> None:
+    found = names("省委召开全省新业态、新就业群体党建工作座谈会。党的全国代表大会是最高领导机关。")
+    events = {n for label, n in found if label == "EVENT"}
+    assert "全省新业态、新就业群体党建工作座谈会" in events
+    assert "新就业群体党建工作座谈会" not in events
+
+
+def test_place_of_an_action_is_no_actor(extractor: RelationExtractor) -> None:
+    text = "在浙江大学举办2期党建工作指导员培训班。"
+    rels = relations(extractor, text, 浙江大学=ORG, 党建工作指导员培训班="PROGRAM")
+    assert ("runs", "浙江大学", "党建工作指导员培训班") not in rels

@@ -324,7 +324,8 @@ class PatternRecognizer:
             if label == "EVENT" and (NOT_AFTER_EVENT.match(text, end) or text.endswith("联席会议", 0, end)):
                 continue  # 信访工作联席会议机制: a mechanism, whose name holds a meeting word
             if label == "EVENT" and any(len(s) > len(suffix) and text.endswith(s, 0, end)
-                                        and end - len(s) in token_starts for s in EVENT_SUFFIXES):
+                                        and not self._straddles(end - len(s), end, token_starts)
+                                        for s in EVENT_SUFFIXES):
                 continue  # 全国代表大会 is read with 代表大会, not with 大会
             if suffix.endswith("计划") and text.startswith("地", end):
                 continue  # 有计划地 "in a planned way": an adverb, not a plan
@@ -332,7 +333,7 @@ class PatternRecognizer:
                 continue  # an unquoted document title ends a clause (制定城乡社区治理服务工作指引，)
             if end < len(text) and text[end] in CLOSE_QUOTES and start > 0:
                 end += 1  # “枫桥经验”
-            if start not in token_starts and any(p in self._token_ends for p in range(start + 1, end)):
+            if self._straddles(start, end, token_starts):
                 continue  # 应当|执行|动作, 经济|运行|动态: the suffix straddles two words
             begin = self._expand_left(text, start, token_starts)
             if label == "EVENT":
@@ -350,8 +351,16 @@ class PatternRecognizer:
                 continue
             if suffix not in EVENT_NAMES and self._generic_head(text, begin, start, _kind, suffix):
                 continue
-            if label == "EVENT" and begin > 0 and text[begin - 1] == "、":
-                continue  # 全国省长、市长、自治区主席会议: the last item of a list that names one meeting
+            while label == "EVENT" and begin > 0 and text[begin - 1] == "、":
+                # 全国省长、市长、自治区主席会议, 全省新业态、新就业群体党建工作座谈会: one meeting named
+                # by a list
+                item = self._expand_left(text, begin - 1, token_starts)
+                if item >= begin - 1:
+                    break
+                begin = item
+            if label == "EVENT" and begin < start \
+                    and text.endswith(("全国", "全省", "全市", "全区", "全县", "全军"), 0, begin):
+                begin -= 2  # the reach of a meeting is part of its name (全国职业教育大会)
             if self._deictic(text, begin, token_starts):
                 continue
             first = text[begin:_token_after(begin, token_starts)]
@@ -374,6 +383,10 @@ class PatternRecognizer:
             if label == "MECHANISM":
                 found.extend(self._list_items(text, begin, suffix, token_starts))
         return found
+
+    def _straddles(self, start: int, end: int, token_starts: AbstractSet[int]) -> bool:
+        """``[start, end)`` begins inside a jieba word that ends inside it (执行|动作 for 行动)."""
+        return start not in token_starts and any(p in self._token_ends for p in range(start + 1, end))
 
     def _generic_head(self, text: str, begin: int, start: int, kind: str, suffix: str) -> bool:
         """A kind word with too little before it to name one arrangement or event: 协同机制, 商业模式,

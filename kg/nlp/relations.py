@@ -507,6 +507,8 @@ def _chains(text: str, orgs: list[tuple[Mention, int]]) -> list[_Chain]:
             role = "partner"
         joined = together or bool(tail and (tail.group("coop") or TOGETHER.search(tail.group("adv"))))
         after_coop = text[max(0, first.start - 2):first.start] in ("会同", "联合", "携手", "协同")
+        if text[first.start - 1:first.start] in ("在", "赴", "到") and role is None:
+            return  # 在浙江大学举办…: where it is done, not who does it
         out.append(_Chain(list(current), first.start, end, role, joined, after_coop))
 
     for m, i in orgs:
