@@ -341,3 +341,32 @@ def test_place_of_an_action_is_no_actor(extractor: RelationExtractor) -> None:
     text = "在浙江大学举办2期党建工作指导员培训班。"
     rels = relations(extractor, text, 浙江大学=ORG, 党建工作指导员培训班="PROGRAM")
     assert ("runs", "浙江大学", "党建工作指导员培训班") not in rels
+
+
+def test_long_sentence_of_many_cues_is_read_in_linear_time(extractor: RelationExtractor) -> None:
+    import time
+
+    def run(n: int) -> float:
+        parts = ["市农业局"]
+        entities = [ResolvedEntity(ORG, "市农业局", [Mention(0, 4, ORG, "test")], ["市农业局"])]
+        pos = 4
+        for k in range(n):
+            for before, name, label in (("开展", f"第{k}号专项行动", "PROGRAM"),
+                                        ("和培育", f"第{k}类经营主体", "GROUP")):
+                pos += len(before)
+                mention = Mention(pos, pos + len(name), label, "test")
+                entities.append(ResolvedEntity(label, name, [mention], [name]))
+                parts += [before, name]
+                pos += len(name)
+        text = "".join(parts) + "。"
+        doc = Doc(Vocab(), words=[text], spaces=[False])
+        doc._.kg_text = text
+        doc._.kg_entities = entities
+        t0 = time.perf_counter()
+        extractor(doc)
+        elapsed = time.perf_counter() - t0
+        assert any(r.label == "runs" and r.head == 0 and r.tail == 1 for r in doc._.kg_relations)
+        return elapsed
+
+    small, large = min(run(300) for _ in range(3)), min(run(2400) for _ in range(3))
+    assert large < 8 * small * 2.5  # 8 times the sentence: far from the 64 times of a quadratic reading

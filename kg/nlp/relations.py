@@ -25,11 +25,13 @@ Each rule reads one sentence (or a 、-list within it) and the cue words of ``on
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import ahocorasick
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -126,13 +128,14 @@ class RelationExtractor:
         for sent, items in zip(sentences, by_sentence, strict=True):
             self._holds_post(text, sent, items, entities, add)
         voice = self._voice(text, entities, out)
-        noted = self._notes(text, placed, [m.start for m, _ in placed], entities, add)
+        clauses = Clauses(text)
+        noted = self._notes(text, placed, [m.start for m, _ in placed], entities, clauses, add)
         for k, sent in enumerate(sentences):
             items = by_sentence[k]
-            self._acts(text, sent, items, entities, voice, noted, add)
+            self._acts(text, sent, items, entities, voice, noted, clauses, add)
             self._event_places(text, sent, items, add)
-            self._targets(text, sent, items, entities, add)
-            self._quantifies(text, sent, items, entities, add)
+            self._targets(text, sent, items, entities, clauses, add)
+            self._quantifies(text, sent, items, entities, clauses, add)
             self._partof(text, k, sentences, by_sentence, entities, add)
         self._name_links(entities, len(text), add)
         doc._.kg_relations = sorted(out.values(), key=lambda r: (r.evidence, r.label, r.head, r.tail))
@@ -170,7 +173,8 @@ class RelationExtractor:
 
     # -- runs / issues / organizes / cooperatesWith ----------------------------------------------------------
     def _acts(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
-              entities: list[ResolvedEntity], voice: int | None, noted: set[int], add: Adder) -> None:
+              entities: list[ResolvedEntity], voice: int | None, noted: set[int], clauses: Clauses,
+              add: Adder) -> None:
         """Bodies acting on what a cue verb names, read over the chains of bodies of the sentence.
 
         A chain is a run of bodies written together (A、B和C, A会同B, A联合B, 由A、B牵头): all of them act
@@ -203,7 +207,7 @@ class RelationExtractor:
             # 数字经济论坛由A主办: the event named before 由 in the clause
             verb = HOLD_BY.match(text, chain.end)
             if text[chain.start - 1:chain.start] == "由" and verb:
-                c0 = _clause_start(text, chain.start, s0)
+                c0 = clauses.start(chain.start, s0)
                 events = [(m, i) for m, i in _between(items, starts, c0, chain.start) if m.label == "EVENT"]
                 for m, i in events[-1:]:
                     for _, a in chain.members:
@@ -214,13 +218,21 @@ class RelationExtractor:
         ci = 0
         current: _Chain | None = None
         last_lead: _Chain | None = None
-        for cue, acted in _cue_objects(text, sent, items, self.cues, self.cue_re):
+        ii = 0
+        groups_seen: deque[tuple[Mention, int]] = deque()  # the groups before the cue, in its clause
+        for cue, acted in _cue_objects(text, sent, items, self.cues, self.cue_re, clauses):
             while ci < len(chains) and chains[ci].end <= cue.start():
                 current = chains[ci]
                 if current.role == "lead":
                     last_lead = current
                 ci += 1
-            c0 = _clause_start(text, cue.start(), s0)
+            c0 = clauses.start(cue.start(), s0)
+            while ii < len(items) and items[ii][0].start < cue.start():
+                if items[ii][0].label == "GROUP" and items[ii][0].end <= cue.start():
+                    groups_seen.append(items[ii])
+                ii += 1
+            while groups_seen and groups_seen[0][0].start < c0:
+                groups_seen.popleft()
             chain: _Chain | None = None
             confidence = 0.8
             inner = chains[ci] if ci < len(chains) else None
@@ -228,8 +240,8 @@ class RelationExtractor:
                     and inner.end <= acted[0][1].start:
                 chain = inner
             else:
-                groups_before = [(m, i) for m, i in _between(items, starts, c0, cue.start())
-                                 if m.label == "GROUP"]
+                # the groups nearest the cue (a bound: a clause listing many groups and cues stays linear)
+                groups_before = list(groups_seen)[-MAX_GROUPS_ACTING:]
                 if groups_before and (current is None or current.end <= groups_before[-1][0].start):
                     # a target group named before the cue in its clause is the one acting (推动协会建立…机制):
                     # the arrangement is aimed at it, and the document's voice does not run it
@@ -267,17 +279,19 @@ class RelationExtractor:
         events = [(m, i) for m, i in items if m.label == "EVENT"]
         if not events:
             return
+        event_starts = [m.start for m, _ in events]
         for m, i in items:
             if m.label != "PLACE" or text[m.start - 1:m.start] != "在" or m.start - 1 < sent[0]:
                 continue
             if not HELD.match(text, m.end):
                 continue
-            e_m, e = min(events, key=lambda ev: abs(ev[0].start - m.start))
+            k = bisect_left(event_starts, m.start)
+            e_m, e = min(events[max(0, k - 1):k + 1], key=lambda ev: abs(ev[0].start - m.start))
             add(Rel("locatedIn", e, i, sent, (min(e_m.start, m.start), max(e_m.end, m.end)), None, 0.7))
 
     # -- responsibility notes --------------------------------------------------------------------------------
     def _notes(self, text: str, placed: list[tuple[Mention, int]], starts: list[int],
-               entities: list[ResolvedEntity], add: Adder) -> set[int]:
+               entities: list[ResolvedEntity], clauses: Clauses, add: Adder) -> set[int]:
         """（牵头单位：A、B，责任单位：C）, （A牵头，B、C配合）, 责任单位：A、B after a task.
 
         The leads (without a lead, the responsible units) run the mechanisms and programmes that the task
@@ -322,7 +336,8 @@ class RelationExtractor:
             hi = bisect_left(starts, note.start())
             task_items = [(m, i) for m, i in placed[lo:hi] if m.end <= note.start()]
             sent = (task0, note.end())
-            for cue, acted in _cue_objects(text, (task0, note.start()), task_items, self.cues, self.cue_re):
+            for cue, acted in _cue_objects(text, (task0, note.start()), task_items, self.cues, self.cue_re,
+                                           clauses):
                 for relation, m, i in acted:
                     for a in dict.fromkeys(i for _, i in runners):
                         add(Rel(relation, a, i, sent, (min(cue.start(), m.start), note.end()), None, 0.75))
@@ -330,7 +345,7 @@ class RelationExtractor:
 
     # -- targets ----------------------------------------------------------------------------------------
     def _targets(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
-                 entities: list[ResolvedEntity], add: Adder) -> None:
+                 entities: list[ResolvedEntity], clauses: Clauses, add: Adder) -> None:
         starts = [m.start for m, _ in items]
         for m, i in items:
             if m.label not in ("MECHANISM", "PROGRAM", "POLICY"):
@@ -355,7 +370,7 @@ class RelationExtractor:
                     and re.fullmatch(r"[、和及与]|以及", text[group[-1][0].end:items[k][0].start]):
                 group.append(items[k])
                 k += 1
-            stop = _clause_end(text, group[-1][0].end, sent[1])
+            stop = clauses.end(group[-1][0].end, sent[1])
             for m, i in items[k:bisect_left(starts, stop)]:
                 if m.label == "GROUP":
                     break
@@ -368,7 +383,6 @@ class RelationExtractor:
         # the group an arrangement is put in place for, named before it with a preposition of scope:
         # 在国有大中型企业中进行…试点, 建立对企业经营者有效的激励机制,
         # 以县处级以上领导干部为重点，在全党开展…教育
-        arrangements = [(m, i) for m, i in items if m.label in ("MECHANISM", "PROGRAM", "POLICY")]
         for x, j in items:
             if x.label != "GROUP":
                 continue
@@ -377,17 +391,19 @@ class RelationExtractor:
             if before == "以" and after.startswith("为重点"):
                 reach = sent[1]  # the focus of what the sentence goes on to do
             elif before in ("在", "对") and (before == "对" or re.match(r"[中内里]", after)):
-                reach = _clause_end(text, x.end, sent[1])  # within the clause: 在…中进行X, 对…实行X
+                reach = clauses.end(x.end, sent[1])  # within the clause: 在…中进行X, 对…实行X
             else:
                 continue
-            for m, i in arrangements:
-                if x.end < m.start < reach and not any(
-                        g.label == "GROUP" and x.end < g.start < m.start for g, _ in items):
+            for m, i in items[bisect_right(starts, x.end):bisect_left(starts, reach)]:
+                if m.label == "GROUP":
+                    break  # a group nearer the arrangement is the one it serves
+                if m.label in ("MECHANISM", "PROGRAM", "POLICY"):
                     add(Rel("targets", i, j, sent, (x.start, m.end), None, 0.6))
 
     # -- quantifies -------------------------------------------------------------------------------------
     def _quantifies(self, text: str, sent: tuple[int, int], items: list[tuple[Mention, int]],
-                    entities: list[ResolvedEntity], add: Adder) -> None:
+                    entities: list[ResolvedEntity], clauses: Clauses, add: Adder) -> None:
+        starts = [m.start for m, _ in items]
         for k, (m, i) in enumerate(items):
             if m.label != "METRIC":
                 continue
@@ -403,12 +419,13 @@ class RelationExtractor:
             if found:
                 continue
             # 举办…培训班3期，培训268人次: a figure alone in its clause counts the undertaking just named
-            c0 = _clause_start(text, m.start, sent[0])
-            c1 = _clause_end(text, m.end, sent[1])
-            if any(x.label != "METRIC" for x, _ in items if c0 <= x.start < c1):
+            c0 = clauses.start(m.start, sent[0])
+            c1 = clauses.end(m.end, sent[1])
+            lo, hi = bisect_left(starts, c0), bisect_left(starts, c1)
+            if any(x.label != "METRIC" for x, _ in items[lo:hi]):
                 continue
-            prior = [(x, j) for x, j in items if x.end <= c0
-                     and x.start >= _clause_start(text, c0 - 1, sent[0])
+            p0 = clauses.start(c0 - 1, sent[0])
+            prior = [(x, j) for x, j in items[bisect_left(starts, p0):lo] if x.end <= c0
                      and x.label in ("PROGRAM", "MECHANISM", "EVENT")]
             if prior:
                 x, j = prior[-1]
@@ -432,17 +449,22 @@ class RelationExtractor:
 
     # -- links read off the names -------------------------------------------------------------------------
     def _name_links(self, entities: list[ResolvedEntity], size: int, add: Adder) -> None:
+        """Links read off the names (dictionary and automaton look-ups: linear in the names' length)."""
         orgs = [(i, e) for i, e in enumerate(entities) if e.label == "ORG"]
         places = [(i, e) for i, e in enumerate(entities) if e.label == "PLACE"]
         groups = [(i, e) for i, e in enumerate(entities) if e.label == "GROUP"]
+        # a body whose name extends another body's: the longest such parent, of three characters or more
+        by_key: dict[str, tuple[int, int]] = {}
+        for j, p in orgs:
+            k = org_match_key(p.name)
+            by_key[k] = max(by_key.get(k, (-1, -1)), (len(p.name), j))
         for i, e in orgs:
             key = org_match_key(e.name)
-            parents = [(j, p) for j, p in orgs if j != i and len(org_match_key(p.name)) < len(key)
-                       and key.startswith(org_match_key(p.name))]
-            if parents:
-                j, p = max(parents, key=lambda jp: len(jp[1].name))
-                if len(org_match_key(p.name)) >= 3:
-                    add(Rel("subOrganizationOf", i, j, _span(e), _span(e), None, 0.7))
+            for length in range(len(key) - 1, 2, -1):
+                parent = by_key.get(key[:length])
+                if parent is not None and parent[1] != i:
+                    add(Rel("subOrganizationOf", i, parent[1], _span(e), _span(e), None, 0.7))
+                    break
         # the place must be named on its own in the text, not only inside names (docs/annotation.md,
         # decision 8)
         inside = bytearray(size)
@@ -450,29 +472,51 @@ class RelationExtractor:
             if e.label != "PLACE":
                 for m in e.mentions:
                     inside[m.start:m.end] = b"\x01" * (m.end - m.start)
-        standalone = [(j, p) for j, p in places if any(not inside[m.start] for m in p.mentions)]
+        forms: dict[str, list[tuple[int, ResolvedEntity]]] = {}
+        for j, p in places:
+            if any(not inside[m.start] for m in p.mentions):
+                for f in dict.fromkeys((p.name, *p.surfaces)):
+                    if len(f) >= 2:
+                        forms.setdefault(f, []).append((j, p))
         for i, e in [*orgs, *[(i, e) for i, e in enumerate(entities) if e.label == "EVENT"]]:
             key = org_match_key(e.name)
-            for j, p in standalone:
-                forms = [f for f in (p.name, *p.surfaces) if len(f) >= 2]
-                if any(key.startswith(f) and not _below_wrong_level(p.name, key[len(f):]) for f in forms):
-                    add(Rel("locatedIn", i, j, _span(e), _span(e), None, 0.8))
-                    break
+            found = [j for length in range(2, len(key) + 1) for j, p in forms.get(key[:length], ())
+                     if not _below_wrong_level(p.name, key[length:])]
+            if found:
+                add(Rel("locatedIn", i, min(found), _span(e), _span(e), None, 0.8))
         # a meeting named after the body that holds it: 第五届全国人民代表大会第三次会议, 国务院全体会议
-        for i, e in enumerate(entities):
-            if e.label != "EVENT":
-                continue
-            holders = [(max(len(f) for f in forms), j) for j, o in orgs
-                       if (forms := [f for f in (o.name, *o.surfaces) if len(f) >= 3 and f in e.name
-                                     and len(f) < len(e.name)])]
-            if holders:
-                add(Rel("organizes", max(holders)[1], i, _span(e), _span(e), None, 0.7))
-        for i, e in enumerate(entities):
-            if e.label not in ("MECHANISM", "PROGRAM", "POLICY"):
-                continue
-            for j, g in groups:
-                if len(g.name) >= 3 and g.name in e.name:
-                    add(Rel("targets", i, j, _span(e), _span(e), None, 0.6))
+        events = [(i, e) for i, e in enumerate(entities) if e.label == "EVENT"]
+        owners: dict[str, list[int]] = {}
+        for j, o in orgs:
+            for f in dict.fromkeys((o.name, *o.surfaces)):
+                if len(f) >= 3:
+                    owners.setdefault(f, []).append(j)
+        if events and owners:
+            automaton = _automaton(owners)
+            for i, e in events:
+                holders = [(len(f), j) for _, f in automaton.iter(e.name) if len(f) < len(e.name)
+                           for j in owners[f]]
+                if holders:
+                    add(Rel("organizes", max(holders)[1], i, _span(e), _span(e), None, 0.7))
+        # an arrangement whose name holds a group's (行业协会商会改革发展联席会议机制 → 行业协会商会)
+        kinds: dict[str, list[int]] = {}
+        for j, g in groups:
+            if len(g.name) >= 3:
+                kinds.setdefault(g.name, []).append(j)
+        if kinds:
+            automaton = _automaton(kinds)
+            for i, e in enumerate(entities):
+                if e.label in ("MECHANISM", "PROGRAM", "POLICY"):
+                    for j in sorted({j for _, f in automaton.iter(e.name) for j in kinds[f]}):
+                        add(Rel("targets", i, j, _span(e), _span(e), None, 0.6))
+
+
+def _automaton(words: dict[str, list[int]]) -> ahocorasick.Automaton:
+    automaton = ahocorasick.Automaton()
+    for w in words:
+        automaton.add_word(w, w)
+    automaton.make_automaton()
+    return automaton
 
 
 @dataclass
@@ -529,6 +573,8 @@ def _chains(text: str, orgs: list[tuple[Mention, int]]) -> list[_Chain]:
     return out
 
 
+#: at most this many groups before a cue are taken as the ones acting (推动协会、商会建立…)
+MAX_GROUPS_ACTING = 4
 #: at most this many bodies of one list are paired as cooperating (a bound on the pairs of a long list)
 MAX_COOPERATING = 12
 
@@ -555,8 +601,11 @@ def _act_relation(word: str, relation: str, label: str) -> str | None:
     return None
 
 
+Acted = list[tuple[str, Mention, int]]
+
+
 def _cue_objects(text: str, span: tuple[int, int], items: list[tuple[Mention, int]], cues: dict[str, str],
-                 cue_re: re.Pattern[str]) -> Iterator[tuple[re.Match[str], list[tuple[str, Mention, int]]]]:
+                 cue_re: re.Pattern[str], clauses: Clauses) -> Iterator[tuple[re.Match[str], Acted]]:
     """Each cue verb of ``span`` (none inside a name) with what it acts on: the entities after it in its
     clause, up to the next cue (cues joined by 和/并/、 share their objects: 制定并实施X) or a group or person
     (支持企业建立…: they act there). One pass over the cues and the items."""
@@ -582,7 +631,7 @@ def _cue_objects(text: str, span: tuple[int, int], items: list[tuple[Mention, in
             groups.append([(cue, relation)])
     for g, group in enumerate(groups):
         begin = group[-1][0].end()
-        stop = _clause_end(text, begin, s1)
+        stop = clauses.end(begin, s1)
         if g + 1 < len(groups):
             stop = min(stop, groups[g + 1][0][0].start())
         objects: list[tuple[Mention, int]] = []
@@ -620,14 +669,23 @@ def _span(e: ResolvedEntity) -> tuple[int, int]:
     return (m.start, m.end)
 
 
-def _clause_start(text: str, pos: int, limit: int) -> int:
-    ends = [m.end() for m in re.finditer(r"[，,；;：:]", text[limit:pos])]
-    return limit + ends[-1] if ends else limit
+class Clauses:
+    """Where the clauses of a text begin and end, found once: each look-up is a binary search, so that the
+    rules stay linear in a sentence's length however many cues and entities it holds."""
 
+    def __init__(self, text: str) -> None:
+        self.opens = [m.end() for m in re.finditer(r"[，,；;：:]", text)]
+        self.closes = [m.start() for m in re.finditer(r"[，,；;。！？!?：:]", text)]
 
-def _clause_end(text: str, start: int, limit: int) -> int:
-    m = re.compile(r"[，,；;。！？!?：:]").search(text, start, limit)
-    return m.start() if m else limit
+    def start(self, pos: int, limit: int) -> int:
+        """Where the clause holding ``pos`` begins: after the last ，；： before it, not before ``limit``."""
+        k = bisect_right(self.opens, pos)
+        return max(limit, self.opens[k - 1]) if k else limit
+
+    def end(self, start: int, limit: int) -> int:
+        """Where the clause holding ``start`` ends: the next ，；。！？： from it, not after ``limit``."""
+        k = bisect_left(self.closes, start)
+        return min(limit, self.closes[k]) if k < len(self.closes) else limit
 
 
 @Language.factory("kg_relations", default_config={"lexicon_dir": None})
