@@ -370,3 +370,21 @@ def test_long_sentence_of_many_cues_is_read_in_linear_time(extractor: RelationEx
 
     small, large = min(run(300) for _ in range(3)), min(run(2400) for _ in range(3))
     assert large < 8 * small * 2.5  # 8 times the sentence: far from the 64 times of a quadratic reading
+
+
+def test_first_listed_leads_where_the_document_says_so(extractor: RelationExtractor) -> None:
+    task = "实施乡村教师支持计划，完善教师交流制度。"
+    note = "（省教育厅、省财政厅、省人力资源社会保障厅负责）"
+    labels = {"省教育厅": ORG, "省财政厅": ORG, "省人力资源社会保障厅": ORG, "乡村教师支持计划": "PROGRAM"}
+    plain = relations(extractor, task + note, **labels)
+    assert ("runs", "省财政厅", "乡村教师支持计划") in plain  # every responsible unit runs it
+    ruled = relations(extractor, "（各项任务列第一位者为牵头部门，下同）\n" + task + note, **labels)
+    assert ("runs", "省教育厅", "乡村教师支持计划") in ruled
+    assert ("runs", "省财政厅", "乡村教师支持计划") not in ruled
+    assert coop("省教育厅", "省财政厅") in ruled and coop("省财政厅", "省人力资源社会保障厅") in ruled
+
+
+def test_office_of_a_committee_is_named_whole() -> None:
+    found = names("（责任单位：市委金融办、市教育局、市委军民融合办）")
+    assert ("ORG", "市委军民融合办") in found or any(n.endswith("市委军民融合办") for _, n in found)
+    assert not any(label == "ORG" and n.endswith("市委") for label, n in found)

@@ -88,6 +88,8 @@ GROUP_DETERMINERS = frozenset({"相关", "有关", "各类", "各种", "广大",
                                "部分", "更多", "一批", "若干", "本地", "各地", "重点", "我国", "全国", "全省",
                                "全市", "该", "本", "新", "多", "大量", "优秀", "高端", "紧缺", "急需", "不同",
                                "现有", "有条件", "规定", "典型", "先进", "辖区", "区内", "内", "好"})
+#: after 省委/市委: an office of the committee, as bodies are listed (市委金融办、 省委军民融合办）)
+COMMITTEE_OFFICE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:办公室|办)(?=[，,、。；;）)\s]|$)")
 BARE_COMMITTEE = re.compile(r"(?<![\u4e00-\u9fff]委)(?:省委|市委|县委|区委)(?!员)")
 POLICY_RE = re.compile(r"《[^《》]{2,80}》")  # wikisource puts line breaks inside some titles
 
@@ -282,7 +284,10 @@ class PatternRecognizer:
             place = _ends_with_any(text, begin, self.places)
             if place:
                 begin -= len(place)
-            found.append(Candidate(begin, m.end(), "ORG", "pattern", 0.8))
+            office = COMMITTEE_OFFICE.match(text, m.end())
+            # 市委军民融合办、 市委金融办）: an office of the committee, named whole in a list of bodies
+            end = office.end() if office else m.end()
+            found.append(Candidate(begin, end, "ORG", "pattern", 0.8))
         return found
 
     def _parse_org_prefix(self, text: str, pos: int) -> tuple[int, bool, bool, bool] | None:

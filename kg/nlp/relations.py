@@ -71,6 +71,8 @@ AIMED_AT = re.compile(r"面向|针对|服务于|为")
 HOLD_BY = re.compile(r"(?:共同|联合)?(?:主办|举办|承办|召开|组织|主持|筹办)")
 #: after a place: the event is held there (在北京举行, 在杭州开幕)
 HELD = re.compile(r"[^，,。；;、\s]{0,8}?(?:隆重|顺利|正式|成功)?(?:举行|召开|举办|开幕|闭幕|落幕|启幕|揭幕)")
+#: a document's rule that the first body of each note leads (列第一位者为牵头部门, 排在首位的为牵头单位)
+FIRST_LEADS = re.compile(r"(?:列|排在?|位列)(?:第一位|首位)(?:者|的)?(?:为|是)牵头")
 NOTE_ROLE = re.compile(r"牵头|主责|责任单位|责任部门|负责|配合|参与|参加|协办")
 COLLECTIVE = re.compile(r"^[一二三四五六七八九十两\d]+(?:项|大|个|类|条|种)")
 INTERVIEW = re.compile(r"专访|采访|访谈|^问[:：]|\n问[:：]|答[:：]")
@@ -301,6 +303,7 @@ class RelationExtractor:
         """
         noted: set[int] = set()
         previous_end = 0
+        first_leads = FIRST_LEADS.search(text) is not None
         for note in NOTE_RE.finditer(text):
             body0, body1 = note.span(1) if note.group(1) is not None else note.span(2)
             if not NOTE_ROLE.search(text, body0, body1):
@@ -319,7 +322,9 @@ class RelationExtractor:
                     leads.extend(in_part)
                 elif re.search(r"责任|负责", part.group()):
                     responsible.extend(in_part)
-            runners = leads or responsible
+            # without a lead, the responsible units run it; where the document says the first listed leads
+            # (列第一位者为牵头部门), the first of them
+            runners = leads or (responsible[:1] if first_leads else responsible)
             noted.update(m.start for m, _ in members)
             note_span = (note.start(), note.end())
             _cooperate(members, note_span, add)
