@@ -8,16 +8,30 @@ Each rule reads one sentence (or a 、-list within it) and the cue words of ``on
   and ``A下设B``.
 - locatedIn: a body or event whose name begins with a place of the document (河南省委… → 河南省).
 - organizes, also from names: a meeting named after a body of the document (国务院全体会议 → 国务院).
-- runs / issues / organizes: a cue verb (建立, 开展, 制定, 召开 …) before a mechanism or programme, a document
-  or an event, in the same clause run. The actor is the nearest body before the cue in the sentence; failing
-  that, the document's *voice*: in an interview, the body the interviewee heads (the first holdsPost of the
-  text).
-- cooperatesWith: ``A联合/会同/与 B`` before a cue verb; B then shares A's runs/issues.
+- runs / issues / organizes: a cue verb (建立, 开展, 制定, 召开, 举办 …) before a mechanism or programme, a
+  document or an event, in its clause (up to the next cue; 制定并实施X: both). The actor is the nearest
+  *chain* of bodies before the cue in its clause (A、B和C, A会同B, A联合B, A与B共同…, A、B等8部门联合印发:
+  every member acts), a leading chain anywhere before it in the sentence (由A牵头，B配合，建立…: A), or the
+  one between the cue and its object (建立由A牵头、B参加的C机制); a body after 在/赴/到 is a place, not an
+  actor. Failing these, the document's *voice*: in an interview, the body the interviewee heads. 论坛由A主办:
+  A organizes the event named before 由.
+- Responsibility notes (docs/annotation.md, decision 2): （牵头单位：A、B，责任单位：C）, （A、B负责）,
+  （A牵头，B配合）, 责任单位：A、B on a line of its own. The leads (without a lead, the responsible units; the
+  first of them where the document says 列第一位者为牵头部门) run what the task before the note sets up, issue
+  what it drafts, organize what it holds; the task reaches back to the previous note or the line's start. The
+  bodies in a note are no sentence subjects.
+- cooperatesWith: the members of a chain that acts together (会同, 联合, 共同, or a list that is the subject of
+  a cue or leads), partners (配合, 参加) with the leads, and all bodies of one note, pairwise (at most
+  ``MAX_COOPERATING`` bodies of one list are paired).
+- locatedIn for events: 在PLACE举行/召开/开幕 in a sentence that names an event (the nearest one).
 - targets: a mechanism, programme or document whose name contains a target group of the document
-  (行业协会商会改革发展联席会议机制 → 行业协会商会), and ``面向/针对/服务 GROUP`` after one in the same
-  sentence.
-- quantifies: a figure written right before what it counts (3.6万名社会工作专业人才), or right after a cue of
-  counting the thing (举办3期…培训班).
+  (行业协会商会改革发展联席会议机制 → 行业协会商会), ``面向/针对/服务 GROUP`` after one, and 面向/针对/为…提供
+  GROUP(、GROUP) before one in its clause.
+- quantifies: a figure written right before what it counts (3.6万名社会工作专业人才, 5家以上孵化器), or right
+  after a cue of counting the thing (举办3期…培训班).
+
+Every rule reads a sentence in one pass over its cues and entities (clause bounds by binary search, links read
+off names by dictionary and Aho-Corasick look-ups): linear in the sentence's length.
 - partOf: items of a list that follows a counted collective (七项协调机制。用好A、B、C机制 → A, B, C partOf
   it).
 """
