@@ -20,8 +20,8 @@ Each rule reads one sentence (or a 、-list within it) and the cue words of ``on
   first of them where the document says 列第一位者为牵头部门) run what the task before the note sets up, issue
   what it drafts, organize what it holds; the task reaches back to the previous note or the line's start. The
   bodies in a note are no sentence subjects.
-- cooperatesWith: the members of a chain that acts together (会同, 联合, 共同, or a list that is the subject of
-  a cue or leads), partners (配合, 参加) with the leads, and all bodies of one note, pairwise (at most
+- cooperatesWith: the members of a chain that acts together (会同, 联合, 共同, or a list that is the subject
+  of a cue or leads), partners (配合, 参加) with the leads, and all bodies of one note, pairwise (at most
   ``MAX_COOPERATING`` bodies of one list are paired).
 - locatedIn for events: 在PLACE举行/召开/开幕 in a sentence that names an event (the nearest one).
 - targets: a mechanism, programme or document whose name contains a target group of the document
