@@ -362,14 +362,14 @@ def test_long_sentence_of_many_cues_is_read_in_linear_time(extractor: RelationEx
         doc = Doc(Vocab(), words=[text], spaces=[False])
         doc._.kg_text = text
         doc._.kg_entities = entities
-        t0 = time.perf_counter()
+        t0 = time.process_time()  # this process's CPU time: other jobs on the machine do not count
         extractor(doc)
-        elapsed = time.perf_counter() - t0
+        elapsed = time.process_time() - t0
         assert any(r.label == "runs" and r.head == 0 and r.tail == 1 for r in doc._.kg_relations)
         return elapsed
 
     small, large = min(run(300) for _ in range(3)), min(run(2400) for _ in range(3))
-    assert large < 8 * small * 2.5  # 8 times the sentence: far from the 64 times of a quadratic reading
+    assert large < 8 * small * 4  # 8 times the sentence: at most 32 times the time, not the 64 of a square
 
 
 def test_first_listed_leads_where_the_document_says_so(extractor: RelationExtractor) -> None:
