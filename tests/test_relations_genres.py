@@ -388,3 +388,24 @@ def test_office_of_a_committee_is_named_whole() -> None:
     found = names("（责任单位：市委金融办、市教育局、市委军民融合办）")
     assert ("ORG", "市委军民融合办") in found or any(n.endswith("市委军民融合办") for _, n in found)
     assert not any(label == "ORG" and n.endswith("市委") for label, n in found)
+
+
+def test_body_before_a_title_and_the_signature_of_a_notice_issue_it(extractor: RelationExtractor) -> None:
+    text = "根据科技部《创新发展试验区建设工作指引》相关要求，编制方案。"
+    rels = relations(extractor, text, 科技部=ORG, 创新发展试验区建设工作指引="POLICY")
+    assert ("issues", "科技部", "创新发展试验区建设工作指引") in rels
+    notice = ("各省、自治区、直辖市民政厅：\n    现将《养老服务质量提升指南》印发给你们，请认真贯彻执行。\n"
+              "    民政部办公厅\n    2023年5月4日\n养老服务质量提升指南\n")
+    rels = relations(extractor, notice, 民政部办公厅=ORG, 养老服务质量提升指南="POLICY")
+    assert ("issues", "民政部办公厅", "养老服务质量提升指南") in rels
+    unsigned = notice.replace("    2023年5月4日\n", "    联系人：张三\n")  # a line under it, but no date
+    rels = relations(extractor, unsigned, 民政部办公厅=ORG, 养老服务质量提升指南="POLICY")
+    assert ("issues", "民政部办公厅", "养老服务质量提升指南") not in rels
+
+
+def test_arrangement_aimed_at_a_list_of_groups(extractor: RelationExtractor) -> None:
+    text = "《指南》主要面向中小企业、数字化转型服务商和行业协会，提出转型路径。"
+    rels = relations(extractor, text, 指南="POLICY", 中小企业="GROUP", 数字化转型服务商="GROUP",
+                     行业协会="GROUP")
+    for group in ("中小企业", "数字化转型服务商", "行业协会"):
+        assert ("targets", "指南", group) in rels

@@ -85,6 +85,11 @@ AIMED_AT = re.compile(r"面向|针对|服务于|为")
 HOLD_BY = re.compile(r"(?:共同|联合)?(?:主办|举办|承办|召开|组织|主持|筹办)")
 #: after a place: the event is held there (在北京举行, 在杭州开幕)
 HELD = re.compile(r"[^，,。；;、\s]{0,8}?(?:隆重|顺利|正式|成功)?(?:举行|召开|举办|开幕|闭幕|落幕|启幕|揭幕)")
+#: a notice sending a document out (现将《X》印发给你们, 现予印发, 现印发给你们)
+SENT_OUT = re.compile(r"印发给你们|现予印发|现印发|印发你们|转发给你们")
+#: the signature of a notice: a body's name alone on a line, and the date on the next
+SIGNATURE = re.compile(r"\n[ \t\u3000]*([^\s，。；：、《》（）()]{3,30})[ \t\u3000]*\n[ \t\u3000]*"
+                       r"(?:\d{4}|[一二〇○零]{4})年")
 #: a document's rule that the first body of each note leads (列第一位者为牵头部门, 排在首位的为牵头单位)
 FIRST_LEADS = re.compile(r"(?:列|排在?|位列)(?:第一位|首位)(?:者|的)?(?:为|是)牵头")
 NOTE_ROLE = re.compile(r"牵头|主责|责任单位|责任部门|负责|配合|参与|参加|协办")
@@ -154,6 +159,7 @@ class RelationExtractor:
             self._quantifies(text, sent, items, entities, clauses, add)
             self._partof(text, k, sentences, by_sentence, entities, add)
         self._name_links(entities, len(text), add)
+        self._signed(text, placed, add)
         doc._.kg_relations = sorted(out.values(), key=lambda r: (r.evidence, r.label, r.head, r.tail))
         return doc
 
@@ -305,6 +311,32 @@ class RelationExtractor:
             e_m, e = min(events[max(0, k - 1):k + 1], key=lambda ev: abs(ev[0].start - m.start))
             add(Rel("locatedIn", e, i, sent, (min(e_m.start, m.start), max(e_m.end, m.end)), None, 0.7))
 
+    # -- who issues a document: 科技部《…指引》, the signature under 现将《X》印发给你们 --------------------
+    def _signed(self, text: str, placed: list[tuple[Mention, int]], add: Adder) -> None:
+        """A body written right before a title (科技部《国家新一代人工智能创新发展试验区建设工作指引》) issues
+        it; so does the body that signs a notice (its name alone on a line, a date on the next) whose text
+        sends the title out (现将《X》印发给你们, 《X》…现印发给你们)."""
+        for (m, i), (n, j) in zip(placed, placed[1:], strict=False):
+            if m.label == "ORG" and n.label == "POLICY" and text[m.end:m.end + 1] == "《" \
+                    and n.start in (m.end, m.end + 1):
+                add(Rel("issues", i, j, (m.start, n.end), (m.start, n.end), None, 0.75))
+        starts = [m.start for m, _ in placed]
+        for send in SENT_OUT.finditer(text):
+            line0 = text.rfind("\n", 0, send.start()) + 1
+            titles = [(m, i) for m, i in placed[bisect_left(starts, line0):bisect_left(starts, send.start())]
+                      if m.label == "POLICY"]
+            if not titles:
+                continue
+            signature = SIGNATURE.search(text, send.end(), send.end() + 200)
+            if signature is None or "《" in text[send.end():signature.start()]:
+                continue
+            k = bisect_left(starts, signature.start(1))
+            if k < len(placed) and placed[k][0].label == "ORG" and placed[k][0].start == signature.start(1) \
+                    and placed[k][0].end == signature.end(1):
+                m_s, s = placed[k]
+                for m, i in titles[-1:]:
+                    add(Rel("issues", s, i, (line0, signature.end()), (m.start, m_s.end), None, 0.75))
+
     # -- responsibility notes --------------------------------------------------------------------------------
     def _notes(self, text: str, placed: list[tuple[Mention, int]], starts: list[int],
                entities: list[ResolvedEntity], clauses: Clauses, add: Adder) -> set[int]:
@@ -370,10 +402,20 @@ class RelationExtractor:
             if m.label not in ("MECHANISM", "PROGRAM", "POLICY"):
                 continue
             # X面向/针对 GROUP, within a few characters (the groups there start before m.end + 7)
-            for x, j in items[bisect_left(starts, m.end):bisect_left(starts, m.end + 7)]:
+            k0 = bisect_left(starts, m.end)
+            for k1 in range(k0, bisect_left(starts, m.end + 7)):
+                x, j = items[k1]
                 between = text[m.end:x.start]
                 if x.label == "GROUP" and re.search(r"(?:面向|针对|服务于|覆盖)$", between.strip()):
                     add(Rel("targets", i, j, sent, (m.start, x.end), None, 0.7))
+                    # and the groups listed with it: 面向中小企业、服务供给方和地方主管部门
+                    last = x
+                    for y, h in items[k1 + 1:]:
+                        if y.label != "GROUP" or not re.fullmatch(r"[、和及与]|以及", text[last.end:y.start]):
+                            break
+                        add(Rel("targets", i, h, sent, (m.start, y.end), None, 0.7))
+                        last = y
+                    break
         # 面向/针对/服务 GROUP(、GROUP) …X, 为GROUP提供X: what the clause then sets up is aimed at them
         k = 0
         while k < len(items):
