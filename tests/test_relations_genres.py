@@ -409,3 +409,13 @@ def test_arrangement_aimed_at_a_list_of_groups(extractor: RelationExtractor) -> 
                      行业协会="GROUP")
     for group in ("中小企业", "数字化转型服务商", "行业协会"):
         assert ("targets", "指南", group) in rels
+
+
+def test_deployed_campaigns_and_figures_of_long_clauses(extractor: RelationExtractor) -> None:
+    text = "国务院国资委部署央企产业焕新专项行动，聚焦人工智能、新材料等15个重点产业领域方向的布局建设。"
+    rels = relations(extractor, text, 国务院国资委=ORG, 央企产业焕新专项行动="PROGRAM", **{"15个": "METRIC"})
+    assert ("runs", "国务院国资委", "央企产业焕新专项行动") in rels
+    assert ("quantifies", "15个", "央企产业焕新专项行动") not in rels  # it counts fields, not campaigns
+    text = "举办社区工作者培训班，共3期。"
+    rels = relations(extractor, text, 社区工作者培训班="PROGRAM", **{"3期": "METRIC"})
+    assert ("quantifies", "3期", "社区工作者培训班") in rels

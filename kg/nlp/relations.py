@@ -59,9 +59,9 @@ if not Doc.has_extension("kg_relations"):
 
 ACT_TARGETS = {"runs": ("MECHANISM", "PROGRAM"), "issues": ("POLICY",), "organizes": ("EVENT",)}
 EXTRA_CUES = {"制订": "issues", "研究制定": "issues", "起草": "issues", "签署": "issues", "签订": "issues",
-              "联合发布": "issues", "举办": "runs", "组织": "runs", "设立": "runs", "成立": "runs",
-              "召开": "organizes", "举行": "organizes", "主办": "organizes", "承办": "organizes",
-              "主持": "organizes", "筹办": "organizes"}
+              "联合发布": "issues", "部署": "runs", "举办": "runs", "组织": "runs", "设立": "runs",
+              "成立": "runs", "召开": "organizes", "举行": "organizes", "主办": "organizes",
+              "承办": "organizes", "主持": "organizes", "筹办": "organizes"}
 #: verbs that, before an event, say who holds it (举办论坛, 组织座谈会), whatever they say before other things
 EVENT_VERBS = frozenset({"举办", "召开", "举行", "主办", "承办", "主持", "组织", "筹办", "开展"})
 #: what may stand between two bodies of one chain: 、 和 及 与 同, and 会同/联合/协同/携手 (acting together)
@@ -79,6 +79,8 @@ NOTE_RE = re.compile(r"[（(]([^（）()\n]{2,300})[）)]"
                      r"|((?:牵头|责任|配合|主责|参与|协办)(?:单位|部门)[:：][^\n（）()。]{1,300})")
 #: between a figure and what it counts: 5家以上|孵化器, 3所左右|高校, 10个的
 APPROX = re.compile(r"(?:以上|以下|左右|上下|以内|多|余)?(?:的|个)?")
+#: a clause this short holds little beside its figure (培训268人次, 共3期)
+SHORT_CLAUSE = 12
 #: before a group: what follows in the clause is aimed at it (面向中小企业推出…平台, 为企业提供…服务平台)
 AIMED_AT = re.compile(r"面向|针对|服务于|为")
 #: after 由A: A holds the event named before (论坛由A主办)
@@ -483,8 +485,8 @@ class RelationExtractor:
             c0 = clauses.start(m.start, sent[0])
             c1 = clauses.end(m.end, sent[1])
             lo, hi = bisect_left(starts, c0), bisect_left(starts, c1)
-            if any(x.label != "METRIC" for x, _ in items[lo:hi]):
-                continue
+            if c1 - c0 > SHORT_CLAUSE or any(x.label != "METRIC" for x, _ in items[lo:hi]):
+                continue  # a long clause names what its figure counts, even when no entity does
             p0 = clauses.start(c0 - 1, sent[0])
             prior = [(x, j) for x, j in items[bisect_left(starts, p0):lo] if x.end <= c0
                      and x.label in ("PROGRAM", "MECHANISM", "EVENT")]
