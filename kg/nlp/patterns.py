@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import ahocorasick
+import jieba
 from spacy.language import Language
 from spacy.tokens import Doc
 
@@ -46,6 +47,48 @@ EVENT_RES = [
     re.compile(r"党的[一二三四五六七八九十]+大"),
     re.compile(r"台风[“\"][^”\"\n]{1,8}[”\"]"),
 ]
+#: names of events: meetings, sessions, forums, fairs, games (kind "meeting")
+EVENT_SUFFIXES = ("工作会议", "全会", "代表大会", "座谈会", "论坛", "博览会", "峰会", "高峰论坛", "展览会",
+                  "交易会", "洽谈会", "博鳌论坛", "发布会", "运动会", "研讨会", "推进会", "现场会", "年会",
+                  "大会", "常务会议", "全体会议", "会议", "开幕式", "闭幕式", "艺术节", "文化节", "电影节",
+                  "观摩会", "大赛", "锦标赛", "世博会", "进博会", "广交会", "服贸会", "亚运会", "奥运会",
+                  "冬奥会")
+#: words that never sit inside an event's name: the verbs around it (举行新闻发布会, 会见来华出席…论坛)
+EVENT_STOP = ("举行", "召开", "举办", "出席", "会见", "会谈", "参加", "参与", "主持", "开幕", "闭幕", "来华",
+              "访华", "期间", "之际", "前夕", "今天", "今日", "昨天", "日前", "近日", "贯彻", "学习", "落实",
+              "发生", "结束", "来到", "投入到", "迎接", "筹备", "观看", "服务", "保障", "精神", "成功")
+#: a date before an event's name is no part of it (9月8日杭州亚运会)
+EVENT_DATE = re.compile(r"\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号]")
+#: events named by their suffix alone (亚运会, 进博会)
+EVENT_NAMES = frozenset({"世博会", "进博会", "广交会", "服贸会", "亚运会", "奥运会", "冬奥会", "亚冬会",
+                         "大运会"})
+#: names of epidemics and disasters (kind "disaster"): 新冠肺炎疫情, 汶川地震
+DISASTER_SUFFIXES = ("疫情", "地震", "洪灾", "洪水", "旱灾", "泥石流", "海啸", "雪灾")
+#: characters that open no name: prepositions, conjunctions, demonstratives (如下计划, 以新模式, 且行动)
+FUNCTION_CHARS = frozenset("如以当且在对为将把被与和及或等这那其该此")
+#: a two-character word at least this frequent in jieba's dictionary is a common word (协同, 商业, 专项)
+COMMON_WORD_FREQ = 50
+#: what follows a meeting word that makes it part of another name (联席会议机制, 会议纪要, 会议成员单位)
+NOT_AFTER_EVENT = re.compile(r"机制|制度|成员|办公|纪要|召集|办法|室|单位")
+#: words that end a body's name: a kind word right after one alone is no name (科技部试点, 企业机制)
+BODY_WORDS = ("部", "局", "厅", "委", "办", "院", "中心", "机构", "单位", "部门", "政府",
+              "市", "省", "县", "区")
+#: heads of groups named by the words before them (人工智能企业, 高技能人才, 培训机构)
+GROUP_HEADS = ("人才", "企业", "机构", "院所", "群体", "人群", "主体", "农户", "养殖户", "服务商", "运营商",
+               "工作者", "经营者", "从业者", "毕业生")
+GROUP_HEAD_RE = re.compile("|".join(sorted(GROUP_HEADS, key=len, reverse=True)))
+#: groups that are named by one word (高校, 科研机构, 龙头企业)
+BARE_GROUPS = ("高校", "高等学校", "高等院校", "科研院所", "科研机构", "龙头企业", "骨干企业", "领军企业",
+               "行业协会", "产业联盟", "金融机构", "中小企业", "小微企业", "市场主体", "新型研发机构",
+               "创新联合体", "孵化器", "众创空间", "科技型中小企业", "专精特新企业", "高新技术企业")
+BARE_GROUP_RE = re.compile("|".join(sorted(BARE_GROUPS, key=len, reverse=True)))
+#: words that pick out members of a group without naming a kind (各类人才, 相关企业, 一批企业)
+GROUP_DETERMINERS = frozenset({"相关", "有关", "各类", "各种", "广大", "其他", "其它", "全部", "所有", "一些",
+                               "部分", "更多", "一批", "若干", "本地", "各地", "重点", "我国", "全国", "全省",
+                               "全市", "该", "本", "新", "多", "大量", "优秀", "高端", "紧缺", "急需", "不同",
+                               "现有", "有条件", "规定", "典型", "先进", "辖区", "区内", "内", "好"})
+#: after 省委/市委: an office of the committee, as bodies are listed (市委金融办、 省委军民融合办）)
+COMMITTEE_OFFICE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:办公室|办)(?=[，,、。；;）)\s]|$)")
 BARE_COMMITTEE = re.compile(r"(?<![\u4e00-\u9fff]委)(?:省委|市委|县委|区委)(?!员)")
 POLICY_RE = re.compile(r"《[^《》]{2,80}》")  # wikisource puts line breaks inside some titles
 
@@ -127,6 +170,8 @@ class PatternRecognizer:
         self.lexicon = lexicon
         self.places = sorted({s for t in lexicon.terms if t.label == "PLACE" for s in (t.name, *t.aliases)
                               if len(s) >= 2}, key=len, reverse=True)
+        self.place_set = set(self.places)
+        self._token_ends: AbstractSet[int] = frozenset()
         self.levels = sorted(lexicon.org_levels, key=len, reverse=True)
         self.fields = sorted(lexicon.org_fields, key=len, reverse=True)
         self.posts = sorted({t.name for t in lexicon.terms if t.label == "POST"}, key=len, reverse=True)
@@ -146,8 +191,10 @@ class PatternRecognizer:
                              ("POLICY", lexicon.policy_suffixes)):
             for suffix, kind in table.items():
                 kinds.setdefault(suffix, (label, kind))
-        for suffix in ("工作会议", "全会", "代表大会", "座谈会", "论坛", "博览会"):
+        for suffix in EVENT_SUFFIXES:
             kinds.setdefault(suffix, ("EVENT", "meeting"))
+        for suffix in DISASTER_SUFFIXES:
+            kinds.setdefault(suffix, ("EVENT", "disaster"))
         self.kind_suffixes = kinds
         self.kind_automaton = _automaton(kinds)
         self.group_heads = lexicon.group_kinds
@@ -158,7 +205,7 @@ class PatternRecognizer:
     def __call__(self, doc: Doc) -> Doc:
         text = get_match_text(doc)
         out = candidates(doc)
-        token_starts, _ = token_bounds(doc)
+        token_starts, self._token_ends = token_bounds(doc)
         for m in POLICY_RE.finditer(text):
             out.append(Candidate(m.start(), m.end(), "POLICY", "pattern"))
         for rx in EVENT_RES:
@@ -169,6 +216,7 @@ class PatternRecognizer:
         out.extend(self.kind_names(text, token_starts))
         out.extend(self.persons(text))
         out.extend(self.groups(text, token_starts))
+        out.extend(self.group_shapes(text, token_starts))
         return doc
 
     # -- METRIC -------------------------------------------------------------------------------------
@@ -235,7 +283,10 @@ class PatternRecognizer:
             place = _ends_with_any(text, begin, self.places)
             if place:
                 begin -= len(place)
-            found.append(Candidate(begin, m.end(), "ORG", "pattern", 0.8))
+            office = COMMITTEE_OFFICE.match(text, m.end())
+            # 市委军民融合办、 市委金融办）: an office of the committee, named whole in a list of bodies
+            end = office.end() if office else m.end()
+            found.append(Candidate(begin, end, "ORG", "pattern", 0.8))
         return found
 
     def _parse_org_prefix(self, text: str, pos: int) -> tuple[int, bool, bool, bool] | None:
@@ -274,17 +325,46 @@ class PatternRecognizer:
             end = end_index + 1
             start = end - len(suffix)
             label, _kind = self.kind_suffixes[suffix]
+            if label == "EVENT" and (NOT_AFTER_EVENT.match(text, end) or text.endswith("联席会议", 0, end)):
+                continue  # 信访工作联席会议机制: a mechanism, whose name holds a meeting word
+            if label == "EVENT" and any(len(s) > len(suffix) and text.endswith(s, 0, end)
+                                        and not self._straddles(end - len(s), end, token_starts)
+                                        for s in EVENT_SUFFIXES):
+                continue  # 全国代表大会 is read with 代表大会, not with 大会
             if suffix.endswith("计划") and text.startswith("地", end):
                 continue  # 有计划地 "in a planned way": an adverb, not a plan
             if label == "POLICY" and (end >= len(text) or text[end] not in "，。、；：”）),;:\n"):
                 continue  # an unquoted document title ends a clause (制定城乡社区治理服务工作指引，)
             if end < len(text) and text[end] in CLOSE_QUOTES and start > 0:
                 end += 1  # “枫桥经验”
+            if self._straddles(start, end, token_starts):
+                continue  # 应当|执行|动作, 经济|运行|动态: the suffix straddles two words
             begin = self._expand_left(text, start, token_starts)
+            if label == "EVENT":
+                begin = _after_last(text, begin, start, EVENT_STOP)
+                for date in EVENT_DATE.finditer(text, begin, start):
+                    begin = date.end()
+                if suffix in EVENT_NAMES and begin == start:
+                    found.append(Candidate(start, end, label, "pattern", 0.8))
+                    continue
+                if _kind == "disaster" and (_jieba_tag(text[begin:start]) or "").startswith("v"):
+                    continue  # 巩固疫情: a verb and its object
             body = text[begin:start].strip("“”\"‘’")
             if len(body) < 2 or body in self.generic \
                     or re.fullmatch(r"[\d一二三四五六七八九十两]+[项个大类]?", body):
                 continue
+            if suffix not in EVENT_NAMES and self._generic_head(text, begin, start, _kind, suffix):
+                continue
+            while label == "EVENT" and begin > 0 and text[begin - 1] == "、":
+                # 全国省长、市长、自治区主席会议, 全省新业态、新就业群体党建工作座谈会: one meeting named
+                # by a list
+                item = self._expand_left(text, begin - 1, token_starts)
+                if item >= begin - 1:
+                    break
+                begin = item
+            if label == "EVENT" and begin < start \
+                    and text.endswith(("全国", "全省", "全市", "全区", "全县", "全军"), 0, begin):
+                begin -= 2  # the reach of a meeting is part of its name (全国职业教育大会)
             if self._deictic(text, begin, token_starts):
                 continue
             first = text[begin:_token_after(begin, token_starts)]
@@ -307,6 +387,29 @@ class PatternRecognizer:
             if label == "MECHANISM":
                 found.extend(self._list_items(text, begin, suffix, token_starts))
         return found
+
+    def _straddles(self, start: int, end: int, token_starts: AbstractSet[int]) -> bool:
+        """``[start, end)`` begins inside a jieba word that ends inside it (执行|动作 for 行动)."""
+        return start not in token_starts and any(p in self._token_ends for p in range(start + 1, end))
+
+    def _generic_head(self, text: str, begin: int, start: int, kind: str, suffix: str) -> bool:
+        """A kind word with too little before it to name one arrangement or event: 协同机制, 商业模式,
+        专项行动, 如下计划 (two characters or fewer before it, unquoted), 济南市机制, 科技部试点, 企业机制
+        (a place or a body alone before it). A disaster keeps a short name (新冠疫情, 汶川地震), and so does
+        an institution (工资制度, 户籍制度: 制度 after a noun names the system of that thing)."""
+        body = text[begin:start]
+        if any(q in body for q in OPEN_QUOTES + CLOSE_QUOTES) or re.search(r"[A-Za-z0-9]", body):
+            return False
+        if body[0] in FUNCTION_CHARS:
+            return True  # 如下计划, 以新模式
+        if len(body) <= 2:
+            # a common word (协同, 商业, 专项) names no one arrangement; a word jieba does not know
+            # (包案制度) or knows as rare (金砖机制) does
+            return kind != "disaster" and not suffix.endswith("制度") \
+                and (jieba.dt.FREQ.get(body) or 0) >= COMMON_WORD_FREQ
+        if body in self.place_set or _ends_with_any(text, start, self.place_set, 8) == body:
+            return True
+        return len(body) <= 4 and body.endswith(BODY_WORDS)
 
     @staticmethod
     def _deictic(text: str, begin: int, token_starts: AbstractSet[int]) -> bool:
@@ -438,6 +541,45 @@ class PatternRecognizer:
             found.append(Candidate(pos, end, "GROUP", "pattern", 0.7))
         return found
 
+    def group_shapes(self, text: str, token_starts: AbstractSet[int]) -> list[Candidate]:
+        """Groups policy is aimed at, named by a head of ``GROUP_HEADS`` (人才, 企业, 机构 …) after one to
+        three noun-like jieba words (人工智能|企业, 高|技能|人才, 培训|机构), and the bare group words of
+        ``BARE_GROUPS`` (高校, 科研院所, 龙头企业). Verbs, cue words (支持|企业, 服务|企业), determiners and
+        function words (各类|人才, 相关|企业) end the qualifiers; a head alone is no group."""
+        found = []
+        for m in BARE_GROUP_RE.finditer(text):
+            if m.start() in token_starts and m.end() in token_starts | self._token_ends:
+                found.append(Candidate(m.start(), m.end(), "GROUP", "pattern", 0.7))
+        for m in GROUP_HEAD_RE.finditer(text):
+            start, end = m.start(), m.end()
+            if start not in token_starts or end not in token_starts:
+                continue
+            head = m.group()
+            tags: list[str] = []
+            pos = start
+            for _ in range(3):
+                prev = _token_before(pos, token_starts)
+                word = text[prev:pos]
+                marks = PUNCT | set(OPEN_QUOTES + CLOSE_QUOTES)
+                if not word or prev >= pos or any(c in marks for c in word) \
+                        or word in self.stopwords or word in GROUP_DETERMINERS or word in LIGHT_VERBS \
+                        or start - prev > 8:
+                    break
+                tag = _jieba_tag(word)
+                # words jieba does not know here are mostly pieces of a verb phrase (叫响, 培强): no
+                # qualifier; a nominal verb qualifies a body or people (培训机构, 创新人才), not firms
+                # (资助|企业, 辅导|企业 are a verb and its object)
+                if tag is None or word in GROUP_HEADS \
+                        or not tag.startswith(("n", "b", "j", "vn", "an", "a")) \
+                        or tag == "vn" and head not in ("机构", "人才"):
+                    break
+                tags.append(tag)
+                pos = prev
+            # at least one noun among the qualifiers: an adjective alone (先进企业, 强大人才) names no kind
+            if pos < start and any(t.startswith(("n", "b", "j")) or t == "vn" for t in tags):
+                found.append(Candidate(pos, end, "GROUP", "pattern", 0.6))
+        return found
+
     # -- PERSON -------------------------------------------------------------------------------------
     def persons(self, text: str) -> list[Candidate]:
         names: set[str] = set()
@@ -469,6 +611,15 @@ def _automaton(words: object) -> ahocorasick.Automaton:
         automaton.add_word(w, w)
     automaton.make_automaton()
     return automaton
+
+
+def _after_last(text: str, begin: int, end: int, words: tuple[str, ...]) -> int:
+    """``begin``, moved past the last of ``words`` found in ``text[begin:end]``."""
+    for w in words:
+        k = text.rfind(w, begin, end)
+        if k >= 0:
+            begin = max(begin, k + len(w))
+    return begin
 
 
 def _ends_with_any(text: str, pos: int, words: object, max_len: int = 12) -> str | None:
