@@ -9,8 +9,10 @@ from __future__ import annotations
 import functools
 import gc
 import json
+import os
 import signal
 import sys
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -393,9 +395,6 @@ def _exit_at_once_if_stuck(exc: QueryTimeout) -> None:
     """A query past its timeout that is still working towards its first row (a sort, an aggregate) cannot be
     cancelled (kg.sparql.query), and a normal exit waits for it while it keeps growing: a real ``kg query``
     process prints the message and leaves at once. (Not under a test runner, whose streams are replaced.)"""
-    import os
-    import threading
-
     stuck = any(t.name == "kg-query" and t.is_alive() for t in threading.enumerate())
     if stuck and sys.stdout is sys.__stdout__ and sys.stderr is sys.__stderr__:
         click.echo(f"Error: {exc}", err=True)
