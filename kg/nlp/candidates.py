@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc
 
 #: Which source wins when candidates overlap, highest first (see kg/nlp/merge.py for the reasons).
-SOURCES = ("pattern", "lexicon", "model")
+SOURCES = ("pattern", "lexicon", "lac", "model")
 
 
 @dataclass(frozen=True)

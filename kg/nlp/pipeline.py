@@ -22,7 +22,7 @@ from spacy.language import Language
 from kg.core.lexicon import load_lexicon
 
 # the factories register on import
-from kg.nlp import lexicon_ruler, merge, patterns, relations, resolve, statistical, tokenizer  # noqa: F401
+from kg.nlp import lac, lexicon_ruler, merge, patterns, relations, resolve, statistical, tokenizer  # noqa: F401
 
 #: Bump when extraction output can change for the same input (cache keys, ``kg info``).
 PIPELINE_VERSION = "0.2.14"
@@ -32,13 +32,14 @@ TAIL_COMPONENTS = ("kg_merge", "kg_resolve", "kg_relations")
 
 
 def pipeline_config(
-    *, use_model: bool = True, min_model_score: float = 0.5, gate: bool = True
+    *, use_model: bool = True, use_lac: bool = True, min_model_score: float = 0.5, gate: bool = True
 ) -> dict[str, Any]:
     """The config the pipeline is built from (spaCy's ``[nlp]``/``[components]`` sections as a dict).
 
     ``gate=False`` lets the trained model tag every sentence (slower; nearly the same output, docs/ner.md).
     """
-    names = [*RULE_COMPONENTS, *(("kg_ner",) if use_model else ()), *TAIL_COMPONENTS]
+    names = [*RULE_COMPONENTS, *(("kg_lac",) if use_lac else ()), *(("kg_ner",) if use_model else ()),
+             *TAIL_COMPONENTS]
     components: dict[str, Any] = {name: {"factory": name} for name in names}
     components["kg_merge"]["min_model_score"] = min_model_score
     if use_model:
@@ -69,10 +70,11 @@ def _add_user_words() -> None:
                 jieba.add_word(surface, freq=jieba.suggest_freq(surface))
 
 
-def build_nlp(*, use_model: bool = True, min_model_score: float = 0.5, gate: bool = True) -> Language:
-    """A fresh pipeline; ``use_model=False`` leaves the trained NER out (rules and lexicon only)."""
+def build_nlp(*, use_model: bool = True, use_lac: bool = True, min_model_score: float = 0.5,
+              gate: bool = True) -> Language:
+    """A fresh pipeline; ``use_model=False`` leaves the trained NER out, ``use_lac=False`` LAC."""
     _add_user_words()
-    config = pipeline_config(use_model=use_model, min_model_score=min_model_score, gate=gate)
+    config = pipeline_config(use_model=use_model, use_lac=use_lac, min_model_score=min_model_score, gate=gate)
     nlp = spacy.blank("zh", config={"nlp": {"tokenizer": config["nlp"]["tokenizer"]}})
     for name in config["nlp"]["pipeline"]:
         settings = {k: v for k, v in config["components"][name].items() if k != "factory"}
