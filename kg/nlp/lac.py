@@ -229,7 +229,7 @@ def shared_analyser(threads: int = 1) -> LacAnalyser:
 #: four characters and passes the other tests). Weak endings (公司, 集团, 协会...) are too often half a phrase
 #: in these genres (平安, 新时代文明实践中心 are not what the rules call a body either).
 STRONG_ORG_SUFFIXES = (
-    "部", "委", "厅", "局", "办", "院", "会", "中心", "政府", "法院", "检察院", "委员会", "办公室", "办公厅",
+    "部", "委", "厅", "局", "办", "院", "会", "司", "处", "中心", "政府", "馆", "法院", "检察院", "委员会", "办公室", "办公厅",
     "总局", "署", "行", "所", "站", "大学", "学院", "党委", "党组", "工委", "人大", "政协", "银行", "组织", "联合会",
     "总工会", "团委", "妇联", "科协", "侨联", "台办", "监委", "纪委",
 )
@@ -238,10 +238,18 @@ STRONG_ORG_SUFFIXES = (
 SUFFIX_WORDS = ("部", "委", "厅", "局", "办", "院", "处", "署", "委员会", "办公室", "办公厅", "中心", "总局")
 #: Endings of an administrative place (a LAC LOC of three or more characters needs one).
 ADMIN_ENDINGS = ("省", "市", "县", "区", "州", "盟", "旗", "镇", "乡", "村", "自治区", "特别行政区")
+#: Kinds of area, not places: a LAC LOC ending so is left out (智慧园区, 城市社区, 大城市).
+AREA_KINDS = ("城市", "都市", "园区", "社区", "小区", "片区", "景区", "街区", "集聚区", "开发区", "示范区",
+              "功能区", "试验区", "保护区", "风景区", "郊区", "牧区", "库区", "灾区")
+#: One-character names of countries: 中美, 中欧 are pairs, not places.
+COUNTRY_ABBREVIATIONS = frozenset("美德欧日韩俄法英非印巴泰越老柬缅蒙朝澳加新意西葡荷瑞")
 #: Openings of what LAC tags ORG and is no body here (新时代文明实践..., 平安中国建设...).
 JUNK_OPENINGS = ("新时代", "平安", "新时期", "全面", "我国", "中国特色", "有关", "相关", "各级", "各地", "各类")
-#: LAC's tags of verbs: a leading verb word is trimmed off a name (支持|北京大学, 成立|...委员会).
-VERB_TAGS = frozenset({"v", "vd", "vn"})
+#: Words LAC takes into the front of a name that are not part of it (会同|煤炭工业部, 由|...); a leading
+#: word that jieba tags a verb is trimmed as well (支持|北京大学).
+LEADING_WORDS = ("会同", "联合", "协同", "配合", "牵头", "同", "由", "和", "与", "及", "在", "对", "向", "经", "请")
+#: A conjunction LAC leaves at the end of a name (国家卫生健康委员会医政司|和).
+TRAILING_WORDS = ("和", "与", "及", "、")
 
 
 @dataclass(frozen=True)
@@ -261,7 +269,7 @@ class LacNames:
                 if self.place(text[start:end]):
                     yield Candidate(start, end, "PLACE", "lac", 0.8)
             elif tag == "PER":
-                if person_like(text[start:end], self.surnames, given_min=2):
+                if self.person(text[start:end]):
                     yield Candidate(start, end, "PERSON", "lac", 0.8)
 
     def org(self, text: str, words: Sequence[tuple[int, int, str]], k: int) -> tuple[int, int] | None:
@@ -269,15 +277,22 @@ class LacNames:
         # a cut name: the next word is a body suffix (河南省委社会工作 + 部)
         if k + 1 < len(words) and text[words[k + 1][0]:words[k + 1][1]] in SUFFIX_WORDS:
             end = words[k + 1][1]
-        # a leading verb that LAC put into the name
         surface = text[start:end]
+        while surface.endswith(TRAILING_WORDS):
+            end -= 1
+            surface = surface[:-1]
+        # a leading verb or preposition that LAC put into the name
         tags = _jieba_tags()
         for cut in (2, 1):
-            if len(surface) - cut >= 4 and tags.get(surface[:cut], "").startswith("v") \
-                    and not tags.get(surface[:cut + 1], "x").startswith(("n", "v")):
+            head = surface[:cut]
+            if len(surface) - cut >= 4 and (head in LEADING_WORDS or tags.get(head, "").startswith("v")
+                                            and not tags.get(surface[:cut + 1], "x").startswith(("n", "v"))):
                 start += cut
                 surface = surface[cut:]
                 break
+        tag = tags.get(surface)
+        if tag is not None:  # a dictionary word: a body if jieba says so (联合国, 全国政协), else not (行业协会)
+            return (start, end) if tag == "nt" else None
         if len(surface) < 4 or surface.startswith(JUNK_OPENINGS):
             return None
         if not surface.endswith(STRONG_ORG_SUFFIXES):
@@ -286,11 +301,22 @@ class LacNames:
 
     @staticmethod
     def place(surface: str) -> bool:
+        """Two characters that jieba tags a place (济南, 美国; not 中美, a pair of countries); or three and more
+        ending with an administrative suffix (西山区, 百草村), not a kind of area (产业园区, 大城市)."""
         if len(surface) < 2:
             return False
         if len(surface) == 2:
-            return _jieba_tags().get(surface, "").startswith("ns")
-        return surface.endswith(ADMIN_ENDINGS)
+            return _jieba_tags().get(surface, "").startswith("ns") and not (
+                surface[0] == "中" and surface[1] in COUNTRY_ABBREVIATIONS)
+        return surface.endswith(ADMIN_ENDINGS) and not surface.endswith(AREA_KINDS)
+
+    def person(self, surface: str) -> bool:
+        """Surname-shaped (kg.nlp.merge.person_like, a one-character given name tested too: 李生, 温升 out), and
+        no ordinary word after a surname (林业|云) nor a conjunction inside (林与林)."""
+        if not person_like(surface, self.surnames, given_min=1) or any(ch in "与和及的" for ch in surface):
+            return False
+        head = _jieba_tags().get(surface[:2])
+        return not (len(surface) == 3 and head is not None and not head.startswith("nr"))
 
 
 class LacComponent:

@@ -12,8 +12,10 @@ Precedence, and why:
 3. One exception to 1: a LAC ORG (its shape already checked by kg.nlp.lac.LacNames: a strong body suffix) that
    holds a rule PLACE or ORG opening where it opens is the longer body name (河南省委 + 社会工作部, 北京市 +
    教育委员会): it joins the rule candidates, and wins there by its length.
-4. LAC's other names fill gaps no rule candidate touches, before the char-CNN model's.
-5. A METRIC may sit inside another entity (七项 in 七项协调机制): figures are kept beside the names they
+4. A rule MECHANISM, PROGRAM, GROUP or EVENT with exactly the span of a LAC PLACE is dropped (the patterns'
+   list distribution makes 济南市 a MECHANISM in "鼓励济南市、青岛市建设…平台").
+5. LAC's other names fill gaps no rule candidate touches, before the char-CNN model's.
+6. A METRIC may sit inside another entity (七项 in 七项协调机制): figures are kept beside the names they
    count.
 
 The result goes to ``doc._.kg_mentions`` (character offsets, every mention kept) and, where the jieba tokens
@@ -65,6 +67,8 @@ def select(cands: list[Candidate], *, min_model_score: float = 0.5,
     model = [c for c in cands if c.source == "model" and c.score >= min_model_score and c.end > c.start]
     lac = [c for c in cands if c.source == "lac" and c.end > c.start]
     if lac:
+        places = {(c.start, c.end) for c in lac if c.label == "PLACE"}
+        rules = [c for c in rules if c.label not in _NOT_PLACES or (c.start, c.end) not in places]
         promoted = _longer_bodies(lac, rules)
         rules.extend(promoted)
         lac = [c for c in lac if c not in promoted]
@@ -93,6 +97,10 @@ def select(cands: list[Candidate], *, min_model_score: float = 0.5,
             taken.take(c.start, c.end)
     chosen.sort(key=lambda c: (c.start, -c.end))
     return [Mention(c.start, c.end, c.label, c.source, c.score, c.name) for c in chosen]
+
+
+#: Labels of a rule candidate that a LAC PLACE of exactly its span overrules (济南市 is no MECHANISM).
+_NOT_PLACES = frozenset({"MECHANISM", "PROGRAM", "GROUP", "EVENT"})
 
 
 def _longer_bodies(lac: list[Candidate], rules: list[Candidate]) -> list[Candidate]:
