@@ -28,7 +28,8 @@ SPLIT = json.loads((GOLD / "split.json").read_text(encoding="utf-8"))
 
 
 def _sets() -> dict[str, tuple[Path, Path, set[str] | None]]:
-    """name -> (gold file, folder of texts, the doc ids it keeps or None for all)."""
+    """name -> (gold file, the texts (a folder, or a JSONL corpus with each passage's metadata: title, issuer,
+    date, as a user's corpus carries them), the doc ids it keeps or None for all)."""
 
     sets: dict[str, tuple[Path, Path, set[str] | None]] = {
         "seeds": (ROOT / "seeds" / "gold.jsonl", ROOT / "seeds", None),
@@ -37,7 +38,7 @@ def _sets() -> dict[str, tuple[Path, Path, set[str] | None]]:
     for genre in ("policy", "news"):
         for part in ("dev", "test"):
             ids = {i for i in SPLIT[part] if i.startswith("policy-" if genre == "policy" else "cctv-")}
-            sets[f"{genre}-{part}"] = (GOLD / genre / "gold.jsonl", GOLD / genre / "passages", ids)
+            sets[f"{genre}-{part}"] = (GOLD / genre / "gold.jsonl", GOLD / genre / "passages.jsonl", ids)
     return sets
 
 
@@ -65,8 +66,8 @@ def main() -> int:
             print(f"{name:<13} (no {gold_file.relative_to(ROOT)} yet)")
             continue
         gold = {k: v for k, v in load_extractions(gold_file).items() if ids is None or k in ids}
-        files = [texts / f"{doc_id}.txt" for doc_id in sorted(gold)]
-        pred = {x.doc_id: x for x in extract_all(iter_documents([str(f) for f in files]), nlp)}
+        docs = (d for d in iter_documents([str(texts)]) if d.id in gold)
+        pred = {x.doc_id: x for x in extract_all(docs, nlp)}
         report = evaluate(gold, pred)
         ent, rel = report.entities_strict.overall, report.relations_strict.overall
         figures[name] = {"entity_p": ent.precision, "entity_r": ent.recall, "entity_f1": ent.f1,
