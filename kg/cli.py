@@ -74,13 +74,13 @@ _INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(path
 def _profile_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """``--profile``, ``--fast`` and ``--no-model`` (the command folds them with :func:`_pick_profile`)."""
     command = click.option("--no-model", "no_model", is_flag=True, hidden=True,
-                           help="Another name for --fast (before LAC, it left the char-CNN model out).")(command)
+                           help="Another name for --fast (before LAC it left the char-CNN out).")(command)
     command = click.option("--fast", is_flag=True,
                            help="The fast profile: rules and lexicons, no network (about twice as fast; "
                                 "less recall of names).")(command)
     command = click.option("--profile", type=click.Choice(list(PROFILES)), default=None,
-                           help="Pipeline profile: default (rules, lexicons, LAC), fast (rules and lexicons), "
-                                "full (default + the char-CNN model)  [default: default].")(command)
+                           help="Pipeline profile: default (rules, lexicons, LAC), fast (rules and "
+                                "lexicons), full (default + the char-CNN)  [default: default].")(command)
     return command
 
 
@@ -132,8 +132,9 @@ def build(inputs: tuple[str, ...], out_dir: str, base: str | None, profile: str 
     --out (same text, same pipeline) are taken from its cache (OUT/.kg-cache). The output is the same
     whatever --jobs and --engine are.
     """
-    report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, profile=_pick_profile(profile, fast, no_model),
-                       progress=_progress(quiet), warn=_warn, jobs=jobs or default_jobs(), engine=engine,
+    report = run_build(inputs, out_dir, base=base or DEFAULT_BASE,
+                       profile=_pick_profile(profile, fast, no_model), progress=_progress(quiet),
+                       warn=_warn, jobs=jobs or default_jobs(), engine=engine,
                        scheduler=scheduler, cache=not no_cache, batch_chars=batch_chars or BATCH_CHARS)
     if not quiet:
         click.echo(report.summary(), err=True)
@@ -199,7 +200,8 @@ def info() -> None:
         mark = " (default)" if name == DEFAULT_PROFILE else ""
         click.echo(f"components, profile {name}{mark}: " + " -> ".join(["tokenizer (jieba)", *components]))
     lac = lac_info()
-    click.echo(f"LAC (kg_lac): Baidu LAC, {lac['package']} {lac['version']} (onnxruntime, batched), {lac['path']}")
+    click.echo(f"LAC (kg_lac): Baidu LAC, {lac['package']} {lac['version']} (onnxruntime, batched), "
+               f"{lac['path']}")
     click.echo("lexicons:")
     for name, size in load_lexicon().sizes().items():
         click.echo(f"  {name}: {size}")

@@ -202,7 +202,7 @@ def test_features_follow_characters_and_ignore_the_global_jieba_dictionary() -> 
 def test_pipeline_finds_what_the_model_misses() -> None:
     from kg.nlp.pipeline import shared_nlp
 
-    doc = shared_nlp()("浙江省委书记王浩到杭州市调研数字经济发展情况。")
+    doc = shared_nlp("full")("浙江省委书记王浩到杭州市调研数字经济发展情况。")
     found = {(e.label, e.name) for e in doc._.kg_entities}
     assert {("POST", "书记"), ("PERSON", "王浩"), ("PLACE", "杭州市")} <= found
     assert any(label == "ORG" and name.endswith("浙江省委") for label, name in found)

@@ -40,8 +40,8 @@ from kg.nlp.text import doc_text, match_text, sentence_offsets
 if not Doc.has_extension("kg_lac"):
     Doc.set_extension("kg_lac", default=None)
 
-#: Characters of one piece given to the network: a longer sentence is cut at a clause mark (，、；：) before it,
-#: or at this length where there is none.
+#: Characters of one piece given to the network: a longer sentence is cut after a clause mark (，、；：)
+#: before it, or at this length where there is none.
 MAX_PIECE_CHARS = 256
 #: Sentences per batch, and padded characters per batch (whichever is reached first).
 BATCH_SENTENCES = 64
@@ -166,7 +166,8 @@ class LacAnalyser:
         ids = numpy.zeros((len(texts), width), dtype=numpy.int64)
         for row, text in enumerate(texts):
             ids[row, :len(text)] = [self._char_id(ch) for ch in text]
-        logits = self.session.run(None, {"token_ids": ids, "length": numpy.array(lengths, dtype=numpy.int64)})[0]
+        feed = {"token_ids": ids, "length": numpy.array(lengths, dtype=numpy.int64)}
+        logits = self.session.run(None, feed)[0]
         return viterbi(logits, self.transitions, lengths)
 
     def words(self, text: str, tags: Sequence[int]) -> list[tuple[int, int, str]]:
@@ -191,7 +192,7 @@ class LacAnalyser:
 
 
 def _batches(order: list[int], lengths: list[int]) -> Iterator[list[int]]:
-    """Runs of ``order`` (sorted by length) of at most BATCH_SENTENCES rows and BATCH_CHARS padded characters."""
+    """Runs of ``order`` (sorted by length): at most BATCH_SENTENCES rows, BATCH_CHARS padded characters."""
     group: list[int] = []
     for i in order:
         if group and (len(group) >= BATCH_SENTENCES or lengths[i] * (len(group) + 1) > BATCH_CHARS):
@@ -203,7 +204,7 @@ def _batches(order: list[int], lengths: list[int]) -> Iterator[list[int]]:
 
 
 def pieces(text: str) -> list[tuple[int, int]]:
-    """``[start, end)`` of the pieces of ``text`` LAC tags: its sentences, a long one cut after clause marks."""
+    """``[start, end)`` of what LAC tags: the sentences of ``text``, long ones cut after clause marks."""
     out: list[tuple[int, int]] = []
     for start, end in sentence_offsets(text):
         while end - start > MAX_PIECE_CHARS:
@@ -228,12 +229,12 @@ def shared_analyser(threads: int = 1) -> LacAnalyser:
 #: four characters and passes the other tests). Weak endings (公司, 集团, 协会...) are too often half a phrase
 #: in these genres (平安, 新时代文明实践中心 are not what the rules call a body either).
 STRONG_ORG_SUFFIXES = (
-    "部", "委", "厅", "局", "办", "院", "会", "司", "处", "中心", "政府", "馆", "法院", "检察院", "委员会", "办公室", "办公厅",
-    "总局", "署", "行", "所", "站", "大学", "学院", "党委", "党组", "工委", "人大", "政协", "银行", "组织", "联合会",
-    "总工会", "团委", "妇联", "科协", "侨联", "台办", "监委", "纪委",
+    "部", "委", "厅", "局", "办", "院", "会", "司", "处", "中心", "政府", "馆", "法院", "检察院", "委员会",
+    "办公室", "办公厅", "总局", "署", "行", "所", "站", "大学", "学院", "党委", "党组", "工委", "人大",
+    "政协", "银行", "组织", "联合会", "总工会", "团委", "妇联", "科协", "侨联", "台办", "监委", "纪委",
 )
-#: A LAC ORG may end one word early (河南省委社会工作|部: 社会工作部 is newer than LAC): a following word that is
-#: one of these is taken into the name.
+#: A LAC ORG may end one word early (河南省委社会工作|部: 社会工作部 is newer than LAC): a following
+#: word that is one of these is taken into the name.
 SUFFIX_WORDS = ("部", "委", "厅", "局", "办", "院", "处", "署", "委员会", "办公室", "办公厅", "中心", "总局")
 #: Endings of an administrative place (a LAC LOC of three or more characters needs one).
 ADMIN_ENDINGS = ("省", "市", "县", "区", "州", "盟", "旗", "镇", "乡", "村", "自治区", "特别行政区")
@@ -243,10 +244,12 @@ AREA_KINDS = ("城市", "都市", "园区", "社区", "小区", "片区", "景�
 #: One-character names of countries: 中美, 中欧 are pairs, not places.
 COUNTRY_ABBREVIATIONS = frozenset("美德欧日韩俄法英非印巴泰越老柬缅蒙朝澳加新意西葡荷瑞")
 #: Openings of what LAC tags ORG and is no body here (新时代文明实践..., 平安中国建设...).
-JUNK_OPENINGS = ("新时代", "平安", "新时期", "全面", "我国", "中国特色", "有关", "相关", "各级", "各地", "各类")
+JUNK_OPENINGS = ("新时代", "平安", "新时期", "全面", "我国", "中国特色", "有关", "相关", "各级", "各地",
+                 "各类")
 #: Words LAC takes into the front of a name that are not part of it (会同|煤炭工业部, 由|...); a leading
 #: word that jieba tags a verb is trimmed as well (支持|北京大学).
-LEADING_WORDS = ("会同", "联合", "协同", "配合", "牵头", "同", "由", "和", "与", "及", "在", "对", "向", "经", "请")
+LEADING_WORDS = ("会同", "联合", "协同", "配合", "牵头", "同", "由", "和", "与", "及", "在", "对", "向",
+                 "经", "请")
 #: A conjunction LAC leaves at the end of a name (国家卫生健康委员会医政司|和).
 TRAILING_WORDS = ("和", "与", "及", "、")
 
@@ -290,7 +293,7 @@ class LacNames:
                 surface = surface[cut:]
                 break
         tag = tags.get(surface)
-        if tag is not None:  # a dictionary word: a body if jieba says so (联合国, 全国政协), else not (行业协会)
+        if tag is not None:  # a dictionary word: a body where jieba says so (联合国), else not (行业协会)
             return (start, end) if tag == "nt" else None
         if len(surface) < 4 or surface.startswith(JUNK_OPENINGS):
             return None
@@ -300,7 +303,7 @@ class LacNames:
 
     @staticmethod
     def place(surface: str) -> bool:
-        """Two characters that jieba tags a place (济南, 美国; not 中美, a pair of countries); or three and more
+        """Two characters that jieba tags a place (济南, 美国; not 中美, a pair of countries); or more
         ending with an administrative suffix (西山区, 百草村), not a kind of area (产业园区, 大城市)."""
         if len(surface) < 2:
             return False
@@ -310,7 +313,7 @@ class LacNames:
         return surface.endswith(ADMIN_ENDINGS) and not surface.endswith(AREA_KINDS)
 
     def person(self, surface: str) -> bool:
-        """Surname-shaped (kg.nlp.merge.person_like, a one-character given name tested too: 李生, 温升 out), and
+        """Surname-shaped (kg.nlp.merge.person_like, a one-character given name tested too: 李生 out), and
         no ordinary word after a surname (林业|云) nor a conjunction inside (林与林)."""
         if not person_like(surface, self.surnames, given_min=1) or any(ch in "与和及的" for ch in surface):
             return False
