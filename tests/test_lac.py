@@ -153,6 +153,16 @@ def test_a_cut_name_takes_the_suffix_word_after_it(names: LacNames) -> None:
     assert got == [("河南省委社会工作部", "ORG")]
 
 
+def test_a_name_cut_at_its_inner_conjunction_is_joined(names: LacNames) -> None:
+    got = _proposed(names, ("教育部教育技术", "ORG"), ("与", "c"), ("资源发展中心", "ORG"))
+    assert got == [("教育部教育技术与资源发展中心", "ORG")]
+    # not two bodies, each with its suffix
+    got = _proposed(names, ("市教育局", "ORG"), ("与", "c"), ("市财政局", "ORG"))
+    assert got == [("市教育局", "ORG"), ("市财政局", "ORG")]
+    got = _proposed(names, ("中共中央", "ORG"), ("与", "c"), ("国务院办公厅", "ORG"))
+    assert got == [("中共中央", "ORG"), ("国务院办公厅", "ORG")]
+
+
 def test_leading_verbs_and_trailing_conjunctions_are_trimmed(names: LacNames) -> None:
     assert _proposed(names, ("会同煤炭工业部", "ORG")) == [("煤炭工业部", "ORG")]
     assert _proposed(names, ("支持国家开发银行", "ORG")) == [("国家开发银行", "ORG")]
@@ -163,6 +173,8 @@ def test_orgs_need_a_strong_suffix_and_four_characters(names: LacNames) -> None:
     assert _proposed(names, ("省民政厅", "ORG")) == [("省民政厅", "ORG")]
     assert _proposed(names, ("云南省博物馆", "ORG")) == [("云南省博物馆", "ORG")]
     assert _proposed(names, ("恒通科技集团", "ORG")) == []  # a weak suffix
+    assert _proposed(names, ("恒通科技公司", "ORG")) == []  # 司, but of a bare 公司
+    assert _proposed(names, ("恒通科技有限公司", "ORG")) == [("恒通科技有限公司", "ORG")]
     assert _proposed(names, ("阿里巴巴", "ORG")) == []  # no suffix, not a body jieba knows
     assert _proposed(names, ("新时代文明实践中心", "ORG")) == []
     assert _proposed(names, ("平安", "ORG")) == []

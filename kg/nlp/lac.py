@@ -243,6 +243,8 @@ AREA_KINDS = ("城市", "都市", "园区", "社区", "小区", "片区", "景�
               "功能区", "试验区", "保护区", "风景区", "郊区", "牧区", "库区", "灾区")
 #: One-character names of countries: 中美, 中欧 are pairs, not places.
 COUNTRY_ABBREVIATIONS = frozenset("美德欧日韩俄法英非印巴泰越老柬缅蒙朝澳加新意西葡荷瑞")
+#: A company is a body when its legal form says so (…有限公司), not as a bare 公司 (中国公司, 该公司).
+COMPANY_FORMS = ("有限公司", "有限责任公司", "股份公司")
 #: Openings of what LAC tags ORG and is no body here (新时代文明实践..., 平安中国建设...).
 JUNK_OPENINGS = ("新时代", "平安", "新时期", "全面", "我国", "中国特色", "有关", "相关", "各级", "各地",
                  "各类")
@@ -276,6 +278,13 @@ class LacNames:
 
     def org(self, text: str, words: Sequence[tuple[int, int, str]], k: int) -> tuple[int, int] | None:
         start, end, _ = words[k]
+        # a name LAC cut at its inner 与 (教育部教育技术|与|资源发展中心): the first part is no body of its own
+        # (no body suffix, not a word of jieba's: 中共中央 is one)
+        if k >= 2 and words[k - 1][2] == "c" and text[words[k - 1][0]:words[k - 1][1]] == "与" \
+                and words[k - 2][2] == "ORG":
+            first = text[words[k - 2][0]:words[k - 2][1]]
+            if not first.endswith(STRONG_ORG_SUFFIXES) and first not in _jieba_tags():
+                start = words[k - 2][0]
         # a cut name: the next word is a body suffix (河南省委社会工作 + 部)
         if k + 1 < len(words) and text[words[k + 1][0]:words[k + 1][1]] in SUFFIX_WORDS:
             end = words[k + 1][1]
@@ -297,7 +306,8 @@ class LacNames:
             return (start, end) if tag == "nt" else None
         if len(surface) < 4 or surface.startswith(JUNK_OPENINGS):
             return None
-        if not surface.endswith(STRONG_ORG_SUFFIXES):
+        if not surface.endswith(STRONG_ORG_SUFFIXES) or (
+                surface.endswith("公司") and not surface.endswith(COMPANY_FORMS)):
             return None
         return start, end
 
