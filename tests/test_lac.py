@@ -114,9 +114,10 @@ def test_component_declares_what_it_needs_and_writes(nlp: Language) -> None:
     text = "  ".join(SENTENCES)
     doc = nlp(text)
     words = doc._.kg_lac
-    # the words tile every piece, in text order, with LAC's tags
+    # the words tile every piece the gate lets through, in text order, with LAC's tags
+    lac = nlp.get_pipe("kg_lac")
     covered = "".join(text[s:e] for s, e, _ in words)
-    assert covered == "".join(text[s:e] for s, e in pieces(text))
+    assert covered == "".join(text[s:e] for s, e in lac.gated(nlp.make_doc(text), text, pieces(text)))
     assert all(a[1] <= b[0] for a, b in zip(words, words[1:], strict=False))
     tags = {*"a ad an c d f m n nr ns nt nw nz p q r s t u v vd vn w xc".split(), "PER", "LOC", "ORG", "TIME"}
     assert {tag for _, _, tag in words} <= tags
@@ -124,6 +125,16 @@ def test_component_declares_what_it_needs_and_writes(nlp: Language) -> None:
     # nlp.pipe batches across documents and gives each document what nlp() gives it
     docs = list(nlp.pipe(SENTENCES, batch_size=4))
     assert [d._.kg_lac for d in docs] == [nlp(s)._.kg_lac for s in SENTENCES]
+
+
+def test_the_gate_skips_pieces_without_a_possible_name() -> None:
+    gated, everything = build_nlp(), build_nlp(gate=False)
+    plain = "今年要继续扩大内需，促进消费稳定增长。"  # no name, no suffix, no surname-led unknown word
+    named = "石泰峰到阿斯旺省考察。"  # jieba: 石泰峰 unknown and led by a surname, 阿斯旺|省
+    assert gated(plain)._.kg_lac == [] and everything(plain)._.kg_lac != []
+    assert gated(named)._.kg_lac == everything(named)._.kg_lac != []
+    assert gated(plain + named)._.kg_lac == [(s + len(plain), e + len(plain), t)
+                                             for s, e, t in everything(named)._.kg_lac]
 
 
 # --- which LAC names become candidates (the words are given: no network) ----------------------------------

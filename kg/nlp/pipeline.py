@@ -64,7 +64,8 @@ def pipeline_config(
 ) -> dict[str, Any]:
     """The config the pipeline is built from (spaCy's ``[nlp]``/``[components]`` sections as a dict).
 
-    ``gate=False`` lets the trained model tag every sentence (slower; nearly the same output, docs/ner.md).
+    ``gate=False`` lets the trained model and LAC tag every sentence (slower; nearly the same output,
+    docs/ner.md, kg.nlp.lac.LacComponent.gated).
     """
     names = [*RULE_COMPONENTS, *(("kg_lac",) if use_lac else ()), *(("kg_ner",) if use_model else ()),
              *TAIL_COMPONENTS]
@@ -72,6 +73,8 @@ def pipeline_config(
     components["kg_merge"]["min_model_score"] = min_model_score
     if use_model:
         components["kg_ner"]["gate"] = gate
+    if use_lac:
+        components["kg_lac"]["gate"] = gate
     return {
         "nlp": {"lang": "zh", "pipeline": names, "tokenizer": {"@tokenizers": "kg.JiebaTokenizer.v1"}},
         "components": components,
