@@ -280,7 +280,7 @@ class LacNames:
 
     def org(self, text: str, words: Sequence[tuple[int, int, str]], k: int) -> tuple[int, int] | None:
         start, end, _ = words[k]
-        # a name LAC cut at its inner 与 (教育部教育技术|与|资源发展中心): the first part is no body of its own
+        # a name LAC cut at its inner 与 (教育部教育技术|与|资源发展中心): the first part is no body itself
         # (no body suffix, not a word of jieba's: 中共中央 is one)
         if k >= 2 and words[k - 1][2] == "c" and text[words[k - 1][0]:words[k - 1][1]] == "与" \
                 and words[k - 2][2] == "ORG":
@@ -352,20 +352,22 @@ class LacComponent:
             tag = _jieba_tags().get(word) or ""
             found = word not in self.known and (
                 word in CUT_SUFFIXES  # a name jieba cut before its suffix (社会工作|部)
-                or (len(word) >= 3 and word.endswith(STRONG_ORG_SUFFIXES) and not tag.startswith(("v", "a", "d")))
+                or (len(word) >= 3 and word.endswith(STRONG_ORG_SUFFIXES)
+                    and not tag.startswith(("v", "a", "d")))
                 or (len(word) >= 3 and word.endswith(ADMIN_ENDINGS))  # 济南市, 西山区
                 or (len(word) == 2 and tag.startswith("ns"))  # 济南, 美国 (and 城市, 海洋)
                 or (tag.startswith("nt") and len(word) >= 2)  # 联合国
-                or (2 <= len(word) <= 3 and word[0] in self.names.surnames and (not tag or tag.startswith("nr"))))
+                or (2 <= len(word) <= 3 and word[0] in self.names.surnames
+                    and (not tag or tag.startswith("nr"))))
             self._word_flags[word] = found
         return found
 
     def gated(self, doc: Doc, view: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
         """The pieces where LAC could add a name the merge keeps: those with a jieba word the lexicon does not
-        hold (中国, 国务院 do not count) that is a body suffix or an administrative one left alone (社会工作|部,
-        阿斯旺|省), ends with one (能源局, 济南市; not a verb or adjective), is a two-character place or an
+        hold (中国, 国务院 do not count) that is a body suffix or an administrative one left alone
+        (社会工作|部, 阿斯旺|省), ends with one (能源局, 济南市; not a verb or adjective), is a two-character place or an
         organisation for jieba (济南, 联合国), or has two or three characters, opens with a surname and is a
-        name or unknown to jieba (王毅); or a surname cut off as a word before a one-character word (张|又|侠).
+        name or unknown to jieba (王毅); or a surname cut off as a word before a one-character one (张|又|侠).
         A third of the government reports' text (pieces without are as likely to hold a name LAC finds and
         the merge keeps as not: on every gold set the scores are those of ``gate=False`` or better)."""
         if not self.gate:
