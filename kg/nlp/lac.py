@@ -366,8 +366,9 @@ class LacComponent:
         """The pieces where LAC could add a name the merge keeps: those with a jieba word the lexicon does not
         hold (中国, 国务院 do not count) that is a body suffix or an administrative one left alone
         (社会工作|部, 阿斯旺|省), ends with one (能源局, 济南市; not a verb or adjective), is a two-character
-        place or an organisation for jieba (济南, 联合国), or has two or three characters, opens with a surname and is a
-        name or unknown to jieba (王毅); or a surname cut off as a word before a one-character one (张|又|侠).
+        place or an organisation for jieba (济南, 联合国), or has two or three characters, opens with a
+        surname and is a name or unknown to jieba (王毅); or a surname cut off as a word before a
+        one-character one (张|又|侠).
         A third of the government reports' text (pieces without are as likely to hold a name LAC finds and
         the merge keeps as not: on every gold set the scores are those of ``gate=False`` or better)."""
         if not self.gate:
