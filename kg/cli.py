@@ -32,7 +32,15 @@ from kg.core.lexicon import load_lexicon
 from kg.evaluate import evaluate as score
 from kg.evaluate import load_extractions
 from kg.nlp.extract import extract_all
-from kg.nlp.pipeline import PIPELINE_VERSION, components, pipeline_config, shared_nlp
+from kg.nlp.lac import lac_info
+from kg.nlp.pipeline import (
+    DEFAULT_PROFILE,
+    PIPELINE_VERSION,
+    PROFILES,
+    components,
+    pipeline_config,
+    shared_nlp,
+)
 from kg.nlp.statistical import GATE_CONTEXT, GATE_CONTEXT_AFTER, model_info
 from kg.rdf.dataset import DatasetInfo
 from kg.rdf.namespaces import DEFAULT_BASE
@@ -75,8 +83,6 @@ def main() -> None:
 # --- build / extract / evaluate / info (kg/build/, kg/nlp/extract.py, kg/evaluate.py) -----------------------
 
 _INPUTS = click.argument("inputs", nargs=-1, required=True, type=click.Path(path_type=str))
-_NO_MODEL = click.option("--no-model", is_flag=True,
-                         help="Leave the trained NER out: rules and lexicons only.")
 _MAX_CHARS = click.option("--max-chars", type=click.IntRange(min=1), default=MAX_CHARS, show_default=True,
                           help="Skip (with a warning) a document longer than this many characters.")
 
@@ -84,6 +90,25 @@ _MAX_CHARS = click.option("--max-chars", type=click.IntRange(min=1), default=MAX
 def _show_progress(quiet: bool) -> bool:
     """Progress bars only on a terminal: never with -q, nor when stdout or stderr is a pipe or a file."""
     return not quiet and sys.stderr.isatty() and sys.stdout.isatty()
+
+
+def _profile_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--profile``, ``--fast`` and ``--no-model`` (the command folds them with :func:`_pick_profile`)."""
+    command = click.option("--no-model", "no_model", is_flag=True, hidden=True,
+                           help="Another name for --fast (before LAC it left the char-CNN out).")(command)
+    command = click.option("--fast", is_flag=True,
+                           help="The fast profile: rules and lexicons, no network (about twice as fast; "
+                                "less recall of names).")(command)
+    command = click.option("--profile", type=click.Choice(list(PROFILES)), default=None,
+                           help="Pipeline profile: default (rules, lexicons, LAC), fast (rules and "
+                                "lexicons), full (default + the char-CNN)  [default: default].")(command)
+    return command
+
+
+def _pick_profile(profile: str | None, fast: bool, no_model: bool) -> str:
+    if (fast or no_model) and profile not in (None, "fast"):
+        raise click.UsageError(f"--fast and --profile {profile} contradict each other")
+    return "fast" if fast or no_model else profile or DEFAULT_PROFILE
 
 
 def _progress(quiet: bool, total: int | None = None) -> Callable[[Any], Any]:
@@ -164,7 +189,7 @@ def _input_problem(error: InputError) -> None:
 @click.option("--force", is_flag=True,
               help="Replace --out even when it is a folder that is not a kg build (no .kg-build file).")
 @click.option("--base", default=None, help="Base IRI of the minted identifiers [default: https://example.org/kg].")
-@_NO_MODEL
+@_profile_options
 @click.option("-j", "--jobs", type=click.IntRange(min=1), default=None,
               help="Worker processes for extraction and output (Dask: workers of the local cluster) "
                    "[default: the number of cores].")
@@ -187,10 +212,10 @@ def _input_problem(error: InputError) -> None:
               help="dct:issued (and version) of the dataset  [default: the newest document date].")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar and no summary.")
 @translate_errors
-def build(inputs: tuple[str, ...], out_dir: str, force: bool, base: str | None, no_model: bool,
-          jobs: int | None, engine: str, scheduler: str | None, no_cache: bool, batch_chars: int | None,
-          max_chars: int, license_iri: str | None, creator: str | None, issued: str | None,
-          quiet: bool) -> None:
+def build(inputs: tuple[str, ...], out_dir: str, force: bool, base: str | None, profile: str | None,
+          fast: bool, no_model: bool, jobs: int | None, engine: str, scheduler: str | None, no_cache: bool,
+          batch_chars: int | None, max_chars: int, license_iri: str | None, creator: str | None,
+          issued: str | None, quiet: bool) -> None:
     """Build the graph of INPUTS (folders, .txt/.md/.html files, .jsonl corpora) into --out.
 
     Writes graph.ttl, graph.trig, graph.nq, graph.jsonld, shards/*.nq, graph.html, extraction.jsonl,
@@ -203,8 +228,9 @@ def build(inputs: tuple[str, ...], out_dir: str, force: bool, base: str | None, 
                        issued=_day(issued, "--issued"))
     bar = ExtractionBar.for_inputs(list(inputs), quiet, max_chars)
     try:
-        report = run_build(inputs, out_dir, base=base or DEFAULT_BASE, use_model=not no_model,
-                           progress=_progress(quiet), warn=_warn, jobs=jobs or default_jobs(), engine=engine,
+        report = run_build(inputs, out_dir, base=base or DEFAULT_BASE,
+                           profile=_pick_profile(profile, fast, no_model), progress=_progress(quiet),
+                           warn=_warn, jobs=jobs or default_jobs(), engine=engine,
                            scheduler=scheduler, cache=not no_cache, batch_chars=batch_chars or BATCH_CHARS,
                            force=force, max_chars=max_chars, info=info, extracted=bar)
     finally:
@@ -219,14 +245,16 @@ def build(inputs: tuple[str, ...], out_dir: str, force: bool, base: str | None, 
 @_INPUTS
 @click.option("-o", "--output", "output", default="-", type=click.Path(path_type=str),
               help="Write the JSONL here instead of stdout.")
-@_NO_MODEL
+@_profile_options
 @_MAX_CHARS
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar.")
 @translate_errors
-def extract(inputs: tuple[str, ...], output: str, no_model: bool, max_chars: int, quiet: bool) -> None:
+def extract(inputs: tuple[str, ...], output: str, profile: str | None, fast: bool, no_model: bool,
+            max_chars: int, quiet: bool) -> None:
     """Extract entities and relations only, as ANNOTATION.md JSON Lines (stdout by default)."""
+    nlp = shared_nlp(_pick_profile(profile, fast, no_model))
     documents = _progress(quiet)(iter_documents(list(inputs), on_error=_input_problem, max_chars=max_chars))
-    extractions = extract_all(documents, shared_nlp(not no_model))
+    extractions = extract_all(documents, nlp)
     if output == "-":
         write_jsonl(extractions, sys.stdout)
         return
@@ -241,10 +269,10 @@ def extract(inputs: tuple[str, ...], output: str, no_model: bool, max_chars: int
 @click.argument("inputs", nargs=-1, type=click.Path(path_type=str))
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("--per-document", is_flag=True, help="Add a table per document.")
-@_NO_MODEL
+@_profile_options
 @translate_errors
 def evaluate(gold: str, pred: str | None, inputs: tuple[str, ...], as_json: bool, per_document: bool,
-             no_model: bool) -> None:
+             profile: str | None, fast: bool, no_model: bool) -> None:
     """Score predictions (--pred, or extraction of INPUTS) against --gold, as ANNOTATION.md defines."""
 
     if bool(pred) == bool(inputs):
@@ -254,7 +282,8 @@ def evaluate(gold: str, pred: str | None, inputs: tuple[str, ...], as_json: bool
         predicted = load_extractions(Path(pred))
     else:
         docs = iter_documents(list(inputs), on_error=_input_problem)
-        predicted = {x.doc_id: x for x in extract_all(docs, shared_nlp(not no_model))}
+        nlp = shared_nlp(_pick_profile(profile, fast, no_model))
+        predicted = {x.doc_id: x for x in extract_all(docs, nlp)}
     report = score(gold_set, predicted)
     if as_json:
         click.echo(json.dumps(report.to_json(), ensure_ascii=False, indent=2, sort_keys=True))
@@ -265,17 +294,24 @@ def evaluate(gold: str, pred: str | None, inputs: tuple[str, ...], as_json: bool
 @main.command()
 @translate_errors
 def info() -> None:
-    """The pipeline's components in order, lexicon sizes, and the trained model's version and scores."""
+    """The pipeline's components in order, per profile, lexicon sizes, and the models' versions."""
     click.echo(f"kg {__version__}, pipeline {PIPELINE_VERSION}")
-    click.echo("components: " + " -> ".join(["tokenizer (jieba)", *pipeline_config()["nlp"]["pipeline"]]))
-    for name, requires, assigns in components():
+    for name, options in PROFILES.items():
+        names = pipeline_config(**options)["nlp"]["pipeline"]
+        mark = " (default)" if name == DEFAULT_PROFILE else ""
+        click.echo(f"components, profile {name}{mark}: " + " -> ".join(["tokenizer (jieba)", *names]))
+    for name, requires, assigns in components(pipeline_config(**PROFILES["full"])):
         click.echo(f"  {name}: requires {', '.join(requires) or '-'}; assigns {', '.join(assigns) or '-'}")
+    lac = lac_info()
+    click.echo(f"LAC (kg_lac): Baidu LAC, {lac['package']} {lac['version']} (onnxruntime, batched), "
+               f"{lac['path']}")
     click.echo("lexicons:")
     for name, size in load_lexicon().sizes().items():
         click.echo(f"  {name}: {size}")
     meta = model_info()
-    click.echo(f"trained NER: {meta.get('name')} {meta.get('version')} ({meta.get('date')}), {meta['path']}")
-    gate = pipeline_config()["components"]["kg_ner"].get("gate", False)
+    click.echo(f"char-CNN NER (kg_ner, profile full): {meta.get('name')} {meta.get('version')} "
+               f"({meta.get('date')}), {meta['path']}")
+    gate = pipeline_config(use_model=True)["components"]["kg_ner"].get("gate", False)
     on = (f"on (it tags only {GATE_CONTEXT} characters before and {GATE_CONTEXT_AFTER} after the words where "
           "kg_merge could keep one of its entities)")
     click.echo("  gate: " + (on if gate else "off (it tags every sentence)"))

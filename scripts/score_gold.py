@@ -7,7 +7,7 @@ them.
 
     python scripts/score_gold.py                  # every set, one table
     python scripts/score_gold.py policy-dev --errors
-    python scripts/score_gold.py --json scores.json --no-model
+    python scripts/score_gold.py --json scores.json --profile fast    # or full; --no-model = --profile fast
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from kg.evaluate import evaluate, load_extractions
 from kg.nlp.extract import extract_all
-from kg.nlp.pipeline import shared_nlp
+from kg.nlp.pipeline import DEFAULT_PROFILE, PROFILES, shared_nlp
 from kg.read.documents import iter_documents
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,7 +46,9 @@ def main() -> int:
     sets = _sets()
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help=f"sets to score (default: all of {', '.join(sets)})")
-    parser.add_argument("--no-model", action="store_true", help="extract without the trained NER model")
+    parser.add_argument("--profile", choices=list(PROFILES), default=DEFAULT_PROFILE,
+                        help="pipeline profile (kg.nlp.pipeline.PROFILES)")
+    parser.add_argument("--no-model", action="store_true", help="the fast profile: no network")
     parser.add_argument("--errors", action="store_true", help="print missed and spurious items (dev sets only)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
@@ -55,7 +57,7 @@ def main() -> int:
         parser.error(f"unknown set(s): {', '.join(unknown)}")
     if args.errors and any(n.endswith("-test") for n in names):
         parser.error("--errors is for dev sets only: the test sets are scored, never read")
-    nlp = shared_nlp(not args.no_model)
+    nlp = shared_nlp("fast" if args.no_model else args.profile)
     figures: dict[str, dict[str, float]] = {}
     print(f"{'set':<13}{'docs':>5}  {'ent P':>6}{'ent R':>6}{'ent F1':>7}  {'rel P':>6}{'rel R':>6}{'rel F1':>7}")
     for name in names:

@@ -28,14 +28,20 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 @pytest.fixture(scope="session")
 def nlp() -> Language:
-    """The pipeline with the trained model, as ``kg build`` runs it (one per session)."""
-    return shared_nlp(True)
+    """The pipeline as ``kg build`` runs it: the default profile (rules, lexicons, LAC), one per session."""
+    return shared_nlp("default")
 
 
 @pytest.fixture(scope="session")
 def rules_nlp() -> Language:
-    """The pipeline without the trained model (rules and lexicons only)."""
-    return shared_nlp(False)
+    """The fast profile: rules and lexicons only, no network."""
+    return shared_nlp("fast")
+
+
+@pytest.fixture(scope="session")
+def full_nlp() -> Language:
+    """The full profile: the default and the char-CNN model."""
+    return shared_nlp("full")
 
 
 @pytest.fixture(scope="session")

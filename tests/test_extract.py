@@ -33,9 +33,11 @@ def relations(x: Extraction) -> set[tuple[str, str, str]]:
 
 def test_pipeline_order_and_model_switch() -> None:
     assert pipeline_config()["nlp"]["pipeline"] == [
-        "kg_lexicon", "kg_patterns", "kg_ner", "kg_merge", "kg_resolve", "kg_relations", "kg_title"]
-    nlp = build_nlp(use_model=False)
-    assert "kg_ner" not in nlp.pipe_names
+        "kg_lexicon", "kg_patterns", "kg_lac", "kg_merge", "kg_resolve", "kg_relations", "kg_title"]
+    assert pipeline_config(use_model=True)["nlp"]["pipeline"] == [
+        "kg_lexicon", "kg_patterns", "kg_lac", "kg_ner", "kg_merge", "kg_resolve", "kg_relations", "kg_title"]
+    nlp = build_nlp(use_lac=False)
+    assert "kg_ner" not in nlp.pipe_names and "kg_lac" not in nlp.pipe_names
     assert nlp.tokenizer.segmenter == "jieba"  # type: ignore[attr-defined]
 
 

@@ -30,6 +30,16 @@ COVERED = "国务院总理李强在北京主持召开国务院常务会议。"  
 NO_TRIGGER = "今年要继续扩大内需。"  # no suffix, title, place ending or name-like word
 
 
+@pytest.fixture(scope="module")
+def nlp() -> Language:
+    return build_nlp(use_model=True, use_lac=False)  # the char-CNN alone beside the rules
+
+
+@pytest.fixture(scope="module")
+def rules_nlp() -> Language:
+    return build_nlp(use_model=False, use_lac=False)
+
+
 def _ruled(rules_nlp: Language, text: str) -> Doc:
     """The doc as ``kg_ner`` receives it: jieba tokens and the rule candidates."""
     doc = rules_nlp.make_doc(text)
@@ -45,10 +55,11 @@ def _regions(nlp: Language, rules_nlp: Language, text: str) -> list[tuple[int, i
 
 
 def test_gate_is_on_by_default_and_switchable() -> None:
-    assert pipeline_config()["components"]["kg_ner"]["gate"] is True
-    assert pipeline_config(gate=False)["components"]["kg_ner"]["gate"] is False
+    assert pipeline_config(use_model=True)["components"]["kg_ner"]["gate"] is True
+    assert pipeline_config(use_model=True, gate=False)["components"]["kg_ner"]["gate"] is False
     assert "kg_ner" not in pipeline_config(use_model=False)["components"]
-    assert build_nlp(gate=False).get_pipe("kg_ner").gate is False
+    assert "kg_ner" not in pipeline_config()["components"]  # the default profile leaves the char-CNN out
+    assert build_nlp(use_model=True, use_lac=False, gate=False).get_pipe("kg_ner").gate is False
 
 
 def test_keeps_the_words_around_an_uncovered_person_or_org(nlp: Language, rules_nlp: Language) -> None:

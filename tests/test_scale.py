@@ -52,7 +52,7 @@ def _files(folder: Path) -> dict[str, bytes]:
 
 
 def _build(corpus: Path, out: Path, **options: object):  # type: ignore[no-untyped-def]
-    options = {"use_model": False, "batch_chars": BATCH, "jobs": 1, **options}
+    options = {"profile": "fast", "batch_chars": BATCH, "jobs": 1, **options}
     return build([corpus], out, **options)  # type: ignore[arg-type]
 
 
@@ -157,8 +157,8 @@ def test_unreadable_cache_entry_is_extracted_again(corpus: Path, single: Path, t
 
 def test_cache_key_follows_text_and_pipeline() -> None:
     doc = Document("a", "国务院印发通知。")
-    with_model, without = pipeline_fingerprint(True), pipeline_fingerprint(False)
-    assert with_model != without
+    with_model, without = pipeline_fingerprint("default"), pipeline_fingerprint("fast")
+    assert len({with_model, without, pipeline_fingerprint("full")}) == 3
     assert document_key(doc, without) != document_key(doc, with_model)
     assert document_key(doc, without) != document_key(Document("a", "国务院印发通知！"), without)
     assert document_key(doc, without) == document_key(Document("a", "国务院印发通知。", path="x"), without)

@@ -199,8 +199,8 @@ def test_features_follow_characters_and_ignore_the_global_jieba_dictionary() -> 
     assert (char_feature_ids(text.lower(), FEATURES) == before).all()  # CLUENER is lower-cased
 
 
-def test_pipeline_finds_what_the_model_misses(nlp: Language) -> None:
-    doc = nlp("浙江省委书记王浩到杭州市调研数字经济发展情况。")
+def test_pipeline_finds_what_the_model_misses(full_nlp: Language) -> None:
+    doc = full_nlp("浙江省委书记王浩到杭州市调研数字经济发展情况。")
     found = {(e.label, e.name) for e in doc._.kg_entities}
     assert {("POST", "书记"), ("PERSON", "王浩"), ("PLACE", "杭州市")} <= found
     assert any(label == "ORG" and name.endswith("浙江省委") for label, name in found)

@@ -25,20 +25,24 @@ from kg.core.errors import OutputError
 from kg.core.files import atomic_write
 from kg.core.records import Document, Extraction
 from kg.core.resources import ontology_path
-from kg.nlp.pipeline import PIPELINE_VERSION
+from kg.nlp.lac import lac_version
+from kg.nlp.pipeline import PIPELINE_VERSION, profile_options
 from kg.nlp.statistical import model_info
 
 _FORMAT = 1
 
 
 @lru_cache(maxsize=2)
-def pipeline_fingerprint(use_model: bool) -> str:
-    """What, besides the document, decides an extraction: code version, model, lexicons."""
+def pipeline_fingerprint(profile: str | bool | None = None) -> str:
+    """What, besides the document, decides an extraction: code version, profile, models, lexicons."""
+    options = profile_options(profile)
     digest = hashlib.sha256()
-    digest.update(f"kg-cache/{_FORMAT}/{PIPELINE_VERSION}/model={use_model}".encode())
-    if use_model:
+    digest.update(f"kg-cache/{_FORMAT}/{PIPELINE_VERSION}/{sorted(options.items())}".encode())
+    if options["use_model"]:
         meta = model_info()
         digest.update(f"/{meta.get('version')}/{meta.get('date')}".encode())
+    if options["use_lac"]:
+        digest.update(f"/lac={lac_version()}".encode())
     lexicon = ontology_path("lexicon")
     for path in sorted(Path(lexicon).glob("*")):
         if path.is_file():
@@ -57,9 +61,9 @@ def document_key(document: Document, fingerprint: str) -> str:
 class ExtractionCache:
     """Content-addressed extractions under ``folder`` (``<out>/.kg-cache/extractions``)."""
 
-    def __init__(self, folder: Path, use_model: bool) -> None:
+    def __init__(self, folder: Path, profile: str | bool | None = None) -> None:
         self.folder = Path(folder)
-        self.fingerprint = pipeline_fingerprint(use_model)
+        self.fingerprint = pipeline_fingerprint(profile)
         self.hits = 0
         self.misses = 0
 

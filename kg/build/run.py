@@ -215,7 +215,7 @@ def build(
     out_dir: str | os.PathLike[str],
     *,
     base: str = DEFAULT_BASE,
-    use_model: bool = True,
+    profile: str = "default",
     progress: Progress | None = None,
     warn: Callable[[str], None] | None = None,
     store: bool = True,
@@ -264,11 +264,11 @@ def build(
     runner = make_engine(engine, jobs=jobs, scheduler=scheduler)
     dest = BuildFolder(out)
     tmp = BuildFolder(temporary_folder(out.resolve()))
-    extraction_cache = ExtractionCache(dest.cached_extractions, use_model) if cache else None
+    extraction_cache = ExtractionCache(dest.cached_extractions, profile) if cache else None
     loader: StoreLoader | None = None
     try:
         batches_done = _extract_stage(documents, runner, tmp, report, extraction_cache,
-                                      use_model=use_model, base=base, batch_chars=batch_chars,
+                                      profile=profile, base=base, batch_chars=batch_chars,
                                       extracted=extracted)
         if not batches_done:
             raise KGError("nothing to build: no readable document in the input"
@@ -318,7 +318,7 @@ def _extract_stage(
     report: BuildReport,
     extraction_cache: ExtractionCache | None,
     *,
-    use_model: bool,
+    profile: str,
     base: str,
     batch_chars: int,
     extracted: Extracted | None = None,
@@ -332,7 +332,7 @@ def _extract_stage(
         for index, batch in enumerate(batches(documents, max_chars=batch_chars)):
             in_flight[index] = batch
             cached = tuple(extraction_cache.get(d) if extraction_cache else None for d in batch)
-            yield ExtractTask(index, tuple(batch), cached, use_model, base)
+            yield ExtractTask(index, tuple(batch), cached, profile, base)
 
     counts: LabelCounts = {}
     n = 0

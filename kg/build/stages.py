@@ -73,7 +73,7 @@ class ExtractTask:
     index: int
     documents: tuple[Document, ...]
     cached: tuple[Extraction | None, ...]  # one per document; None: extract it
-    use_model: bool
+    profile: str  # the pipeline profile (kg.nlp.pipeline.PROFILES)
     base: str
 
 
@@ -91,7 +91,7 @@ def extract_batch(task: ExtractTask) -> Extracted:
     fresh: list[bool] = []
     for document, cached in zip(task.documents, task.cached, strict=True):
         if cached is None:
-            extractions.append(_bare(extract(document, shared_nlp(task.use_model))))
+            extractions.append(_bare(extract(document, shared_nlp(task.profile))))
             fresh.append(True)
         else:
             extractions.append(cached)

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 
 #: Which source wins when candidates overlap, highest first (see kg/nlp/merge.py for the reasons).
-SOURCES = ("pattern", "lexicon", "model")
+SOURCES = ("pattern", "lexicon", "lac", "model")
 
 
 @dataclass(frozen=True)

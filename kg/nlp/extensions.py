@@ -21,6 +21,7 @@ DOC_EXTENSIONS: dict[str, str] = {
     "kg_match_text": "the text as recognisers match it: simplified, half-width, same length (kg.nlp.text)",
     # the components' results
     "kg_candidates": "entity candidates proposed by kg_lexicon, kg_patterns and kg_ner (kg.nlp.candidates)",
+    "kg_lac": "every LAC word of the text as (start, end, tag) in character offsets (kg.nlp.lac)",
     "kg_mentions": "the mentions kg_merge keeps, in character offsets (kg.nlp.merge)",
     "kg_entities": "the entities kg_resolve groups the mentions into (kg.nlp.resolve)",
     "kg_title_issues": "titles naming their issuers: (issuer entity, title entity, offsets) (kg.nlp.resolve)",

@@ -2,13 +2,20 @@
 
 Precedence, and why:
 
-1. Rule candidates (``pattern``, ``lexicon``) before the trained model. The rules encode the genre's naming
+1. Rule candidates (``pattern``, ``lexicon``) before LAC's names (``lac``, kg/nlp/lac.py), and both before the
+   trained char-CNN model. The rules encode the genre's naming
    shapes and a curated lexicon; the model was trained on general news (CLUENER) and marks, for instance,
    "河南省委社会工作部部长" as one POST. The model only fills gaps that no rule candidate touches, and only
    above ``min_model_score``.
 2. Among rule candidates the longer span wins (河南省委社会工作部 over 河南省 inside it); on equal length the
    pattern wins over the lexicon, then the earlier start.
-3. A METRIC may sit inside another entity (七项 in 七项协调机制): figures are kept beside the names they
+3. One exception to 1: a LAC ORG (its shape already checked by kg.nlp.lac.LacNames: a strong body suffix) that
+   holds a rule PLACE or ORG opening where it opens is the longer body name (河南省委 + 社会工作部, 北京市 +
+   教育委员会): it joins the rule candidates, and wins there by its length.
+4. A rule MECHANISM, PROGRAM, GROUP or EVENT with exactly the span of a LAC PLACE is dropped (the patterns'
+   list distribution makes 济南市 a MECHANISM in "鼓励济南市、青岛市建设…平台").
+5. LAC's other names fill gaps no rule candidate touches, before the char-CNN model's.
+6. A METRIC may sit inside another entity (七项 in 七项协调机制): figures are kept beside the names they
    count.
 
 The result goes to ``doc._.kg_mentions`` (character offsets, every mention kept) and, where the jieba tokens
@@ -34,7 +41,7 @@ from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.text import doc_text
 
-_RANK = {"pattern": 0, "lexicon": 1, "model": 2}
+_RANK = {"pattern": 0, "lexicon": 1, "lac": 2, "model": 3}
 
 
 @dataclass(frozen=True)
@@ -55,8 +62,15 @@ def select(cands: list[Candidate], *, min_model_score: float = 0.5,
 
     Text outside the document's body never reaches the recognisers: kg.nlp.extract masks it first.
     """
-    rules = [c for c in cands if c.source != "model" and c.end > c.start]
+    rules = [c for c in cands if c.source in ("pattern", "lexicon") and c.end > c.start]
     model = [c for c in cands if c.source == "model" and c.score >= min_model_score and c.end > c.start]
+    lac = [c for c in cands if c.source == "lac" and c.end > c.start]
+    if lac:
+        places = {(c.start, c.end) for c in lac if c.label == "PLACE"}
+        rules = [c for c in rules if c.label not in _NOT_PLACES or (c.start, c.end) not in places]
+        promoted = _longer_bodies(lac, rules)
+        rules.extend(promoted)
+        lac = [c for c in lac if c not in promoted]
     size = max((c.end for c in cands), default=0)
     chosen: list[Candidate] = []
     taken, metric_taken = CharMask(size), CharMask(size)
@@ -70,6 +84,10 @@ def select(cands: list[Candidate], *, min_model_score: float = 0.5,
         if not taken.overlaps(c.start, c.end):
             chosen.append(c)
             taken.take(c.start, c.end)
+    for c in sorted(lac, key=lambda c: (-(c.end - c.start), c.start)):
+        if not taken.overlaps(c.start, c.end) and not metric_taken.overlaps(c.start, c.end):
+            chosen.append(c)
+            taken.take(c.start, c.end)
     for c in sorted(model, key=lambda c: (-c.score, c.start)):
         if shape is not None and not shape(c):
             continue
@@ -78,6 +96,19 @@ def select(cands: list[Candidate], *, min_model_score: float = 0.5,
             taken.take(c.start, c.end)
     chosen.sort(key=lambda c: (c.start, -c.end))
     return [Mention(c.start, c.end, c.label, c.source, c.score, c.name) for c in chosen]
+
+
+#: Labels of a rule candidate that a LAC PLACE of exactly its span overrules (济南市 is no MECHANISM).
+_NOT_PLACES = frozenset({"MECHANISM", "PROGRAM", "GROUP", "EVENT"})
+
+
+def _longer_bodies(lac: list[Candidate], rules: list[Candidate]) -> list[Candidate]:
+    """LAC ORGs that hold a rule PLACE or ORG opening at their own start and ending before their end."""
+    openings: dict[int, int] = {}
+    for c in rules:
+        if c.label in ("PLACE", "ORG"):
+            openings[c.start] = max(openings.get(c.start, 0), c.end)
+    return [c for c in lac if c.label == "ORG" and c.start in openings and openings[c.start] < c.end]
 
 
 class ModelShape:
