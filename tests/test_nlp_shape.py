@@ -9,15 +9,15 @@ import pytest
 from spacy.tokens import Doc
 
 from kg.nlp.extensions import DOC_EXTENSIONS
-from kg.nlp.pipeline import build_nlp, components, pipeline_config
+from kg.nlp.pipeline import PROFILES, build_nlp, components, pipeline_config
 
 KG = Path(__file__).resolve().parent.parent / "kg"
 
 
-@pytest.mark.parametrize("use_model", [True, False])
-def test_each_component_requires_only_what_an_earlier_one_assigns(use_model: bool) -> None:
-    assigned: set[str] = set()
-    for name, requires, assigns in components(pipeline_config(use_model=use_model)):
+@pytest.mark.parametrize("profile", sorted(PROFILES))
+def test_each_component_requires_only_what_an_earlier_one_assigns(profile: str) -> None:
+    assigned: set[str] = {"doc.text", "token.text"}  # the tokenizer's
+    for name, requires, assigns in components(pipeline_config(**PROFILES[profile])):
         assert set(requires) <= assigned, f"{name} requires {set(requires) - assigned}"
         assert assigns, f"{name} assigns nothing"
         assigned |= set(assigns)
