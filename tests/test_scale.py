@@ -107,7 +107,7 @@ def test_several_shards_and_files_that_parse_to_the_same_quads(single: Path) -> 
 def test_the_build_folder_holds_what_build_folder_names(single: Path) -> None:
     folder = BuildFolder(single)
     named = [*folder.graph_files.values(), folder.view, folder.extractions, folder.report, folder.shards,
-             folder.store]
+             folder.store, folder.ontology, folder.marker]
     assert sorted(p.name for p in single.iterdir()) == sorted(p.name for p in named)  # no cache: cache=False
     shards = folder.shard_files()
     assert shards[0] == folder.shard(0) and shards[-1] == folder.shard(len(shards) - 1, description=True)

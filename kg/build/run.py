@@ -128,10 +128,10 @@ class BuildReport:
 
 _MARKER_TEXT = '{"made_by": "kg build", "format": 1}\n'
 #: What a build folder holds; a folder of these alone is taken for a build of kg 0.2.14 (before the marker).
+_NAMES = BuildFolder(Path())
 _BUILD_ENTRIES = frozenset({*GRAPH_FILES.values(), *(p.name for p in (
-    BuildFolder(Path()).extractions, BuildFolder(Path()).report, BuildFolder(Path()).view,
-    BuildFolder(Path()).store, BuildFolder(Path()).shards, BuildFolder(Path()).cache,
-    BuildFolder(Path()).ontology)), BUILD_MARKER})
+    _NAMES.extractions, _NAMES.report, _NAMES.view, _NAMES.store, _NAMES.shards, _NAMES.cache,
+    _NAMES.ontology, _NAMES.marker))})
 
 
 def is_build_folder(folder: Path) -> bool:
@@ -285,7 +285,7 @@ def build(
         shutil.rmtree(tmp.work, ignore_errors=True)
         report.seconds = time.perf_counter() - started
         tmp.report.write_text(report.markdown(), encoding="utf-8")
-        (tmp.root / BUILD_MARKER).write_text(_MARKER_TEXT, encoding="utf-8")
+        tmp.marker.write_text(_MARKER_TEXT, encoding="utf-8")
         for path in write_ontology(tmp.root):  # the ontology beside the data; the store: own graphs
             if loader is not None:
                 loader.add(path)

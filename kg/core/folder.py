@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from kg.core.files import BUILD_MARKER
+
 __all__ = ["GRAPH_FILES", "MEDIA_TYPES", "BuildFolder"]
 
 #: Format key -> file name of the whole dataset in that format, in the order they are written.
@@ -80,6 +82,11 @@ class BuildFolder:
     @property
     def cached_extractions(self) -> Path:
         return self.cache / "extractions"
+
+    @property
+    def marker(self) -> Path:
+        """The file that marks the folder as a kg build, which a later build may replace."""
+        return self.root / BUILD_MARKER
 
     @property
     def ontology(self) -> Path:
