@@ -305,7 +305,7 @@ def test_search_focuses_the_node_by_any_name(open_view: Any, views: dict[str, An
         view.page.wait_for_function(  # focused: the view centres on the node once the animation ends
             """id => { const c = network.getViewPosition(), p = network.getPositions([id])[id];
                        return Math.hypot(c.x - p.x, c.y - p.y) * network.getScale() < 3; }""",
-            arg=target, timeout=5_000)
+            arg=target, timeout=20_000)  # an animation: slow on a loaded machine
     view.page.fill("#kg-search", "没有这个名字")
     view.page.press("#kg-search", "Enter")
     assert "No entity has that name" in view.page.locator("#kg-search-results").inner_text()
