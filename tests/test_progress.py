@@ -57,6 +57,10 @@ def test_build_reports_each_batch_extracted_and_counts_entities_once(tmp_path: P
     assert f"entities: {merged} distinct in the merged graph" in report.summary()
     markdown = (out / "report.md").read_text(encoding="utf-8")
     assert f"- entities: {merged} distinct in the merged graph" in markdown
+    drawn_first = sum(1 for n in page_data((out / "graph.html").read_text(encoding="utf-8"))["nodes"]
+                      if "ent" in n and not n["ent"]["iso"])
+    assert f"- graph.html: {merged} entities and " in markdown
+    assert f"the {drawn_first} entities with a relation are drawn at first" in markdown
 
 
 def test_for_inputs_counts_the_documents_and_characters(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -104,8 +104,9 @@ class BuildReport:
         lines += ["", "| relation label | relations |", "|---|---|"]
         lines += [f"| {label} | {self.relations.get(label, 0)} |" for label in RELATION_LABELS]
         if self.view:
-            lines += ["", f"- graph.html: {self.view.get('nodes')} nodes, "
-                          f"{self.view.get('edges')} edges shown"]
+            lines += ["", f"- graph.html: {self.view.get('nodes')} entities and {self.view.get('edges')} "
+                          f"relations; the {self.view.get('linked')} entities with a relation are drawn at "
+                          "first, the others on request"]
         if self.shacl_text and not self.conforms:
             lines += ["", "## SHACL", "", "```", self.shacl_text.strip(), "```"]
         return "\n".join(lines) + "\n"
@@ -400,7 +401,7 @@ def _finish_stage(n_batches: int, runner: Engine, tmp: BuildFolder, report: Buil
     graph = view.graph()
     report.entities = Counter(data["cls"] for _, data in graph.nodes(data=True))
     view_stats = write_view(graph, tmp.view)
-    report.view = {"nodes": view_stats.nodes, "edges": view_stats.edges}
+    report.view = {"nodes": view_stats.nodes, "edges": view_stats.edges, "linked": view_stats.linked}
 
 
 class _OutputFiles:

@@ -88,10 +88,12 @@ class ViewStats:
     nodes_total: int
     edges_total: int
     omitted: int
+    linked: int = 0  # of ``nodes``, those with a relation in the view: what the page draws at first
 
     def summary(self) -> str:
         text = (f"{self.nodes:,} entities and {self.edges:,} relations "
-                f"(the graph has {self.nodes_total:,} and {self.edges_total:,})")
+                f"(the graph has {self.nodes_total:,} and {self.edges_total:,}); "
+                f"{self.linked:,} entities with a relation drawn at first")
         if self.omitted:
             text += f"; {self.omitted:,} entities of the selection left out by the size cap"
         return text

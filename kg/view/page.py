@@ -396,6 +396,7 @@ def write_view(
         nodes_total=full.number_of_nodes(),
         edges_total=full.number_of_edges(),
         omitted=selection.requested_nodes - selection.graph.number_of_nodes(),
+        linked=sum(1 for _, d in selection.graph.degree() if d),
     )
     html = render_page(full, selection, None, stats, max_nodes=max_nodes, focus=focus, hops=hops,
                        classes=parse_classes(classes), institution=institution)
