@@ -7,6 +7,7 @@ modules that are no test call them directly.
 
 from __future__ import annotations
 
+import socket
 from functools import lru_cache
 from pathlib import Path
 
@@ -47,3 +48,10 @@ def write_seeds_build(out: Path) -> Path:
     seeds_dataset().serialize(destination=str(BuildFolder(out).graph_file("nq")), format="nquads",
                               encoding="utf-8")
     return out
+
+
+def free_port() -> int:
+    """A loopback port nobody listens on (for the servers the tests start)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])

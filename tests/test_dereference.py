@@ -4,7 +4,6 @@ description."""
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -12,7 +11,7 @@ from collections.abc import Iterator
 
 import pyoxigraph as ox
 import pytest
-from seeds_graph import SEEDS, write_seeds_build
+from seeds_graph import SEEDS, free_port, write_seeds_build
 
 from kg.core.errors import ConfigError
 from kg.rdf.iri import entity_iri
@@ -28,12 +27,6 @@ BASE = "https://example.org/kg"
 ORG = str(entity_iri("ORG", "河南省委社会工作部"))  # seeds/gold.jsonl, document 000
 MECHANISM = str(entity_iri("MECHANISM", "七项协调机制"))
 TEXT = (SEEDS / "000_d6df998b69c9d459.txt").read_text(encoding="utf-8")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -25,7 +25,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner
-from seeds_graph import write_seeds_build
+from seeds_graph import free_port, write_seeds_build
 
 from kg.cli import main
 from kg.sparql.serve import MB, Limits, Server, start_server, uses_service
@@ -35,12 +35,6 @@ pytestmark = pytest.mark.hostile
 # Every triple against every other, sorted: the sort needs all of them before its first row.
 CARTESIAN_SORT = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a ?c ?f ?i"
 CARTESIAN_COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

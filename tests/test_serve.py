@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from seeds_graph import write_seeds_build
+from seeds_graph import free_port, write_seeds_build
 
 from kg.core.errors import ConfigError, KGError
 from kg.sparql.query import load_saved
@@ -31,12 +31,6 @@ except ConfigError:  # pragma: no cover - the oxigraph package ships the binary
 
 #: Each test talks to a real oxigraph server process.
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")

@@ -3,12 +3,12 @@ blocked: the index's search and class list, an entity page, and following links 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import ARGS, chromium_or_skip
 from seeds_graph import SEEDS, gold
 from test_publish import full_build
 
@@ -16,22 +16,10 @@ from kg.sparql.site import publish
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+EXECUTABLE = chromium_or_skip()
 TEXT = (SEEDS / "000_d6df998b69c9d459.txt").read_text(encoding="utf-8")
 
-try:
-    from playwright.sync_api import Route, sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None  # type: ignore[assignment]
-
-if sync_playwright is None:
-    pytest.skip("Playwright's Python client is not installed (pip install playwright)",
-                allow_module_level=True)
-if not CHROMIUM.exists() and shutil.which("chromium") is None:
-    pytest.skip("no Chromium at /usr/bin/chromium: run .ci/install-browser "
-                "(apt-get install chromium fonts-noto-cjk)", allow_module_level=True)
+from playwright.sync_api import Route, sync_playwright  # noqa: E402 - after the skip
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +31,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def page(site: Path) -> Iterator[Any]:
-    executable = str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium"))
+    executable = EXECUTABLE
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=executable, args=ARGS)
         context = browser.new_context(viewport={"width": 1200, "height": 900})

@@ -6,12 +6,12 @@ Chromium and a CJK font).
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from browser_support import ARGS, chromium_or_skip
 from seeds_graph import seeds_dataset
 from viz_fixtures import XSS_MECHANISM, XSS_ORG, XSS_SENTENCE, page_data, xss_dataset, years_dataset
 
@@ -20,27 +20,14 @@ from kg.view.page import write_view
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+EXECUTABLE = chromium_or_skip()
 
-try:
-    from playwright.sync_api import Page, Route, sync_playwright
-except ImportError:  # pragma: no cover - depends on the environment
-    sync_playwright = None  # type: ignore[assignment]
-
-if sync_playwright is None:
-    pytest.skip("Playwright's Python client is not installed (pip install playwright)",
-                allow_module_level=True)
-if not CHROMIUM.exists() and shutil.which("chromium") is None:
-    pytest.skip("no Chromium at /usr/bin/chromium: run .ci/install-browser "
-                "(apt-get install chromium fonts-noto-cjk)",
-                allow_module_level=True)
+from playwright.sync_api import Page, Route, sync_playwright  # noqa: E402 - after the skip
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    executable = str(CHROMIUM if CHROMIUM.exists() else shutil.which("chromium"))
+    executable = EXECUTABLE
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=executable, args=ARGS)
         yield b
