@@ -13,7 +13,8 @@ For each scale N (1: the 61-document corpus; 10: the same repeated 10 times with
 - build: ``kg build CORPUS --out FRESH_FOLDER --no-cache --jobs J`` as a subprocess, for each J of ``--jobs``:
   wall time from start to exit (interpreter start, model load and every output included), characters per
   second, the ratio to bare jieba (target >= 0.25 for the default profile, 0.5 for --fast), the speed-up
-  over ``--jobs 1`` (target >= 1.6 with 2 jobs on the 10x corpus), CPU seconds of the whole process tree, and memory: every ``--interval`` seconds the RSS
+  over ``--jobs 1`` (target >= 1.6 with 2 jobs on the 10x corpus), CPU seconds of the whole process tree,
+  and memory: every ``--interval`` seconds the RSS
   of the kg process and all its descendants (the peak of their sum, and the peak of the largest process),
   their PSS and USS (from /proc/PID/smaps_rollup, every ``--full-interval`` s), and the kernel's own peak
   RSS of the largest process (``wait4``'s ru_maxrss, exact, not sampled). Target: the 10x peak < 2 x the 1x.
