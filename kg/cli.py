@@ -32,7 +32,7 @@ from kg.core.lexicon import load_lexicon
 from kg.evaluate import evaluate as score
 from kg.evaluate import load_extractions
 from kg.nlp.extract import extract_all
-from kg.nlp.lac import lac_info
+from kg.nlp.lac import WINDOW_AFTER, WINDOW_BEFORE, lac_info
 from kg.nlp.pipeline import (
     DEFAULT_PROFILE,
     PIPELINE_VERSION,
@@ -305,6 +305,8 @@ def info() -> None:
     lac = lac_info()
     click.echo(f"LAC (kg_lac): Baidu LAC, {lac['package']} {lac['version']} (onnxruntime, batched), "
                f"{lac['path']}")
+    click.echo(f"  gate: on (it reads {WINDOW_BEFORE} characters before and {WINDOW_AFTER} after the words "
+               "where one of its names could be kept)")
     click.echo("lexicons:")
     for name, size in load_lexicon().sizes().items():
         click.echo(f"  {name}: {size}")

@@ -141,6 +141,20 @@ def test_info_lists_components_lexicons_and_model() -> None:
     assert "  kg_relations: requires doc._.kg_entities; assigns doc._.kg_relations\n" in result.output
 
 
+def test_fast_profile_flag(tmp_path: Path) -> None:
+    text = tmp_path / "a.txt"
+    text.write_text("在昆明，王沪宁到西山区百草村、云南省博物馆调研。", encoding="utf-8")
+    names = {}
+    for flags in ([], ["--fast"], ["--profile", "fast"]):
+        result = CliRunner().invoke(main, ["extract", str(text), *flags])
+        assert result.exit_code == 0, result.output
+        names[" ".join(flags)] = {e["name"] for e in json.loads(result.output)["entities"]}
+    assert "云南省博物馆" in names[""] and "云南省博物馆" not in names["--fast"]
+    assert names["--fast"] == names["--profile fast"]
+    result = CliRunner().invoke(main, ["extract", str(text), "--fast", "--profile", "full"])
+    assert result.exit_code != 0 and "contradict" in result.output
+
+
 def test_every_command_is_documented_in_the_readme() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for name in main.commands:  # type: ignore[attr-defined]

@@ -10,6 +10,8 @@ from kg.nlp.candidates import Candidate
 from kg.nlp.lac import (
     BATCH_SENTENCES,
     MAX_PIECE_CHARS,
+    WINDOW_AFTER,
+    WINDOW_BEFORE,
     LacAnalyser,
     LacNames,
     patched_model,
@@ -135,6 +137,17 @@ def test_the_gate_skips_pieces_without_a_possible_name() -> None:
     assert gated(named)._.kg_lac == everything(named)._.kg_lac != []
     assert gated(plain + named)._.kg_lac == [(s + len(plain), e + len(plain), t)
                                              for s, e, t in everything(named)._.kg_lac]
+
+
+def test_the_gate_reads_a_window_around_the_trigger_in_a_long_sentence() -> None:
+    filler = "今年要继续扩大内需并且促进消费稳定增长"  # 19 characters without a trigger
+    text = filler * 2 + "石泰峰" + filler * 2 + "。"
+    doc = build_nlp()(text)
+    words = doc._.kg_lac
+    name = text.index("石泰峰")
+    low, high = words[0][0], words[-1][1]
+    assert name - WINDOW_BEFORE - 4 <= low < name and name + 3 < high <= name + 3 + WINDOW_AFTER + 4
+    assert ("PERSON", "石泰峰") in {(e.label, e.name) for e in doc._.kg_entities}
 
 
 # --- which LAC names become candidates (the words are given: no network) ----------------------------------

@@ -1,5 +1,8 @@
 """``kg_ner``: the statistical recogniser, a character-level spaCy NER trained on CLUENER (docs/ner.md).
 
+Since pipeline 0.3.0 it runs only in the ``full`` profile (kg.nlp.pipeline.PROFILES): beside LAC
+(kg.nlp.lac) it adds nothing on the gold sets and costs a fifth of a build's CPU.
+
 Each character is embedded with its neighbours and its jieba word (``kg.nlp.ner_features``), but the
 tokens are characters, so entities come out in character offsets of the text.
 
