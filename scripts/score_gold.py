@@ -1,9 +1,9 @@
 """Score the extractor on every gold set, as ``kg evaluate`` does, in one run.
 
-Sets: ``seeds`` (seeds/gold.jsonl), ``corpus`` (tests/gold/corpus.jsonl, reports), and the policy and news gold
-split once by tests/gold/split.json into ``policy-dev``, ``news-dev``, ``policy-test`` and ``news-test``.
-Development looks at the dev sets' errors (``--errors``); the test sets are only ever scored: ``--errors`` refuses
-them.
+Sets: ``seeds`` (seeds/gold.jsonl), ``corpus`` (tests/gold/corpus.jsonl, reports), and the policy and news
+gold split once by tests/gold/split.json into ``policy-dev``, ``news-dev``, ``policy-test`` and
+``news-test``. Development looks at the dev sets' errors (``--errors``); the test sets are only ever scored:
+``--errors`` refuses them.
 
     python scripts/score_gold.py                  # every set, one table
     python scripts/score_gold.py policy-dev --errors
@@ -44,12 +44,14 @@ def _sets() -> dict[str, tuple[Path, Path, set[str] | None]]:
 
 def main() -> int:
     sets = _sets()
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("names", nargs="*", help=f"sets to score (default: all of {', '.join(sets)})")
     parser.add_argument("--profile", choices=list(PROFILES), default=DEFAULT_PROFILE,
                         help="pipeline profile (kg.nlp.pipeline.PROFILES)")
     parser.add_argument("--no-model", action="store_true", help="the fast profile: no network")
-    parser.add_argument("--errors", action="store_true", help="print missed and spurious items (dev sets only)")
+    parser.add_argument("--errors", action="store_true",
+                        help="print missed and spurious items (dev sets only)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
     names = args.names or list(sets)
@@ -59,7 +61,8 @@ def main() -> int:
         parser.error("--errors is for dev sets only: the test sets are scored, never read")
     nlp = shared_nlp("fast" if args.no_model else args.profile)
     figures: dict[str, dict[str, float]] = {}
-    print(f"{'set':<13}{'docs':>5}  {'ent P':>6}{'ent R':>6}{'ent F1':>7}  {'rel P':>6}{'rel R':>6}{'rel F1':>7}")
+    print(f"{'set':<13}{'docs':>5}  {'ent P':>6}{'ent R':>6}{'ent F1':>7}  "
+          f"{'rel P':>6}{'rel R':>6}{'rel F1':>7}")
     for name in names:
         gold_file, texts, ids = sets[name]
         if not gold_file.exists():
