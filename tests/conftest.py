@@ -20,9 +20,10 @@ from kg.nlp.pipeline import shared_nlp
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """A browser or install test is slow as well, so ``-m "not slow"`` alone gives the fast tier."""
+    """A browser, install or hostile test is slow as well (Chromium, a fresh virtual environment, servers,
+    builds and killed processes), so ``-m "not slow"`` alone gives the fast tier."""
     for item in items:
-        if item.get_closest_marker("browser") or item.get_closest_marker("install"):
+        if any(item.get_closest_marker(m) for m in ("browser", "install", "hostile")):
             item.add_marker(pytest.mark.slow)
 
 

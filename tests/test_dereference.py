@@ -18,6 +18,8 @@ from kg.rdf.iri import entity_iri
 from kg.sparql.dereference import negotiate
 from kg.sparql.serve import Server, oxigraph_binary, start_server
 
+pytestmark = pytest.mark.slow  # a build and a running server
+
 try:
     oxigraph_binary()
 except ConfigError:  # pragma: no cover - the oxigraph package ships the binary

@@ -18,6 +18,8 @@ from kg.rdf.namespaces import GOV, ONTOLOGY_IRI, SHAPES_IRI
 from kg.rdf.terms import dataset_iri, meta_graph_iri
 from kg.sparql.store import open_store
 
+pytestmark = pytest.mark.slow  # a build of the seeds
+
 ROOT = Path(__file__).resolve().parent.parent
 CC_BY = "https://creativecommons.org/licenses/by/4.0/"
 

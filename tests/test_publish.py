@@ -19,6 +19,8 @@ from kg.rdf.iri import entity_iri
 from kg.rdf.terms import document_iri
 from kg.sparql.site import publish
 
+pytestmark = pytest.mark.slow  # a build and a published site per module
+
 ORG = str(entity_iri("ORG", "河南省委社会工作部"))
 MECHANISM = str(entity_iri("MECHANISM", "七项协调机制"))
 TEXT = (SEEDS / "000_d6df998b69c9d459.txt").read_text(encoding="utf-8")
