@@ -251,7 +251,7 @@ def build(inputs: tuple[str, ...], out_dir: str, force: bool, base: str | None, 
 @translate_errors
 def extract(inputs: tuple[str, ...], output: str, profile: str | None, fast: bool, no_model: bool,
             max_chars: int, quiet: bool) -> None:
-    """Extract entities and relations only, as ANNOTATION.md JSON Lines (stdout by default)."""
+    """Extract entities and relations only, as docs/annotation.md JSON Lines (stdout by default)."""
     nlp = shared_nlp(_pick_profile(profile, fast, no_model))
     documents = _progress(quiet)(iter_documents(list(inputs), on_error=_input_problem, max_chars=max_chars))
     extractions = extract_all(documents, nlp)
@@ -273,7 +273,7 @@ def extract(inputs: tuple[str, ...], output: str, profile: str | None, fast: boo
 @translate_errors
 def evaluate(gold: str, pred: str | None, inputs: tuple[str, ...], as_json: bool, per_document: bool,
              profile: str | None, fast: bool, no_model: bool) -> None:
-    """Score predictions (--pred, or extraction of INPUTS) against --gold, as ANNOTATION.md defines."""
+    """Score predictions (--pred, or extraction of INPUTS) against --gold, as docs/annotation.md defines."""
 
     if bool(pred) == bool(inputs):
         raise click.UsageError("give either --pred PRED.jsonl or the INPUT texts to extract, not both")

@@ -1,4 +1,4 @@
-"""Score extractions against gold annotations, as ANNOTATION.md ("Scoring") lays down.
+"""Score extractions against gold annotations, as docs/annotation.md ("Scoring") lays down.
 
 Reading::
 
@@ -249,7 +249,7 @@ class Report:
 
 
 def evaluate(gold: Mapping[str, Extraction], pred: Mapping[str, Extraction]) -> Report:
-    """Score ``pred`` against ``gold`` as ANNOTATION.md lays down.
+    """Score ``pred`` against ``gold`` as docs/annotation.md lays down.
 
     Entities: each gold entity is matched at most once, and so is each prediction. The matching is a
     deterministic maximum matching: a bipartite matching (Kuhn's augmenting paths, predictions in
@@ -483,7 +483,7 @@ class _Bad(Exception):
 
 
 def load_extractions(path: Path) -> dict[str, Extraction]:
-    """Read an ANNOTATION.md JSON Lines file (gold or predictions): doc_id -> Extraction.
+    """Read an docs/annotation.md JSON Lines file (gold or predictions): doc_id -> Extraction.
 
     ``mentions`` and ``evidence`` may be left out; fields this module does not know are ignored.
     Blank lines are skipped. Raises GoldError naming the file and line for anything that does not

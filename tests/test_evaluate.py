@@ -1,4 +1,4 @@
-"""Scoring as ANNOTATION.md lays it down, on small hand-written gold and predictions."""
+"""Scoring as docs/annotation.md lays it down, on small hand-written gold and predictions."""
 
 from __future__ import annotations
 

@@ -43,7 +43,7 @@ class OutputError(KGError):
 
 
 class GoldError(KGError):
-    """A gold or prediction file that does not follow ANNOTATION.md."""
+    """A gold or prediction file that does not follow docs/annotation.md."""
 
 
 class QueryError(KGError):

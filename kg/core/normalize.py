@@ -1,4 +1,4 @@
-"""The one place names are normalised, for matching, scoring and IRI keys (ANNOTATION.md, "Scoring")."""
+"""The one place names are normalised, for matching, scoring and IRI keys (docs/annotation.md, "Scoring")."""
 
 from __future__ import annotations
 

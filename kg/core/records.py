@@ -1,4 +1,4 @@
-"""Frozen records passed between stages (see ANNOTATION.md for the interchange format)."""
+"""Frozen records passed between stages (see docs/annotation.md for the interchange format)."""
 
 from __future__ import annotations
 
@@ -121,7 +121,7 @@ class Extraction:
 
 
 def decimal_to_json(value: Decimal) -> int | float:
-    """36000 for Decimal('36000'), 3.5 for Decimal('3.5'): JSON numbers as ANNOTATION.md wants."""
+    """36000 for Decimal('36000'), 3.5 for Decimal('3.5'): JSON numbers as docs/annotation.md wants."""
     if value == value.to_integral_value():
         return int(value)
     return float(value)

@@ -1,1 +1,1 @@
-"""Stage 2: the spaCy pipeline, Document -> Extraction (entities, relations) as ANNOTATION.md describes."""
+"""Stage 2: the spaCy pipeline, Document -> Extraction (entities, relations) as docs/annotation.md says."""

@@ -1,4 +1,4 @@
-"""The extraction stage: a Document in, an Extraction (ANNOTATION.md records) out.
+"""The extraction stage: a Document in, an Extraction (docs/annotation.md records) out.
 
 A function of its input alone: the same document gives the same records whatever else is in the run.
 """

@@ -34,7 +34,7 @@ class EntityClass:
     also: tuple[URIRef, ...] = ()
 
 
-#: The one class table: each entity label of the records (ANNOTATION.md; 0001, "Classes by entity label")
+#: The one class table: each entity label of the records (docs/annotation.md; 0001, "Classes by entity label")
 #: and POSITION, the post in a body (org:Post) the writer makes for holdsPost. A reader takes the first class
 #: whose types a node has, so the order matters (a post in a body before a role).
 ENTITY_CLASSES: dict[str, EntityClass] = {
