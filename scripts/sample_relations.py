@@ -23,39 +23,35 @@ import sys
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 PROJECT = Path(__file__).resolve().parent.parent
 if str(PROJECT) not in sys.path:
     sys.path.insert(0, str(PROJECT))
 
+from kg.core.errors import KGError  # noqa: E402 - after the checkout is on the path
+from kg.core.records import Entity, Relation  # noqa: E402
+from kg.evaluate import load_extractions  # noqa: E402
+from kg.read.documents import iter_documents  # noqa: E402
+
 SEED = 20261204
 N = 100
 
 
-def population(extraction: Path) -> list[dict[str, Any]]:
-    """Every relation of the extraction, in file order, with its document id and its two entities."""
-    out: list[dict[str, Any]] = []
-    with extraction.open(encoding="utf-8") as f:
-        for lineno, line in enumerate(f, start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise SystemExit(f"{extraction}:{lineno}: not JSON ({exc.msg})") from None
-            ents = {e["id"]: e for e in record.get("entities", [])}
-            for rel in record.get("relations", []):
-                out.append({"doc_id": record["doc_id"], "rel": rel,
-                            "head": ents.get(rel["head"], {}), "tail": ents.get(rel["tail"], {})})
-    return out
+def population(extraction: Path) -> list[tuple[str, Relation, Entity, Entity]]:
+    """Every relation of the extraction, in file order: (document id, relation, head, tail)."""
+    try:
+        extractions = load_extractions(extraction)
+    except KGError as exc:
+        raise SystemExit(str(exc)) from None
+    return [(doc_id, rel, x.entity(rel.head), x.entity(rel.tail))
+            for doc_id, x in extractions.items() for rel in x.relations]
 
 
-def mark(text: str, start: int, end: int, head: dict[str, Any], tail: dict[str, Any]) -> str:
+def mark(text: str, start: int, end: int, head: Entity, tail: Entity) -> str:
     """text[start:end] with the head's mentions in 【】 and the tail's in 〖〗 (overlaps: head wins)."""
     spans: list[tuple[int, int, str, str]] = []
     for ent, (op, cl) in ((head, ("【", "】")), (tail, ("〖", "〗"))):
-        for s, e in ent.get("mentions", []):
+        for s, e in ent.mentions:
             if start <= s and e <= end and not any(s < e2 and s2 < e for s2, e2, _, _ in spans):
                 spans.append((s, e, op, cl))
     out, pos = [], start
@@ -77,35 +73,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not args.extraction.is_file():
         raise SystemExit(f"{args.extraction}: no such file")
 
-    from kg.read.documents import iter_documents
-
     everything = population(args.extraction)
     if args.n > len(everything):
         raise SystemExit(f"{args.extraction}: only {len(everything)} relations, cannot draw {args.n}")
     picked = random.Random(args.seed).sample(everything, args.n)
-    wanted = {p["doc_id"] for p in picked}
+    wanted = {doc_id for doc_id, *_ in picked}
     docs = {d.id: d for d in iter_documents(args.corpus) if d.id in wanted}
 
-    by_label = Counter(p["rel"]["label"] for p in everything)
-    print(f"# population: {len(everything)} relations in {len({p['doc_id'] for p in everything})} documents; "
+    by_label = Counter(rel.label for _, rel, _, _ in everything)
+    print(f"# population: {len(everything)} relations in {len({d for d, *_ in everything})} documents; "
           f"sample n={args.n}, seed={args.seed}; by label: "
           + ", ".join(f"{k} {v}" for k, v in sorted(by_label.items(), key=lambda kv: -kv[1])),
           file=sys.stderr)
-    for i, p in enumerate(picked, start=1):
-        rel, head, tail = p["rel"], p["head"], p["tail"]
-        if p["doc_id"] not in docs:
-            raise SystemExit(f"{p['doc_id']}: document not in {' '.join(args.corpus)}")
-        text = docs[p["doc_id"]].text
-        start, end = rel.get("evidence") or (0, 0)
+    for i, (doc_id, rel, head, tail) in enumerate(picked, start=1):
+        if doc_id not in docs:
+            raise SystemExit(f"{doc_id}: document not in {' '.join(args.corpus)}")
+        text = docs[doc_id].text
+        start, end = rel.evidence or (0, 0)
         row = {
             "n": i,
-            "doc_id": p["doc_id"],
-            "label": rel["label"],
-            "head": head.get("name", rel["head"]),
-            "head_label": head.get("label"),
-            "tail": tail.get("name", rel["tail"]),
-            "tail_label": tail.get("label"),
-            "post": rel.get("post"),
+            "doc_id": doc_id,
+            "label": rel.label,
+            "head": head.name,
+            "head_label": head.label,
+            "tail": tail.name,
+            "tail_label": tail.label,
+            "post": rel.post,
             "evidence": [start, end],
             "sentence": text[start:end].replace("\n", " "),
         }
