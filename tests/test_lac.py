@@ -41,11 +41,6 @@ def analyser() -> LacAnalyser:
     return shared_analyser()
 
 
-@pytest.fixture(scope="module")
-def nlp() -> Language:
-    return build_nlp()
-
-
 def test_the_patched_encoder_gives_every_gru_the_lengths() -> None:
     import onnx
 
@@ -129,8 +124,8 @@ def test_component_declares_what_it_needs_and_writes(nlp: Language) -> None:
     assert [d._.kg_lac for d in docs] == [nlp(s)._.kg_lac for s in SENTENCES]
 
 
-def test_the_gate_skips_pieces_without_a_possible_name() -> None:
-    gated, everything = build_nlp(), build_nlp(gate=False)
+def test_the_gate_skips_pieces_without_a_possible_name(nlp: Language) -> None:
+    gated, everything = nlp, build_nlp(gate=False)  # nlp: the default profile, gated (conftest)
     plain = "今年要继续扩大内需，促进消费稳定增长。"  # no name, no suffix, no surname-led unknown word
     named = "石泰峰到阿斯旺省考察。"  # jieba: 石泰峰 unknown and led by a surname, 阿斯旺|省
     assert gated(plain)._.kg_lac == [] and everything(plain)._.kg_lac != []
@@ -139,10 +134,10 @@ def test_the_gate_skips_pieces_without_a_possible_name() -> None:
                                              for s, e, t in everything(named)._.kg_lac]
 
 
-def test_the_gate_reads_a_window_around_the_trigger_in_a_long_sentence() -> None:
+def test_the_gate_reads_a_window_around_the_trigger_in_a_long_sentence(nlp: Language) -> None:
     filler = "今年要继续扩大内需并且促进消费稳定增长"  # 19 characters without a trigger
     text = filler * 2 + "石泰峰" + filler * 2 + "。"
-    doc = build_nlp()(text)
+    doc = nlp(text)
     words = doc._.kg_lac
     name = text.index("石泰峰")
     low, high = words[0][0], words[-1][1]
@@ -252,9 +247,9 @@ def test_a_lac_place_overrules_a_rule_mechanism_of_the_same_span() -> None:
         (2, 5, "PLACE", "lac")]
 
 
-def test_the_pipeline_finds_what_only_lac_knows(nlp: Language) -> None:
+def test_the_pipeline_finds_what_only_lac_knows(nlp: Language, rules_nlp: Language) -> None:
     doc = nlp("在昆明，王沪宁到西山区百草村、云南省博物馆调研。")
     found = {(e.label, e.name) for e in doc._.kg_entities}
     assert {("PLACE", "西山区"), ("PLACE", "百草村"), ("ORG", "云南省博物馆")} <= found
-    rules = build_nlp(use_lac=False)(doc.text)
+    rules = rules_nlp(doc.text)  # the fast profile: no LAC
     assert ("ORG", "云南省博物馆") not in {(e.label, e.name) for e in rules._.kg_entities}
