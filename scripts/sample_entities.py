@@ -19,52 +19,39 @@ model as the extraction, and says so when the mention is not found again.
 
 from __future__ import annotations
 
-import argparse
 import json
-import random
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-PROJECT = Path(__file__).resolve().parent.parent
-if str(PROJECT) not in sys.path:
-    sys.path.insert(0, str(PROJECT))
+from _sampling import draw, extractions, parser
+
+from kg.core.records import Entity
+from kg.core.text import mask, sentence_offsets
+from kg.nlp.pipeline import shared_nlp
+from kg.read.documents import iter_documents
 
 SEED = 20261124
 N = 100
 
 
-def population(extraction: Path) -> list[dict[str, Any]]:
+def population(extraction: Path) -> list[tuple[str, Entity]]:
     """Every entity of the extraction, in file order, with its document id."""
-    out: list[dict[str, Any]] = []
-    with extraction.open(encoding="utf-8") as f:
-        for line in f:
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            for ent in record["entities"]:
-                out.append({"doc_id": record["doc_id"], **ent})
-    return out
+    return [(doc_id, ent) for doc_id, x in extractions(extraction).items() for ent in x.entities]
 
 
 def sentence_of(text: str, start: int, end: int) -> tuple[int, int]:
-    from kg.core.text import sentence_offsets
-
     for s, e in sentence_offsets(text):
         if s <= start < e:
             return s, max(e, end)
     return start, end
 
 
-def sources(docs: dict[str, Any], picked: list[dict[str, Any]]) -> dict[tuple[str, int, int], str]:
+def sources(docs: dict[str, Any], picked: list[tuple[str, Entity]]) -> dict[tuple[str, int, int], str]:
     """(doc id, start, end) of each first mention -> its recogniser, by re-running the pipeline."""
-    from kg.core.text import mask
-    from kg.nlp.pipeline import shared_nlp
-
     nlp = shared_nlp(True)
-    wanted = {(p["doc_id"], *p["mentions"][0]) for p in picked if p.get("mentions")}
+    wanted = {(doc_id, *ent.mentions[0]) for doc_id, ent in picked if ent.mentions}
     out: dict[tuple[str, int, int], str] = {}
     for doc_id in sorted({w[0] for w in wanted}):
         document = docs[doc_id]
@@ -77,45 +64,35 @@ def sources(docs: dict[str, Any], picked: list[dict[str, Any]]) -> dict[tuple[st
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("extraction", type=Path, help="kg extract output (JSONL)")
-    ap.add_argument("corpus", nargs="+", help="the inputs kg extract read")
-    ap.add_argument("--n", type=int, default=N, help=f"sample size (default {N})")
-    ap.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
-    ap.add_argument("--format", choices=("text", "jsonl"), default="text")
+    ap = parser(__doc__.split("\n\n")[0], n=N, seed=SEED)
     ap.add_argument("--with-source", action="store_true", help="add the recogniser of the first mention")
     args = ap.parse_args(argv)
 
-    from kg.read.documents import iter_documents
-
-    everything = population(args.extraction)
-    picked = random.Random(args.seed).sample(everything, args.n)
+    picked = draw(population(args.extraction), args.n, args.seed, what="entities", source=args.extraction,
+                  label_of=lambda item: item[1].label, doc_of=lambda item: item[0])
     docs = {d.id: d for d in iter_documents(args.corpus)}
     found = sources(docs, picked) if args.with_source else {}
 
-    by_label = Counter(e["label"] for e in everything)
-    print(f"# population: {len(everything)} entities in {len({e['doc_id'] for e in everything})} documents; "
-          f"sample n={args.n}, seed={args.seed}; by label: "
-          + ", ".join(f"{k} {v}" for k, v in sorted(by_label.items(), key=lambda kv: -kv[1])),
-          file=sys.stderr)
-    for i, ent in enumerate(picked, start=1):
-        text = docs[ent["doc_id"]].text
-        start, end = ent["mentions"][0] if ent.get("mentions") else (0, 0)
+    for i, (doc_id, ent) in enumerate(picked, start=1):
+        if doc_id not in docs:
+            raise SystemExit(f"{doc_id}: document not in {' '.join(args.corpus)}")
+        text = docs[doc_id].text
+        start, end = ent.mentions[0] if ent.mentions else (0, 0)
         s, e = sentence_of(text, start, end)
         marked = text[s:start] + "【" + text[start:end] + "】" + text[end:e]
         row = {
             "n": i,
-            "label": ent["label"],
-            "name": ent["name"],
-            "aliases": ent.get("aliases", []),
-            "doc_id": ent["doc_id"],
-            "mentions": len(ent.get("mentions", [])),
+            "label": ent.label,
+            "name": ent.name,
+            "aliases": list(ent.aliases),
+            "doc_id": doc_id,
+            "mentions": len(ent.mentions),
             "first": [start, end],
             "surface": text[start:end],
             "sentence": marked.replace("\n", " "),
         }
         if args.with_source:
-            row["source"] = found.get((ent["doc_id"], start, end), "not found again")
+            row["source"] = found.get((doc_id, start, end), "not found again")
         if args.format == "jsonl":
             print(json.dumps(row, ensure_ascii=False))
         else:

@@ -16,22 +16,15 @@ head's and tail's mentions inside the evidence are marked 【head】 and 〖tail
 
 from __future__ import annotations
 
-import argparse
 import json
-import random
 import sys
-from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parent.parent
-if str(PROJECT) not in sys.path:
-    sys.path.insert(0, str(PROJECT))
+from _sampling import draw, extractions, parser
 
-from kg.core.errors import KGError  # noqa: E402 - after the checkout is on the path
-from kg.core.records import Entity, Relation  # noqa: E402
-from kg.evaluate import load_extractions  # noqa: E402
-from kg.read.documents import iter_documents  # noqa: E402
+from kg.core.records import Entity, Relation
+from kg.read.documents import iter_documents
 
 SEED = 20261204
 N = 100
@@ -39,12 +32,8 @@ N = 100
 
 def population(extraction: Path) -> list[tuple[str, Relation, Entity, Entity]]:
     """Every relation of the extraction, in file order: (document id, relation, head, tail)."""
-    try:
-        extractions = load_extractions(extraction)
-    except KGError as exc:
-        raise SystemExit(str(exc)) from None
     return [(doc_id, rel, x.entity(rel.head), x.entity(rel.tail))
-            for doc_id, x in extractions.items() for rel in x.relations]
+            for doc_id, x in extractions(extraction).items() for rel in x.relations]
 
 
 def mark(text: str, start: int, end: int, head: Entity, tail: Entity) -> str:
@@ -63,28 +52,12 @@ def mark(text: str, start: int, end: int, head: Entity, tail: Entity) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("extraction", type=Path, help="kg extract output (JSONL)")
-    ap.add_argument("corpus", nargs="+", help="the inputs kg extract read")
-    ap.add_argument("--n", type=int, default=N, help=f"sample size (default {N})")
-    ap.add_argument("--seed", type=int, default=SEED, help=f"random seed (default {SEED})")
-    ap.add_argument("--format", choices=("text", "jsonl"), default="text")
-    args = ap.parse_args(argv)
-    if not args.extraction.is_file():
-        raise SystemExit(f"{args.extraction}: no such file")
-
-    everything = population(args.extraction)
-    if args.n > len(everything):
-        raise SystemExit(f"{args.extraction}: only {len(everything)} relations, cannot draw {args.n}")
-    picked = random.Random(args.seed).sample(everything, args.n)
+    args = parser(__doc__.split("\n\n")[0], n=N, seed=SEED).parse_args(argv)
+    picked = draw(population(args.extraction), args.n, args.seed, what="relations", source=args.extraction,
+                  label_of=lambda item: item[1].label, doc_of=lambda item: item[0])
     wanted = {doc_id for doc_id, *_ in picked}
     docs = {d.id: d for d in iter_documents(args.corpus) if d.id in wanted}
 
-    by_label = Counter(rel.label for _, rel, _, _ in everything)
-    print(f"# population: {len(everything)} relations in {len({d for d, *_ in everything})} documents; "
-          f"sample n={args.n}, seed={args.seed}; by label: "
-          + ", ".join(f"{k} {v}" for k, v in sorted(by_label.items(), key=lambda kv: -kv[1])),
-          file=sys.stderr)
     for i, (doc_id, rel, head, tail) in enumerate(picked, start=1):
         if doc_id not in docs:
             raise SystemExit(f"{doc_id}: document not in {' '.join(args.corpus)}")
