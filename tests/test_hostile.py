@@ -375,15 +375,19 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")
-def test_workers_end_when_the_build_is_killed(tmp_path: Path) -> None:
+@pytest.mark.parametrize("engine", ["local", "dask"])
+def test_workers_end_when_the_build_is_killed(tmp_path: Path, engine: str) -> None:
     pytest.importorskip("psutil")
+    if engine == "dask":
+        pytest.importorskip("dask.distributed")
     records = tmp_path / "many.jsonl"
     seed = next(p for p in sorted(SEEDS.glob("*.txt"))).read_text(encoding="utf-8")
     with records.open("w", encoding="utf-8") as handle:
         for i in range(200):
             handle.write(json.dumps({"id": f"d{i}", "text": seed}, ensure_ascii=False) + "\n")
     proc = subprocess.Popen([sys.executable, "-m", "kg.cli", "build", str(records), "--out",
-                             str(tmp_path / "out"), "-j", "2", "--no-model", "-q", "--batch-chars", "2000"],
+                             str(tmp_path / "out"), "--engine", engine, "-j", "2", "--no-model", "-q",
+                             "--batch-chars", "2000"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     workers: set[int] = set()
     try:
