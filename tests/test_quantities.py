@@ -1,0 +1,81 @@
+"""Figures (METRIC) and the relations they carry (quantifies, partOf): kg.nlp.quantities."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from kg.core.records import Document, Extraction
+from kg.core.resources import ontology_path
+from kg.core.text import match_text
+from kg.nlp.extract import extract
+from kg.nlp.pipeline import shared_nlp
+from kg.nlp.quantities import QuantityReader
+
+
+def run(text: str) -> Extraction:
+    return extract(Document("q", text), shared_nlp())
+
+
+@pytest.fixture(scope="module")
+def reader() -> QuantityReader:
+    return QuantityReader(ontology_path("lexicon"))
+
+
+def figures(reader: QuantityReader, text: str) -> list[tuple[str, str]]:
+    """(surface, value|unit) of every figure the reader finds in ``text``."""
+    found = reader.metrics(match_text(text))
+    return [(text[c.start:c.end], (c.name or "").replace("\x1f", "|")) for c in found]
+
+
+@pytest.mark.parametrize(
+    ("text", "surface", "value_unit"),
+    [
+        ("每个项目的牵头高校一般在 4 所左右。", "4 所", "4|所"),  # a space as the text has it
+        ("各企业要确定2到3处试点车间。", "2到3处", "3|处"),  # a range: its upper bound
+        ("全省建成5-8个创新中心。", "5-8个", "8|个"),
+        ("这条铁路全长1200多公里。", "1200多公里", "1200|公里"),
+        ("今年新增造林3000公顷。", "3000公顷", "3000|公顷"),
+        ("全年生产汽车1500万辆。", "1500万辆", "15000000|辆"),
+        ("共有二十七个建设项目。", "二十七个", "27|个"),  # Chinese numerals count with 个 too
+        ("办法分为五部分。", "五部分", "5|部分"),
+        ("标准分为三大类。", "三大类", "3|类"),
+        ("纵观这四种做法。", "四种", "4|种"),
+        ("棉布产量达到二亿三千万公尺。", "二亿三千万公尺", "230000000|公尺"),  # 万 closes the last section
+        ("应在7个工作日内答复。", "7个工作日", "7|工作日"),
+        ("建立省、市、县三级联动机制。", "三级", "3|级"),  # 级 counts the list it closes
+    ],
+)
+def test_figures_with_classifiers_ranges_and_approximations(reader: QuantityReader, text: str, surface: str,
+                                                            value_unit: str) -> None:
+    assert (surface, value_unit) in figures(reader, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "unwanted"),
+    [
+        ("结构如附件2所示。", "2所"),  # a reference: 所 begins 所示
+        ("这是第五个年头。", "五个"),  # an ordinal
+        ("亏损达几十亿元。", "十亿元"),  # a vague count
+        ("要牢固树立四个意识。", "四个"),  # a slogan
+        ("十三届全国人大三次会议开幕。", "三次"),  # a session
+        ("申报医院须为三级医院。", "三级"),  # a grade, not a list's count
+        ("船体零件理料装备。", "零件"),
+        ("建设一个平台、两个中心。", "两个"),  # articles
+        ("进一步完善 图 2 人工智能标准。", "2 人"),  # a figure's number before 人工智能
+        ("编号为1 3 9 9亿美元的条目。", "9亿美元"),  # a number broken by spaces
+        ("实施数据分 6 类分级管理。", "6 类"),  # a page number inside 分类
+        ("2.7 支持增量集成的装备。", "2.7 支"),  # a section's number before 支持  # a number broken by spaces
+        ("今后5个月内完成。", "5个"),  # a span of time
+    ],
+)
+def test_no_figure_from_references_ordinals_slogans_and_grades(reader: QuantityReader, text: str,
+                                                               unwanted: str) -> None:
+    assert unwanted not in {s for s, _ in figures(reader, text)}, figures(reader, text)
+
+
+def test_a_figure_in_the_pipeline_keeps_its_surface_and_value() -> None:
+    x = run("每个项目的牵头高校一般在 4 所左右，其余企业数量不限。")
+    metrics = [e for e in x.entities if e.label == "METRIC"]
+    assert [(m.name, m.value, m.unit) for m in metrics] == [("4 所", Decimal(4), "所")]
