@@ -79,3 +79,47 @@ def test_a_figure_in_the_pipeline_keeps_its_surface_and_value() -> None:
     x = run("每个项目的牵头高校一般在 4 所左右，其余企业数量不限。")
     metrics = [e for e in x.entities if e.label == "METRIC"]
     assert [(m.name, m.value, m.unit) for m in metrics] == [("4 所", Decimal(4), "所")]
+
+
+def relations(x: Extraction) -> set[tuple[str, str, str]]:
+    return {(r.label, x.entity(r.head).name, x.entity(r.tail).name) for r in x.relations}
+
+
+def test_counted_programmes_and_their_parts_after_qizhong() -> None:
+    x = run("各地要加快建设。确定40个以上绿色工厂示范项目。其中：在钢铁领域选择10个以上低碳冶炼示范项目，"
+            "选择5个左右资源循环利用示范项目。")
+    found = relations(x)
+    assert ("quantifies", "40个", "绿色工厂示范项目") in found
+    assert ("quantifies", "5个", "资源循环利用示范项目") in found
+    assert ("partOf", "低碳冶炼示范项目", "绿色工厂示范项目") in found
+    assert ("partOf", "资源循环利用示范项目", "绿色工厂示范项目") in found
+
+
+def test_a_clause_after_a_count_is_no_name() -> None:
+    x = run("全国已有28个省份开展大病医疗保险试点，100个城市进行公立医院改革试点。")
+    names = {e.name for e in x.entities if e.label in ("PROGRAM", "MECHANISM")}
+    assert not any(n.startswith(("省份", "城市")) for n in names), names
+
+
+def test_an_enumeration_of_counted_kinds_names_the_parts_of_its_whole() -> None:
+    x = run("数字政府标准体系框架包括A基础设施、B数据资源、C业务应用等三大类标准子体系。")
+    found = relations(x)
+    for part in ("基础设施标准子体系", "数据资源标准子体系", "业务应用标准子体系"):
+        assert ("partOf", part, "数字政府标准体系框架") in found, found
+
+
+def test_an_enumeration_whose_count_disagrees_names_nothing() -> None:
+    x = run("数字政府标准体系框架包括基础设施、数据资源、业务应用等两大类标准子体系。")
+    assert not [e for e in x.entities if e.name.endswith("子体系")]
+
+
+def test_a_documents_size_and_a_collective_name() -> None:
+    found = relations(run("《实施办法》共五部分20条，主要包括总则、附则等。要完善用好五项协调机制。"))
+    assert ("quantifies", "五部分", "《实施办法》") in found
+    assert ("quantifies", "20条", "《实施办法》") in found
+    assert ("quantifies", "五项", "五项协调机制") in found
+
+
+def test_figures_inside_a_longer_phrase_count_no_document() -> None:
+    found = relations(run("制定《三年行动方案》30项具体任务。"))
+    assert not [r for r in found if r[0] == "quantifies" and r[2] == "《三年行动方案》"], found

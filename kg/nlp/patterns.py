@@ -28,7 +28,7 @@ from kg.core.lexicon import Lexicon, load_lexicon, read_list
 from kg.core.resources import ontology_path
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.merge import _jieba_tags, person_like
-from kg.nlp.quantities import QuantityReader
+from kg.nlp.quantities import QuantityReader, frame_names
 from kg.nlp.text import get_match_text, token_bounds
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -167,7 +167,9 @@ class PatternRecognizer:
         for rx in EVENT_RES:
             for m in rx.finditer(text):
                 out.append(Candidate(m.start(), m.end(), "EVENT", "pattern"))
-        out.extend(self.quantities.metrics(text))
+        metrics = self.quantities.metrics(text)
+        out.extend(metrics)
+        out.extend(frame_names(text, metrics))
         out.extend(self.orgs(text, token_starts))
         out.extend(self.kind_names(text, token_starts))
         out.extend(self.persons(text))

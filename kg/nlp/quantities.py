@@ -18,9 +18,11 @@ Relations (called from ``kg_relations``) are in :func:`quantity_relations`.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 import jieba
 
@@ -181,3 +183,184 @@ def _closes_list(text: str, start: int, count: Decimal | None) -> bool:
         return False
     head = re.search(r"((?:[\u4e00-\u9fff]{1,6}、)+[\u4e00-\u9fff]{1,6})等?$", text[max(0, start - 80):start])
     return head is not None and len(head.group(1).split("、")) == count
+
+
+# -- names inside count and enumeration frames --------------------------------------------------------------
+#: heads of the names these frames recognise, longest first, and their label
+FRAME_HEADS = {"体系框架": "MECHANISM", "子体系": "MECHANISM", "体系": "MECHANISM", "平台": "MECHANISM",
+               "机制": "MECHANISM", "基地": "MECHANISM", "中心": "MECHANISM", "项目": "PROGRAM",
+               "试点": "PROGRAM", "工程": "PROGRAM", "行动": "PROGRAM"}
+_HEAD_ALT = "|".join(sorted(FRAME_HEADS, key=len, reverse=True))
+#: what stands between a count and what it counts (50个以上|智能制造示范项目)
+_APPROX = r"(?:以上|以下|左右|上下|以内|多|余)?"
+#: a counted name: up to the clause's end, ending in a head (10个以上|智能工厂/车间试点示范项目，)
+_NAME_CHAR = r"[^\s，。；;：:,（）()“”\"《》]"
+COUNTED_NAME = re.compile(rf"{_APPROX}({_NAME_CHAR}{{4,40}}?(?:{_HEAD_ALT}))(?=[，。；;：:,）)]|$)")
+#: the whole of an enumeration, right before its cue (国家智慧教育平台体系包括…, 标准体系框架分为…)
+WHOLE_BEFORE_CUE = re.compile(r"(?:^|(?<=[\s，。；;：:,、）)]))"
+                              r"([^\s，。；;：:,、（）()“”\"《》]{2,24}?(?:体系框架|体系|平台|机制))"
+                              r"(?:主要)?(?:包括|分为|划分为|涵盖|包含)")
+#: a section heading run into the line after it (三、主要内容\n矿山智能化标准体系框架包括…)
+HEADING = re.compile(r"(?:主要内容|总体要求|基本原则|主要任务|重点任务|保障措施|总体目标|主要目标|工作目标|"
+                     r"指导思想|适用范围|总体框架|建设内容|组织实施|总则|内容)(?=.{2})")
+#: an enumeration of kinds sharing one head: A基础通用、B数据与模型、C…等四大类标准子体系
+_ITEM = r"[^\s\d.等，。；;（）()“”\"《》、:：]{2,16}"
+SHARED_HEAD = re.compile(rf"(?:包括|分为|划分为|涵盖|包含)((?:{_ITEM}[、:：]){{1,9}}{_ITEM}?)(?:等)?"
+                         rf"({NUM}大?(?:类|个|项|种))?的?([^\s，。；;（）()“”\"《》、:：的等类]{{0,8}}?(?:{_HEAD_ALT}))")
+#: words that open no counted name: they qualify a kind, they do not name one (重点项目, 相关平台)
+NOT_A_NAME_START = re.compile(r"[的各其该这那此等和与及或]|重点|相关|有关|其他|新建|在建|续建|建设|具体"
+                              r"|大型|小型|中型")
+#: the label a list item drops before its name (A基础通用, 1.数据与模型, (三)决策与应用)
+ITEM_LABEL = re.compile(r"^(?:[A-Za-z]|\d{1,2}[.、]?|[（(][一二三四五六七八九十\d]+[）)])\s*")
+
+
+def frame_names(text: str, metrics: list[Candidate]) -> list[Candidate]:
+    """MECHANISM and PROGRAM names that only the count and enumeration frames around them delimit."""
+    found: list[Candidate] = []
+    for c in metrics:
+        unit = (c.name or "").split("\x1f")[-1]
+        if unit not in ("个", "项", "家", "批", "类", "处"):
+            continue
+        m = COUNTED_NAME.match(text, c.end)
+        if m and _counted_name(m.group(1)):
+            found.append(_name_candidate(text, m.start(1), m.end(1)))
+    wholes = set()
+    for m in WHOLE_BEFORE_CUE.finditer(text):
+        name = m.group(1)
+        head = _head(name)
+        if head in name[:-len(head)]:  # 标准体系内容智能网联汽车标准体系: a heading run into the line
+            name = name[name.index(head) + len(head):]
+        name = HEADING.sub("", name.lstrip("将把对在为以由从向与和及或并"), count=1)
+        if len(name) - len(head) >= 2:
+            wholes.add(name)
+    for name in wholes:  # the whole is named so elsewhere too (…形成B体系。B体系包括…)
+        for m in re.finditer(re.escape(name), text):
+            found.append(_name_candidate(text, m.start(), m.end()))
+    for m in SHARED_HEAD.finditer(text):
+        head, count, listed = m.group(3), _number(re.sub(r"大?(?:类|个|项|种)$", "", m.group(2) or "")), \
+            re.split(r"[、:：]", m.group(1))
+        if count is None or not (count == len(listed) or m.group(0).find("等") >= 0 and count > len(listed)):
+            continue  # a list of kinds is one when its count agrees (A、B、C、D等四大类标准子体系)
+        pos = m.start(1)
+        for item in listed:
+            label = ITEM_LABEL.match(item)
+            skip = label.end() if label else 0
+            if len(item) - skip >= 2:
+                s = pos + skip
+                found.append(Candidate(s, pos + len(item), FRAME_HEADS[_head(head)], "pattern", 0.9,
+                                       text[s:pos + len(item)] + head))
+            pos += len(item) + 1
+    return found
+
+
+#: verbs that make a counted phrase a clause, not a name (28个国家签署…机制, 100个城市进行…试点)
+CLAUSE_VERBS = re.compile(r"签署|签订|上线|进行|开展|建立|建成|认定|评选|实施|推进|参与|完成|设立|成立"
+                          r"|组建|启动|纳入|入选|获批|获得|列入|印发|发布|部署|落实|开工|投产|达到|超过")
+
+
+def _counted_name(name: str) -> bool:
+    """Whether the phrase after a count is a name: long enough before its head, no clause, no second count,
+    and not a kind word qualified by a clause (新签约的重大项目)."""
+    if NOT_A_NAME_START.match(name) or CLAUSE_VERBS.search(name):
+        return False
+    if re.search(rf"[\d{_CN}]+[个项家所类]", name):
+        return False
+    if len(name) - _head_length(name) < 4:
+        return False
+    return "的" not in name or len(name) - name.rindex("的") - 1 > 4
+
+
+def _head(name: str) -> str:
+    return next(h for h in sorted(FRAME_HEADS, key=len, reverse=True) if name.endswith(h))
+
+
+def _head_length(name: str) -> int:
+    return len(_head(name))
+
+
+def _name_candidate(text: str, start: int, end: int) -> Candidate:
+    return Candidate(start, end, FRAME_HEADS[_head(text[start:end])], "pattern", 0.9)
+
+
+# -- relations ----------------------------------------------------------------------------------------------
+#: after a whole: what introduces its parts (体系包括…, 框架分为…, 平台由…组成)
+PARTS_CUE = re.compile(r"(?:主要)?(?:包括|包含|分为|划分为|涵盖|由)")
+#: between a part and the whole it is the core of (以A为核心的B)
+CORE_OF = re.compile(r"为(?:核心|主体|枢纽)的")
+#: before the figures of a document's or a programme's size (《若干政策》共七部分14条)
+SIZE_CUE = re.compile(r"(?:共|共有|共计|分为|包括|包含|含)?")
+SIZE_UNITS = frozenset({"部分", "条", "章", "节", "款", "项", "篇"})
+#: units of a figure that opens a collective name (七项协调机制, 三类平台; not 三个创新中心…计划)
+COLLECTIVE_UNITS = frozenset({"项", "类", "种", "部分"})
+_WHOLE_LABELS = ("MECHANISM", "PROGRAM", "POLICY")
+_PART_LABELS = ("MECHANISM", "PROGRAM")
+
+#: label, head, tail (entity indexes), evidence, confidence
+Found = tuple[str, int, int, tuple[int, int], float]
+
+
+def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
+                       by_sentence: list[list[tuple[Any, int]]], entities: list[Any]) -> Iterator[Found]:
+    """quantifies and partOf read in sentence ``k`` (``by_sentence``: its mentions and their entity indexes).
+
+    - partOf: the MECHANISM and PROGRAM mentions after ``W包括/分为/由`` in W's sentence are parts of W; in
+      ``以A为核心的B``, A is part of B; the things counted in a sentence that opens with 其中 are parts of the
+      thing counted in the sentence before (确定50个X。其中：选择10个A，选择20个B → A, B partOf X).
+    - quantifies: a figure that opens a name counts it (七项协调机制); figures of parts right after a document
+      or programme count it (《若干政策》共七部分14条).
+    """
+    items = by_sentence[k]
+    s0, s1 = sentences[k]
+    for n, (m, i) in enumerate(items):
+        label = entities[i].label
+        if label in _WHOLE_LABELS:
+            cue = PARTS_CUE.match(text, m.end)
+            if cue and label != "POLICY":
+                for x, j in items[n + 1:]:
+                    if entities[j].label in _PART_LABELS and j != i and not _nested(x, m):
+                        yield "partOf", j, i, (m.start, x.end), 0.6
+            pos = SIZE_CUE.match(text, m.end).end()  # type: ignore[union-attr]
+            sizes = []
+            for x, j in items[n + 1:]:
+                if x.start != pos or entities[j].label != "METRIC" or entities[j].unit not in SIZE_UNITS:
+                    break
+                sizes.append((x, j))
+                pos = x.end
+            if sizes and (pos >= len(text) or text[pos] in "，,。；;、）)"):  # …共七部分14条，: its size, not
+                for x, j in sizes:                                         # 三大行动30项具体任务
+                    yield "quantifies", j, i, (m.start, x.end), 0.7
+        if label == "METRIC":
+            for x, j in items[n + 1:]:
+                if x.start > m.start:
+                    break
+                if x.start == m.start and x.end > m.end and entities[j].label in _PART_LABELS \
+                        and entities[i].unit in COLLECTIVE_UNITS:
+                    yield "quantifies", i, j, (x.start, x.end), 0.7  # 七项协调机制
+        if label in _PART_LABELS:
+            core = CORE_OF.match(text, m.end)
+            if core:
+                for x, j in items[n + 1:]:
+                    if x.start == core.end() and entities[j].label in _PART_LABELS:
+                        yield "partOf", i, j, (m.start, x.end), 0.6
+    if k > 0 and re.match(r"其中", text[s0:s1]):
+        wholes = [(x, j) for x, j in _counted(text, by_sentence[k - 1], entities)]
+        parts = _counted(text, items, entities)
+        if len(wholes) == 1 and parts:
+            whole, w = wholes[0]
+            for x, j in parts:
+                if entities[j].label == entities[w].label and j != w:
+                    yield "partOf", j, w, (whole.start, x.end), 0.6
+
+
+def _counted(text: str, items: list[tuple[Any, int]], entities: list[Any]) -> list[tuple[Any, int]]:
+    """The MECHANISM and PROGRAM mentions right after a figure (50个以上X)."""
+    out = []
+    for (m, i), (x, j) in zip(items, items[1:], strict=False):
+        if entities[i].label == "METRIC" and entities[j].label in _PART_LABELS and x.start >= m.end \
+                and re.fullmatch(_APPROX, text[m.end:x.start]):
+            out.append((x, j))
+    return out
+
+
+def _nested(x: Any, m: Any) -> bool:
+    return bool(x.start < m.end and x.end > m.start)
