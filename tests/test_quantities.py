@@ -123,3 +123,9 @@ def test_a_documents_size_and_a_collective_name() -> None:
 def test_figures_inside_a_longer_phrase_count_no_document() -> None:
     found = relations(run("制定《三年行动方案》30项具体任务。"))
     assert not [r for r in found if r[0] == "quantifies" and r[2] == "《三年行动方案》"], found
+
+
+def test_a_counted_kind_of_body_is_a_group_the_figure_counts() -> None:
+    found = relations(run("到2026年，培育8家以上专业数字经济企业孵化器，其中2家企业。"))
+    assert ("quantifies", "8家", "专业数字经济企业孵化器") in found, found
+    assert not any(r[2] == "企业" for r in found if r[0] == "quantifies"), found

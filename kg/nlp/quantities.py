@@ -196,6 +196,9 @@ _APPROX = r"(?:以上|以下|左右|上下|以内|多|余)?"
 #: a counted name: up to the clause's end, ending in a head (10个以上|智能工厂/车间试点示范项目，)
 _NAME_CHAR = r"[^\s，。；;：:,（）()“”\"《》]"
 COUNTED_NAME = re.compile(rf"{_APPROX}({_NAME_CHAR}{{4,40}}?(?:{_HEAD_ALT}))(?=[，。；;：:,）)]|$)")
+#: a counted kind of body (5家以上专业科技企业孵化器, 1到2处示范煤矿): a GROUP
+COUNTED_GROUP = re.compile(rf"{_APPROX}({_NAME_CHAR}{{2,12}}?(?:孵化器|煤矿|企业|高校|医院|学校|园区|院所))"
+                           r"(?=[，。；;：:,、）)]|$)")
 #: the whole of an enumeration, right before its cue (国家智慧教育平台体系包括…, 标准体系框架分为…)
 WHOLE_BEFORE_CUE = re.compile(r"(?:^|(?<=[\s，。；;：:,、）)]))"
                               r"([^\s，。；;：:,、（）()“”\"《》]{2,24}?(?:体系框架|体系|平台|机制))"
@@ -208,14 +211,15 @@ _ITEM = r"[^\s\d.等，。；;（）()“”\"《》、:：]{2,16}"
 SHARED_HEAD = re.compile(rf"(?:包括|分为|划分为|涵盖|包含)((?:{_ITEM}[、:：]){{1,9}}{_ITEM}?)(?:等)?"
                          rf"({NUM}大?(?:类|个|项|种))?的?([^\s，。；;（）()“”\"《》、:：的等类]{{0,8}}?(?:{_HEAD_ALT}))")
 #: words that open no counted name: they qualify a kind, they do not name one (重点项目, 相关平台)
-NOT_A_NAME_START = re.compile(r"[的各其该这那此等和与及或]|重点|相关|有关|其他|新建|在建|续建|建设|具体"
+NOT_A_NAME_START = re.compile(r"[的各其该这那此等和与及或]|重点|相关|有关|其他|新建|在建|续建|建设|具体|方面"
                               r"|大型|小型|中型")
 #: the label a list item drops before its name (A基础通用, 1.数据与模型, (三)决策与应用)
 ITEM_LABEL = re.compile(r"^(?:[A-Za-z]|\d{1,2}[.、]?|[（(][一二三四五六七八九十\d]+[）)])\s*")
 
 
 def frame_names(text: str, metrics: list[Candidate]) -> list[Candidate]:
-    """MECHANISM and PROGRAM names that only the count and enumeration frames around them delimit."""
+    """MECHANISM, PROGRAM (and counted GROUP) names that only the count and enumeration frames around them
+    delimit."""
     found: list[Candidate] = []
     for c in metrics:
         unit = (c.name or "").split("\x1f")[-1]
@@ -224,6 +228,10 @@ def frame_names(text: str, metrics: list[Candidate]) -> list[Candidate]:
         m = COUNTED_NAME.match(text, c.end)
         if m and _counted_name(m.group(1)):
             found.append(_name_candidate(text, m.start(1), m.end(1)))
+        elif unit in ("家", "所", "处"):
+            m = COUNTED_GROUP.match(text, c.end)
+            if m and _counted_name(m.group(1), 2):
+                found.append(Candidate(m.start(1), m.end(1), "GROUP", "pattern", 0.9))
     wholes = set()
     for m in WHOLE_BEFORE_CUE.finditer(text):
         name = m.group(1)
@@ -255,17 +263,17 @@ def frame_names(text: str, metrics: list[Candidate]) -> list[Candidate]:
 
 #: verbs that make a counted phrase a clause, not a name (28个国家签署…机制, 100个城市进行…试点)
 CLAUSE_VERBS = re.compile(r"签署|签订|上线|进行|开展|建立|建成|认定|评选|实施|推进|参与|完成|设立|成立"
-                          r"|组建|启动|纳入|入选|获批|获得|列入|印发|发布|部署|落实|开工|投产|达到|超过")
+                          r"|组建|启动|纳入|入选|获批|获得|列入|印发|发布|部署|落实|开工|投产|达到|超过|接入")
 
 
-def _counted_name(name: str) -> bool:
+def _counted_name(name: str, before_head: int = 4) -> bool:
     """Whether the phrase after a count is a name: long enough before its head, no clause, no second count,
     and not a kind word qualified by a clause (新签约的重大项目)."""
     if NOT_A_NAME_START.match(name) or CLAUSE_VERBS.search(name):
         return False
-    if re.search(rf"[\d{_CN}]+[个项家所类]", name):
-        return False
-    if len(name) - _head_length(name) < 4:
+    if re.search(rf"[\d{_CN}]+大?[个项家所类]|\d+大|等", name):
+        return False  # a second count (5大类…及10大领域…体系) or an open list (节能、节水等重大项目)
+    if len(name) - (_head_length(name) if name.endswith(tuple(FRAME_HEADS)) else 2) < before_head:
         return False
     return "的" not in name or len(name) - name.rindex("的") - 1 > 4
 
