@@ -129,3 +129,9 @@ def test_a_counted_kind_of_body_is_a_group_the_figure_counts() -> None:
     found = relations(run("到2026年，培育8家以上专业数字经济企业孵化器，其中2家企业。"))
     assert ("quantifies", "8家", "专业数字经济企业孵化器") in found, found
     assert not any(r[2] == "企业" for r in found if r[0] == "quantifies"), found
+
+
+def test_a_figure_closing_the_phrase_after_a_programme_or_group_counts_it() -> None:
+    found = relations(run("全年举办乡村振兴专题培训班6期，培训320人次。吸纳高校毕业生12万人。"))
+    assert ("quantifies", "6期", "乡村振兴专题培训班") in found, found
+    assert ("quantifies", "12万人", "高校毕业生") in found, found

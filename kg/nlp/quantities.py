@@ -301,6 +301,9 @@ SIZE_UNITS = frozenset({"部分", "条", "章", "节", "款", "项", "篇"})
 #: units of a figure that opens a collective name (七项协调机制, 三类平台; not 三个创新中心…计划)
 COLLECTIVE_UNITS = frozenset({"项", "类", "种", "部分"})
 _WHOLE_LABELS = ("MECHANISM", "PROGRAM", "POLICY")
+#: what a figure written right after it counts (组建志愿服务队9430支，参与志愿者59万人次。)
+COUNTED_LABELS = ("MECHANISM", "PROGRAM", "GROUP", "EVENT")
+CLAUSE_END = "，,。；;、）)"
 _PART_LABELS = ("MECHANISM", "PROGRAM")
 
 #: label, head, tail (entity indexes), evidence, confidence
@@ -315,7 +318,8 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
       ``以A为核心的B``, A is part of B; the things counted in a sentence that opens with 其中 are parts of the
       thing counted in the sentence before (确定50个X。其中：选择10个A，选择20个B → A, B partOf X).
     - quantifies: a figure that opens a name counts it (七项协调机制); figures of parts right after a document
-      or programme count it (《若干政策》共七部分14条).
+      or programme count it (《若干政策》共七部分14条); a figure that closes the phrase right after a
+      programme, arrangement, group or event counts it (举办…培训班3期，).
     """
     items = by_sentence[k]
     s0, s1 = sentences[k]
@@ -344,6 +348,11 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
                 if x.start == m.start and x.end > m.end and entities[j].label in _PART_LABELS \
                         and entities[i].unit in COLLECTIVE_UNITS:
                     yield "quantifies", i, j, (x.start, x.end), 0.7  # 七项协调机制
+        if label in COUNTED_LABELS and n + 1 < len(items):
+            x, j = items[n + 1]
+            closes = x.end >= len(text) or text[x.end] in CLAUSE_END
+            if x.start == m.end and entities[j].label == "METRIC" and closes:
+                yield "quantifies", j, i, (m.start, x.end), 0.6  # 举办…培训班3期，
         if label in _PART_LABELS:
             core = CORE_OF.match(text, m.end)
             if core:
