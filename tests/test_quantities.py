@@ -135,3 +135,10 @@ def test_a_figure_closing_the_phrase_after_a_programme_or_group_counts_it() -> N
     found = relations(run("全年举办乡村振兴专题培训班6期，培训320人次。吸纳高校毕业生12万人。"))
     assert ("quantifies", "6期", "乡村振兴专题培训班") in found, found
     assert ("quantifies", "12万人", "高校毕业生") in found, found
+
+
+def test_the_parts_of_a_whole_are_listed_in_the_clause_of_its_cue() -> None:
+    found = relations(run("数字文旅服务体系包括文旅数据共享平台、智慧景区管理平台，并与旅游投诉协调机制相衔接。"))
+    assert ("partOf", "文旅数据共享平台", "数字文旅服务体系") in found, found
+    assert ("partOf", "智慧景区管理平台", "数字文旅服务体系") in found, found
+    assert not [r for r in found if r[0] == "partOf" and "协调机制" in r[1]], found

@@ -328,7 +328,10 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
         if label in _WHOLE_LABELS:
             cue = PARTS_CUE.match(text, m.end)
             if cue and label != "POLICY":
+                clause = re.compile(r"[，,；;。]").search(text, cue.end(), s1)
                 for x, j in items[n + 1:]:
+                    if clause and x.start >= clause.start():
+                        break  # the parts are listed in the cue's clause
                     if entities[j].label in _PART_LABELS and j != i and not _nested(x, m):
                         yield "partOf", j, i, (m.start, x.end), 0.6
             pos = SIZE_CUE.match(text, m.end).end()  # type: ignore[union-attr]
