@@ -138,7 +138,8 @@ def test_a_figure_closing_the_phrase_after_a_programme_or_group_counts_it() -> N
 
 
 def test_the_parts_of_a_whole_are_listed_in_the_clause_of_its_cue() -> None:
-    found = relations(run("数字文旅服务体系包括文旅数据共享平台、智慧景区管理平台，并与旅游投诉协调机制相衔接。"))
+    found = relations(run("数字文旅服务体系包括文旅数据共享平台、智慧景区管理平台，"
+                          "并与旅游投诉协调机制相衔接。"))
     assert ("partOf", "文旅数据共享平台", "数字文旅服务体系") in found, found
     assert ("partOf", "智慧景区管理平台", "数字文旅服务体系") in found, found
     assert not [r for r in found if r[0] == "partOf" and "协调机制" in r[1]], found
