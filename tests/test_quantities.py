@@ -25,8 +25,11 @@ def reader() -> QuantityReader:
 
 def figures(reader: QuantityReader, text: str) -> list[tuple[str, str]]:
     """(surface, value|unit) of every figure the reader finds in ``text``."""
-    found = reader.metrics(match_text(text))
-    return [(text[c.start:c.end], (c.name or "").replace("\x1f", "|")) for c in found]
+    out = []
+    for c in reader.metrics(match_text(text)):
+        value, unit = (c.name or "").split("\x1f")
+        out.append((text[c.start:c.end], f"{Decimal(value).normalize():f}|{unit}"))
+    return out
 
 
 @pytest.mark.parametrize(
@@ -44,6 +47,8 @@ def figures(reader: QuantityReader, text: str) -> list[tuple[str, str]]:
         ("纵观这四种做法。", "四种", "4|种"),
         ("棉布产量达到二亿三千万公尺。", "二亿三千万公尺", "230000000|公尺"),  # 万 closes the last section
         ("应在7个工作日内答复。", "7个工作日", "7|工作日"),
+        ("共破获诈骗案件3.2万起。", "3.2万起", "32000|起"),
+        ("集装箱吞吐量突破600万标箱。", "600万标箱", "6000000|标箱"),
         ("建立省、市、县三级联动机制。", "三级", "3|级"),  # 级 counts the list it closes
     ],
 )
@@ -68,6 +73,8 @@ def test_figures_with_classifiers_ranges_and_approximations(reader: QuantityRead
         ("实施数据分 6 类分级管理。", "6 类"),  # a page number inside 分类
         ("2.7 支持增量集成的装备。", "2.7 支"),  # a section's number before 支持  # a number broken by spaces
         ("今后5个月内完成。", "5个"),  # a span of time
+        ("申报书一式四份。", "四份"),  # copies of a form
+        ("3起草工作。", "3起"),  # 起 begins 起草
     ],
 )
 def test_no_figure_from_references_ordinals_slogans_and_grades(reader: QuantityReader, text: str,

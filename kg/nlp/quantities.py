@@ -50,7 +50,13 @@ WORD_AFTER = {"所": re.compile(r"[示述列属在有需得指说提用以谓涉
               "例": re.compile(r"[如外行会]"),
               "部分": re.compile(r"[地]"),
               "人": re.compile(r"[工口]"),
-              "名": re.compile(r"[单义额]")}
+              "名": re.compile(r"[单义额]"),
+              "场": re.compile(r"[景馆所地合面域]"),
+              "起": re.compile(r"[草步点来始飞航诉止源]"),
+              "份": re.compile(r"[额]"),
+              "篇": re.compile(r"[章幅]"),
+              "款": re.compile(r"[项式]"),
+              "米": re.compile(r"[饭粮]")}
 #: jieba frequency of a common word (个人, 软件, 支持): a page or section number in or before one is no figure
 COMMON = 100
 #: words before a number that make it a reference or an ordinal, not an amount (附件1, 如图2, 第三)
@@ -149,6 +155,8 @@ class QuantityReader:
             return False  # 零件
         if not arabic and before[-1:] and before[-1] in "几数":
             return False  # 几十亿, 数百个: no figure
+        if before.endswith("一式"):
+            return False  # 一式四份: copies of a form
         if REFERENCE_BEFORE.search(before):
             return False  # 附件1所示, 第三个
         rx = WORD_AFTER.get(unit_word)
