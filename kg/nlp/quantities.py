@@ -59,6 +59,9 @@ WORD_AFTER = {"所": re.compile(r"[示述列属在有需得指说提用以谓涉
               "米": re.compile(r"[饭粮]")}
 #: jieba frequency of a common word (个人, 软件, 支持): a page or section number in or before one is no figure
 COMMON = 100
+#: a space after a character (软 15 件) or a digit (1 3 9 9亿) right before a number
+BROKEN_WORD = re.compile(r"[\u4e00-\u9fff]\s$")
+BROKEN_NUMBER = re.compile(rf"[\d{_CN_CHARS}]\s$")
 #: words before a number that make it a reference or an ordinal, not an amount (附件1, 如图2, 第三)
 REFERENCE_BEFORE = re.compile(r"(?:附件|附表|附图|[如见]图|[如见]表|第)\s?$")
 
@@ -126,7 +129,7 @@ class QuantityReader:
                     unit = Unit("级", "级", Decimal(1))
                 else:
                     unit = self.units[unit_word]
-                if wan and re.match(r"\d", number) is None and "点" not in number:
+                if wan and not number[0].isdigit() and "点" not in number:
                     value = _number(number + wan)  # 一亿一千万: 万 closes the last section only
                 elif wan:
                     value *= Decimal(10000 if wan == "万" else 100000000)
@@ -138,18 +141,18 @@ class QuantityReader:
 
     @staticmethod
     def _is_amount(text: str, start: int, end: int, number: str, wan: str | None, unit_word: str) -> bool:
-        arabic = re.match(r"\d", number) is not None
+        arabic = number[0].isdigit()
         before = text[max(0, start - 4):start]
         after = text[end:end + 6]
         if after[:1] and after[0] in "年月日号时":
             return False  # 5个月, 3个年度: a date or a span of time
         freq = jieba.dt.FREQ
-        if re.search(r"[\u4e00-\u9fff]\s$", before) and freq.get(before[-2] + unit_word[0], 0) >= COMMON:
+        if BROKEN_WORD.search(before) and freq.get(before[-2] + unit_word[0], 0) >= COMMON:
             return False  # 个 2 人信息, 软 15 件: a page number dropped into a word (个人, 软件)
         spaced = text[start:end].find(" ") > 0 or before.endswith(" ")
         if (spaced or "." in number) and len(unit_word) == 1 and freq.get(unit_word + after[:1], 0) >= COMMON:
             return False  # 2.7 支持: a section's number before a word (支持) that begins with a measure word
-        if re.search(rf"[\d{_CN_CHARS}]\s$", before):
+        if BROKEN_NUMBER.search(before):
             return False  # 1 3 9 9亿, 第十 三条: a number broken by spaces
         if number.strip("零〇") == "":
             return False  # 零件
@@ -208,6 +211,7 @@ COUNTED_NAME = re.compile(rf"{_APPROX}({_NAME_CHAR}{{4,40}}?(?:{_HEAD_ALT}))(?=[
 COUNTED_GROUP = re.compile(rf"{_APPROX}({_NAME_CHAR}{{2,12}}?(?:孵化器|煤矿|企业|高校|医院|学校|园区|院所))"
                            r"(?=[，。；;：:,、）)]|$)")
 #: the whole of an enumeration, right before its cue (国家智慧教育平台体系包括…, 标准体系框架分为…)
+WHOLE_CUE = re.compile(r"(?:体系框架|体系|平台|机制)(?:主要)?(?:包括|分为|划分为|涵盖|包含)")
 WHOLE_BEFORE_CUE = re.compile(r"(?:^|(?<=[\s，。；;：:,、）)]))"
                               r"([^\s，。；;：:,、（）()“”\"《》]{2,24}?(?:体系框架|体系|平台|机制))"
                               r"(?:主要)?(?:包括|分为|划分为|涵盖|包含)")
@@ -241,7 +245,10 @@ def frame_names(text: str, metrics: list[Candidate]) -> list[Candidate]:
             if m and _counted_name(m.group(1), 2):
                 found.append(Candidate(m.start(1), m.end(1), "GROUP", "pattern", 0.9))
     wholes = set()
-    for m in WHOLE_BEFORE_CUE.finditer(text):
+    for cue in WHOLE_CUE.finditer(text):  # the cue first: the whole is read back from it
+        m = WHOLE_BEFORE_CUE.search(text, max(0, cue.start() - 24), cue.end())
+        if m is None or m.end() != cue.end():
+            continue
         name = m.group(1)
         head = _head(name)
         if head in name[:-len(head)]:  # 标准体系内容智能网联汽车标准体系: a heading run into the line
