@@ -150,3 +150,10 @@ def test_the_parts_of_a_whole_are_listed_in_the_clause_of_its_cue() -> None:
     assert ("partOf", "文旅数据共享平台", "数字文旅服务体系") in found, found
     assert ("partOf", "智慧景区管理平台", "数字文旅服务体系") in found, found
     assert not [r for r in found if r[0] == "partOf" and "协调机制" in r[1]], found
+
+
+def test_a_rate_after_a_programme_counts_nothing() -> None:
+    found = relations(run("全年举办乡村振兴专题培训班完成年计划85%，建成50个以上示范基地。"))
+    assert not [r for r in found if r[0] == "quantifies" and r[1] == "85%"], found
+    names = {e.name for e in run("建成50个以上示范基地。").entities}
+    assert "以上示范基地" not in names, names

@@ -223,7 +223,8 @@ _ITEM = r"[^\s\d.等，。；;（）()“”\"《》、:：]{2,16}"
 SHARED_HEAD = re.compile(rf"(?:包括|分为|划分为|涵盖|包含)((?:{_ITEM}[、:：]){{1,9}}{_ITEM}?)(?:等)?"
                          rf"({NUM}大?(?:类|个|项|种))?的?([^\s，。；;（）()“”\"《》、:：的等类]{{0,8}}?(?:{_HEAD_ALT}))")
 #: words that open no counted name: they qualify a kind, they do not name one (重点项目, 相关平台)
-NOT_A_NAME_START = re.compile(r"[的各其该这那此等和与及或]|重点|相关|有关|其他|新建|在建|续建|建设|具体|方面"
+NOT_A_NAME_START = re.compile(r"[的各其该这那此等和与及或]|重点|重大|相关|有关|其他|新建|在建|续建|建设|具体"
+                              r"|方面|以上|以下|左右|上下|以内"
                               r"|大型|小型|中型")
 #: the label a list item drops before its name (A基础通用, 1.数据与模型, (三)决策与应用)
 ITEM_LABEL = re.compile(r"^(?:[A-Za-z]|\d{1,2}[.、]?|[（(][一二三四五六七八九十\d]+[）)])\s*")
@@ -319,6 +320,8 @@ _WHOLE_LABELS = ("MECHANISM", "PROGRAM", "POLICY")
 #: what a figure written right after it counts (组建志愿服务队9430支，参与志愿者59万人次。)
 COUNTED_LABELS = ("MECHANISM", "PROGRAM", "GROUP", "EVENT")
 CLAUSE_END = "，,。；;、）)"
+#: units of rates, not counts (…完成年计划27%: a share of a plan, not its size)
+RATES = frozenset({"%", "百分点", "倍"})
 _PART_LABELS = ("MECHANISM", "PROGRAM")
 
 #: label, head, tail (entity indexes), evidence, confidence
@@ -369,7 +372,8 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
         if label in COUNTED_LABELS and n + 1 < len(items):
             x, j = items[n + 1]
             closes = x.end >= len(text) or text[x.end] in CLAUSE_END
-            if x.start == m.end and entities[j].label == "METRIC" and closes:
+            counts = entities[j].label == "METRIC" and entities[j].unit not in RATES
+            if x.start == m.end and counts and closes:
                 yield "quantifies", j, i, (m.start, x.end), 0.6  # 举办…培训班3期，
         if label in _PART_LABELS:
             core = CORE_OF.match(text, m.end)
