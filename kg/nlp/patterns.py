@@ -1,7 +1,7 @@
 """``kg_patterns``: the regular shapes of governance names, read from ``ontology/lexicon/``.
 
 - POLICY: titles in 《》.
-- METRIC: a number, 万/亿, and a measure word from ``units.tsv``.
+- METRIC: figures, read by kg.nlp.quantities.
 - ORG: [中共][place][level][“quoted”|field words][suffix], parsed leftwards from a body suffix.
 - MECHANISM / PROGRAM / POLICY / EVENT: a name ending in a kind suffix (机制, 试点, 方案, 工作会议 …), read
   leftwards over jieba tokens until a cue verb, a stop word or punctuation; items of a 、-list sharing one
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Set as AbstractSet
-from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
 
 import ahocorasick
@@ -26,20 +24,16 @@ import jieba
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from kg.core.lexicon import Lexicon, load_lexicon, read_list, read_table
+from kg.core.lexicon import Lexicon, load_lexicon, read_list
 from kg.core.resources import ontology_path
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.merge import _jieba_tags, person_like
+from kg.nlp.quantities import QuantityReader, frame_names
 from kg.nlp.text import get_match_text, token_bounds
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PUNCT = set("，。、；：！？,.;:!?（）()【】[]《》<>—-…·/ \t\n\r\u3000")
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『\"", "”’」』\""
-_CN = "零〇一二三四五六七八九十百千两"
-# Chinese numerals may hold 万/亿 sections and a decimal part: 十七万五千, 二万一千七百, 一百四十三点五.
-NUM = rf"(?:\d+(?:[.,]\d+)*|[{_CN}]+(?:[万亿][{_CN}]+)*(?:点[零〇一二三四五六七八九]+)?)"
-CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
-             "八": 8, "九": 9}
 EVENT_RES = [
     re.compile(r"(?:党的|中国共产党)?第?[一二三四五六七八九十]+届(?:中央委员会|全国人民代表大会|全国人大|全国委员会)?"
                r"第?[一二三四五六七八九十]+(?:中全会|次全体会议|次会议)"),
@@ -91,41 +85,6 @@ GROUP_DETERMINERS = frozenset({"相关", "有关", "各类", "各种", "广大",
 COMMITTEE_OFFICE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:办公室|办)(?=[，,、。；;）)\s]|$)")
 BARE_COMMITTEE = re.compile(r"(?<![\u4e00-\u9fff]委)(?:省委|市委|县委|区委)(?!员)")
 POLICY_RE = re.compile(r"《[^《》]{2,80}》")  # wikisource puts line breaks inside some titles
-
-
-def chinese_number(text: str) -> Decimal | None:
-    """一 → 1, 十二 → 12, 三百 → 300, 十七万五千 → 175000, 一百四十三点五 → 143.5, 1,200 → 1200; else None."""
-    if re.fullmatch(r"\d+(?:[.,]\d+)*", text):
-        return Decimal(text.replace(",", ""))
-    integer, _, fraction = text.partition("点")
-    if "点" in text and (not fraction or any(ch not in CN_DIGITS for ch in fraction)):
-        return None
-    total, section, current = 0, 0, 0
-    for ch in integer:
-        if ch in CN_DIGITS:
-            current = CN_DIGITS[ch]
-        elif ch in "十百千":
-            section += (current or 1) * {"十": 10, "百": 100, "千": 1000}[ch]
-            current = 0
-        elif ch == "万":
-            total += (section + current) * 10_000
-            section = current = 0
-        elif ch == "亿":
-            total = (total + section + current) * 100_000_000
-            section = current = 0
-        else:
-            return None
-    value = Decimal(total + section + current)
-    if fraction:
-        value += Decimal("0." + "".join(str(CN_DIGITS[ch]) for ch in fraction))
-    return value
-
-
-@dataclass(frozen=True)
-class Unit:
-    unit: str
-    base: str
-    multiplier: Decimal
 
 
 #: jieba dictionary tags of words that never sit inside a name: prepositions, conjunctions, pronouns,
@@ -180,10 +139,7 @@ class PatternRecognizer:
         self.generic = set(read_list(lexicon_dir / "generic.txt"))
         self.nominal = set(read_list(lexicon_dir / "nominal.txt"))
         self.issue_cues = tuple(c for c, r in lexicon.cues.items() if r == "issues") + ("制订", "研究制定")
-        self.units = {r["unit"]: Unit(r["unit"], r["base_unit"], Decimal(r["multiplier"]))
-                      for r in read_table(lexicon_dir / "units.tsv")}
-        unit_alt = "|".join(re.escape(u) for u in sorted(self.units, key=len, reverse=True))
-        self.metric_re = re.compile(rf"(?<![\d.])(?<!\d,)({NUM})(余)?(万|亿)?(余)?({unit_alt})|百分之({NUM})")
+        self.quantities = QuantityReader(lexicon_dir)
         self.org_suffix = _automaton(lexicon.org_suffixes)
         kinds: dict[str, tuple[str, str]] = {}
         for label, table in (("MECHANISM", lexicon.mechanism_suffixes),
@@ -211,40 +167,15 @@ class PatternRecognizer:
         for rx in EVENT_RES:
             for m in rx.finditer(text):
                 out.append(Candidate(m.start(), m.end(), "EVENT", "pattern"))
-        out.extend(self.metrics(text))
+        metrics = self.quantities.metrics(text)
+        out.extend(metrics)
+        out.extend(frame_names(text, metrics))
         out.extend(self.orgs(text, token_starts))
         out.extend(self.kind_names(text, token_starts))
         out.extend(self.persons(text))
         out.extend(self.groups(text, token_starts))
         out.extend(self.group_shapes(text, token_starts))
         return doc
-
-    # -- METRIC -------------------------------------------------------------------------------------
-    def metrics(self, text: str) -> list[Candidate]:
-        found = []
-        for m in self.metric_re.finditer(text):
-            if m.group(6) is not None:  # 百分之…
-                value = chinese_number(m.group(6))
-                unit = Unit("%", "%", Decimal(1))
-            else:
-                number, wan, unit_word = m.group(1), m.group(3), m.group(5)
-                value = chinese_number(number)
-                unit = self.units[unit_word]
-                if value is not None and wan:
-                    value *= Decimal(10000 if wan == "万" else 100000000)
-                if not re.match(r"\d", number) and not wan and (
-                        number in ("一", "两") or m.start() > 0 and text[m.start() - 1] in "第“\"‘几每"):
-                    continue  # 一个, 第三项, “两个覆盖”: articles, ordinals and slogans, not reported figures
-                if unit_word in ("个", "次", "批", "类", "条", "件") and re.match(r"\d", number) is None:
-                    continue
-                end = m.end()
-                if end < len(text) and text[end] in "年月日号时":
-                    continue
-            if value is None:
-                continue
-            found.append(Candidate(m.start(), m.end(), "METRIC", "pattern", 1.0,
-                                  f"{value * unit.multiplier}\x1f{unit.base}"))
-        return found
 
     # -- ORG ----------------------------------------------------------------------------------------
     def orgs(self, text: str, token_starts: AbstractSet[int]) -> list[Candidate]:

@@ -53,6 +53,7 @@ from kg.core.lexicon import Lexicon, load_lexicon
 from kg.core.text import sentence_offsets
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp.merge import Mention
+from kg.nlp.quantities import quantity_relations
 from kg.nlp.resolve import ResolvedEntity, org_match_key
 from kg.nlp.text import doc_text
 
@@ -159,6 +160,9 @@ class RelationExtractor:
             self._targets(text, sent, items, entities, clauses, add)
             self._quantifies(text, sent, items, entities, clauses, add)
             self._partof(text, k, sentences, by_sentence, entities, add)
+            for label, head, tail, evidence, confidence in quantity_relations(text, k, sentences, by_sentence,
+                                                                              entities):
+                add(Rel(label, head, tail, sent, evidence, None, confidence))
         self._name_links(entities, len(text), add)
         self._signed(text, placed, add)
         doc._.kg_relations = sorted(out.values(), key=lambda r: (r.evidence, r.label, r.head, r.tail))
