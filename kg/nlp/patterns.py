@@ -28,6 +28,7 @@ from spacy.tokens import Doc
 
 from kg.core.lexicon import Lexicon, load_lexicon, read_list, read_table
 from kg.core.resources import ontology_path
+from kg.nlp import news
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.merge import _jieba_tags, person_like
 from kg.nlp.text import get_match_text, token_bounds
@@ -215,6 +216,9 @@ class PatternRecognizer:
         out.extend(self.orgs(text, token_starts))
         out.extend(self.kind_names(text, token_starts))
         out.extend(self.persons(text))
+        tags = _jieba_tags()
+        out.extend(news.candidates(text, lambda w: not tags.get(w, "nr").startswith("nr"),
+                                   token_starts.__contains__, lambda w: tags.get(w, "").startswith("ns")))
         out.extend(self.groups(text, token_starts))
         out.extend(self.group_shapes(text, token_starts))
         return doc
