@@ -21,7 +21,7 @@ Hooks (each called from the component named):
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from kg.nlp.candidates import Candidate
@@ -30,7 +30,7 @@ from kg.nlp.candidates import Candidate
 
 #: what may follow a place named on its own: punctuation, or words that are no noun (a verb, adverb,
 #: preposition, conjunction, particle, locality or number: 福建积极引导, 在陕西，, 中国取得…)
-_OWN_TAGS = ("v", "d", "p", "c", "u", "f", "m", "q", "r", "t", "y", "e", "o", "ad", "an", "z")
+_OWN_TAGS = ("v", "d", "p", "c", "u", "f", "m", "q", "r", "t", "y", "e", "o", "ad", "an", "z", "i", "l", "ns")
 #: opening marks after which a place is the first word of a quoted name (济南“鲲鹏+昇腾”生态创新中心)
 _OPEN_QUOTES = "“\"「『《"
 #: words before a place that make it where something happens (在云南调研, 到景洪市, 赴埃及, 访问泰国)
@@ -39,26 +39,30 @@ _CLOSING = "，,。；;：:、！？!?）)」』”\"》…—\n\r\t \u3000"
 
 
 def _in_title(text: str, start: int, end: int) -> bool:
-    """Whether ``[start, end)`` lies inside 《…》 (a quoted title reads as one name)."""
-    opening = text.rfind("《", max(0, start - 80), start)
-    if opening < 0:
-        return False
-    closing = text.find("》", opening, start)
-    return closing < 0 and text.find("》", end, end + 120) >= 0
+    """Whether ``[start, end)`` lies inside 《…》 or a short “…” (a quoted title, name or slogan reads as one
+    name: “好客山东·云游齐鲁”, “中国算谷”)."""
+    for opening_mark, closing_mark, reach in (("《", "》", 80), ("“", "”", 12)):
+        opening = text.rfind(opening_mark, max(0, start - reach), start)
+        if opening >= 0 and text.find(closing_mark, opening, start) < 0 \
+                and text.find(closing_mark, end, end + reach + 40) >= 0:
+            return True
+    return False
 
 
 def place_on_its_own(text: str, start: int, end: int, *, covered: bytearray, next_label: str | None,
-                     tag_of: Callable[[int], str | None], token_start: Callable[[int], bool]) -> bool:
+                     words: Mapping[int, int], tags: Mapping[str, str]) -> bool:
     """Whether the place written at ``[start, end)`` is named on its own.
 
     ``covered`` marks the characters of other entities' mentions; ``next_label`` is the label of a mention
-    starting at ``end`` (or None); ``tag_of(pos)`` jieba's part of speech of the word starting at ``pos``
-    (None for no word there or an unknown word); ``token_start(pos)`` whether a jieba word starts there.
+    starting at ``end`` (or None); ``words`` maps where each jieba word starts to where it ends, ``tags``
+    jieba's words to their parts of speech.
     """
-    if any(covered[start:end]) or _in_title(text, start, end):
+    if any(covered[start:end]) or _in_title(text, start, end) or start not in words:
         return False
-    if not token_start(start) or (end < len(text) and not token_start(end)):
-        return False  # part of a longer word (中国化, 中国式)
+    if end < len(text) and end not in words:
+        # part of a longer word: a place of places (福建厦门), or a word of its own (中国化, 中国式)
+        rest = text[end:words[start]]
+        return tags.get(rest, "").startswith("ns")
     before, after = text[start - 1:start], text[end:end + 1]
     if before in "（(" and after in "）)" and start >= 2 and "\u4e00" <= text[start - 2] <= "\u9fff":
         return False  # 华为（济南）软件开发云创新中心: part of a body's name
@@ -70,12 +74,16 @@ def place_on_its_own(text: str, start: int, end: int, *, covered: bytearray, nex
         return False
     if end - start >= 4:
         return True  # a long name (海南自由贸易港, 粤港澳大湾区) is a place even before a noun
-    tag = tag_of(end)
-    return tag is not None and tag.startswith(_OWN_TAGS) and tag != "nz"
+    tag = tags.get(text[end:words.get(end, end)])
+    if tag is None:
+        return True  # an unknown word (香港多地, 吉林查干湖): no noun of the dictionary
+    if tag == "a":  # 广西重要的…, but 山东大模型, 中国新能源: a one-character adjective opens a name
+        return words.get(end, end) - end > 1
+    return tag.startswith(_OWN_TAGS) and tag != "nz"
 
 
-def standalone_places(text: str, entities: list[Any], tag_of: Callable[[int], str | None],
-                      token_start: Callable[[int], bool], voice: str) -> list[Any]:
+def standalone_places(text: str, entities: list[Any], words: Mapping[int, int], tags: Mapping[str, str],
+                      voice: str) -> list[Any]:
     """``entities`` without the PLACEs the text never names on their own (see :func:`place_on_its_own`);
     the voice mentions (我省) of a place that stays are kept with it."""
     covered = bytearray(len(text) + 1)
@@ -94,9 +102,8 @@ def standalone_places(text: str, entities: list[Any], tag_of: Callable[[int], st
     for e in entities:
         if e.label == "PLACE" and not any(
                 m.name != voice and _squeeze(text[m.start:m.end + 8])[:m.end - m.start + 2] not in openings
-                and place_on_its_own(text, m.start, m.end, covered=covered,
-                                                     next_label=starts.get(m.end), tag_of=tag_of,
-                                                     token_start=token_start)
+                and place_on_its_own(text, m.start, m.end, covered=covered, next_label=starts.get(m.end),
+                                     words=words, tags=tags)
                 for m in e.mentions):
             continue
         kept.append(e)
@@ -113,7 +120,7 @@ def _squeeze(s: str) -> str:
 #: press officers and officials that news reports quote (docs/annotation.md: POST is a position title).
 NEWS_POSTS = ("国家主席", "国家副主席", "总统", "副总统", "首相", "副首相", "议长", "副议长", "参议长",
               "众议长", "国王", "女王", "王储", "外长", "外交部长", "国防部长", "州长", "总督", "大使",
-              "特使", "总干事", "新闻发言人", "发言人", "负责人")
+              "特使", "总干事", "新闻发言人", "发言人", "负责人", "议员", "参议员", "众议员")
 #: Posts a foreign official's name may follow (埃及总统塞西, 阿斯旺省省长阿什拉夫, 参议长阿卜杜拉齐格).
 NAME_POSTS = ("国家主席", "总统", "副总统", "总理", "副总理", "首相", "议长", "参议长", "众议长",
               "国王", "女王", "王储", "外长", "外交部长", "国防部长", "省长", "州长", "市长", "总督", "主席",
@@ -125,7 +132,7 @@ TRANSLIT = frozenset(
     "冈戈格根贡古瓜哈海汉豪赫亨胡霍基吉加贾杰金卡凯坎康考科克肯库夸奎拉莱赖兰朗劳勒雷蕾里利莉琳"
     "隆卢鲁伦罗洛马迈曼芒梅蒙米莫墨姆穆纳娜奈南内尼妮纽努诺欧帕潘佩皮珀普奇齐恰乔切钦丘萨塞赛桑瑟森"
     "沙莎舍什施斯松索塔泰坦汤特提图托瓦万旺威韦维温沃乌伍西希锡辛扎詹兹佐祖茨察伊耶约尤亚雅尔夫默"
-    "契舒泽赞策京龙拉迪蒂米")
+    "契舒泽赞策京龙拉迪蒂米别延茂思列琪丝翁汶谢夏鲍琼朗")
 #: International organisations, official Chinese name -> the short forms news uses.
 INTERNATIONAL: dict[str, tuple[str, ...]] = {
     "联合国": (),
@@ -183,6 +190,12 @@ _SIGNED = re.compile(r"(?:签署|签订|签约)了?([^，,。；;：:、\s“”
 _NEWS_POST_RE = _table_re(list(NEWS_POSTS))
 
 
+def function_word_opens(name: str, tags: Mapping[str, str]) -> bool:
+    """Whether a would-be name opens with a preposition, conjunction, particle or adverb of two characters
+    (关于加强: 关 is a surname, 关于 a preposition)."""
+    return tags.get(name[:2], "n").startswith(("p", "c", "u", "d"))
+
+
 def foreign_names(text: str, common: Callable[[str], bool]) -> set[str]:
     """Transliterated names written right after a post (埃及总统塞西时, 省长阿什拉夫。): the whole run of
     transliteration characters (with ·), of two to twelve, that ``common`` (an ordinary word) does not
@@ -209,8 +222,8 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
     ordinary word (no name); ``is_place(word)``: a place's name for jieba."""
     out: list[Candidate] = []
     for m in _NEWS_POST_RE.finditer(text):
-        if not token_start(m.start()):
-            continue
+        if not token_start(m.start()) or not token_start(m.end()):
+            continue  # 大使馆 is no post
         out.append(Candidate(m.start(), m.end(), "POST", "pattern", 0.8))
     for name in foreign_names(text, common):
         for m in re.finditer(re.escape(name), text):
@@ -258,6 +271,8 @@ HEAD_POSTS = frozenset({"省长", "副省长", "常务副省长", "市长", "副
                         "县长", "副县长", "区长", "副区长"})
 #: posts that head a country's government (泰国总理赛塔 → 泰王国政府, when the text names that government)
 STATE_HEAD_POSTS = frozenset({"总理", "首相", "总统"})
+#: at most this many posts of one 、-chain before a name are read
+MAX_CHAIN = 6
 #: the source of the mentions added here (they cover no place: see :func:`standalone_places`)
 SOURCE = "news"
 
@@ -338,14 +353,24 @@ def relations(text: str, placed: Sequence[tuple[Any, int]], entities: Sequence[A
                 place = text[place_m.start:place_m.end]
                 for g, e in enumerate(entities):
                     if e.label == "ORG" and _government_of(e.name, place):
-                        out.append(("holdsPost", i, g, sentence_of(m.start), (place_m.start, m.end), post,
-                                    0.7))
-            # 祖国未来党主席、参议长阿卜杜拉齐格: the first post's body
-            if text[post_m.start - 1:post_m.start] == "、":
-                for first_m, first_i in by_end.get((post_m.start - 1, "POST"), []):
-                    for org_m, org_i in by_end.get((first_m.start, "ORG"), []):
-                        out.append(("holdsPost", i, org_i, sentence_of(m.start), (org_m.start, m.end),
-                                    entities[first_i].name, 0.7))
+                        out.append(("holdsPost", i, g, sentence_of(m.start), (place_m.start, m.end),
+                                    post, 0.7))
+        # a 、-chain of posts before the name, with or without their bodies (中共中央总书记、国家主席、
+        # 中央军委主席习近平; 祖国未来党主席、参议长阿卜杜拉齐格): each body with the post right after it
+        pos = m.start
+        for _ in range(MAX_CHAIN):
+            posts = by_end.get((pos, "POST"))
+            if not posts:
+                break
+            post_m, post_i = posts[0]
+            orgs_before = [o for o in by_end.get((post_m.start, "ORG"), []) if o[0].source != SOURCE]
+            for org_m, org_i in orgs_before:
+                out.append(("holdsPost", i, org_i, sentence_of(m.start), (org_m.start, m.end),
+                            entities[post_i].name, 0.7))
+            begin = orgs_before[0][0].start if orgs_before else post_m.start
+            if text[begin - 1:begin] != "、":
+                break
+            pos = begin - 1
     # A与B签署…: both sign, and cooperate
     orgs = [(m, i) for m, i in items if m.label == "ORG"]
     for (a_m, a), (b_m, b) in zip(orgs, orgs[1:], strict=False):

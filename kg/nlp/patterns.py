@@ -200,7 +200,8 @@ class PatternRecognizer:
         self.kind_automaton = _automaton(kinds)
         self.group_heads = lexicon.group_kinds
         self.group_automaton = _automaton(self.group_heads)
-        self.person_re = re.compile("(" + "|".join(map(re.escape, self.posts)) + r")([\u4e00-\u9fff]{2,3})")
+        self.person_re = re.compile("(" + "|".join(map(re.escape, [*self.posts, *news.NEWS_POSTS]))
+                                    + r")([\u4e00-\u9fff]{2,3})")  # and the posts of news (发言人汪文斌)
 
     # -- the component ------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -217,7 +218,7 @@ class PatternRecognizer:
         out.extend(self.kind_names(text, token_starts))
         out.extend(self.persons(text))
         tags = _jieba_tags()
-        out.extend(news.candidates(text, lambda w: not tags.get(w, "nr").startswith("nr"),
+        out.extend(news.candidates(text, lambda w: not tags.get(w, "nr").startswith(("nr", "ns", "nz")),
                                    token_starts.__contains__, lambda w: tags.get(w, "").startswith("ns")))
         out.extend(self.groups(text, token_starts))
         out.extend(self.group_shapes(text, token_starts))
@@ -599,7 +600,8 @@ class PatternRecognizer:
                     break
                 after = text[m.start(2) + length: m.start(2) + length + 1]
                 if ((after == "" or not CJK.match(after) or after in "说在等同表指强介认看主")
-                        and person_like(name, self.surnames, given_min=2)):  # not 主席关于“…”, 委员明确
+                        and person_like(name, self.surnames, given_min=2)  # not 主席关于“…”, 委员明确
+                        and not news.function_word_opens(name, _jieba_tags())):  # not 总书记关于加|强
                     names.add(name)
                     break
         found = []

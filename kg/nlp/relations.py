@@ -547,7 +547,8 @@ class RelationExtractor:
         for i, e in [*orgs, *[(i, e) for i, e in enumerate(entities) if e.label == "EVENT"]]:
             found = [j for key in dict.fromkeys(org_match_key(n) for n in (e.name, *e.surfaces))
                      for length in range(2, len(key) + 1) for j, p in forms.get(key[:length], ())
-                     if not _below_wrong_level(p.name, key[length:])]  # 中国国家监委 → 中国, as written
+                     if not _below_wrong_level(p.name, key[length:])
+                     and not key[length:].startswith("驻")]  # 中国国家监委 → 中国; 中国驻南非大使馆: not
             if found:
                 add(Rel("locatedIn", i, min(found), _span(e), _span(e), None, 0.8))
         # a meeting named after the body that holds it: 第五届全国人民代表大会第三次会议, 国务院全体会议

@@ -260,11 +260,8 @@ class Resolver:
             entities.append(ent)
         entities.sort(key=lambda e: e.first)
         starts, ends = token_offsets(doc)
-        word_end = dict(zip(starts, ends, strict=True))
-        tags = _jieba_tags()
-        entities = news.standalone_places(
-            text, entities, lambda pos: tags.get(text[pos:word_end[pos]]) if pos in word_end else None,
-            word_end.__contains__, VOICE)  # decision 8: a place named on its own only
+        entities = news.standalone_places(text, entities, dict(zip(starts, ends, strict=True)), _jieba_tags(),
+                                          VOICE)  # decision 8: a place named on its own only
         doc._.kg_entities = entities
         where = {(m.start, m.end, m.label): i for i, e in enumerate(entities) for m in e.mentions}
         doc._.kg_title_issues = [
