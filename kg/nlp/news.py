@@ -31,6 +31,9 @@ from kg.nlp.candidates import Candidate
 #: what may follow a place named on its own: punctuation, or words that are no noun (a verb, adverb,
 #: preposition, conjunction, particle, locality or number: 福建积极引导, 在陕西，, 中国取得…)
 _OWN_TAGS = ("v", "d", "p", "c", "u", "f", "m", "q", "r", "t", "y", "e", "o", "ad", "an", "z", "i", "l", "ns")
+#: words after a place that leave it a place of its own: parts of it, or a visit to it
+_PLACE_AFTER = ("全面", "内地", "地区", "境内", "全境", "各地", "全省", "全市", "全区", "全县", "当地",
+                "本土", "沿海", "国事访问", "正式访问", "访问", "进行")
 #: opening marks after which a place is the first word of a quoted name (济南“鲲鹏+昇腾”生态创新中心)
 _OPEN_QUOTES = "“\"「『《"
 #: words before a place that make it where something happens (在云南调研, 到景洪市, 赴埃及, 访问泰国)
@@ -72,6 +75,8 @@ def place_on_its_own(text: str, start: int, end: int, *, covered: bytearray, nex
         return True  # 陕西西安, 阿斯旺省省长, 泰国总理; 在云南调研, 到景洪市…
     if after in _OPEN_QUOTES:
         return False
+    if text.startswith(_PLACE_AFTER, end):
+        return True  # 中国内地, 台湾地区, 对越南国事访问
     if end - start >= 4:
         return True  # a long name (海南自由贸易港, 粤港澳大湾区) is a place even before a noun
     tag = tags.get(text[end:words.get(end, end)])
@@ -132,7 +137,7 @@ TRANSLIT = frozenset(
     "冈戈格根贡古瓜哈海汉豪赫亨胡霍基吉加贾杰金卡凯坎康考科克肯库夸奎拉莱赖兰朗劳勒雷蕾里利莉琳"
     "隆卢鲁伦罗洛马迈曼芒梅蒙米莫墨姆穆纳娜奈南内尼妮纽努诺欧帕潘佩皮珀普奇齐恰乔切钦丘萨塞赛桑瑟森"
     "沙莎舍什施斯松索塔泰坦汤特提图托瓦万旺威韦维温沃乌伍西希锡辛扎詹兹佐祖茨察伊耶约尤亚雅尔夫默"
-    "契舒泽赞策京龙拉迪蒂米别延茂思列琪丝翁汶谢夏鲍琼朗")
+    "契舒泽赞策京龙拉迪蒂米别延茂思列琪丝翁汶谢夏鲍琼朗申")
 #: International organisations, official Chinese name -> the short forms news uses.
 INTERNATIONAL: dict[str, tuple[str, ...]] = {
     "联合国": (),
@@ -182,6 +187,9 @@ def _table_re(words: list[str]) -> re.Pattern[str]:
 _INTERNATIONAL_FORMS = {form: name for name, forms in INTERNATIONAL.items() for form in (name, *forms)}
 _INTERNATIONAL_RE = _table_re(list(_INTERNATIONAL_FORMS))
 _VENUE_RE = _table_re(list(VENUES))
+#: what makes a post the opening of another name (总统办公室, 总统府, 总统选举)
+_NOT_AFTER_POST = ("办公室", "办公厅", "府", "署", "官邸", "选举", "大选", "候选人", "任期", "职位", "馆",
+                   "处")
 #: a party's name before its leader's post (…党主席, …党总书记)
 _PARTY_POST = re.compile(r"(?<=[\u4e00-\u9fff])党(?=主席|副主席|总书记|第一书记|领导人|秘书长|党首|议员)")
 #: an agreement two sides sign (签署合作谅解备忘录, 签订…协定)
@@ -222,8 +230,9 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
     ordinary word (no name); ``is_place(word)``: a place's name for jieba."""
     out: list[Candidate] = []
     for m in _NEWS_POST_RE.finditer(text):
-        if not token_start(m.start()) or not token_start(m.end()):
-            continue  # 大使馆 is no post
+        if not token_start(m.start()) or not token_start(m.end()) \
+                or text.startswith(_NOT_AFTER_POST, m.end()):
+            continue  # 大使馆, 总统办公室, 总统选举: no post
         out.append(Candidate(m.start(), m.end(), "POST", "pattern", 0.8))
     for name in foreign_names(text, common):
         for m in re.finditer(re.escape(name), text):
@@ -240,9 +249,11 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
     for m in _PARTY_POST.finditer(text):
         # 埃及祖国未来党主席: a party of the country named before it (the country is part of the name as
         # written; 祖国未来党 alone then joins it as its tail)
-        for s in range(max(0, m.start() - 8), m.start() - 1):
+        for s in range(m.start() - 2, max(0, m.start() - 8) - 1, -1):  # the nearest country before
+            if not all("\u4e00" <= ch <= "\u9fff" for ch in text[s:m.end()]) or "的" in text[s:m.end()]:
+                break
             country = next((text[s - n:s] for n in (3, 2) if s >= n and is_place(text[s - n:s])), None)
-            if country is not None and all("\u4e00" <= ch <= "\u9fff" for ch in text[s:m.end()]):
+            if country is not None:
                 out.append(Candidate(s - len(country), m.end(), "ORG", "pattern", 0.75))
                 break
     for m in _SIGNED.finditer(text):
@@ -270,7 +281,7 @@ BODY_MEETING = ("会议", "常务会议", "全体会议", "集体学习", "专�
 HEAD_POSTS = frozenset({"省长", "副省长", "常务副省长", "市长", "副市长", "常务副市长", "州长", "副州长",
                         "县长", "副县长", "区长", "副区长"})
 #: posts that head a country's government (泰国总理赛塔 → 泰王国政府, when the text names that government)
-STATE_HEAD_POSTS = frozenset({"总理", "首相", "总统"})
+STATE_HEAD_POSTS = frozenset({"总理", "首相"})
 #: at most this many posts of one 、-chain before a name are read
 MAX_CHAIN = 6
 #: the source of the mentions added here (they cover no place: see :func:`standalone_places`)

@@ -545,6 +545,8 @@ class RelationExtractor:
                     if len(f) >= 2:
                         forms.setdefault(f, []).append((j, p))
         for i, e in [*orgs, *[(i, e) for i, e in enumerate(entities) if e.label == "EVENT"]]:
+            if e.name in news.INTERNATIONAL:
+                continue  # 上海合作组织 is not in 上海
             found = [j for key in dict.fromkeys(org_match_key(n) for n in (e.name, *e.surfaces))
                      for length in range(2, len(key) + 1) for j, p in forms.get(key[:length], ())
                      if not _below_wrong_level(p.name, key[length:])
