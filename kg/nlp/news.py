@@ -137,11 +137,12 @@ TRANSLIT = frozenset(
     "冈戈格根贡古瓜哈海汉豪赫亨胡霍基吉加贾杰金卡凯坎康考科克肯库夸奎拉莱赖兰朗劳勒雷蕾里利莉琳"
     "隆卢鲁伦罗洛马迈曼芒梅蒙米莫墨姆穆纳娜奈南内尼妮纽努诺欧帕潘佩皮珀普奇齐恰乔切钦丘萨塞赛桑瑟森"
     "沙莎舍什施斯松索塔泰坦汤特提图托瓦万旺威韦维温沃乌伍西希锡辛扎詹兹佐祖茨察伊耶约尤亚雅尔夫默"
-    "契舒泽赞策京龙拉迪蒂米别延茂思列琪丝翁汶谢夏鲍琼朗申")
+    "契舒泽赞策京龙拉迪蒂米别延茂思列琪丝翁汶谢夏鲍琼朗申滕")
 #: International organisations, official Chinese name -> the short forms news uses.
 INTERNATIONAL: dict[str, tuple[str, ...]] = {
     "联合国": (),
     "联合国安全理事会": ("联合国安理会", "安理会"),
+    "联合国大会": ("联大",),
     "联合国教育、科学及文化组织": ("联合国教科文组织", "教科文组织"),
     "联合国儿童基金会": (),
     "联合国粮食及农业组织": ("联合国粮农组织", "粮农组织"),
@@ -187,13 +188,16 @@ def _table_re(words: list[str]) -> re.Pattern[str]:
 _INTERNATIONAL_FORMS = {form: name for name, forms in INTERNATIONAL.items() for form in (name, *forms)}
 _INTERNATIONAL_RE = _table_re(list(_INTERNATIONAL_FORMS))
 _VENUE_RE = _table_re(list(VENUES))
+#: the name of an international organisation's organ after the organisation's (联合国|人权理事会)
+_ORGAN = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:理事会|委员会|秘书处|办事处|特派团|基金会|规划署|"
+                    r"开发计划署|难民署|协调厅|法院|议会|总部|代表团)")
 #: what makes a post the opening of another name (总统办公室, 总统府, 总统选举)
 _NOT_AFTER_POST = ("办公室", "办公厅", "府", "署", "官邸", "选举", "大选", "候选人", "任期", "职位", "馆",
                    "处")
 #: a party's name before its leader's post (…党主席, …党总书记)
 _PARTY_POST = re.compile(r"(?<=[\u4e00-\u9fff])党(?=主席|副主席|总书记|第一书记|领导人|秘书长|党首|议员)")
 #: an agreement two sides sign (签署合作谅解备忘录, 签订…协定)
-_SIGNED = re.compile(r"(?:签署|签订|签约)了?([^，,。；;：:、\s“”《》（）()和及]{0,16}?"
+_SIGNED = re.compile(r"(?:签署|签订|签约)了?(?![的并和及与了等])([^，,。；;：:、\s“”《》（）()和及的]{2,16}?"
                      r"(?:谅解备忘录|备忘录|合作协议|框架协议|协定|联合声明|联合公报|宣言))")
 _NEWS_POST_RE = _table_re(list(NEWS_POSTS))
 
@@ -241,7 +245,12 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
                 continue  # inside a longer transliteration
             out.append(Candidate(m.start(), m.end(), "PERSON", "pattern", 0.85))
     for m in _INTERNATIONAL_RE.finditer(text):
-        out.append(Candidate(m.start(), m.end(), "ORG", "lexicon", 0.9, _INTERNATIONAL_FORMS[m.group()]))
+        organ = _ORGAN.match(text, m.end())
+        if organ:  # 联合国人权理事会, 欧盟委员会: a body of the organisation, named as written
+            out.append(Candidate(m.start(), organ.end(), "ORG", "pattern", 0.8))
+        else:
+            name = _INTERNATIONAL_FORMS[m.group()]
+            out.append(Candidate(m.start(), m.end(), "ORG", "lexicon", 0.9, name))
     for m in _VENUE_RE.finditer(text):
         out.append(Candidate(m.start(), m.end(), "PLACE", "pattern", 0.9))
     for m in _ARMY_RE.finditer(text):
