@@ -57,7 +57,8 @@ EVENT_SUFFIXES = ("工作会议", "全会", "代表大会", "座谈会", "论坛
 #: words that never sit inside an event's name: the verbs around it (举行新闻发布会, 会见来华出席…论坛)
 EVENT_STOP = ("举行", "召开", "举办", "出席", "会见", "会谈", "参加", "参与", "主持", "开幕", "闭幕", "来华",
               "访华", "期间", "之际", "前夕", "今天", "今日", "昨天", "日前", "近日", "贯彻", "学习", "落实",
-              "发生", "结束", "来到", "投入到", "迎接", "筹备", "观看", "服务", "保障", "精神", "成功")
+              "发生", "结束", "来到", "投入到", "迎接", "筹备", "观看", "服务", "保障", "精神", "成功",
+              "提请", "提交", "祝贺", "开好", "办好", "审议", "热烈")  # the last line: kg.nlp.news
 #: a date before an event's name is no part of it (9月8日杭州亚运会)
 EVENT_DATE = re.compile(r"\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号]")
 #: events named by their suffix alone (亚运会, 进博会)
@@ -70,7 +71,7 @@ FUNCTION_CHARS = frozenset("如以当且在对为将把被与和及或等这那�
 #: a two-character word at least this frequent in jieba's dictionary is a common word (协同, 商业, 专项)
 COMMON_WORD_FREQ = 50
 #: what follows a meeting word that makes it part of another name (联席会议机制, 会议纪要, 会议成员单位)
-NOT_AFTER_EVENT = re.compile(r"机制|制度|成员|办公|纪要|召集|办法|室|单位")
+NOT_AFTER_EVENT = re.compile(r"机制|制度|成员|办公|纪要|召集|办法|室|单位|堂")  # 人民大会堂
 #: words that end a body's name: a kind word right after one alone is no name (科技部试点, 企业机制)
 BODY_WORDS = ("部", "局", "厅", "委", "办", "院", "中心", "机构", "单位", "部门", "政府",
               "市", "省", "县", "区")
