@@ -137,3 +137,9 @@ def test_a_party_named_after_its_country_and_its_leader(nlp: Language) -> None:
 def test_no_person_opens_with_a_preposition(rules_nlp: Language, text: str) -> None:
     entities, _ = facts(rules_nlp, text)
     assert ("PERSON", "关于加") not in entities
+
+
+def test_a_branch_is_located_in_the_place_it_is_named_after(nlp: Language) -> None:
+    entities, rels = facts(nlp, "考察团在青岛参观了山东省农业科学院青岛分院，随后前往潍坊。")
+    assert ("ORG", "山东省农业科学院青岛分院") in entities
+    assert ("locatedIn", "山东省农业科学院青岛分院", "青岛市") in rels

@@ -342,6 +342,8 @@ RelTuple = tuple[str, int, int, tuple[int, int], tuple[int, int], "str | None", 
 #: between two bodies that sign together (A与B签署…, A和B签订…)
 SIGN_TOGETHER = re.compile(r"(?:与|和|同)")
 _HELD_AT = re.compile(r"在|到|赴")
+#: the kind of a branch, after its place (…西双版纳分院, …山东分行, …驻京办事处)
+_BRANCH = re.compile(r"(?:分院|分校|分行|支行|分公司|分局|分会|分中心|分所|分部|办事处|代表处)$")
 SIGN_AFTER = re.compile(r"(?:共同|正式|在[^，。]{1,10})?(?:签署|签订|签约|发表)")
 
 
@@ -413,6 +415,17 @@ def relations(text: str, placed: Sequence[tuple[Any, int]], entities: Sequence[A
                         and not e.name.startswith(place.name):
                     out.append(("locatedIn", g, p, sentence_of(e.mentions[0].start),
                                 (e.mentions[0].start, e.mentions[0].end), None, 0.7))
+    # a branch named after its place inside its parent's name (云南佛学院西双版纳分院 → 西双版纳)
+    forms = {f: p for p, e in enumerate(entities) if e.label == "PLACE" for f in (e.name, *e.surfaces)
+             if len(f) >= 2}
+    for g, e in enumerate(entities):
+        if e.label != "ORG":
+            continue
+        for f, p in forms.items():
+            at = e.name.find(f, 1)
+            if at > 0 and _BRANCH.match(e.name, at + len(f)):
+                out.append(("locatedIn", g, p, sentence_of(e.mentions[0].start),
+                            (e.mentions[0].start, e.mentions[0].end), None, 0.7))
     # the issuers of one joint title cooperate
     by_title: dict[int, list[int]] = {}
     spans: dict[int, tuple[int, int]] = {}
