@@ -143,3 +143,14 @@ def test_a_branch_is_located_in_the_place_it_is_named_after(nlp: Language) -> No
     entities, rels = facts(nlp, "考察团在青岛参观了山东省农业科学院青岛分院，随后前往潍坊。")
     assert ("ORG", "山东省农业科学院青岛分院") in entities
     assert ("locatedIn", "山东省农业科学院青岛分院", "青岛市") in rels
+
+
+def test_companies_of_a_country_are_no_body(rules_nlp: Language) -> None:
+    entities, _ = facts(rules_nlp, "他参观了中国公司承建的铁路项目。")
+    assert ("ORG", "中国公司") not in entities
+
+
+def test_an_autonomous_prefecture_short_form_is_the_prefecture() -> None:
+    assert news.short_place_forms("红河哈尼族彝族自治州", ["红河"]) == ["红河州"]
+    assert news.short_place_forms("长阳土家族自治县", ["长阳"]) == ["长阳县"]
+    assert news.short_place_forms("济南市", ["济南"]) == []

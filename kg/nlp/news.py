@@ -115,6 +115,16 @@ def standalone_places(text: str, entities: list[Any], words: Mapping[int, int], 
     return kept
 
 
+def short_place_forms(name: str, aliases: Iterable[str]) -> list[str]:
+    """The usual short forms of an autonomous prefecture or county the division table leaves out: its
+    short name with 州 or 县 (西双版纳傣族自治州 → 西双版纳州, 长阳土家族自治县 → 长阳县)."""
+    for kind in ("州", "县"):
+        if name.endswith("自治" + kind):
+            return [a + kind for a in aliases if 2 <= len(a) <= 4 and not a.endswith(kind)
+                    and "族" not in a and "自治" not in a]
+    return []
+
+
 def _squeeze(s: str) -> str:
     return re.sub(r"\s+", "", s)
 

@@ -266,6 +266,8 @@ class PatternRecognizer:
             if parsed is None:
                 continue
             begin, has_place, has_level, has_field = parsed
+            if suffix == "公司" and not (has_field or has_level):
+                continue  # 中国公司承建: companies of a country, no one body (kg.nlp.news)
             if len(suffix) == 1:
                 bare_party = suffix == "委" and has_level and has_place
                 if not (has_field and (has_place or has_level)) and not bare_party:

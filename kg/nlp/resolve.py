@@ -89,7 +89,7 @@ class Resolver:
         for t in lexicon.terms:
             if t.label != "PLACE":
                 continue
-            for s in (t.name, *t.aliases):
+            for s in (t.name, *t.aliases, *news.short_place_forms(t.name, t.aliases)):
                 self.place_full.setdefault(s, t.name)
 
     def home(self, text: str, mentions: list[Mention],
