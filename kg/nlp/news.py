@@ -265,6 +265,7 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
         out.append(Candidate(m.start(), m.end(), "PLACE", "pattern", 0.9))
     for m in _ARMY_RE.finditer(text):
         out.append(Candidate(m.start(), m.end(), "ORG", "pattern", 0.8))
+    parties: set[tuple[str, str]] = set()
     for m in _PARTY_POST.finditer(text):
         # 埃及祖国未来党主席: a party of the country named before it (the country is part of the name as
         # written; 祖国未来党 alone then joins it as its tail)
@@ -273,8 +274,13 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
                 break
             country = next((text[s - n:s] for n in (3, 2) if s >= n and is_place(text[s - n:s])), None)
             if country is not None:
-                out.append(Candidate(s - len(country), m.end(), "ORG", "pattern", 0.75))
+                parties.add((text[s - len(country):m.end()], text[s:m.end()]))
                 break
+    for whole, party in parties:  # every mention of the party, with its country or without
+        for name in (whole, party):
+            for found in re.finditer(re.escape(name), text):
+                if name == whole or text[found.start() - len(whole) + len(party):found.end()] != whole:
+                    out.append(Candidate(found.start(), found.end(), "ORG", "pattern", 0.75))
     for m in _SIGNED.finditer(text):
         out.append(Candidate(m.start(1), m.end(1), "POLICY", "pattern", 0.7))
     for m in _MEETING_VERB.finditer(text):
