@@ -154,3 +154,15 @@ def test_an_autonomous_prefecture_short_form_is_the_prefecture() -> None:
     assert news.short_place_forms("红河哈尼族彝族自治州", ["红河"]) == ["红河州"]
     assert news.short_place_forms("长阳土家族自治县", ["长阳"]) == ["长阳县"]
     assert news.short_place_forms("济南市", ["济南"]) == []
+
+
+def test_lac_reads_what_follows_a_place_where_jieba_mistags_it(nlp: Language) -> None:
+    # jieba's dictionary tags 深化 j (an abbreviation, like a noun); LAC reads the verb
+    entities, _ = facts(nlp, "中方支持老挝深化改革，愿同老方加强合作。")
+    assert ("PLACE", "老挝") in entities
+
+
+def test_an_organisations_name_inside_another_name_is_no_body(rules_nlp: Language) -> None:
+    entities, _ = facts(rules_nlp, "各方应遵守联合国宪章，推进中国—东盟自由贸易区建设。")
+    assert ("ORG", "联合国") not in entities
+    assert ("ORG", "东南亚国家联盟") not in entities

@@ -31,6 +31,10 @@ from kg.nlp.candidates import Candidate
 #: what may follow a place named on its own: punctuation, or words that are no noun (a verb, adverb,
 #: preposition, conjunction, particle, locality or number: 福建积极引导, 在陕西，, 中国取得…)
 _OWN_TAGS = ("v", "d", "p", "c", "u", "f", "m", "q", "r", "t", "y", "e", "o", "ad", "an", "z", "i", "l", "ns")
+#: LAC's tags of a word after a place that leave it a place of its own (no noun: a verb, adverb,
+#: preposition ...; another place or a person: 陕西西安, 总统卢拉)
+_LAC_OWN = frozenset({"v", "vd", "vn", "d", "ad", "p", "c", "u", "f", "m", "q", "r", "t", "TIME", "w", "xc",
+                      "LOC", "ns", "PER", "nr", "s"})
 #: words after a place that leave it a place of its own: parts of it, or a visit to it
 _PLACE_AFTER = ("全面", "内地", "地区", "境内", "全境", "各地", "全省", "全市", "全区", "全县", "当地",
                 "本土", "沿海", "国事访问", "正式访问", "访问", "进行")
@@ -53,16 +57,21 @@ def _in_title(text: str, start: int, end: int) -> bool:
 
 
 def place_on_its_own(text: str, start: int, end: int, *, covered: bytearray, next_label: str | None,
-                     words: Mapping[int, int], tags: Mapping[str, str]) -> bool:
+                     words: Mapping[int, int], tags: Mapping[str, str],
+                     lac: Mapping[int, tuple[int, str]] | None = None) -> bool:
     """Whether the place written at ``[start, end)`` is named on its own.
 
     ``covered`` marks the characters of other entities' mentions; ``next_label`` is the label of a mention
     starting at ``end`` (or None); ``words`` maps where each jieba word starts to where it ends, ``tags``
-    jieba's words to their parts of speech.
+    jieba's words to their parts of speech; ``lac`` where each LAC word starts to its end and tag (LAC's
+    parts of speech are read first where it tagged the text: jieba's dictionary tags are noisier).
     """
-    if any(covered[start:end]) or _in_title(text, start, end) or start not in words:
+    lac = lac or {}
+    if any(covered[start:end]) or _in_title(text, start, end):
         return False
-    if end < len(text) and end not in words:
+    if start not in words and lac.get(start, (-1, ""))[0] != end:
+        return False  # inside a word, for jieba and LAC alike (学大庆 is jieba's word, 大庆 LAC's)
+    if start in words and end < len(text) and end not in words:
         # part of a longer word: a place of places (福建厦门), or a word of its own (中国化, 中国式)
         rest = text[end:words[start]]
         return tags.get(rest, "").startswith("ns")
@@ -79,6 +88,11 @@ def place_on_its_own(text: str, start: int, end: int, *, covered: bytearray, nex
         return True  # 中国内地, 台湾地区, 对越南国事访问
     if end - start >= 4:
         return True  # a long name (海南自由贸易港, 粤港澳大湾区) is a place even before a noun
+    if end in lac:
+        lac_end, lac_tag = lac[end]
+        if lac_tag == "a":
+            return lac_end - end > 1
+        return lac_tag in _LAC_OWN
     tag = tags.get(text[end:words.get(end, end)])
     if tag is None:
         return True  # an unknown word (香港多地, 吉林查干湖): no noun of the dictionary
@@ -88,7 +102,7 @@ def place_on_its_own(text: str, start: int, end: int, *, covered: bytearray, nex
 
 
 def standalone_places(text: str, entities: list[Any], words: Mapping[int, int], tags: Mapping[str, str],
-                      voice: str) -> list[Any]:
+                      voice: str, lac: Sequence[tuple[int, int, str]] = ()) -> list[Any]:
     """``entities`` without the PLACEs the text never names on their own (see :func:`place_on_its_own`);
     the voice mentions (我省) of a place that stays are kept with it."""
     covered = bytearray(len(text) + 1)
@@ -103,12 +117,13 @@ def standalone_places(text: str, entities: list[Any], words: Mapping[int, int], 
     places = {s for e in entities if e.label == "PLACE" for s in e.surfaces}
     names = {_squeeze(s) for e in entities if e.label not in ("PLACE", "METRIC") for s in e.surfaces}
     openings = {s[:len(p) + 2] for s in names for p in places if s.startswith(p) and len(s) > len(p) + 1}
+    lac_words = {start: (end, tag) for start, end, tag in lac}
     kept = []
     for e in entities:
         if e.label == "PLACE" and not any(
                 m.name != voice and _squeeze(text[m.start:m.end + 8])[:m.end - m.start + 2] not in openings
                 and place_on_its_own(text, m.start, m.end, covered=covered, next_label=starts.get(m.end),
-                                     words=words, tags=tags)
+                                     words=words, tags=tags, lac=lac_words)
                 for m in e.mentions):
             continue
         kept.append(e)
@@ -201,6 +216,8 @@ _VENUE_RE = _table_re(list(VENUES))
 #: the name of an international organisation's organ after the organisation's (联合国|人权理事会)
 _ORGAN = re.compile(r"[\u4e00-\u9fff]{0,10}?(?:理事会|委员会|秘书处|办事处|特派团|基金会|规划署|"
                     r"开发计划署|难民署|协调厅|法院|议会|总部|代表团)")
+#: what makes an organisation's name part of another name
+_NOT_AFTER_BODY = ("宪章", "自由贸易区", "自贸区", "博览会", "峰会", "框架", "旗")
 #: what makes a post the opening of another name (总统办公室, 总统府, 总统选举)
 _NOT_AFTER_POST = ("办公室", "办公厅", "府", "署", "官邸", "选举", "大选", "候选人", "任期", "职位", "馆",
                    "处")
@@ -255,6 +272,8 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
                 continue  # inside a longer transliteration
             out.append(Candidate(m.start(), m.end(), "PERSON", "pattern", 0.85))
     for m in _INTERNATIONAL_RE.finditer(text):
+        if text.startswith(_NOT_AFTER_BODY, m.end()):
+            continue  # 联合国宪章, 中国—东盟自由贸易区: part of another name
         organ = _ORGAN.match(text, m.end())
         if organ:  # 联合国人权理事会, 欧盟委员会: a body of the organisation, named as written
             out.append(Candidate(m.start(), organ.end(), "ORG", "pattern", 0.8))

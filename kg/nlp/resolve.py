@@ -261,7 +261,7 @@ class Resolver:
         entities.sort(key=lambda e: e.first)
         starts, ends = token_offsets(doc)
         entities = news.standalone_places(text, entities, dict(zip(starts, ends, strict=True)), _jieba_tags(),
-                                          VOICE)  # decision 8: a place named on its own only
+                                          VOICE, doc._.kg_lac or ())  # decision 8: a place named on its own
         doc._.kg_entities = entities
         where = {(m.start, m.end, m.label): i for i, e in enumerate(entities) for m in e.mentions}
         doc._.kg_title_issues = [
