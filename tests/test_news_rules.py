@@ -166,3 +166,8 @@ def test_an_organisations_name_inside_another_name_is_no_body(rules_nlp: Languag
     entities, _ = facts(rules_nlp, "各方应遵守联合国宪章，推进中国—东盟自由贸易区建设。")
     assert ("ORG", "联合国") not in entities
     assert ("ORG", "东南亚国家联盟") not in entities
+
+
+def test_places_beside_places_and_officials_stand(rules_nlp: Language) -> None:
+    entities, _ = facts(rules_nlp, "座谈会3日上午在北京人民大会堂举行。")
+    assert {("PLACE", "北京市"), ("PLACE", "人民大会堂")} <= entities  # one jieba word: 北京人民大会堂

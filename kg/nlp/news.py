@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from kg.nlp.candidates import Candidate
@@ -58,17 +59,23 @@ def _in_title(text: str, start: int, end: int) -> bool:
 
 def place_on_its_own(text: str, start: int, end: int, *, covered: bytearray, next_label: str | None,
                      words: Mapping[int, int], tags: Mapping[str, str],
-                     lac: Mapping[int, tuple[int, str]] | None = None) -> bool:
+                     lac: Mapping[int, tuple[int, str]] | None = None, prev_label: str | None = None,
+                     posts: AbstractSet[int] = frozenset()) -> bool:
     """Whether the place written at ``[start, end)`` is named on its own.
 
     ``covered`` marks the characters of other entities' mentions; ``next_label`` is the label of a mention
-    starting at ``end`` (or None); ``words`` maps where each jieba word starts to where it ends, ``tags``
+    starting at ``end`` (or None), ``prev_label`` of one ending at ``start``, ``posts`` where POST mentions
+    start; ``words`` maps where each jieba word starts to where it ends, ``tags``
     jieba's words to their parts of speech; ``lac`` where each LAC word starts to its end and tag (LAC's
     parts of speech are read first where it tagged the text: jieba's dictionary tags are noisier).
     """
     lac = lac or {}
     if any(covered[start:end]) or _in_title(text, start, end):
         return False
+    if next_label in ("PLACE", "POST", "PERSON") or prev_label == "PLACE":
+        return True  # 陕西西安, 北京人民大会堂, 阿斯旺省省长, 泰国总理
+    if any(p in posts for p in range(end + 1, end + 5)) and "\u4e00" <= text[end:end + 1] <= "\u9fff":
+        return True  # 美国财政部长: the country of an official
     if start not in words and lac.get(start, (-1, ""))[0] != end:
         return False  # inside a word, for jieba and LAC alike (学大庆 is jieba's word, 大庆 LAC's)
     if start in words and end < len(text) and end not in words:
@@ -80,8 +87,8 @@ def place_on_its_own(text: str, start: int, end: int, *, covered: bytearray, nex
         return False  # 华为（济南）软件开发云创新中心: part of a body's name
     if after == "" or after in _CLOSING:
         return True
-    if next_label in ("PLACE", "POST", "PERSON") or text[max(0, start - 2):start].endswith(_WHERE):
-        return True  # 陕西西安, 阿斯旺省省长, 泰国总理; 在云南调研, 到景洪市…
+    if text[max(0, start - 2):start].endswith(_WHERE):
+        return True  # 在云南调研, 到景洪市…
     if after in _OPEN_QUOTES:
         return False
     if text.startswith(_PLACE_AFTER, end):
@@ -107,9 +114,11 @@ def standalone_places(text: str, entities: list[Any], words: Mapping[int, int], 
     the voice mentions (我省) of a place that stays are kept with it."""
     covered = bytearray(len(text) + 1)
     starts: dict[int, str] = {}
+    ends: dict[int, str] = {}
     for e in entities:
         for m in e.mentions:
             starts.setdefault(m.start, m.label)
+            ends.setdefault(m.end, m.label)
             if e.label != "PLACE" and m.label != "METRIC" and m.source != SOURCE:
                 covered[m.start:m.end] = b"\x01" * (m.end - m.start)
     # the place opens a body's name written elsewhere in the text (山东高速信息集团有限公司): the same words
@@ -118,12 +127,14 @@ def standalone_places(text: str, entities: list[Any], words: Mapping[int, int], 
     names = {_squeeze(s) for e in entities if e.label not in ("PLACE", "METRIC") for s in e.surfaces}
     openings = {s[:len(p) + 2] for s in names for p in places if s.startswith(p) and len(s) > len(p) + 1}
     lac_words = {start: (end, tag) for start, end, tag in lac}
+    posts = {m.start for e in entities if e.label == "POST" for m in e.mentions}
     kept = []
     for e in entities:
         if e.label == "PLACE" and not any(
                 m.name != voice and _squeeze(text[m.start:m.end + 8])[:m.end - m.start + 2] not in openings
                 and place_on_its_own(text, m.start, m.end, covered=covered, next_label=starts.get(m.end),
-                                     words=words, tags=tags, lac=lac_words)
+                                     words=words, tags=tags, lac=lac_words, prev_label=ends.get(m.start),
+                                     posts=posts)
                 for m in e.mentions):
             continue
         kept.append(e)
