@@ -209,8 +209,8 @@ VENUES = ("人民大会堂", "钓鱼台国宾馆", "中南海", "怀仁堂", "�
 MEETING_KINDS = ("推进会", "观摩会", "现场会", "调度会", "动员会", "研讨会", "座谈会", "培训会", "交流会",
                  "推介会", "对接会", "洽谈会", "报告会", "分析会", "部署会", "联席会", "会商会", "总结会",
                  "表彰会", "誓师大会", "动员大会", "推进大会")
-_MEETING_VERB = re.compile(r"(?:组织|研究|决定)?(?:召开|举办|举行|主持|主办)了?")
-_MEETING_ITEM = re.compile(r"[^，,。；;：:、和与及\s“”《》（）()]{0,12}?(?:"
+_MEETING_VERB = re.compile(r"(?:组织|研究|决定|主持)?(?:召开|举办|举行|主持|主办)了?")
+_MEETING_ITEM = re.compile(r"(?![的了])[^，,。；;：:、和与及的\s“”《》（）()]{0,12}?(?:"
                            + "|".join(sorted(MEETING_KINDS, key=len, reverse=True)) + ")")
 _POST_NAME_RE = re.compile("(" + "|".join(sorted(NAME_POSTS, key=len, reverse=True)) + ")")
 #: numbered army groups and theatre commands (78集团军, 东部战区)
@@ -235,7 +235,8 @@ _NOT_AFTER_POST = ("办公室", "办公厅", "府", "署", "官邸", "选举", "
 #: a party's name before its leader's post (…党主席, …党总书记)
 _PARTY_POST = re.compile(r"(?<=[\u4e00-\u9fff])党(?=主席|副主席|总书记|第一书记|领导人|秘书长|党首|议员)")
 #: an agreement two sides sign (签署合作谅解备忘录, 签订…协定)
-_SIGNED = re.compile(r"(?:签署|签订|签约)了?(?![的并和及与了等])([^，,。；;：:、\s“”《》（）()和及的]{2,16}?"
+_SIGNED = re.compile(r"(?:签署|签订|签约)了?(?![的并和及与了等实施\d一二三四五六七八九十几多数])"
+                     r"([^，,。；;：:、\s“”《》（）()和及的\d]{2,16}?"
                      r"(?:谅解备忘录|备忘录|合作协议|框架协议|协定|联合声明|联合公报|宣言))")
 _NEWS_POST_RE = _table_re(list(NEWS_POSTS))
 
