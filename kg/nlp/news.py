@@ -14,8 +14,16 @@ Hooks (each called from the component named):
   声明》: both issue it and cooperate), the body a meeting is named after (中共中央政治局会议 → 中共中央
   政治局, which organizes it), and the government whose head a local post names (阿斯旺省省长 → 阿斯旺省政府,
   河北省省长 → 河北省人民政府; decision 7).
-- :func:`relations` (``kg_relations``): holdsPost for those heads of government, cooperatesWith between the
-  issuers of one joint title.
+- :func:`relations` (``kg_relations``): holdsPost along 、-chains of posts (中共中央总书记、国家主席、中央军委
+  主席X) and for heads of government, cooperatesWith between the issuers of one joint title and between bodies
+  that sign together or exchange (A同B加强交往), locatedIn of a country's government and of a branch named
+  after its place (…西双版纳分院).
+
+Measured on samples of the development corpora (400 news stories of 2023 without the test stories, 40 policy
+documents, 10 government reports; output with and without these hooks; ~20 random changes read per rule):
+places removed 264 / 46 / 36 (right by decision 8: 21 of 25, 19 of 20, 14 of 20), locatedIn removed 75 / 43 / 1
+(23 of 25, 20 of 20); news posts 168 new entities (25 of 25), foreign names 64 (29 of 30), international
+bodies 64 (25 of 25), venues 23 (17 of 17), holdsPost 26 new (23 of 24), cooperatesWith 8 (8 of 8).
 """
 
 from __future__ import annotations
