@@ -23,7 +23,8 @@ Measured on samples of the development corpora (400 news stories of 2023 without
 documents, 10 government reports; output with and without these hooks; ~20 random changes read per rule):
 places removed 264 / 46 / 36 (right by decision 8: 21 of 25, 19 of 20, 14 of 20), locatedIn removed
 75 / 43 / 1 (23 of 25, 20 of 20); news posts 168 new entities (25 of 25), foreign names 64 (29 of 30),
-international bodies 64 (25 of 25), venues 23 (17 of 17), holdsPost 26 new (23 of 24), cooperatesWith 8 (8 of 8).
+international bodies 64 (25 of 25), venues 23 (17 of 17), holdsPost 26 new (23 of 24), cooperatesWith 8
+(8 of 8).
 """
 
 from __future__ import annotations
