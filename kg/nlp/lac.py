@@ -328,7 +328,8 @@ class LacNames:
         if len(surface) == 2:
             return _jieba_tags().get(surface, "").startswith("ns") and not (
                 surface[0] == "中" and surface[1] in COUNTRY_ABBREVIATIONS)
-        return surface.endswith(ADMIN_ENDINGS) and not surface.endswith(AREA_KINDS)
+        return (surface.endswith(ADMIN_ENDINGS) or _jieba_tags().get(surface, "").startswith("ns")) \
+            and not surface.endswith(AREA_KINDS)  # or a place for jieba too (肯尼亚, 俄罗斯: kg.nlp.news)
 
     def person(self, surface: str) -> bool:
         """Surname-shaped (kg.nlp.merge.person_like, a one-character given name tested too: 李生 out), and
@@ -361,7 +362,7 @@ class LacComponent:
                 or (len(word) >= 3 and word.endswith(STRONG_ORG_SUFFIXES)
                     and not tag.startswith(("v", "a", "d")))
                 or (len(word) >= 3 and word.endswith(ADMIN_ENDINGS))  # 济南市, 西山区
-                or (len(word) == 2 and tag.startswith("ns"))  # 济南, 美国 (and 城市, 海洋)
+                or (len(word) >= 2 and tag.startswith("ns"))  # 济南, 美国, 肯尼亚 (and 城市, 海洋)
                 or (tag.startswith("nt") and len(word) >= 2)  # 联合国
                 or (2 <= len(word) <= 3 and word[0] in self.names.surnames
                     and (not tag or tag.startswith("nr"))))

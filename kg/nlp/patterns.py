@@ -26,6 +26,7 @@ from spacy.tokens import Doc
 
 from kg.core.lexicon import Lexicon, load_lexicon, read_list
 from kg.core.resources import ontology_path
+from kg.nlp import news
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.merge import _jieba_tags, person_like
 from kg.nlp.quantities import QuantityReader, frame_names
@@ -50,7 +51,8 @@ EVENT_SUFFIXES = ("工作会议", "全会", "代表大会", "座谈会", "论坛
 #: words that never sit inside an event's name: the verbs around it (举行新闻发布会, 会见来华出席…论坛)
 EVENT_STOP = ("举行", "召开", "举办", "出席", "会见", "会谈", "参加", "参与", "主持", "开幕", "闭幕", "来华",
               "访华", "期间", "之际", "前夕", "今天", "今日", "昨天", "日前", "近日", "贯彻", "学习", "落实",
-              "发生", "结束", "来到", "投入到", "迎接", "筹备", "观看", "服务", "保障", "精神", "成功")
+              "发生", "结束", "来到", "投入到", "迎接", "筹备", "观看", "服务", "保障", "精神", "成功",
+              "提请", "提交", "祝贺", "开好", "办好", "审议", "热烈")  # the last line: kg.nlp.news
 #: a date before an event's name is no part of it (9月8日杭州亚运会)
 EVENT_DATE = re.compile(r"\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号]")
 #: events named by their suffix alone (亚运会, 进博会)
@@ -63,7 +65,7 @@ FUNCTION_CHARS = frozenset("如以当且在对为将把被与和及或等这那�
 #: a two-character word at least this frequent in jieba's dictionary is a common word (协同, 商业, 专项)
 COMMON_WORD_FREQ = 50
 #: what follows a meeting word that makes it part of another name (联席会议机制, 会议纪要, 会议成员单位)
-NOT_AFTER_EVENT = re.compile(r"机制|制度|成员|办公|纪要|召集|办法|室|单位")
+NOT_AFTER_EVENT = re.compile(r"机制|制度|成员|办公|纪要|召集|办法|室|单位|堂")  # 人民大会堂
 #: words that end a body's name: a kind word right after one alone is no name (科技部试点, 企业机制)
 BODY_WORDS = ("部", "局", "厅", "委", "办", "院", "中心", "机构", "单位", "部门", "政府",
               "市", "省", "县", "区")
@@ -155,7 +157,8 @@ class PatternRecognizer:
         self.kind_automaton = _automaton(kinds)
         self.group_heads = lexicon.group_kinds
         self.group_automaton = _automaton(self.group_heads)
-        self.person_re = re.compile("(" + "|".join(map(re.escape, self.posts)) + r")([\u4e00-\u9fff]{2,3})")
+        self.person_re = re.compile("(" + "|".join(map(re.escape, [*self.posts, *news.NEWS_POSTS]))
+                                    + r")([\u4e00-\u9fff]{2,3})")  # and the posts of news (发言人汪文斌)
 
     # -- the component ------------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:
@@ -173,6 +176,9 @@ class PatternRecognizer:
         out.extend(self.orgs(text, token_starts))
         out.extend(self.kind_names(text, token_starts))
         out.extend(self.persons(text))
+        tags = _jieba_tags()
+        out.extend(news.candidates(text, lambda w: not tags.get(w, "nr").startswith(("nr", "ns", "nz")),
+                                   token_starts.__contains__, lambda w: tags.get(w, "").startswith("ns")))
         out.extend(self.groups(text, token_starts))
         out.extend(self.group_shapes(text, token_starts))
         return doc
@@ -191,6 +197,8 @@ class PatternRecognizer:
             if parsed is None:
                 continue
             begin, has_place, has_level, has_field = parsed
+            if suffix == "公司" and not (has_field or has_level):
+                continue  # 中国公司承建: companies of a country, no one body (kg.nlp.news)
             if len(suffix) == 1:
                 bare_party = suffix == "委" and has_level and has_place
                 if not (has_field and (has_place or has_level)) and not bare_party:
@@ -526,7 +534,8 @@ class PatternRecognizer:
                     break
                 after = text[m.start(2) + length: m.start(2) + length + 1]
                 if ((after == "" or not CJK.match(after) or after in "说在等同表指强介认看主")
-                        and person_like(name, self.surnames, given_min=2)):  # not 主席关于“…”, 委员明确
+                        and person_like(name, self.surnames, given_min=2)  # not 主席关于“…”, 委员明确
+                        and not news.function_word_opens(name, _jieba_tags())):  # not 总书记关于加|强
                     names.add(name)
                     break
         found = []

@@ -52,6 +52,7 @@ from spacy.tokens import Doc
 from kg.core.lexicon import Lexicon, load_lexicon
 from kg.core.text import sentence_offsets
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
+from kg.nlp import news
 from kg.nlp.merge import Mention
 from kg.nlp.quantities import quantity_relations
 from kg.nlp.resolve import ResolvedEntity, org_match_key
@@ -165,6 +166,8 @@ class RelationExtractor:
                 add(Rel(label, head, tail, sent, evidence, None, confidence))
         self._name_links(entities, len(text), add)
         self._signed(text, placed, add)
+        for rel in news.relations(text, placed, entities, sentences, doc._.kg_title_issues or []):
+            add(Rel(*rel))  # kg.nlp.news: officials of governments and parties, joint statements
         doc._.kg_relations = sorted(out.values(), key=lambda r: (r.evidence, r.label, r.head, r.tail))
         return doc
 
@@ -537,7 +540,8 @@ class RelationExtractor:
         for e in entities:
             if e.label != "PLACE":
                 for m in e.mentions:
-                    inside[m.start:m.end] = b"\x01" * (m.end - m.start)
+                    if m.source != news.SOURCE:  # a government added over its place's name
+                        inside[m.start:m.end] = b"\x01" * (m.end - m.start)
         forms: dict[str, list[tuple[int, ResolvedEntity]]] = {}
         for j, p in places:
             if any(not inside[m.start] for m in p.mentions):
@@ -545,9 +549,12 @@ class RelationExtractor:
                     if len(f) >= 2:
                         forms.setdefault(f, []).append((j, p))
         for i, e in [*orgs, *[(i, e) for i, e in enumerate(entities) if e.label == "EVENT"]]:
-            key = org_match_key(e.name)
-            found = [j for length in range(2, len(key) + 1) for j, p in forms.get(key[:length], ())
-                     if not _below_wrong_level(p.name, key[length:])]
+            if e.name in news.INTERNATIONAL:
+                continue  # 上海合作组织 is not in 上海
+            found = [j for key in dict.fromkeys(org_match_key(n) for n in (e.name, *e.surfaces))
+                     for length in range(2, len(key) + 1) for j, p in forms.get(key[:length], ())
+                     if not _below_wrong_level(p.name, key[length:])
+                     and not key[length:].startswith("驻")]  # 中国国家监委 → 中国; 中国驻南非大使馆: not
             if found:
                 add(Rel("locatedIn", i, min(found), _span(e), _span(e), None, 0.8))
         # a meeting named after the body that holds it: 第五届全国人民代表大会第三次会议, 国务院全体会议

@@ -38,10 +38,11 @@ from kg.core.lexicon import Division, Lexicon, load_lexicon
 from kg.core.normalize import normalize_name
 from kg.core.records import Document
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
+from kg.nlp import news
 from kg.nlp.gazetteer import BARE_WORDS, GENERIC_LEVELS, VOICE_PLACE, gazetteer_for
 from kg.nlp.lexicon_ruler import VOICE
-from kg.nlp.merge import Mention
-from kg.nlp.text import doc_text
+from kg.nlp.merge import Mention, _jieba_tags
+from kg.nlp.text import doc_text, token_offsets
 
 #: "X（以下简称Y）", "X(简称Y)": what follows the cue is X's short name in the document.
 ALIAS_CUE = re.compile(r"[（(](?:以下简称|以下称|下称|简称)[:：]?[“\"「]?$")
@@ -88,7 +89,7 @@ class Resolver:
         for t in lexicon.terms:
             if t.label != "PLACE":
                 continue
-            for s in (t.name, *t.aliases):
+            for s in (t.name, *t.aliases, *news.short_place_forms(t.name, t.aliases)):
                 self.place_full.setdefault(s, t.name)
 
     def home(self, text: str, mentions: list[Mention],
@@ -147,6 +148,10 @@ class Resolver:
         text = doc_text(doc)
         mentions: list[Mention] = doc._.kg_mentions or []
         titles, issuer_mentions = self.titles(text, mentions)
+        joint, added = news.extra_mentions(  # joint titles, bodies meetings are named after, governments
+            text, mentions, self.gazetteer.central_forms, self.place_full,
+            lambda start, end, label, name: Mention(start, end, label, news.SOURCE, 0.8, name))
+        titles, issuer_mentions = titles + joint, issuer_mentions + added
         if issuer_mentions:
             mentions = sorted([*mentions, *issuer_mentions], key=lambda m: (m.start, -m.end))
         province, city, issuer = self.home(text, mentions, document)
@@ -254,6 +259,9 @@ class Resolver:
             ent.mentions.sort(key=lambda m: m.start)
             entities.append(ent)
         entities.sort(key=lambda e: e.first)
+        starts, ends = token_offsets(doc)
+        entities = news.standalone_places(text, entities, dict(zip(starts, ends, strict=True)), _jieba_tags(),
+                                          VOICE, doc._.kg_lac or ())  # decision 8: a place named on its own
         doc._.kg_entities = entities
         where = {(m.start, m.end, m.label): i for i, e in enumerate(entities) for m in e.mentions}
         doc._.kg_title_issues = [
