@@ -28,6 +28,7 @@ from spacy.tokens import Doc
 
 from kg.core.lexicon import Lexicon, load_lexicon, read_list, read_table
 from kg.core.resources import ontology_path
+from kg.nlp import programs
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.merge import _jieba_tags, person_like
 from kg.nlp.text import get_match_text, token_bounds
@@ -197,6 +198,7 @@ class PatternRecognizer:
             kinds.setdefault(suffix, ("EVENT", "disaster"))
         self.kind_suffixes = kinds
         self.kind_automaton = _automaton(kinds)
+        self.programs = programs.Reader(self)
         self.group_heads = lexicon.group_kinds
         self.group_automaton = _automaton(self.group_heads)
         self.person_re = re.compile("(" + "|".join(map(re.escape, self.posts)) + r")([\u4e00-\u9fff]{2,3})")
@@ -217,6 +219,7 @@ class PatternRecognizer:
         out.extend(self.persons(text))
         out.extend(self.groups(text, token_starts))
         out.extend(self.group_shapes(text, token_starts))
+        programs.revise(out, text, self.programs, token_starts, self._token_ends)
         return doc
 
     # -- METRIC -------------------------------------------------------------------------------------
