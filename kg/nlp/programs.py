@@ -35,7 +35,7 @@ from kg.nlp.merge import _jieba_tags
 
 #: heads the suffix tables do not hold, with their label, and how many characters a name needs before them
 EXTRA_HEADS: dict[str, tuple[str, int]] = {
-    "项目": ("PROGRAM", 4), "资金": ("PROGRAM", 4), "基金": ("PROGRAM", 4), "试验区": ("PROGRAM", 4),
+    "项目": ("PROGRAM", 6), "资金": ("PROGRAM", 4), "基金": ("PROGRAM", 4), "试验区": ("PROGRAM", 4),
     "示范区": ("PROGRAM", 4), "主题教育": ("PROGRAM", 2), "学习教育": ("PROGRAM", 2), "倡议": ("PROGRAM", 4),
     "试验场": ("MECHANISM", 2), "企业库": ("MECHANISM", 2),
 }
@@ -49,8 +49,15 @@ HARD_STOPS = frozenset("""实施 开展 组织实施 启动 部署 依托 利用
     搭建 构建 用好 探索 深化 优化 执行 实行 推行 组建 举办 成立 设立 发挥 明确 运用 调整 压实 总结 引入 优先 一批
     各类 各级 各地 这项 这一 一些 全省 全市 全国 全区 有关 相关 各项 这些 各种 一系列 将 把 对 在 为 由 以 从 向 和
     与 及 以及 或 并 等 的 是 有 要 了 着 其中 包括 同时 召开 举行 部门 单位 考察 承建 加大 强化 复制 推广 按照 根据
-    按 经 如 共同 联合 分别 牵头 负责 配合 指导 开发 应用 获批 入选 争创 创建 认定 确定 列入 成为 正式 首个 首批
-    访问 期间 纵观 以上 以下 左右 以内 祝贺 欢迎 赞赏 践行 倡导 所有 全部 一切 其他 其它 部分 现有 已有 原有 新增 中 内 上 下 前 后 里 外 间 今年 明年 去年 当年 本年 今后 近年 目前 当前 现在 近期 同期 实现 保障 发布 公布 开通 上线 运营 管理好 纳入到 接入 对接 用 开启 进行""".split())
+    按 经 如 共同 联合 分别 牵头 负责 配合 指导 获批 入选 争创 创建 认定 确定 列入 成为 正式 首个 首批
+    访问 期间 纵观 面向 针对 提供 促进 资助 新建 拟 拟以 地区 以上 以下 左右 以内 祝贺 欢迎 赞赏 践行 倡导 所有 全部 一切 其他 其它 部分 现有 已有 原有 新增 中 内 上 下 前 后 里 外 间 今年 明年 去年 当年 本年 今后 近年 目前 当前 现在 近期 同期 实现 保障 发布 公布 开通 上线 运营 管理好 纳入到 接入 对接 用 开启 进行""".split())
+#: verbs that take an object: inside a name only right before its head or another deverbal word
+OBJECT_VERBS = frozenset({"推进", "推动", "加快", "促进"})
+#: deverbal words that open no name (重点|建设…平台, 推进|…试点): a name read leftwards does not start with them
+NO_OPENERS = ("建设", "推进", "推动", "促进", "发展", "加快", "重点", "强化", "规范", "提升", "提高", "贯彻", "培育",
+              "扶持", "改造", "升级", "改革", "创新", "治理", "服务", "管理")
+#: words that add nothing to a head (工作推进机制, 相关配套机制)
+THIN_WORDS = frozenset({"工作", "相关", "有关", "各项", "长效", "运行", "配套", "日常"})
 #: manner words that open a compound verb (协同推进, 统筹推进): at a phrase's start they end a name
 MANNER = ("协同", "共同", "统筹", "扎实", "稳步", "有序", "加快", "大力", "积极", "全面", "深入", "持续", "着力",
           "切实", "不断", "进一步", "依法", "精心", "认真", "加紧", "抓紧")
@@ -68,6 +75,8 @@ STOP_TAGS = ("p", "c", "r", "u", "d", "ad", "y", "e", "o", "m", "q")
 NOUNISH_TAGS = ("n", "vn", "j", "nz", "eng", "b", "an", "l", "i", "s")
 #: 第二批主题教育, 第四期…行动计划: an ordinal that is part of the name
 ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(?:批|期|轮|届|个)$")
+#: a counted collective that names a set of arrangements (七项协调机制, 三大攻坚行动)
+COLLECTIVE = re.compile(r"[一二三四五六七八九十两]+[项大]$")
 #: a counted reference to kinds just described (三种模式, 两类机制): no name
 COUNTED = re.compile(r"^(?:[\u4e00-\u9fff]{0,2}?)[一二三四五六七八九十两\d]+种")
 #: an evaluative word before 经验: a lesson learnt, not a named practice (成功经验, 先进经验)
@@ -76,7 +85,8 @@ EVALUATIVE = ("成功", "先进", "典型", "有益", "宝贵", "好的", "有�
 PAPERWORK = re.compile(r"制定|制订|编制|拟定|报送|上报|提交|审定|审核|报批")
 CARRIED_OUT = re.compile(r"实施|执行|推进|开展|落实")
 #: "A、B等区域重大战略", "A和B等专项行动": items named with a shared head
-SHARED_HEAD = re.compile(r"等(?:区域|国家)?(?:重大|重点)?(战略|专项行动|行动计划|攻坚行动|工程|计划|试点|倡议)")
+SHARED_HEAD = re.compile(r"等(?:区域|国家)?(?:重大|重点)?(战略|专项行动|行动计划|攻坚行动|工程|计划|试点|倡议)"
+                         r"(?=[，。；、,;：:）)\s]|建设|实施|工作|$)")
 ITEM_SEP = re.compile(r"、|和|及|与")
 #: verbs of encouraging or supporting others: the subject after them does the act, the body does not
 ENCOURAGE = re.compile(r"鼓励|支持|引导|帮助|指导|推动(?=[^，,；;。]{0,12}?(?:企业|高校|机构|单位))|吸引|动员|倡导")
@@ -101,6 +111,7 @@ class Reader:
                 heads[suffix] = (label, 2)
         heads.update(EXTRA_HEADS)
         self.heads = heads
+        self.heads_by_length = sorted(heads, key=len, reverse=True)
         self.head_re = re.compile("|".join(re.escape(h) for h in sorted(heads, key=len, reverse=True)))
         self.places: AbstractSet[str] = recognizer.place_set
 
@@ -138,6 +149,10 @@ class Reader:
             word = text[w0:pos]
             if not word or any(c in PUNCT for c in word):
                 break
+            if re.fullmatch(r"[一二三四五六七八九十]+是|[其首]次|[其另]一", word):
+                break  # 二是|数据挖掘子平台: an enumeration
+            if word in OBJECT_VERBS and not self._before_head(text, starts, k, start):
+                break  # 地区|推进|数据管理机制: a verb and its object (but 大模型应用推进计划)
             if word in HARD_STOPS or len(word) >= 4 and (word[:2] in HARD_STOPS or word[-2:] in HARD_STOPS):
                 break  # 建立健全, 不断完善: compound verbs
             if (word in MANNER or len(word) >= 4 and word.startswith(MANNER)) \
@@ -145,9 +160,9 @@ class Reader:
                 break  # ，协同推进|智能制造…行动 (but 京津冀|协同发展)
             tag = _tag(word)
             if tag is not None and tag.startswith(STOP_TAGS) and word not in SOFT_WORDS:
-                ordinal = ORDINAL.search(text, max(0, pos - 6), pos)
+                ordinal = ORDINAL.search(text, max(0, pos - 6), pos) or COLLECTIVE.search(text, max(0, pos - 4), pos)
                 if ordinal and ordinal.end() == pos:
-                    pos = ordinal.start()
+                    pos = ordinal.start()  # 第二批主题教育, 七项协调机制, 三大攻坚行动
                 break
             if word in SOFT_WORDS or tag in ("v", "vd"):
                 # a verb stays in the name only after a noun-like word that is no place or body
@@ -172,6 +187,15 @@ class Reader:
         return pos
 
     @staticmethod
+    def _before_head(text: str, starts: list[int], k: int, head: int) -> bool:
+        """The word ``k`` is followed by the head or by a deverbal word (应用推进|计划, 建设推进|小组)."""
+        nxt = starts[k + 1] if k + 1 < len(starts) else len(text)
+        if nxt >= head:
+            return True
+        after = text[nxt:starts[k + 2]] if k + 2 < len(starts) else text[nxt:]
+        return after in SOFT_WORDS
+
+    @staticmethod
     def _phrase_start(text: str, starts: list[int], k: int) -> bool:
         """The word ``k`` opens a phrase: after punctuation, a stop word or nothing."""
         if k <= 0:
@@ -183,40 +207,58 @@ class Reader:
 
     # -- the names --------------------------------------------------------------------------------------
     def names(self, text: str, token_starts: AbstractSet[int], token_ends: AbstractSet[int],
-              org_ends: AbstractSet[int]) -> list[Candidate]:
+              org_ends: AbstractSet[int], org_spans: AbstractSet[tuple[int, int]] = frozenset()) -> list[Candidate]:
         starts = sorted(token_starts)
         found: list[Candidate] = []
+        self.rejected: set[int] = set()  # the head ends where no name was found
         for m in self.head_re.finditer(text):
-            head = m.group()
-            h0, end = m.span()
-            if end not in token_ends:
-                # 数字技术工程|师: the head ends inside a longer word; 试点工作 (one jieba word): a head and a
-                # word after it
-                k = _index_before(starts, h0 + 1)
-                if starts[k] != h0 or k + 1 >= len(starts) or starts[k + 1] - end < 2:
-                    continue
-            if h0 not in token_starts:
-                # a compound word that ends with the head (攻关项目, 建设项目): read from its start
-                w0 = starts[_index_before(starts, h0 + 1)]
-                if w0 >= h0 or w0 < h0 - 4:
-                    continue
-            label, need = self.heads[head]
-            if head.endswith("计划") and text.startswith("地", end):
-                continue
-            close = end
-            if end < len(text) and text[end] in CLOSE_QUOTES and "“" in text[max(0, h0 - 20):h0]:
-                close = end + 1
-            begin = self.name_start(text, h0, starts, org_ends)
-            body = text[begin:h0].strip("“”\"‘’")
-            if not self._is_name(text, begin, h0, end, head, body, need, token_starts):
-                continue
-            if text[close - 1] in CLOSE_QUOTES and not any(q in text[begin:close - 1] for q in OPEN_QUOTES):
-                close -= 1
-            if text[begin] in OPEN_QUOTES and "”" not in text[begin:close] and "’" not in text[begin:close]:
-                begin += 1
-            found.append(Candidate(begin, close, label, "pattern", 0.8))
+            end = m.end()
+            # the heads that end here, longest first (七项|协调机制 is no name, 七项协调|机制 is)
+            heads = [h for h in self.heads_by_length if text.endswith(h, 0, end) and len(h) <= len(m.group())]
+            self.rejected.add(end)
+            for head in heads:
+                cand = self._read(text, end - len(head), end, head, starts, token_starts, token_ends, org_ends,
+                                  org_spans)
+                if cand is not None:
+                    found.append(cand)
+                    self.rejected.discard(end)
+                    break
         found.extend(self.shared_heads(text, starts, org_ends))
         return found
+
+    def _read(self, text: str, h0: int, end: int, head: str, starts: list[int], token_starts: AbstractSet[int],
+              token_ends: AbstractSet[int], org_ends: AbstractSet[int],
+              org_spans: AbstractSet[tuple[int, int]]) -> Candidate | None:
+        """The name whose head ``head`` spans ``[h0, end)``, or None."""
+        if end not in token_ends:
+            # 数字技术工程|师: the head ends inside a longer word; 试点工作 (one jieba word): a head and a
+            # word after it
+            k = _index_before(starts, h0 + 1)
+            if starts[k] != h0 or k + 1 >= len(starts) or starts[k + 1] - end < 2:
+                return None
+        if h0 not in token_starts:
+            # a compound word that ends with the head (攻关项目, 建设项目): read from its start
+            w0 = starts[_index_before(starts, h0 + 1)]
+            if w0 >= h0 or w0 < h0 - 4:
+                return None
+        label, need = self.heads[head]
+        if head.endswith("计划") and text.startswith("地", end):
+            return None
+        close = end
+        if end < len(text) and text[end] in CLOSE_QUOTES and "“" in text[max(0, h0 - 20):h0]:
+            close = end + 1
+        begin = self.name_start(text, h0, starts, org_ends)
+        begin = self._strip_openers(text, begin, h0, token_starts)
+        body = text[begin:h0].strip("“”\"‘’")
+        if (begin, h0) in org_spans:
+            return None  # 工业和信息化部|试点, 德国地学研究中心|计划 (a body and a verb or a kind word)
+        if not self._is_name(text, begin, h0, end, head, body, need, token_starts):
+            return None
+        if text[close - 1] in CLOSE_QUOTES and not any(q in text[begin:close - 1] for q in OPEN_QUOTES):
+            close -= 1
+        if text[begin] in OPEN_QUOTES and "”" not in text[begin:close] and "’" not in text[begin:close]:
+            begin += 1
+        return Candidate(begin, close, label, "pattern", 0.8)
 
     def _is_name(self, text: str, begin: int, h0: int, end: int, head: str, body: str, need: int,
                  token_starts: AbstractSet[int]) -> bool:
@@ -226,12 +268,18 @@ class Reader:
             return False
         if head in FUND_HEADS and not FUND_OWNERS.match(body) and "“" not in body:
             return False
-        if body.startswith(KIND_OPENERS) or body.endswith(("比原", "原")):
+        if re.fullmatch(r"[\d一二三四五六七八九十两百千]+[项个大类批条]?", body) \
+                and not (len(head) >= 4 and COLLECTIVE.search(body)):
+            return False  # 26项工程
+        if (head in EXTRA_HEADS or head.endswith(("计划", "工程"))) and body.startswith(KIND_OPENERS) \
+                or body.endswith(("比原", "原")):
             return False
         if head in EXTRA_HEADS and _tag(body) is not None and not ORDINAL.search(body):
             return False  # 重点项目, 建设项目 (a word of the dictionary): a kind of project
-        if self._all_verbs(text, begin, h0, token_starts):
-            return False  # 开展示范|合作提升项目: a name needs a noun
+        if self._all_verbs(text, begin, h0, token_starts, THIN_WORDS):
+            return False  # 开展示范|合作提升项目, 工作推进机制: a name needs a noun of its own
+        if "等" in body.replace("“", "").split("”")[-1]:
+            return False  # 众包众创等新模式: a kind after a list
         kind = "plan"
         if self.rec._generic_head(text, begin, h0, kind, head):
             return False
@@ -242,11 +290,25 @@ class Reader:
         return True
 
     @staticmethod
-    def _all_verbs(text: str, begin: int, h0: int, token_starts: AbstractSet[int]) -> bool:
+    def _strip_openers(text: str, begin: int, h0: int, token_starts: AbstractSet[int]) -> int:
+        """重点建设国家…平台 → 国家…平台: the deverbal words a name was read up to are its verb, not its own."""
+        while begin < h0:
+            nxt = next((p for p in range(begin + 1, h0 + 1) if p in token_starts), h0)
+            word = text[begin:nxt]
+            if word not in NO_OPENERS or nxt >= h0 or (word == "学习" and text.startswith("贯彻", nxt)):
+                return begin
+            if word in ("创新", "治理", "服务", "管理", "改革", "发展") and text[nxt:nxt + 2] not in SOFT_WORDS:
+                return begin  # 创新|驱动…, 服务|外包…: a noun here
+            begin = nxt
+        return begin
+
+    @staticmethod
+    def _all_verbs(text: str, begin: int, h0: int, token_starts: AbstractSet[int],
+                   generic: AbstractSet[str] = frozenset()) -> bool:
         bounds = sorted(p for p in token_starts if begin <= p < h0) + [h0]
         words = [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-        return bool(words) and all(w in SOFT_WORDS or (_tag(w) or "").startswith("v") and _tag(w) != "vn"
-                                   for w in words)
+        return bool(words) and all(w in SOFT_WORDS or w in generic
+                                   or (_tag(w) or "").startswith("v") and _tag(w) != "vn" for w in words)
 
     @staticmethod
     def _paperwork(text: str, begin: int) -> bool:
@@ -292,7 +354,8 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
     """Replace ``kg_patterns``' PROGRAM and MECHANISM candidates by :class:`Reader`'s where they end at the
     same place, drop those that are no names (see the module's doc), add the new ones; in place."""
     org_ends = frozenset(c.end for c in out if c.label == "ORG" and c.source in ("pattern", "lexicon"))
-    mine = reader.names(text, token_starts, token_ends, org_ends)
+    org_spans = frozenset((c.start, c.end) for c in out if c.label == "ORG" and c.source in ("pattern", "lexicon"))
+    mine = reader.names(text, token_starts, token_ends, org_ends, org_spans)
     starts = sorted(token_starts)
     by_end = {c.end: c for c in mine if c.name is None}
     keep: list[Candidate] = []
@@ -312,7 +375,7 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
         end = c.end - 1 if text[c.end - 1] in CLOSE_QUOTES else c.end
         if end not in token_ends and text[end - 1] not in CLOSE_QUOTES and _cut_word(end, starts):
             continue  # 数字技术工程|师
-        if _drop(text, c, reader):
+        if _drop(text, c, reader) or c.end in reader.rejected or c.end - 1 in reader.rejected:
             continue
         keep.append(c)
     out[:] = keep + mine
