@@ -43,14 +43,20 @@ EXTRA_HEADS: dict[str, tuple[str, int]] = {
 FUND_HEADS = ("资金", "基金")
 FUND_OWNERS = re.compile(r"国家|中央|省|市|县|[\u4e00-\u9fff]{1,3}(?:省|市|自治区)")
 #: words that never sit inside a name read leftwards: the verbs that govern it, adverbs, scope words
-HARD_STOPS = frozenset("""实施 开展 组织实施 启动 部署 依托 利用 支持 鼓励 引导 纳入 申报 争取 推荐 遴选 落实 加入
-    借鉴 学习借鉴 参与 参加 承接 融入 围绕 通过 加强 加快 进一步 持续 积极 着力 大力 不断 认真 深入 全面 切实 主动
-    充分 努力 坚持 继续 做好 抓好 抓实 提出 采取 形成 作为 结合 印发 修订 制定 起草 出台 制订 打造 建立 完善 健全
-    搭建 构建 用好 探索 深化 优化 执行 实行 推行 组建 举办 成立 设立 发挥 明确 运用 调整 压实 总结 引入 优先 一批
-    各类 各级 各地 这项 这一 一些 全省 全市 全国 全区 有关 相关 各项 这些 各种 一系列 将 把 对 在 为 由 以 从 向 和
-    与 及 以及 或 并 等 的 是 有 要 了 着 其中 包括 同时 召开 举行 部门 单位 考察 承建 加大 强化 复制 推广 按照 根据
-    按 经 如 共同 联合 分别 牵头 负责 配合 指导 获批 入选 争创 创建 认定 确定 列入 成为 正式 首个 首批
-    访问 期间 纵观 面向 针对 提供 促进 资助 新建 拟 拟以 地区 以上 以下 左右 以内 祝贺 欢迎 赞赏 践行 倡导 所有 全部 一切 其他 其它 部分 现有 已有 原有 新增 中 内 上 下 前 后 里 外 间 今年 明年 去年 当年 本年 今后 近年 目前 当前 现在 近期 同期 实现 保障 发布 公布 开通 上线 运营 管理好 纳入到 接入 对接 用 开启 进行""".split())
+HARD_STOPS = frozenset("""实施 开展 组织实施 启动 部署 依托 利用 支持 鼓励 引导 纳入 申报 争取 推荐 遴选
+    落实 加入 借鉴 学习借鉴 参与 参加 承接 融入 围绕 通过 加强 加快 进一步 持续
+    积极 着力 大力 不断 认真 深入 全面 切实 主动 充分 努力 坚持 继续 做好 抓好
+    抓实 提出 采取 形成 作为 结合 印发 修订 制定 起草 出台 制订 打造 建立 完善
+    健全 搭建 构建 用好 探索 深化 优化 执行 实行 推行 组建 举办 成立 设立 发挥
+    明确 运用 调整 压实 总结 引入 优先 一批 各类 各级 各地 这项 这一 一些 全省
+    全市 全国 全区 有关 相关 各项 这些 各种 一系列 将 把 对 在 为 由 以 从 向
+    和 与 及 以及 或 并 等 的 是 有 要 了 着 其中 包括 同时 召开 举行 部门
+    单位 考察 承建 加大 强化 复制 推广 按照 根据 按 经 如 共同 联合 分别 牵头
+    负责 配合 指导 获批 入选 争创 创建 认定 确定 列入 成为 正式 首个 首批 访问
+    期间 纵观 面向 针对 提供 促进 资助 新建 拟 拟以 以上 以下 左右 以内 祝贺
+    欢迎 赞赏 践行 倡导 所有 全部 一切 其他 其它 部分 现有 已有 原有 新增 中 内
+    上 下 前 后 里 外 间 今年 明年 去年 当年 本年 今后 近年 目前 当前 现在 近期
+    同期 实现 保障 发布 公布 开通 上线 运营 管理好 纳入到 接入 对接 用 开启 进行""".split())
 #: verbs that take an object: inside a name only right before its head or another deverbal word
 OBJECT_VERBS = frozenset({"推进", "推动", "加快", "促进"})
 #: deverbal words that open no name (重点|建设…平台, 推进|…试点): a name read leftwards does not start with them
@@ -66,8 +72,9 @@ KIND_OPENERS = ("重点", "示范", "重大", "相关", "有关", "其他", "各
                 "续建", "在建", "新开工", "一般", "年度", "原", "比原")
 #: deverbal words that head or fill names (智慧旅游建设推进小组, 大模型应用推进计划): inside a name after a
 #: noun-like word, a name's boundary elsewhere
-SOFT_WORDS = frozenset("""建设 发展 推进 推动 提升 提高 创新 融合 治理 改革 服务 管理 培育 扶持 研究 研发 重点 强化
-    规范 贯彻 改造 转换 升级 转型 应用 评价 评测 预测 监测 示范 培养 保护 共享 开放 合作 联通 攻关""".split())
+SOFT_WORDS = frozenset("""建设 发展 推进 推动 提升 提高 创新 融合 治理 改革 服务 管理 培育 扶持 研究
+    研发 重点 强化 规范 贯彻 改造 转换 升级 转型 应用 评价 评测 预测 监测 示范
+    培养 保护 共享 开放 合作 联通 攻关""".split())
 #: tags of jieba words that end a name read leftwards (prepositions, conjunctions, pronouns, particles,
 #: adverbs, numerals and measure words, modal particles, time words)
 STOP_TAGS = ("p", "c", "r", "u", "d", "ad", "y", "e", "o", "m", "q")
@@ -268,8 +275,9 @@ class Reader:
             return False
         if head in FUND_HEADS and not FUND_OWNERS.match(body) and "“" not in body:
             return False
-        if re.fullmatch(r"[\d一二三四五六七八九十两百千]+[项个大类批条]?", body) \
-                and not (len(head) >= 4 and COLLECTIVE.search(body)):
+        if len(head) >= 4 and re.fullmatch(r"[一二三四五六七八九十两]+[项大]", body):
+            return True  # 五项协调机制, 三大攻坚行动: a counted collective
+        if re.fullmatch(r"[\d一二三四五六七八九十两百千]+[项个大类批条]?", body):
             return False  # 26项工程
         if (head in EXTRA_HEADS or head.endswith(("计划", "工程"))) and body.startswith(KIND_OPENERS) \
                 or body.endswith(("比原", "原")):
@@ -292,6 +300,8 @@ class Reader:
     @staticmethod
     def _strip_openers(text: str, begin: int, h0: int, token_starts: AbstractSet[int]) -> int:
         """重点建设国家…平台 → 国家…平台: the deverbal words a name was read up to are its verb, not its own."""
+        if text.startswith("地区", begin) and text[begin - 1:begin] == "各":
+            begin += 2  # 各|地区…项目: the places it runs in
         while begin < h0:
             nxt = next((p for p in range(begin + 1, h0 + 1) if p in token_starts), h0)
             word = text[begin:nxt]
@@ -323,6 +333,9 @@ class Reader:
         for m in SHARED_HEAD.finditer(text):
             head = m.group(1)
             pos = m.start()
+            if head == "战略":
+                out.extend(self._strategies(text, pos, starts, org_ends))
+                continue
             items: list[tuple[int, int]] = []
             while pos > 0 and len(items) < 8:
                 b = self.name_start(text, pos, starts, org_ends, limit=14)
@@ -346,6 +359,23 @@ class Reader:
                 else:
                     label = self.heads.get(head, ("PROGRAM", 2))[0]
                     out.append(Candidate(b, e, label, "pattern", 0.75, text[b:e] + head))
+        return out
+
+
+    def _strategies(self, text: str, pos: int, starts: list[int], org_ends: AbstractSet[int]) -> list[Candidate]:
+        """落实A、B、C等区域重大战略: the items of a 、-list (each ending in 建设 or 发展, 和 inside one)."""
+        clause0 = max(text.rfind(c, 0, pos) for c in "，。；：,;:\n") + 1
+        out: list[Candidate] = []
+        bounds = [clause0, *(k + 1 for k in range(clause0, pos) if text[k] == "、"), pos + 1]
+        for k, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+            e = b - 1
+            if k == 0:
+                # the first item: after the verb that governs the list
+                a = max([a, *(text.rfind(v, a, e) + len(v) for v in HARD_STOPS
+                              if len(v) >= 2 and text.rfind(v, a, e) >= 0)])
+            item = text[a:e]
+            if 4 <= len(item) <= 18 and item.endswith(("建设", "发展")) and not any(c in PUNCT for c in item):
+                out.append(Candidate(a, e, "PROGRAM", "pattern", 0.75))
         return out
 
 

@@ -52,8 +52,8 @@ from spacy.tokens import Doc
 from kg.core.lexicon import Lexicon, load_lexicon
 from kg.core.text import sentence_offsets
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
-from kg.nlp.programs import encouraged
 from kg.nlp.merge import Mention
+from kg.nlp.programs import encouraged
 from kg.nlp.resolve import ResolvedEntity, org_match_key
 from kg.nlp.text import doc_text
 
