@@ -56,7 +56,7 @@ HARD_STOPS = frozenset("""实施 开展 组织实施 启动 部署 依托 利用
     期间 纵观 面向 针对 提供 促进 资助 新建 拟 拟以 以上 以下 左右 以内 祝贺
     欢迎 赞赏 践行 倡导 所有 全部 一切 其他 其它 部分 现有 已有 原有 新增 中 内
     上 下 前 后 里 外 间 今年 明年 去年 当年 本年 今后 近年 目前 当前 现在 近期
-    同期 实现 保障 发布 公布 开通 上线 运营 管理好 纳入到 接入 对接 用 开启 进行""".split())
+    同期 实现 发布 打好 打赢 打响 停止 公布 开通 上线 运营 管理好 纳入到 接入 对接 用 开启 进行""".split())
 #: verbs that take an object: inside a name only right before its head or another deverbal word
 OBJECT_VERBS = frozenset({"推进", "推动", "加快", "促进"})
 #: deverbal words that open no name (重点|建设…平台, 推进|…试点): a name read leftwards does not start with them
@@ -66,7 +66,7 @@ NO_OPENERS = ("建设", "推进", "推动", "促进", "发展", "加快", "重�
 THIN_WORDS = frozenset({"工作", "相关", "有关", "各项", "长效", "运行", "配套", "日常"})
 #: manner words that open a compound verb (协同推进, 统筹推进): at a phrase's start they end a name
 MANNER = ("协同", "共同", "统筹", "扎实", "稳步", "有序", "加快", "大力", "积极", "全面", "深入", "持续", "着力",
-          "切实", "不断", "进一步", "依法", "精心", "认真", "加紧", "抓紧")
+          "切实", "不断", "进一步", "逐步", "精心", "认真", "加紧", "抓紧")
 #: words that open a kind of project or plan, not a named one (大中型建设项目, 年度计划, 比原计划)
 KIND_OPENERS = ("重点", "示范", "重大", "相关", "有关", "其他", "各类", "所有", "大中型", "大型", "中型", "小型", "新建",
                 "续建", "在建", "新开工", "一般", "年度", "原", "比原")
@@ -74,7 +74,7 @@ KIND_OPENERS = ("重点", "示范", "重大", "相关", "有关", "其他", "各
 #: noun-like word, a name's boundary elsewhere
 SOFT_WORDS = frozenset("""建设 发展 推进 推动 提升 提高 创新 融合 治理 改革 服务 管理 培育 扶持 研究
     研发 重点 强化 规范 贯彻 改造 转换 升级 转型 应用 评价 评测 预测 监测 示范
-    培养 保护 共享 开放 合作 联通 攻关""".split())
+    培养 保护 共享 开放 合作 联通 攻关 保障 决策 供应""".split())
 #: tags of jieba words that end a name read leftwards (prepositions, conjunctions, pronouns, particles,
 #: adverbs, numerals and measure words, modal particles, time words)
 STOP_TAGS = ("p", "c", "r", "u", "d", "ad", "y", "e", "o", "m", "q")
@@ -176,6 +176,10 @@ class Reader:
                 before = text[starts[k - 1]:w0] if k > 0 else ""
                 if word == "学习" and text.startswith("贯彻", pos):
                     pass  # 学习贯彻…主题教育
+                elif word not in SOFT_WORDS and pos == start and (before in HARD_STOPS or not before or any(
+                        c in PUNCT for c in before)):
+                    pos = w0  # 深化|预算|制度: a verb right before the head is the name's own word
+                    break
                 elif before in MANNER and self._phrase_start(text, starts, k - 1):
                     break  # ，协同|推进…
                 elif not before or word in SOFT_WORDS and (w0 in org_ends or before in self.places) \
@@ -209,7 +213,7 @@ class Reader:
             return True
         before = text[starts[k - 1]:starts[k]]
         tag = _tag(before)
-        return before in HARD_STOPS or any(c in PUNCT for c in before) \
+        return before in HARD_STOPS or any(c in PUNCT for c in before) or before.endswith("是") \
             or tag is not None and tag.startswith(STOP_TAGS)
 
     # -- the names --------------------------------------------------------------------------------------
@@ -275,9 +279,10 @@ class Reader:
             return False
         if head in FUND_HEADS and not FUND_OWNERS.match(body) and "“" not in body:
             return False
-        if len(head) >= 4 and re.fullmatch(r"[一二三四五六七八九十两]+[项大]", body):
+        if len(head) >= 3 and re.fullmatch(r"[一二三四五六七八九十两]+[项大]", body):
             return True  # 五项协调机制, 三大攻坚行动: a counted collective
-        if re.fullmatch(r"[\d一二三四五六七八九十两百千]+[项个大类批条]?", body):
+        if re.fullmatch(r"[\d一二三四五六七八九十两百千]+[项个大类批条]?", body) \
+                or re.match(r"\d+[项个家所批条类]", body):
             return False  # 26项工程
         if (head in EXTRA_HEADS or head.endswith(("计划", "工程"))) and body.startswith(KIND_OPENERS) \
                 or body.endswith(("比原", "原")):
@@ -300,7 +305,7 @@ class Reader:
     @staticmethod
     def _strip_openers(text: str, begin: int, h0: int, token_starts: AbstractSet[int]) -> int:
         """重点建设国家…平台 → 国家…平台: the deverbal words a name was read up to are its verb, not its own."""
-        if text.startswith("地区", begin) and text[begin - 1:begin] == "各":
+        if text.startswith("地区", begin) and text[begin - 1:begin] in ("各", "本", "该"):
             begin += 2  # 各|地区…项目: the places it runs in
         while begin < h0:
             nxt = next((p for p in range(begin + 1, h0 + 1) if p in token_starts), h0)
@@ -317,8 +322,7 @@ class Reader:
                    generic: AbstractSet[str] = frozenset()) -> bool:
         bounds = sorted(p for p in token_starts if begin <= p < h0) + [h0]
         words = [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
-        return bool(words) and all(w in SOFT_WORDS or w in generic
-                                   or (_tag(w) or "").startswith("v") and _tag(w) != "vn" for w in words)
+        return bool(words) and all(w in SOFT_WORDS or w in generic for w in words)
 
     @staticmethod
     def _paperwork(text: str, begin: int) -> bool:
