@@ -51,37 +51,41 @@ HARD_STOPS = frozenset("""实施 开展 组织实施 启动 部署 依托 利用
     明确 运用 调整 压实 总结 引入 优先 一批 各类 各级 各地 这项 这一 一些 全省
     全市 全国 全区 有关 相关 各项 这些 各种 一系列 将 把 对 在 为 由 以 从 向
     和 与 及 以及 或 并 等 的 是 有 要 了 着 其中 包括 同时 召开 举行 部门
-    单位 考察 承建 加大 强化 复制 推广 按照 根据 按 经 如 共同 联合 分别 牵头
+    单位 考察 承建 加大 强化 复制 按照 根据 按 经 如 共同 联合 分别 牵头
     负责 配合 指导 获批 入选 争创 创建 认定 确定 列入 成为 正式 首个 首批 访问
-    期间 纵观 面向 针对 提供 促进 资助 新建 拟 拟以 以上 以下 左右 以内 祝贺
+    期间 纵观 面向 针对 提供 资助 新建 拟 拟以 以上 以下 左右 以内 祝贺
     欢迎 赞赏 践行 倡导 所有 全部 一切 其他 其它 部分 现有 已有 原有 新增 中 内
     上 下 前 后 里 外 间 今年 明年 去年 当年 本年 今后 近年 目前 当前 现在 近期
     同期 实现 发布 打好 打赢 打响 停止 公布 开通 上线 运营 管理好 纳入到 接入 对接 用 开启 进行""".split())
 #: verbs that take an object: inside a name only right before its head or another deverbal word
 OBJECT_VERBS = frozenset({"推进", "推动", "加快", "促进"})
-#: deverbal words that open no name (重点|建设…平台, 推进|…试点): a name read leftwards does not start with them
-NO_OPENERS = ("建设", "推进", "推动", "促进", "发展", "加快", "重点", "强化", "规范", "提升", "提高", "贯彻", "培育",
+#: deverbal words that open no name (重点|建设…平台, 推进|…试点): a name read leftwards does not start
+#: with them
+NO_OPENERS = ("建设", "推进", "推动", "促进", "发展", "加快", "重点", "强化", "规范", "提升", "提高", "贯彻",
+              "培育",
               "扶持", "改造", "升级", "改革", "创新", "治理", "服务", "管理")
 #: words that add nothing to a head (工作推进机制, 相关配套机制)
 THIN_WORDS = frozenset({"工作", "相关", "有关", "各项", "长效", "运行", "配套", "日常"})
 #: manner words that open a compound verb (协同推进, 统筹推进): at a phrase's start they end a name
-MANNER = ("协同", "共同", "统筹", "扎实", "稳步", "有序", "加快", "大力", "积极", "全面", "深入", "持续", "着力",
+MANNER = ("协同", "共同", "统筹", "扎实", "稳步", "有序", "加快", "大力", "积极", "全面", "深入", "持续",
+          "着力",
           "切实", "不断", "进一步", "逐步", "精心", "认真", "加紧", "抓紧")
 #: words that open a kind of project or plan, not a named one (大中型建设项目, 年度计划, 比原计划)
-KIND_OPENERS = ("重点", "示范", "重大", "相关", "有关", "其他", "各类", "所有", "大中型", "大型", "中型", "小型", "新建",
+KIND_OPENERS = ("重点", "示范", "重大", "相关", "有关", "其他", "各类", "所有", "大中型", "大型", "中型",
+                "小型", "新建",
                 "续建", "在建", "新开工", "一般", "年度", "原", "比原")
 #: deverbal words that head or fill names (智慧旅游建设推进小组, 大模型应用推进计划): inside a name after a
 #: noun-like word, a name's boundary elsewhere
 SOFT_WORDS = frozenset("""建设 发展 推进 推动 提升 提高 创新 融合 治理 改革 服务 管理 培育 扶持 研究
     研发 重点 强化 规范 贯彻 改造 转换 升级 转型 应用 评价 评测 预测 监测 示范
-    培养 保护 共享 开放 合作 联通 攻关 保障 决策 供应""".split())
+    培养 保护 共享 开放 合作 联通 攻关 保障 决策 供应 推广 促进""".split())
 #: tags of jieba words that end a name read leftwards (prepositions, conjunctions, pronouns, particles,
 #: adverbs, numerals and measure words, modal particles, time words)
 STOP_TAGS = ("p", "c", "r", "u", "d", "ad", "y", "e", "o", "m", "q")
 #: tags of noun-like words, after which a deverbal word belongs to the name
 NOUNISH_TAGS = ("n", "vn", "j", "nz", "eng", "b", "an", "l", "i", "s")
 #: 第二批主题教育, 第四期…行动计划: an ordinal that is part of the name
-ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(?:批|期|轮|届|个)$")
+ORDINAL = re.compile(r"第[一二三四五六七八九十\d]+(?:批|期|轮|届|个|代)$")
 #: a counted collective that names a set of arrangements (七项协调机制, 三大攻坚行动)
 COLLECTIVE = re.compile(r"[一二三四五六七八九十两]+[项大]$")
 #: a counted reference to kinds just described (三种模式, 两类机制): no name
@@ -92,11 +96,13 @@ EVALUATIVE = ("成功", "先进", "典型", "有益", "宝贵", "好的", "有�
 PAPERWORK = re.compile(r"制定|制订|编制|拟定|报送|上报|提交|审定|审核|报批")
 CARRIED_OUT = re.compile(r"实施|执行|推进|开展|落实")
 #: "A、B等区域重大战略", "A和B等专项行动": items named with a shared head
-SHARED_HEAD = re.compile(r"等(?:区域|国家)?(?:重大|重点)?(战略|专项行动|行动计划|攻坚行动|工程|计划|试点|倡议)"
+SHARED_HEAD = re.compile(r"等(?:区域|国家)?(?:重大|重点)?"
+                         r"(战略|专项行动|行动计划|攻坚行动|工程|计划|试点|倡议)"
                          r"(?=[，。；、,;：:）)\s]|建设|实施|工作|$)")
 ITEM_SEP = re.compile(r"、|和|及|与")
 #: verbs of encouraging or supporting others: the subject after them does the act, the body does not
-ENCOURAGE = re.compile(r"鼓励|支持|引导|帮助|指导|推动(?=[^，,；;。]{0,12}?(?:企业|高校|机构|单位))|吸引|动员|倡导")
+ENCOURAGE = re.compile(r"鼓励|支持|引导|帮助|指导|吸引|动员|倡导"
+                       r"|推动(?=[^，,；;。]{0,12}?(?:企业|高校|机构|单位))")
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CLAUSE_MARKS = "，,；;。！？!?：:\n"
 PUNCT = set("，。、；：！？,.;:!?【】[]《》<>—-…·/ \t\n\r\u3000")
@@ -113,7 +119,7 @@ class Reader:
     def __init__(self, recognizer: Any) -> None:
         self.rec = recognizer
         heads: dict[str, tuple[str, int]] = {}
-        for suffix, (label, kind) in recognizer.kind_suffixes.items():
+        for suffix, (label, _kind) in recognizer.kind_suffixes.items():
             if label in ("PROGRAM", "MECHANISM"):
                 heads[suffix] = (label, 2)
         heads.update(EXTRA_HEADS)
@@ -138,7 +144,8 @@ class Reader:
                 k = _index_before(starts, pos)
                 continue
             if ch in ")）":
-                opening = max(text.rfind("(", max(0, pos - 14), pos - 1), text.rfind("（", max(0, pos - 14), pos - 1))
+                opening = max(text.rfind("(", max(0, pos - 14), pos - 1),
+                              text.rfind("（", max(0, pos - 14), pos - 1))
                 if opening <= 0 or text[opening - 1] in PUNCT:
                     break
                 pos = opening
@@ -166,8 +173,11 @@ class Reader:
                     and self._phrase_start(text, starts, k):
                 break  # ，协同推进|智能制造…行动 (but 京津冀|协同发展)
             tag = _tag(word)
-            if tag is not None and tag.startswith(STOP_TAGS) and word not in SOFT_WORDS:
-                ordinal = ORDINAL.search(text, max(0, pos - 6), pos) or COLLECTIVE.search(text, max(0, pos - 4), pos)
+            if word == "系列":
+                pass  # “清朗”系列专项行动
+            elif tag is not None and tag.startswith(STOP_TAGS) and word not in SOFT_WORDS:
+                ordinal = ORDINAL.search(text, max(0, pos - 6), pos) \
+                    or COLLECTIVE.search(text, max(0, pos - 4), pos)
                 if ordinal and ordinal.end() == pos:
                     pos = ordinal.start()  # 第二批主题教育, 七项协调机制, 三大攻坚行动
                 break
@@ -218,7 +228,8 @@ class Reader:
 
     # -- the names --------------------------------------------------------------------------------------
     def names(self, text: str, token_starts: AbstractSet[int], token_ends: AbstractSet[int],
-              org_ends: AbstractSet[int], org_spans: AbstractSet[tuple[int, int]] = frozenset()) -> list[Candidate]:
+              org_ends: AbstractSet[int],
+              org_spans: AbstractSet[tuple[int, int]] = frozenset()) -> list[Candidate]:
         starts = sorted(token_starts)
         found: list[Candidate] = []
         self.rejected: set[int] = set()  # the head ends where no name was found
@@ -228,8 +239,8 @@ class Reader:
             heads = [h for h in self.heads_by_length if text.endswith(h, 0, end) and len(h) <= len(m.group())]
             self.rejected.add(end)
             for head in heads:
-                cand = self._read(text, end - len(head), end, head, starts, token_starts, token_ends, org_ends,
-                                  org_spans)
+                cand = self._read(text, end - len(head), end, head, starts, token_starts, token_ends,
+                                  org_ends, org_spans)
                 if cand is not None:
                     found.append(cand)
                     self.rejected.discard(end)
@@ -237,8 +248,8 @@ class Reader:
         found.extend(self.shared_heads(text, starts, org_ends))
         return found
 
-    def _read(self, text: str, h0: int, end: int, head: str, starts: list[int], token_starts: AbstractSet[int],
-              token_ends: AbstractSet[int], org_ends: AbstractSet[int],
+    def _read(self, text: str, h0: int, end: int, head: str, starts: list[int],
+              token_starts: AbstractSet[int], token_ends: AbstractSet[int], org_ends: AbstractSet[int],
               org_spans: AbstractSet[tuple[int, int]]) -> Candidate | None:
         """The name whose head ``head`` spans ``[h0, end)``, or None."""
         if end not in token_ends:
@@ -291,7 +302,8 @@ class Reader:
             return False  # 重点项目, 建设项目 (a word of the dictionary): a kind of project
         if self._all_verbs(text, begin, h0, token_starts, THIN_WORDS):
             return False  # 开展示范|合作提升项目, 工作推进机制: a name needs a noun of its own
-        if "等" in body.replace("“", "").split("”")[-1]:
+        if re.search(r"等[\u4e00-\u9fff]?$", body) \
+                or any(text[a:b] == "等" for a, b in _words(begin, h0, token_starts)):
             return False  # 众包众创等新模式: a kind after a list
         kind = "plan"
         if self.rec._generic_head(text, begin, h0, kind, head):
@@ -304,7 +316,8 @@ class Reader:
 
     @staticmethod
     def _strip_openers(text: str, begin: int, h0: int, token_starts: AbstractSet[int]) -> int:
-        """重点建设国家…平台 → 国家…平台: the deverbal words a name was read up to are its verb, not its own."""
+        """重点建设国家…平台 → 国家…平台: the deverbal words a name was read up to are its verb, not its
+        own."""
         if text.startswith("地区", begin) and text[begin - 1:begin] in ("各", "本", "该"):
             begin += 2  # 各|地区…项目: the places it runs in
         while begin < h0:
@@ -312,7 +325,8 @@ class Reader:
             word = text[begin:nxt]
             if word not in NO_OPENERS or nxt >= h0 or (word == "学习" and text.startswith("贯彻", nxt)):
                 return begin
-            if word in ("创新", "治理", "服务", "管理", "改革", "发展") and text[nxt:nxt + 2] not in SOFT_WORDS:
+            if word in ("创新", "治理", "服务", "管理", "改革", "发展") \
+                    and text[nxt:nxt + 2] not in SOFT_WORDS:
                 return begin  # 创新|驱动…, 服务|外包…: a noun here
             begin = nxt
         return begin
@@ -366,7 +380,8 @@ class Reader:
         return out
 
 
-    def _strategies(self, text: str, pos: int, starts: list[int], org_ends: AbstractSet[int]) -> list[Candidate]:
+    def _strategies(self, text: str, pos: int, starts: list[int],
+                    org_ends: AbstractSet[int]) -> list[Candidate]:
         """落实A、B、C等区域重大战略: the items of a 、-list (each ending in 建设 or 发展, 和 inside one)."""
         clause0 = max(text.rfind(c, 0, pos) for c in "，。；：,;:\n") + 1
         out: list[Candidate] = []
@@ -388,7 +403,8 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
     """Replace ``kg_patterns``' PROGRAM and MECHANISM candidates by :class:`Reader`'s where they end at the
     same place, drop those that are no names (see the module's doc), add the new ones; in place."""
     org_ends = frozenset(c.end for c in out if c.label == "ORG" and c.source in ("pattern", "lexicon"))
-    org_spans = frozenset((c.start, c.end) for c in out if c.label == "ORG" and c.source in ("pattern", "lexicon"))
+    org_spans = frozenset((c.start, c.end) for c in out
+                          if c.label == "ORG" and c.source in ("pattern", "lexicon"))
     mine = reader.names(text, token_starts, token_ends, org_ends, org_spans)
     starts = sorted(token_starts)
     by_end = {c.end: c for c in mine if c.name is None}
@@ -417,7 +433,7 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
 
 def _drop(text: str, c: Candidate, reader: Reader) -> bool:
     name = text[c.start:c.end]
-    head = next((h for h in sorted(reader.heads, key=len, reverse=True) if name.rstrip("”’\"").endswith(h)), "")
+    head = next((h for h in reader.heads_by_length if name.rstrip("”’\"").endswith(h)), "")
     body = name[:len(name) - len(head)] if head else name
     if COUNTED.match(body) or head == "经验" and body.endswith(EVALUATIVE):
         return True
@@ -431,7 +447,8 @@ def _subject_verb(text: str, start: int, end: int, places: AbstractSet[str]) -> 
     name = text[start:end]
     for verb in ("建设", "加入", "纳入", "推荐", "申报", "开展", "实施", "建立", "打造", "遴选"):
         k = name.find(verb)
-        if 0 < k <= 6 and (name[:k] in places or k == 1 or name[:k].endswith(("市", "省", "县", "区", "单位"))):
+        if 0 < k <= 6 and (name[:k] in places or k == 1
+                           or name[:k].endswith(("市", "省", "县", "区", "单位"))):
             return True
     return False
 
@@ -441,6 +458,12 @@ def encouraged(text: str, cue_start: int, floor: int = 0) -> bool:
     (鼓励济南市、青岛市建设…, 支持企业搭建…, 引导…开展…): whoever encourages does not run what it names."""
     clause0 = max(floor, max(text.rfind(c, 0, cue_start) for c in CLAUSE_MARKS) + 1)
     return ENCOURAGE.search(text, clause0, cue_start) is not None
+
+
+def _words(begin: int, end: int, token_starts: AbstractSet[int]) -> list[tuple[int, int]]:
+    """The jieba words of ``[begin, end)``, as spans."""
+    bounds = sorted(p for p in token_starts if begin <= p < end) + [end]
+    return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
 def _cut_word(end: int, starts: list[int]) -> bool:
