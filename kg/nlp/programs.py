@@ -56,14 +56,14 @@ HARD_STOPS = frozenset("""实施 开展 组织实施 启动 部署 依托 利用
     期间 纵观 面向 针对 提供 资助 新建 拟 拟以 以上 以下 左右 以内 祝贺
     欢迎 赞赏 践行 倡导 所有 全部 一切 其他 其它 部分 现有 已有 原有 新增 中 内
     上 下 前 后 里 外 间 今年 明年 去年 当年 本年 今后 近年 目前 当前 现在 近期
-    同期 实现 发布 打好 打赢 打响 停止 公布 开通 上线 运营 管理好 纳入到 接入 对接 用 开启 进行""".split())
+    同期 实现 发布 打好 打赢 打响 停止 公布 开通 上线 管理好 纳入到 接入 对接 用 开启 进行""".split())
 #: verbs that take an object: inside a name only right before its head or another deverbal word
 OBJECT_VERBS = frozenset({"推进", "推动", "加快", "促进"})
 #: deverbal words that open no name (重点|建设…平台, 推进|…试点): a name read leftwards does not start
 #: with them
 NO_OPENERS = ("建设", "推进", "推动", "促进", "发展", "加快", "重点", "强化", "规范", "提升", "提高", "贯彻",
               "培育",
-              "扶持", "改造", "升级", "改革", "创新", "治理", "服务", "管理")
+              "扶持", "改造", "升级", "改革", "创新", "治理", "服务", "管理", "推广")
 #: words that add nothing to a head (工作推进机制, 相关配套机制)
 THIN_WORDS = frozenset({"工作", "相关", "有关", "各项", "长效", "运行", "配套", "日常"})
 #: manner words that open a compound verb (协同推进, 统筹推进): at a phrase's start they end a name
@@ -91,7 +91,7 @@ COLLECTIVE = re.compile(r"[一二三四五六七八九十两]+[项大]$")
 #: a counted reference to kinds just described (三种模式, 两类机制): no name
 COUNTED = re.compile(r"^(?:[\u4e00-\u9fff]{0,2}?)[一二三四五六七八九十两\d]+种")
 #: an evaluative word before 经验: a lesson learnt, not a named practice (成功经验, 先进经验)
-EVALUATIVE = ("成功", "先进", "典型", "有益", "宝贵", "好的", "有效", "丰富", "实践")
+EVALUATIVE = ("成功", "先进", "典型", "有益", "宝贵", "好的", "有效", "丰富", "实践", "成熟", "可复制")
 #: a plan drawn up as a document (制定…资金使用计划, 编制年度计划): paperwork, unless it is carried out
 PAPERWORK = re.compile(r"制定|制订|编制|拟定|报送|上报|提交|审定|审核|报批")
 CARRIED_OUT = re.compile(r"实施|执行|推进|开展|落实")
@@ -163,7 +163,7 @@ class Reader:
             word = text[w0:pos]
             if not word or any(c in PUNCT for c in word):
                 break
-            if re.fullmatch(r"[一二三四五六七八九十]+是|[其首]次|[其另]一", word):
+            if re.fullmatch(r"[一二三四五六七八九十]+是|[其首]次|[其另]一|.+于", word):
                 break  # 二是|数据挖掘子平台: an enumeration
             if word in OBJECT_VERBS and not self._before_head(text, starts, k, start):
                 break  # 地区|推进|数据管理机制: a verb and its object (but 大模型应用推进计划)
@@ -264,8 +264,8 @@ class Reader:
             if w0 >= h0 or w0 < h0 - 4:
                 return None
         label, need = self.heads[head]
-        if head.endswith("计划") and text.startswith("地", end):
-            return None
+        if head.endswith("计划") and text.startswith("地", end) or text.startswith(("型", "性", "化"), end):
+            return None  # 有计划地, 制度型开放, 制度化: no name
         close = end
         if end < len(text) and text[end] in CLOSE_QUOTES and "“" in text[max(0, h0 - 20):h0]:
             close = end + 1
@@ -376,7 +376,8 @@ class Reader:
                         out.append(Candidate(b, e, "PROGRAM", "pattern", 0.75))
                 else:
                     label = self.heads.get(head, ("PROGRAM", 2))[0]
-                    out.append(Candidate(b, e, label, "pattern", 0.75, text[b:e] + head))
+                    if e - b >= 3 or head == "专项行动" and e - b >= 2 and _tag(text[b:e]) is None:
+                        out.append(Candidate(b, e, label, "pattern", 0.75, text[b:e] + head))
         return out
 
 
