@@ -376,8 +376,13 @@ class Reader:
                         out.append(Candidate(b, e, "PROGRAM", "pattern", 0.75))
                 else:
                     label = self.heads.get(head, ("PROGRAM", 2))[0]
-                    if e - b >= 3 or head == "专项行动" and e - b >= 2 and _tag(text[b:e]) is None:
-                        out.append(Candidate(b, e, label, "pattern", 0.75, text[b:e] + head))
+                    item = text[b:e]
+                    own = next((h for h in self.heads_by_length if item.endswith(h)), None)
+                    if own is not None:
+                        # 智慧林业资源监管工程、…等工程: the item is named with its own head already
+                        out.append(Candidate(b, e, self.heads[own][0], "pattern", 0.75))
+                    elif e - b >= 3 or head == "专项行动" and e - b >= 2 and _tag(item) is None:
+                        out.append(Candidate(b, e, label, "pattern", 0.75, item + head))
         return out
 
 
@@ -393,6 +398,9 @@ class Reader:
                 # the first item: after the verb that governs the list
                 a = max([a, *(text.rfind(v, a, e) + len(v) for v in HARD_STOPS
                               if len(v) >= 2 and text.rfind(v, a, e) >= 0)])
+                for lead in ("和", "及", "服务"):  # 融入和服务|黄河流域…
+                    if text.startswith(lead, a):
+                        a += len(lead)
             item = text[a:e]
             if 4 <= len(item) <= 18 and item.endswith(("建设", "发展")) and not any(c in PUNCT for c in item):
                 out.append(Candidate(a, e, "PROGRAM", "pattern", 0.75))
