@@ -8,11 +8,13 @@ tables do not hold (项目, 资金, 基金, 试验区, 主题教育, 试验场, 
 the end of ``kg_patterns``) reads these names again:
 
 - where a name starts: after a verb that governs it (实施, 开展, 建立, 支持, 纳入 … :data:`HARD_STOPS`), a
-  preposition, conjunction, adverb, particle or figure (jieba's tags), punctuation, or a body (an ORG
-  candidate ending there: 省科技厅实施…); a deverbal word (建设, 发展, 推进, 扶持 … :data:`SOFT_WORDS`) stays
-  in the name after a noun-like word (智慧旅游建设推进小组) and ends it after a place or at a phrase's start
-  (青岛市|建设|大模型评测开放服务平台, 加入|金砖机制: a subject and its verb are no part of the name).
-  Places, quoted terms, bracketed places (华为（济南）…), 省级/国家 stay.
+  preposition, conjunction, adverb, particle or figure (jieba's tags) or punctuation; a deverbal word (建设,
+  发展, 推进, 扶持 … :data:`SOFT_WORDS`) stays in the name after a noun-like word (智慧旅游建设推进小组) and
+  ends it after a place, a body or at a phrase's start (青岛市|建设|大模型评测开放服务平台, 加入|金砖机制: a
+  subject and its verb are no part of the name; 重点建设|…平台: a leading deverbal word is stripped).
+  Places, quoted terms, bracketed places (华为（济南）…), 省级/国家, ordinals (第二批) and counted
+  collectives (七项协调机制) stay. The heads ending at one place are tried longest first (七项|协调机制 is
+  none, 七项协调|机制 is); where the reader knows a head, its answer replaces the pattern's.
 - what is no name: a head with too little before it (协同机制, 专项行动, 重点项目; the pattern's own
   generic-head and deictic tests), a counted reference (三种模式), an evaluative practice (成功经验), a head
   that ends inside a longer word (数字技术工程|师), and a plan that is paperwork (制定…资金使用计划: a
