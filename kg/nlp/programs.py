@@ -290,7 +290,8 @@ class Reader:
             return False
         if COUNTED.match(body) or (head == "经验" and body.endswith(EVALUATIVE)):
             return False
-        if head in FUND_HEADS and not FUND_OWNERS.match(body) and "“" not in body:
+        if head in FUND_HEADS and not FUND_OWNERS.match(body) and "“" not in body \
+                and not text.endswith(("我省", "我市", "本省", "本市", "我区", "本区"), 0, begin):
             return False
         if len(head) >= 3 and re.fullmatch(r"[一二三四五六七八九十两]+[项大]", body):
             return True  # 五项协调机制, 三大攻坚行动: a counted collective
