@@ -37,6 +37,8 @@ def _runs(nlp: Language, text: str) -> set[tuple[str, str]]:
     ("建立新材料“小巨人”企业库。", "新材料“小巨人”企业库", "MECHANISM"),
     # a counted collective keeps its count (it names the set its items belong to)
     ("健全五项协调机制。", "五项协调机制", "MECHANISM"),
+    # a quoted name is the quoted span
+    ("实施黄河英才工程、“海外精英引进计划”等省级人才工程。", "“海外精英引进计划”", "PROGRAM"),
 ])
 def test_names_read_to_their_governing_verb(rules_nlp: Language, text: str, name: str, label: str) -> None:
     assert (name, label) in _ents(rules_nlp, text)
@@ -55,6 +57,9 @@ def test_names_read_to_their_governing_verb(rules_nlp: Language, text: str, name
     ("认真学习借鉴数字化转型成功经验。", "数字化转型成功经验"),
     ("加快推进重点建设项目。", "重点建设项目"),
     ("完善工作推进机制。", "工作推进机制"),
+    # kinds of things: after 一批/各类 or the category after 等
+    ("建设一批先进计算服务平台。", "先进计算服务平台"),
+    ("实施黄河英才工程、“海外精英引进计划”等省级人才工程。", "省级人才工程"),
 ])
 def test_what_is_no_name(rules_nlp: Language, text: str, wrong: str) -> None:
     assert wrong not in {n for n, _ in _ents(rules_nlp, text)}

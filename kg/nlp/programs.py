@@ -72,6 +72,9 @@ THIN_WORDS = frozenset({"工作", "相关", "有关", "各项", "长效", "运�
 MANNER = ("协同", "共同", "统筹", "扎实", "稳步", "有序", "加快", "大力", "积极", "全面", "深入", "持续",
           "着力",
           "切实", "不断", "进一步", "逐步", "精心", "认真", "加紧", "抓紧")
+#: words before a phrase that make it a kind of thing (一批…平台, 各类…机制, …等省级人才工程)
+KIND_DETERMINERS = frozenset({"一批", "各类", "一系列", "若干", "多个", "一些", "各种", "等", "诸多", "更多",
+                              "一大批", "多种", "各项"})
 #: words that open a kind of project or plan, not a named one (大中型建设项目, 年度计划, 比原计划)
 KIND_OPENERS = ("重点", "示范", "重大", "相关", "有关", "其他", "各类", "所有", "大中型", "大型", "中型",
                 "小型", "新建",
@@ -271,11 +274,20 @@ class Reader:
         close = end
         if end < len(text) and text[end] in CLOSE_QUOTES and "“" in text[max(0, h0 - 20):h0]:
             close = end + 1
+        if end < len(text) and text[end] in CLOSE_QUOTES:
+            # “外专双百计划”: a quoted name is the quoted span
+            opening = max(text.rfind(q, max(0, h0 - 20), h0) for q in OPEN_QUOTES)
+            if opening >= 0 and h0 - opening >= 3 and not any(c in CLOSE_QUOTES or c in PUNCT
+                                                               for c in text[opening + 1:h0]):
+                return Candidate(opening, end + 1, label, "pattern", 0.8)
         begin = self.name_start(text, h0, starts, org_ends)
         begin = self._strip_openers(text, begin, h0, token_starts)
         body = text[begin:h0].strip("“”\"‘’")
         if (begin, h0) in org_spans:
             return None  # 工业和信息化部|试点, 德国地学研究中心|计划 (a body and a verb or a kind word)
+        k = _index_before(starts, begin)
+        if k >= 0 and text[starts[k]:begin] in KIND_DETERMINERS:
+            return None  # 打造一批|重点实验室…平台, …等|省级人才工程: a kind of thing, not one named
         if not self._is_name(text, begin, h0, end, head, body, need, token_starts):
             return None
         if text[close - 1] in CLOSE_QUOTES and not any(q in text[begin:close - 1] for q in OPEN_QUOTES):
@@ -428,8 +440,11 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
         if c.end in by_end:
             continue  # read again below
         if c.name is not None:  # a list item named with a shared 机制 (用好A、B机制)
+            k = _index_before(starts, c.start)
+            before = text[starts[k]:c.start] if k >= 0 else ""
             if text[c.start:c.end] not in reader.places and not _subject_verb(text, c.start, c.end,
-                                                                              reader.places):
+                                                                              reader.places) \
+                    and before not in KIND_DETERMINERS and before not in KIND_OPENERS:
                 if text[c.start:c.end].endswith(tuple(reader.heads)):
                     c = Candidate(c.start, c.end, c.label, c.source, c.score)  # 门票预约制度、…机制
                 keep.append(c)
