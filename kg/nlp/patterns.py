@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from kg.core.lexicon import Lexicon, load_lexicon, read_list
 from kg.core.resources import ontology_path
-from kg.nlp import news
+from kg.nlp import news, programs
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.merge import _jieba_tags, person_like
 from kg.nlp.quantities import QuantityReader, frame_names
@@ -155,6 +155,7 @@ class PatternRecognizer:
             kinds.setdefault(suffix, ("EVENT", "disaster"))
         self.kind_suffixes = kinds
         self.kind_automaton = _automaton(kinds)
+        self.programs = programs.Reader(self)
         self.group_heads = lexicon.group_kinds
         self.group_automaton = _automaton(self.group_heads)
         self.person_re = re.compile("(" + "|".join(map(re.escape, [*self.posts, *news.NEWS_POSTS]))
@@ -181,6 +182,7 @@ class PatternRecognizer:
                                    token_starts.__contains__, lambda w: tags.get(w, "").startswith("ns")))
         out.extend(self.groups(text, token_starts))
         out.extend(self.group_shapes(text, token_starts))
+        programs.revise(out, text, self.programs, token_starts, self._token_ends)
         return doc
 
     # -- ORG ----------------------------------------------------------------------------------------

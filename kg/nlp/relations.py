@@ -54,6 +54,7 @@ from kg.core.text import sentence_offsets
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp import news
 from kg.nlp.merge import Mention
+from kg.nlp.programs import encouraged
 from kg.nlp.quantities import quantity_relations
 from kg.nlp.resolve import ResolvedEntity, org_match_key
 from kg.nlp.text import doc_text
@@ -693,6 +694,8 @@ def _cue_objects(text: str, span: tuple[int, int], items: list[tuple[Mention, in
             k += 1
         if cue.start() < covered:
             continue  # part of a name (实施方案, 建设领导小组)
+        if encouraged(text, cue.start(), s0):
+            continue  # 鼓励企业搭建…平台: the body encourages, others act (kg.nlp.programs)
         relation = cues[cue.group()]
         if relation in ACT_TARGETS:
             found.append((cue, relation))

@@ -1,0 +1,106 @@
+"""PROGRAM and MECHANISM names and the ``runs`` relation (kg.nlp.programs), on sentences written for these
+tests."""
+
+from __future__ import annotations
+
+import pytest
+from spacy.language import Language
+
+from kg.nlp.programs import encouraged
+
+
+def _ents(nlp: Language, text: str,
+          labels: tuple[str, ...] = ("PROGRAM", "MECHANISM")) -> set[tuple[str, str]]:
+    doc = nlp(text)
+    return {(e.name, e.label) for e in doc._.kg_entities if e.label in labels}
+
+
+def _runs(nlp: Language, text: str) -> set[tuple[str, str]]:
+    doc = nlp(text)
+    ents = doc._.kg_entities
+    return {(ents[r.head].name, ents[r.tail].name) for r in doc._.kg_relations if r.label == "runs"}
+
+
+@pytest.mark.parametrize(("text", "name", "label"), [
+    # inner verbs and stop words of a descriptive name stay in it; the governing verb does not
+    ("2.实施绿色农业科技扶持计划。", "绿色农业科技扶持计划", "PROGRAM"),
+    ("在省重点研发计划中予以倾斜。", "省重点研发计划", "PROGRAM"),
+    ("开展乡村教师培训提升项目，覆盖全部县区。", "乡村教师培训提升项目", "PROGRAM"),
+    # new heads: funds with an owner, pilot zones, campaigns of study, initiatives, proving grounds, registers
+    ("积极争取中央预算内资金支持。", "中央预算内资金", "PROGRAM"),
+    ("申报省自然科学基金的项目。", "省自然科学基金", "PROGRAM"),
+    ("加快建设国家数字乡村创新发展试验区。", "国家数字乡村创新发展试验区", "PROGRAM"),
+    ("全市深入开展学习贯彻新时代创新理论主题教育。", "学习贯彻新时代创新理论主题教育", "PROGRAM"),
+    ("要认真组织好第三批主题教育。", "第三批主题教育", "PROGRAM"),
+    ("双方愿共同落实全球发展倡议。", "全球发展倡议", "PROGRAM"),
+    ("打造江淮智能网联汽车试验场。", "江淮智能网联汽车试验场", "MECHANISM"),
+    ("建立新材料“小巨人”企业库。", "新材料“小巨人”企业库", "MECHANISM"),
+    # a counted collective keeps its count (it names the set its items belong to)
+    ("健全五项协调机制。", "五项协调机制", "MECHANISM"),
+    # a quoted name is the quoted span
+    ("实施黄河英才工程、“海外精英引进计划”等省级人才工程。", "“海外精英引进计划”", "PROGRAM"),
+])
+def test_names_read_to_their_governing_verb(rules_nlp: Language, text: str, name: str, label: str) -> None:
+    assert (name, label) in _ents(rules_nlp, text)
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    # a subject and its verb are no part of the name
+    ("鼓励烟台市、威海市建设海洋数据开放服务平台。", "威海市建设海洋数据开放服务平台"),
+    ("感谢中方支持该国加入上合机制。", "该国加入上合机制"),
+    # a head ending inside a longer word (工程师) names no programme
+    ("遴选纳入人工智能工程师培育项目。", "人工智能工程"),
+    ("遴选纳入人工智能工程师培育项目。", "遴选纳入人工智能工程"),
+    # plans drawn up as paperwork, counted references, lessons learnt, kinds of projects
+    ("制定年度经费分配计划、人员使用计划和考核计划。", "人员使用计划"),
+    ("对比上述两种模式，前者成本更低。", "对比上述两种模式"),
+    ("认真学习借鉴数字化转型成功经验。", "数字化转型成功经验"),
+    ("加快推进重点建设项目。", "重点建设项目"),
+    ("完善工作推进机制。", "工作推进机制"),
+    # kinds of things: after 一批/各类 or the category after 等
+    ("建设一批先进计算服务平台。", "先进计算服务平台"),
+    ("实施黄河英才工程、“海外精英引进计划”等省级人才工程。", "省级人才工程"),
+])
+def test_what_is_no_name(rules_nlp: Language, text: str, wrong: str) -> None:
+    assert wrong not in {n for n, _ in _ents(rules_nlp, text)}
+
+
+def test_subject_verb_gives_the_object_name(rules_nlp: Language) -> None:
+    names = {n for n, _ in _ents(rules_nlp, "鼓励烟台市、威海市建设海洋数据开放服务平台。")}
+    assert "海洋数据开放服务平台" in names
+    assert not any(n.startswith(("烟台市", "威海市")) for n in names)
+
+
+def test_items_share_a_head(rules_nlp: Language) -> None:
+    names = _ents(rules_nlp, "商务部部署消费提振和外贸稳增长等专项行动，推动市场回暖。")
+    assert ("消费提振专项行动", "PROGRAM") in names
+    assert ("外贸稳增长专项行动", "PROGRAM") in names
+    strategies = _ents(rules_nlp,
+                       "深入落实成渝地区双城经济圈建设、黄河流域生态保护和高质量发展等区域重大战略。")
+    assert ("成渝地区双城经济圈建设", "PROGRAM") in strategies
+    # a head that is part of another word after 等 is no shared head (等工程应用)
+    assert not _ents(rules_nlp, "加强结构优化、材料轻量化等工程应用。")
+
+
+def test_runs_from_a_note_and_a_subject(rules_nlp: Language) -> None:
+    note = "1.实施绿色农业科技扶持计划。在省重点研发计划中予以倾斜。（牵头单位：省农业农村厅、省科技厅）"
+    runs = _runs(rules_nlp, note)
+    assert {("山东省农业农村厅", "绿色农业科技扶持计划"), ("省农业农村厅", "绿色农业科技扶持计划")} & runs
+    news = "商务部部署消费提振和外贸稳增长等专项行动。"
+    assert ("商务部", "消费提振专项行动") in _runs(rules_nlp, news)
+
+
+def test_no_runs_for_what_a_body_encourages(rules_nlp: Language) -> None:
+    """鼓励/支持/引导 X 建设 Y: the note's department encourages; it does not run Y."""
+    text = "鼓励龙头企业搭建行业数据共享平台。（省工业和信息化厅负责）"
+    assert not {t for _, t in _runs(rules_nlp, text) if "数据共享平台" in t}
+    # without the encouragement the responsible department runs what it builds
+    built = "搭建全省行业数据共享平台。（省工业和信息化厅负责）"
+    assert {t for _, t in _runs(rules_nlp, built) if "数据共享平台" in t}
+
+
+def test_encouraged_reads_the_clause() -> None:
+    text = "支持企业建设创新平台，建立协调机制。"
+    assert encouraged(text, text.index("建设"))
+    assert not encouraged(text, text.index("建立"))
+    assert not encouraged("推动建设创新平台。", 2)
