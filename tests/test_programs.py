@@ -91,12 +91,18 @@ def test_runs_from_a_note_and_a_subject(rules_nlp: Language) -> None:
 
 
 def test_no_runs_for_what_a_body_encourages(rules_nlp: Language) -> None:
-    """鼓励/支持/引导 X 建设 Y: the note's department encourages; it does not run Y."""
-    text = "鼓励龙头企业搭建行业数据共享平台。（省工业和信息化厅负责）"
+    """鼓励/支持/引导 X 建设 Y in running text: the body that encourages does not run Y."""
+    text = "省工业和信息化厅鼓励龙头企业搭建行业数据共享平台。"
     assert not {t for _, t in _runs(rules_nlp, text) if "数据共享平台" in t}
-    # without the encouragement the responsible department runs what it builds
-    built = "搭建全省行业数据共享平台。（省工业和信息化厅负责）"
+    built = "省工业和信息化厅搭建全省行业数据共享平台。"
     assert {t for _, t in _runs(rules_nlp, built) if "数据共享平台" in t}
+
+
+def test_a_note_makes_its_units_run_what_the_task_names(rules_nlp: Language) -> None:
+    """Decision 2: the lead units of a responsibility note run the mechanism its task names, also when the
+    task encourages others to build it (the note makes them answerable for it)."""
+    text = "鼓励德州市建设农业遥感监测服务平台。（牵头单位：省农业农村厅）"
+    assert {t for _, t in _runs(rules_nlp, text) if "遥感监测服务平台" in t}
 
 
 def test_encouraged_reads_the_clause() -> None:

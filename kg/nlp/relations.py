@@ -397,7 +397,7 @@ class RelationExtractor:
             task_items = [(m, i) for m, i in placed[lo:hi] if m.end <= note.start()]
             sent = (task0, note.end())
             for cue, acted in _cue_objects(text, (task0, note.start()), task_items, self.cues, self.cue_re,
-                                           clauses):
+                                           clauses, noted=True):
                 for relation, m, i in acted:
                     for a in dict.fromkeys(i for _, i in runners):
                         add(Rel(relation, a, i, sent, (min(cue.start(), m.start), note.end()), None, 0.75))
@@ -679,10 +679,13 @@ Acted = list[tuple[str, Mention, int]]
 
 
 def _cue_objects(text: str, span: tuple[int, int], items: list[tuple[Mention, int]], cues: dict[str, str],
-                 cue_re: re.Pattern[str], clauses: Clauses) -> Iterator[tuple[re.Match[str], Acted]]:
+                 cue_re: re.Pattern[str], clauses: Clauses, *,
+                 noted: bool = False) -> Iterator[tuple[re.Match[str], Acted]]:
     """Each cue verb of ``span`` (none inside a name) with what it acts on: the entities after it in its
     clause, up to the next cue (cues joined by 和/并/、 share their objects: 制定并实施X) or a group or person
-    (支持企业建立…: they act there). One pass over the cues and the items."""
+    (支持企业建立…: they act there). One pass over the cues and the items. A cue that others are encouraged
+    to act on (鼓励企业搭建…) is skipped unless ``noted``: the task of a responsibility note, whose lead
+    units run what the task names however it is phrased (docs/annotation.md, decision 2)."""
     s0, s1 = span
     starts = [m.start for m, _ in items]
     found: list[tuple[re.Match[str], str]] = []
@@ -694,7 +697,7 @@ def _cue_objects(text: str, span: tuple[int, int], items: list[tuple[Mention, in
             k += 1
         if cue.start() < covered:
             continue  # part of a name (实施方案, 建设领导小组)
-        if encouraged(text, cue.start(), s0):
+        if not noted and encouraged(text, cue.start(), s0):
             continue  # 鼓励企业搭建…平台: the body encourages, others act (kg.nlp.programs)
         relation = cues[cue.group()]
         if relation in ACT_TARGETS:
