@@ -21,10 +21,11 @@ from select_gold_passages import _density, _paragraph_windows  # noqa: E402
 
 SEED = 20261206
 SELECTION = Path(__file__).resolve().parent.parent / "tests/gold/policy/selection.json"
+FIRST_SET = 19  # the entries select_gold_passages.py wrote; the fresh entries are appended after them
 
 
 def select_fresh(path: Path, n: int, rng: random.Random) -> list[dict]:
-    previous = json.loads(SELECTION.read_text(encoding="utf-8"))
+    previous = json.loads(SELECTION.read_text(encoding="utf-8"))[:FIRST_SET]
     seen_issuers = {p["issuer_en"] for p in previous}
     seen_docs = {p["source_id"] for p in previous}
     docs = [json.loads(line) for line in path.open(encoding="utf-8")]
