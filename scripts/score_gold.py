@@ -2,8 +2,9 @@
 
 Sets: ``seeds`` (seeds/gold.jsonl), ``corpus`` (tests/gold/corpus.jsonl, reports), and the policy and
 news gold split once by tests/gold/split.json into ``policy-dev``, ``news-dev``, ``policy-test`` and
-``news-test``. Development looks at the dev sets' errors (``--errors``); the test sets are only ever scored:
-``--errors`` refuses them.
+``news-test``, and the passages annotated later, ``policy-fresh`` and ``news-fresh`` (drawn and annotated in
+the second session to measure, unseen, how the rules written on dev generalise). Development looks at the dev
+sets' errors (``--errors``); the test and fresh sets are only ever scored: ``--errors`` refuses them.
 
     python scripts/score_gold.py                  # every set, one table
     python scripts/score_gold.py policy-dev --errors
@@ -36,7 +37,7 @@ def _sets() -> dict[str, tuple[Path, Path, set[str] | None]]:
         "corpus": (GOLD / "corpus.jsonl", GOLD / "corpus", None),
     }
     for genre in ("policy", "news"):
-        for part in ("dev", "test"):
+        for part in ("dev", "test", "fresh"):
             ids = {i for i in SPLIT[part] if i.startswith("policy-" if genre == "policy" else "cctv-")}
             sets[f"{genre}-{part}"] = (GOLD / genre / "gold.jsonl", GOLD / genre / "passages.jsonl", ids)
     return sets
@@ -57,8 +58,8 @@ def main() -> int:
     names = args.names or list(sets)
     if unknown := [n for n in names if n not in sets]:
         parser.error(f"unknown set(s): {', '.join(unknown)}")
-    if args.errors and any(n.endswith("-test") for n in names):
-        parser.error("--errors is for dev sets only: the test sets are scored, never read")
+    if args.errors and any(n.endswith(("-test", "-fresh")) for n in names):
+        parser.error("--errors is for dev sets only: the test and fresh sets are scored, never read")
     nlp = shared_nlp("fast" if args.no_model else args.profile)
     figures: dict[str, dict[str, float]] = {}
     print(f"{'set':<13}{'docs':>5}  {'ent P':>6}{'ent R':>6}{'ent F1':>7}  "

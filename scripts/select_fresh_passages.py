@@ -1,9 +1,9 @@
 """Draw the fresh policy passages (second session), reproducibly.
 
-One document per issuer, issuers in seeded random order (seed 20261206), skipping every issuer and every source
-document already in tests/gold/policy/selection.json; the passage is the densest window of whole paragraphs
-(600-1,400 characters, ending a sentence), as scripts/select_gold_passages.py's select_policy takes it; the
-first 8 are kept.
+One document per issuer, issuers in seeded random order (seed 20261206), skipping every issuer and every
+source document already in tests/gold/policy/selection.json; the passage is the densest window of whole
+paragraphs (600-1,400 characters, ending a sentence), as scripts/select_gold_passages.py's select_policy
+takes it; the first 8 are kept.
 
     python scripts/select_fresh_passages.py ../shared/corpus/policy-documents.jsonl [N]
 prints the selection as JSON (source_id, issuer_en, source_start, source_end, doc_id, chars).
