@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
 
+from kg.core.lexicon import load_lexicon
 from kg.core.records import Document
 from kg.nlp.extract import extract
+from kg.nlp.merge import Mention
+from kg.nlp.relations import RelationExtractor
+from kg.nlp.resolve import ResolvedEntity
 
 
 def groups(nlp: Language, text: str) -> set[str]:
@@ -71,3 +79,61 @@ def test_a_head_alone_is_a_group_where_the_text_acts_on_it(nlp: Language, text: 
     found = groups(nlp, text)
     assert expected <= found
     assert not absent & found
+
+
+# -- targets (kg.nlp.groups.aimed_at) -------------------------------------------------------------------
+def targets(text: str, **labels: str) -> set[tuple[str, str]]:
+    """The targets relations found in ``text`` when each name given (name=LABEL) is an entity wherever it
+    occurs."""
+    entities = []
+    taken = bytearray(len(text))
+    for name in sorted(labels, key=len, reverse=True):
+        mentions = []
+        for m in re.finditer(re.escape(name), text):
+            if not any(taken[m.start():m.end()]):
+                taken[m.start():m.end()] = b"\x01" * len(name)
+                mentions.append(Mention(m.start(), m.end(), labels[name], "test"))
+        assert mentions, name
+        entities.append(ResolvedEntity(labels[name], name, mentions, [name]))
+    entities.sort(key=lambda e: e.first)
+    doc = Doc(Vocab(), words=[text], spaces=[False])
+    doc._.kg_text = text
+    doc._.kg_entities = entities
+    RelationExtractor(load_lexicon())(doc)
+    return {(entities[r.head].name, entities[r.tail].name) for r in doc._.kg_relations
+            if r.label == "targets"}
+
+
+def test_a_group_applying_for_programmes_is_their_target() -> None:
+    text = "限额以上商贸企业申报市级商贸发展专项、市级流通示范工程，应建有统计台账。"
+    found = targets(text, 限额以上商贸企业="GROUP", 市级商贸发展专项="PROGRAM", 市级流通示范工程="PROGRAM")
+    assert found == {("市级商贸发展专项", "限额以上商贸企业"), ("市级流通示范工程", "限额以上商贸企业")}
+    text = "符合条件的县级融媒体中心直接纳入省级媒体融合平台管理。"
+    assert targets(text, 县级融媒体中心="GROUP", 省级媒体融合平台="MECHANISM") == {
+        ("省级媒体融合平台", "县级融媒体中心")}
+
+
+def test_what_follows_the_clause_of_an_application_is_no_target() -> None:
+    text = "种子生产企业申报后，市级种业振兴行动另行部署。"
+    assert not targets(text, 种子生产企业="GROUP", 市级种业振兴行动="PROGRAM")
+
+
+def test_a_documents_scope_names_its_targets() -> None:
+    text = ("《养老机构消防安全管理规定（试行）》\n第二条 本规定适用于各类养老机构及其分支机构、"
+            "各级民政部门，不适用于医疗机构。")
+    found = targets(text, **{"《养老机构消防安全管理规定（试行）》": "POLICY"}, 养老机构="GROUP",
+                    民政部门="GROUP", 医疗机构="GROUP")
+    assert ("《养老机构消防安全管理规定（试行）》", "民政部门") in found
+    assert ("《养老机构消防安全管理规定（试行）》", "医疗机构") not in found  # another clause
+
+
+def test_an_item_targets_the_groups_it_supports_but_not_those_that_set_it_up() -> None:
+    text = ("3.实施数字乡村示范工程。重点支持涉农企业建设数据中心，帮助种植大户、家庭农场对接市场。"
+            "（牵头单位：省农业农村厅）支持科研院所参与。\n"
+            "4.建立游客服务评价制度。鼓励旅游景区、博物馆运用数字手段，建立游客服务评价制度。")
+    found = targets(text, 数字乡村示范工程="PROGRAM", 涉农企业="GROUP", 种植大户="GROUP", 家庭农场="GROUP",
+                    科研院所="GROUP", 游客服务评价制度="MECHANISM", 旅游景区="GROUP", 博物馆="GROUP")
+    assert {("数字乡村示范工程", "涉农企业"), ("数字乡村示范工程", "种植大户"),
+            ("数字乡村示范工程", "家庭农场")} <= found
+    assert ("数字乡村示范工程", "科研院所") not in found  # after the item's note
+    assert not {("游客服务评价制度", "旅游景区"), ("游客服务评价制度", "博物馆")} & found

@@ -25,10 +25,11 @@ holds a body's name (…兵团工业和信息化主管部门) and a head that is
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Sequence
 
 from kg.nlp.candidates import Candidate
-from kg.nlp.merge import _jieba_tags
+from kg.nlp.merge import Mention, _jieba_tags
 
 
 def _words(text: str) -> list[str]:
@@ -61,6 +62,7 @@ GENERIC_HEADS = frozenset({"主管部门", "行政部门", "监管部门", "管�
                            "伙伴", "协会", "医院", "银行", "人群", "群众", "居民", "农民", "人才", "公民",
                            "主管单位", "有关单位", "相关单位", "上级部门", "下级部门", "同级部门", "所属单位",
                            "直属单位", "分公司", "子公司", "总公司", "母公司", "人民群众", "有限公司",
+                           "合作伙伴", "战略伙伴",
                            "集团公司", "股份公司"})
 #: the only words 公司 / 银行 / 医院 / 代表 / 委员 take before them: kinds, not one body's name
 #: (华为公司 is a body)
@@ -100,7 +102,7 @@ PREDICATES = frozenset(_words(
 ADVERBS = ("充分", "全力", "积极", "大力", "明显", "切实", "进一步", "不断", "努力", "加快", "深入", "全面")
 #: what after a head makes it a word of a longer name or phrase (省级科技人才|项目, 企业|负担, 单位|缴费)
 NOT_AFTER = re.compile(r"项目|计划|工程|基金|专项|政策|平台|中心|名单|目录|库|孵化|载体|负担|缴费|"
-                       r"数[占量]|比重|占比|地位|支撑|村寨|家庭|学生|主体责任|责任")
+                       r"数[占量]|比重|占比|地位|支撑|村寨|家庭|学生|主体责任|责任|关系")
 #: what makes a head alone a tasked group after it (煤矿要…, 学校应…)
 TASKED = re.compile(r"要|应|应当|需|须|必须|可|可以|将|负责|作为|按照|按|结合")
 #: a list of sectors (煤矿、建筑、交通等领域)
@@ -308,3 +310,133 @@ class GroupFinder:
         if AIMING.search(before):
             return True
         return bool(TASKED.match(after))
+
+
+# -- targets ------------------------------------------------------------------------------------------------
+#: a group applying for, taking part in or taken into an arrangement (企业申报省级科技计划项目,
+#: 煤矿申报的…项目, 企业研发机构直接纳入省级科技创新平台管理)
+APPLY = re.compile(r"(?:可|可以|均可|优先|直接|应|须|自主|积极|择优)?"
+                   r"(?:申报|申请|承担|参与|参加|入选|纳入|进入|享受|获得|争取|入库|加入)了?的?")
+#: a document's scope: 本规范适用于…, 《X》适用于…
+APPLIES_TO = re.compile(r"(?:本(规范|办法|指南|意见|通知|细则|规定|方案|标准|条例|制度|规则|措施|政策|"
+                        r"计划|指引|准则|要求|目录)|(?<=》))(?:主要|仅|同样|也)?适用于")
+#: an item that sets up an arrangement: 2.实施大模型应用推进计划。 (its line, up to a responsibility note,
+#: is the item's block)
+HEADING = re.compile(r"[ \t\u3000]*(?:\d{1,2}[.、．]|[（(][一二三四五六七八九十\d]{1,3}[）)]"
+                     r"|[一二三四五六七八九十]{1,3}、)[ \t\u3000]*"
+                     r"(?:组织实施|实施|开展|启动|推进|推行|建立|打造|设立)")
+#: what a group is supported in, in an item's block (支持优势企业…, 助力生态伙伴…; 鼓励 and 引导 introduce
+#: bodies that act for the item, not the ones it serves)
+AIM_CUE = re.compile(r"(?:支持|助力|扶持|帮助|帮扶|面向|服务)$")
+NOTE_OPEN = re.compile(r"[（(](?:牵头|责任|配合|主责)")
+ITEM_SEP = re.compile(r"[、和及与]|以及")
+CLAUSE_END = re.compile(r"[，,。；;！？!?：:\n]")
+
+
+def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
+             labels: Sequence[str]) -> list[tuple[int, int, tuple[int, int], tuple[int, int]]]:
+    """``targets`` read over a whole document: (arrangement, group, sentence span, evidence span).
+
+    - a group that applies for or is taken into an arrangement (规模以上工业企业申报省级科技计划项目、
+      省级创新平台; 支持企业申报X; 煤矿申报的X; 企业研发机构直接纳入省级科技创新平台管理);
+    - a document's scope (本规范适用于各级教育行政部门…、各级各类学校; 《X》适用于…): the document, named as
+      the POLICY whose name ends with the kind word (规范) or written right before 适用于;
+    - an item that sets up a programme or mechanism (2.实施X。…支持优势企业…，助力生态伙伴…): the groups
+      supported in its block (up to its responsibility note), unless they set the arrangement up themselves
+      (鼓励博物馆…，建立X: X is named again after them).
+    ``placed`` are the mentions with their entity's index, in text order; ``labels`` the entities' labels.
+    """
+    out: list[tuple[int, int, tuple[int, int], tuple[int, int]]] = []
+    starts = [m.start for m, _ in placed]
+    arrangement = ("PROGRAM", "MECHANISM")
+
+    def clause_end(pos: int) -> int:
+        m = CLAUSE_END.search(text, pos)
+        return m.start() if m else len(text)
+
+    def clause_start(pos: int) -> int:
+        k = max(text.rfind(c, 0, pos) for c in "，,。；;！？!?：:\n")
+        return k + 1
+
+    # a group that applies for or is taken into an arrangement
+    k = 0
+    while k < len(placed):
+        m, i = placed[k]
+        k += 1
+        if labels[i] != "GROUP":
+            continue
+        group = [(m, i)]
+        while k < len(placed) and labels[placed[k][1]] == "GROUP" \
+                and ITEM_SEP.fullmatch(text, group[-1][0].end, placed[k][0].start):
+            group.append(placed[k])
+            k += 1
+        verb = APPLY.match(text, group[-1][0].end)
+        if not verb or verb.end() == group[-1][0].end:
+            continue
+        pos, stop = verb.end(), clause_end(verb.end())
+        for m2, j in placed[bisect_left(starts, pos):]:
+            if m2.start >= stop or labels[j] not in arrangement or m2.start != pos and not (
+                    ITEM_SEP.fullmatch(text, pos, m2.start) and pos > verb.end()):
+                break
+            for g_m, g in group:
+                out.append((j, g, (clause_start(g_m.start), stop), (g_m.start, m2.end)))
+            pos = m2.end
+    # a document's scope
+    for scope in APPLIES_TO.finditer(text):
+        kind = scope.group(1)
+        doc: int | None = None
+        if kind:
+            titles = [(m.start, i) for m, i in placed
+                      if labels[i] == "POLICY" and _kind_of(text[m.start:m.end], kind)]
+            doc = min(titles)[1] if titles else None
+        else:
+            before = [i for m, i in placed if m.end == scope.start() and labels[i] == "POLICY"]
+            doc = before[0] if before else None
+        if doc is None:
+            continue
+        stop = clause_end(scope.end())
+        for m2, j in placed[bisect_left(starts, scope.end()):]:
+            if m2.start >= stop:
+                break
+            if labels[j] == "GROUP":
+                out.append((doc, j, (clause_start(scope.start()), stop), (scope.start(), m2.end)))
+    # an item's block: the groups it supports
+    for heading in HEADING.finditer(text):
+        if heading.start() and text[heading.start() - 1] != "\n":
+            continue
+        k0 = bisect_left(starts, heading.end())
+        if k0 >= len(placed):
+            continue
+        m, x = placed[k0]
+        if labels[x] not in arrangement or m.start - heading.end() > 1:
+            continue
+        line_end = text.find("\n", m.end)
+        line_end = len(text) if line_end < 0 else line_end
+        note = NOTE_OPEN.search(text, m.end, line_end)
+        block_end = note.start() if note else line_end
+        sets_up = re.compile(r"(?:建立|建设|打造|开展|实施|推行|设立|搭建|构建)[^，。；]{0,12}"
+                             + re.escape(text[m.end - 2:m.end]))
+        last: Mention | None = None
+        for g_m, g in placed[k0 + 1:bisect_left(starts, block_end)]:
+            if labels[g] != "GROUP":
+                last = None
+                continue
+            listed = last is not None and ITEM_SEP.fullmatch(text, last.end, g_m.start)
+            if not listed and not AIM_CUE.search(text, max(0, g_m.start - 3), g_m.start):
+                last = None
+                continue
+            last = g_m
+            if text.startswith("的", g_m.end):
+                continue  # 支持高校的科研人员…: the people of the group are supported, in another role
+            sentence_end = text.find("。", g_m.end, block_end)
+            sentence_end = block_end if sentence_end < 0 else sentence_end
+            if sets_up.search(text, g_m.end, sentence_end):
+                continue  # 鼓励博物馆…，建立门票预约制度: they set it up
+            out.append((x, g, (heading.start(), block_end), (m.start, g_m.end)))
+    return out
+
+
+def _kind_of(title: str, kind: str) -> bool:
+    """Whether a document's name ends with its kind word (规范, 办法 …), 《》 and （试行） aside."""
+    name = re.sub(r"[（(](?:试行|暂行|征求意见稿|修订稿?|草案)[）)]$", "", re.sub(r"[《》〈〉]", "", title))
+    return name.endswith(kind)

@@ -52,6 +52,7 @@ from spacy.tokens import Doc
 from kg.core.lexicon import Lexicon, load_lexicon
 from kg.core.text import sentence_offsets
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
+from kg.nlp.groups import aimed_at
 from kg.nlp.merge import Mention
 from kg.nlp.resolve import ResolvedEntity, org_match_key
 from kg.nlp.text import doc_text
@@ -160,6 +161,8 @@ class RelationExtractor:
             self._quantifies(text, sent, items, entities, clauses, add)
             self._partof(text, k, sentences, by_sentence, entities, add)
         self._name_links(entities, len(text), add)
+        for head, tail, span, evidence in aimed_at(text, placed, [e.label for e in entities]):
+            add(Rel("targets", head, tail, span, evidence, None, 0.65))  # kg.nlp.groups
         self._signed(text, placed, add)
         doc._.kg_relations = sorted(out.values(), key=lambda r: (r.evidence, r.label, r.head, r.tail))
         return doc
