@@ -53,6 +53,9 @@ def test_a_kind_is_named_by_a_head_and_its_classifiers(nlp: Language, text: str,
         ("省级科技人才项目向企业倾斜。", "省级科技人才"),  # a word of a programme's name
         ("各有关单位要认真落实。", "有关单位"),  # decision 6
         ("相关部门和工作机构要加强协调。", "工作机构"),
+        ("本公司及其分支机构应当遵守。", "分支机构"),  # a part of one body
+        ("活动在上海科技馆举行。", "上海科技馆"),
+        ("各省、自治区、直辖市商务主管部门，有关行业协会：\n现将有关事项通知如下。", "行业协会"),
     ],
 )
 def test_no_group_across_a_verb_a_deictic_or_a_name(nlp: Language, text: str, wrong: str) -> None:

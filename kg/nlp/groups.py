@@ -18,8 +18,8 @@ stops classifying:
 A head alone is a group where the text acts on it: 煤矿, 学校, 游客 … after a verb of aiming (支持, 鼓励,
 督促 …), before a modal (煤矿要…, 学校应…) or in a list (bare 企业 only in a list beside academic bodies:
 高校、科研院所、企业). A head that names a part of one body (工作机构, 内设机构, 责任单位), a chain that
-holds a body's name (…兵团工业和信息化主管部门) and a head that is a word of a longer name
-(省级科技人才|项目) are no group.
+holds a body's name (…兵团工业和信息化主管部门), a head that is a word of a longer name
+(省级科技人才|项目) and the addressees of a notice (各省…主管部门，有关行业协会：) are no group.
 """
 
 from __future__ import annotations
@@ -62,7 +62,7 @@ GENERIC_HEADS = frozenset({"主管部门", "行政部门", "监管部门", "管�
                            "伙伴", "协会", "医院", "银行", "人群", "群众", "居民", "农民", "人才", "公民",
                            "主管单位", "有关单位", "相关单位", "上级部门", "下级部门", "同级部门", "所属单位",
                            "直属单位", "分公司", "子公司", "总公司", "母公司", "人民群众", "有限公司",
-                           "合作伙伴", "战略伙伴",
+                           "合作伙伴", "战略伙伴", "分支机构", "下属机构", "下属单位",
                            "集团公司", "股份公司"})
 #: the only words 公司 / 银行 / 医院 / 代表 / 委员 take before them: kinds, not one body's name
 #: (华为公司 is a body)
@@ -102,9 +102,12 @@ PREDICATES = frozenset(_words(
 ADVERBS = ("充分", "全力", "积极", "大力", "明显", "切实", "进一步", "不断", "努力", "加快", "深入", "全面")
 #: what after a head makes it a word of a longer name or phrase (省级科技人才|项目, 企业|负担, 单位|缴费)
 NOT_AFTER = re.compile(r"项目|计划|工程|基金|专项|政策|平台|中心|名单|目录|库|孵化|载体|负担|缴费|"
-                       r"数[占量]|比重|占比|地位|支撑|村寨|家庭|学生|主体责任|责任|关系")
+                       r"数[占量]|比重|占比|地位|支撑|村寨|家庭|学生|主体责任|责任|关系|市场")
 #: what makes a head alone a tasked group after it (煤矿要…, 学校应…)
 TASKED = re.compile(r"要|应|应当|需|须|必须|可|可以|将|负责|作为|按照|按|结合")
+#: the addressees of a notice, on a line of their own (各省、自治区…主管部门，有关行业协会：): generic
+#: addressees are not annotated (tests/gold/policy/README.md)
+SALUTATION = re.compile(r"^[ \t\u3000]*各[^\n。]{2,300}[：:][ \t\u3000]*$", re.M)
 #: a list of sectors (煤矿、建筑、交通等领域)
 SECTORS = re.compile(r"(?:[、和及与][^，。；：、\n]{1,6}?){0,5}等?(?:领域|行业)")
 #: one body pointed at (这家|企业, 该所|高校)
@@ -161,15 +164,19 @@ class GroupFinder:
             if begin is not None and begin < starts[k]:
                 found.append(Candidate(begin, end, "GROUP", "pattern", 0.65))
             elif begin is not None and word != head and word not in GENERIC_HEADS \
-                    and (head not in NARROW_HEADS or word[:-len(head)] in NARROW_HEADS[head]):
+                    and (head not in NARROW_HEADS or word[:-len(head)] in NARROW_HEADS[head]) \
+                    and not (head in INSTITUTIONS and tags.get(word[:-len(head)], "").startswith("ns")):
                 # a head word that holds its own classifier (骨干企业, 航空公司 aside): 行业协会, 少数民族干部
                 found.append(Candidate(starts[k], end, "GROUP", "pattern", 0.6))
             elif word in BARE_HEADS and self._acted_on(text, starts, ends, k, word):
-                found.append(Candidate(starts[k], end, "GROUP", "pattern", 0.6))
+                found.append(Candidate(starts[k], end, "GROUP", "pattern", 0.55))
         start_set, end_set = frozenset(starts), frozenset(ends)
         for m in BARE_KINDS.finditer(text):
             if m.start() in start_set and m.end() in end_set:
                 found.append(Candidate(m.start(), m.end(), "GROUP", "pattern", 0.7))
+        salutations = [m.span() for m in SALUTATION.finditer(text)]
+        if salutations:
+            found = [c for c in found if not any(a <= c.start < b for a, b in salutations)]
         return found
 
     # -- the classifying words ---------------------------------------------------------------------------
