@@ -140,3 +140,10 @@ def test_an_item_targets_the_groups_it_supports_but_not_those_that_set_it_up() -
             ("数字乡村示范工程", "家庭农场")} <= found
     assert ("数字乡村示范工程", "科研院所") not in found  # after the item's note
     assert not {("游客服务评价制度", "旅游景区"), ("游客服务评价制度", "博物馆")} & found
+
+
+def test_a_sentence_that_sets_up_a_programme_and_supports_groups_targets_them() -> None:
+    text = "实施乡村工匠培育计划，重点支持返乡创业青年、家庭农场开展技能培训，支持职业院校的教师参与。"
+    found = targets(text, 乡村工匠培育计划="PROGRAM", 返乡创业青年="GROUP", 家庭农场="GROUP",
+                    职业院校="GROUP")
+    assert found == {("乡村工匠培育计划", "返乡创业青年"), ("乡村工匠培育计划", "家庭农场")}

@@ -335,6 +335,14 @@ HEADING = re.compile(r"[ \t\u3000]*(?:\d{1,2}[.、．]|[（(][一二三四五六
 #: what a group is supported in, in an item's block (支持优势企业…, 助力生态伙伴…; 鼓励 and 引导 introduce
 #: bodies that act for the item, not the ones it serves)
 AIM_CUE = re.compile(r"(?:支持|助力|扶持|帮助|帮扶|面向|服务)$")
+#: a verb that sets up what follows it (实施X, 开展X)
+SET_UP = re.compile(r"(?:组织实施|实施|开展|启动|推进|推行|设立|建立|打造)$")
+#: a clause that opens by supporting a group (，重点支持中小企业…, ，帮助小微企业…)
+SUPPORT_CLAUSE = re.compile(r"[ \t\u3000]*(?:重点|积极|大力|着力|优先|主要)?"
+                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖)")
+#: a group, or a list it opens, that owns what follows (支持高校、科研院所的科研人员): its people are meant
+OWNER = re.compile(r"(?:[、和及与][^，。；、\n]{1,12}?)*的")
+SENTENCE_END = re.compile(r"[。！？!?\n]")
 NOTE_OPEN = re.compile(r"[（(](?:牵头|责任|配合|主责)")
 ITEM_SEP = re.compile(r"[、和及与]|以及")
 CLAUSE_END = re.compile(r"[，,。；;！？!?：:\n]")
@@ -348,9 +356,11 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
       省级创新平台; 支持企业申报X; 煤矿申报的X; 企业研发机构直接纳入省级科技创新平台管理);
     - a document's scope (本规范适用于各级教育行政部门…、各级各类学校; 《X》适用于…): the document, named as
       the POLICY whose name ends with the kind word (规范) or written right before 适用于;
+    - a sentence that sets up an arrangement and goes on to support groups (实施X，支持信息领域中小企业…);
     - an item that sets up a programme or mechanism (2.实施X。…支持优势企业…，助力生态伙伴…): the groups
       supported in its block (up to its responsibility note), unless they set the arrangement up themselves
       (鼓励博物馆…，建立X: X is named again after them).
+    A group followed by 的 (支持高校、科研院所的科研人员) is not the one supported.
     ``placed`` are the mentions with their entity's index, in text order; ``labels`` the entities' labels.
     """
     out: list[tuple[int, int, tuple[int, int], tuple[int, int]]] = []
@@ -407,6 +417,23 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
                 break
             if labels[j] == "GROUP":
                 out.append((doc, j, (clause_start(scope.start()), stop), (scope.start(), m2.end)))
+    # a sentence that sets up an arrangement and then supports groups: 实施X，支持中小企业…
+    for m, x in placed:
+        if labels[x] not in arrangement or not SET_UP.search(text, max(0, m.start - 4), m.start):
+            continue
+        sentence_end = SENTENCE_END.search(text, m.end)
+        stop = sentence_end.start() if sentence_end else len(text)
+        previous: Mention | None = None
+        for g_m, g in placed[bisect_left(starts, m.end):bisect_left(starts, stop)]:
+            if labels[g] != "GROUP":
+                previous = None
+                continue
+            listed = previous is not None and ITEM_SEP.fullmatch(text, previous.end, g_m.start)
+            lead = text[clause_start(g_m.start):g_m.start]
+            previous = g_m if listed or SUPPORT_CLAUSE.fullmatch(lead) else None
+            if previous is None or clause_start(g_m.start) <= m.end or OWNER.match(text, g_m.end):
+                continue
+            out.append((x, g, (clause_start(m.start), stop), (m.start, g_m.end)))
     # an item's block: the groups it supports
     for heading in HEADING.finditer(text):
         if heading.start() and text[heading.start() - 1] != "\n":
@@ -433,8 +460,8 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
                 last = None
                 continue
             last = g_m
-            if text.startswith("的", g_m.end):
-                continue  # 支持高校的科研人员…: the people of the group are supported, in another role
+            if OWNER.match(text, g_m.end):
+                continue  # 支持高校、科研院所的科研人员…: the group's people, in another role
             sentence_end = text.find("。", g_m.end, block_end)
             sentence_end = block_end if sentence_end < 0 else sentence_end
             if sets_up.search(text, g_m.end, sentence_end):
