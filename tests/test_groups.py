@@ -147,3 +147,10 @@ def test_a_sentence_that_sets_up_a_programme_and_supports_groups_targets_them() 
     found = targets(text, 乡村工匠培育计划="PROGRAM", 返乡创业青年="GROUP", 家庭农场="GROUP",
                     职业院校="GROUP")
     assert found == {("乡村工匠培育计划", "返乡创业青年"), ("乡村工匠培育计划", "家庭农场")}
+
+
+def test_a_group_before_the_cue_is_a_target_only_when_urged_to_act() -> None:
+    text = "推动物业服务企业和业主委员会建立矛盾纠纷调处机制。各级住建部门建立物业投诉处理机制。"
+    found = targets(text, 物业服务企业="GROUP", 业主委员会="GROUP", 矛盾纠纷调处机制="MECHANISM",
+                    住建部门="GROUP", 物业投诉处理机制="MECHANISM")
+    assert found == {("矛盾纠纷调处机制", "物业服务企业"), ("矛盾纠纷调处机制", "业主委员会")}

@@ -470,6 +470,29 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
     return out
 
 
+#: verbs that urge the groups after them to act (推动行业管理部门与行业协会商会建立…机制)
+URGE = re.compile(r"(?:推动|引导|督促|鼓励|支持|指导|要求|组织|动员|帮助|扶持|促进|促使|推进|带动)"
+                  r"(?:各级|各类|各|广大|有关|相关|全国|全省|全市)?$")
+
+
+def urged(text: str, groups: Sequence[tuple[Mention, int]], at: int) -> list[tuple[Mention, int]]:
+    """The groups written before a cue verb (in text order) that an arrangement named at ``at`` is aimed
+    at: the runs of groups joined by 、和与及 whose first a verb urges to act (推动行业管理部门与行业协会商会
+    建立…机制), and the groups of an attribute of the arrangement (建立健全反映党员和党组织意愿的
+    党内民主制度)."""
+    out: list[tuple[Mention, int]] = []
+    run: list[tuple[Mention, int]] = []
+    for g_m, g in groups:
+        if run and not ITEM_SEP.fullmatch(text, run[-1][0].end, g_m.start):
+            run = []
+        if not run and not URGE.search(text, max(0, g_m.start - 6), g_m.start) \
+                and "的" not in text[g_m.end:at]:
+            continue
+        run.append((g_m, g))
+        out.append((g_m, g))
+    return out
+
+
 def _kind_of(title: str, kind: str) -> bool:
     """Whether a document's name ends with its kind word (规范, 办法 …), 《》 and （试行） aside."""
     name = re.sub(r"[（(](?:试行|暂行|征求意见稿|修订稿?|草案)[）)]$", "", re.sub(r"[《》〈〉]", "", title))

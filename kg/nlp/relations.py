@@ -52,7 +52,7 @@ from spacy.tokens import Doc
 from kg.core.lexicon import Lexicon, load_lexicon
 from kg.core.text import sentence_offsets
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
-from kg.nlp.groups import aimed_at
+from kg.nlp.groups import aimed_at, urged
 from kg.nlp.merge import Mention
 from kg.nlp.resolve import ResolvedEntity, org_match_key
 from kg.nlp.text import doc_text
@@ -271,9 +271,11 @@ class RelationExtractor:
                 if groups_before and (current is None or current.end <= groups_before[-1][0].start):
                     # a target group named before the cue in its clause is the one acting (推动协会建立…机制):
                     # the arrangement is aimed at it, and the document's voice does not run it
+                    # only a group urged to act (推动/引导/督促…G建立X): a group that acts on its own
+                    # (各级平台监管部门建立…机制) sets X up for others (kg.nlp.groups.urged)
                     for _, m, i in acted:
                         if entities[i].label in ("MECHANISM", "PROGRAM", "POLICY"):
-                            for g_m, g in groups_before:
+                            for g_m, g in urged(text, groups_before, m.start):
                                 add(Rel("targets", i, g, sent, (g_m.start, m.end), None, 0.6))
                     continue
                 if current is not None and current.start >= c0:
