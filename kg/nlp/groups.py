@@ -247,6 +247,10 @@ class GroupFinder:
             units.append((starts[j], kind))
             pos = starts[j]
             j -= 1
+            if kind == "participle":
+                if word == "申报" and text.endswith("联合", 0, pos):
+                    units[-1] = (pos - 2, kind)  # 联合申报|单位
+                break  # it opens the chain or none (企业|联合申报单位)
         if nested is not None:
             nested_word = text[units[nested][0]:units[nested - 1][0] if nested else head_start]
             # a head word with classifiers of its own (大型工业企业|研发机构) or holding them
