@@ -366,18 +366,25 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
       (鼓励博物馆…，建立X: X is named again after them).
     A group followed by 的 (支持高校、科研院所的科研人员) is not the one supported.
     ``placed`` are the mentions with their entity's index, in text order; ``labels`` the entities' labels.
+    Linear in the document's length: clause and sentence bounds are found once and looked up by bisection,
+    and each rule reads each mention a bounded number of times.
     """
     out: list[tuple[int, int, tuple[int, int], tuple[int, int]]] = []
     starts = [m.start for m, _ in placed]
     arrangement = ("PROGRAM", "MECHANISM")
+    breaks = [m.start() for m in CLAUSE_END.finditer(text)]
+    full_stops = [m.start() for m in re.finditer("。", text)]
 
     def clause_end(pos: int) -> int:
-        m = CLAUSE_END.search(text, pos)
-        return m.start() if m else len(text)
+        k = bisect_left(breaks, pos)
+        return breaks[k] if k < len(breaks) else len(text)
 
     def clause_start(pos: int) -> int:
-        k = max(text.rfind(c, 0, pos) for c in "，,。；;！？!?：:\n")
-        return k + 1
+        k = bisect_left(breaks, pos)
+        return breaks[k - 1] + 1 if k else 0
+
+    def owner(end: int) -> bool:  # 支持高校、科研院所的科研人员: the group's people, in another role
+        return OWNER.match(text, end, min(len(text), end + 40)) is not None
 
     # a group that applies for or is taken into an arrangement
     k = 0
@@ -403,16 +410,15 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
                 out.append((j, g, (clause_start(g_m.start), stop), (g_m.start, m2.end)))
             pos = m2.end
     # a document's scope
-    for scope in APPLIES_TO.finditer(text):
+    scopes = list(APPLIES_TO.finditer(text))
+    policies = [(m, i) for m, i in placed if labels[i] == "POLICY"] if scopes else []
+    for scope in scopes:
         kind = scope.group(1)
         doc: int | None = None
         if kind:
-            titles = [(m.start, i) for m, i in placed
-                      if labels[i] == "POLICY" and _kind_of(text[m.start:m.end], kind)]
-            doc = min(titles)[1] if titles else None
+            doc = next((i for m, i in policies if _kind_of(text[m.start:m.end], kind)), None)
         else:
-            before = [i for m, i in placed if m.end == scope.start() and labels[i] == "POLICY"]
-            doc = before[0] if before else None
+            doc = next((i for m, i in policies if m.end == scope.start()), None)
         if doc is None:
             continue
         stop = clause_end(scope.end())
@@ -421,23 +427,32 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
                 break
             if labels[j] == "GROUP":
                 out.append((doc, j, (clause_start(scope.start()), stop), (scope.start(), m2.end)))
-    # a sentence that sets up an arrangement and then supports groups: 实施X，支持中小企业…
-    for m, x in placed:
-        if labels[x] not in arrangement or not SET_UP.search(text, max(0, m.start - 4), m.start):
+    # a sentence that sets up an arrangement and then supports groups: 实施X，支持中小企业… (the nearest
+    # arrangement set up before the group's clause, in its sentence)
+    sentence_end = -1
+    set_up: tuple[Mention, int] | None = None
+    previous: Mention | None = None
+    for m, i in placed:
+        if m.start > sentence_end:
+            found = SENTENCE_END.search(text, m.start)
+            sentence_end = found.start() if found else len(text)
+            set_up, previous = None, None
+        if labels[i] in arrangement:
+            if SET_UP.search(text, max(0, m.start - 4), m.start):
+                set_up = (m, i)
+            previous = None
             continue
-        sentence_end = SENTENCE_END.search(text, m.end)
-        stop = sentence_end.start() if sentence_end else len(text)
-        previous: Mention | None = None
-        for g_m, g in placed[bisect_left(starts, m.end):bisect_left(starts, stop)]:
-            if labels[g] != "GROUP":
-                previous = None
-                continue
-            listed = previous is not None and ITEM_SEP.fullmatch(text, previous.end, g_m.start)
-            lead = text[clause_start(g_m.start):g_m.start]
-            previous = g_m if listed or SUPPORT_CLAUSE.fullmatch(lead) else None
-            if previous is None or clause_start(g_m.start) <= m.end or OWNER.match(text, g_m.end):
-                continue
-            out.append((x, g, (clause_start(m.start), stop), (m.start, g_m.end)))
+        if labels[i] != "GROUP" or set_up is None:
+            previous = None
+            continue
+        c0 = clause_start(m.start)
+        listed = previous is not None and ITEM_SEP.fullmatch(text, previous.end, m.start)
+        supported = m.start - c0 <= 8 and SUPPORT_CLAUSE.fullmatch(text, c0, m.start)
+        previous = m if listed or supported else None
+        x_m, x = set_up
+        if previous is None or c0 <= x_m.end or owner(m.end):
+            continue
+        out.append((x, i, (clause_start(x_m.start), sentence_end), (x_m.start, m.end)))
     # an item's block: the groups it supports
     for heading in HEADING.finditer(text):
         if heading.start() and text[heading.start() - 1] != "\n":
@@ -464,11 +479,11 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
                 last = None
                 continue
             last = g_m
-            if OWNER.match(text, g_m.end):
-                continue  # 支持高校、科研院所的科研人员…: the group's people, in another role
-            sentence_end = text.find("。", g_m.end, block_end)
-            sentence_end = block_end if sentence_end < 0 else sentence_end
-            if sets_up.search(text, g_m.end, sentence_end):
+            if owner(g_m.end):
+                continue
+            f = bisect_left(full_stops, g_m.end)
+            stop = min(full_stops[f] if f < len(full_stops) else len(text), block_end, g_m.end + 80)
+            if sets_up.search(text, g_m.end, stop):
                 continue  # 鼓励博物馆…，建立门票预约制度: they set it up
             out.append((x, g, (heading.start(), block_end), (m.start, g_m.end)))
     return out
