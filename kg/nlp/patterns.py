@@ -10,7 +10,7 @@
 - PERSON: a surname-initial name right after a post title (部长郅晓峰) that is no ordinary word (主席|关于 is
   not one: kg.nlp.merge.person_like), then every other occurrence of that name.
 - GROUP: a head noun with one to three of its classifying words before it (少数民族干部, 国有大中型企业), from
-  ``group_kinds.tsv``.
+  ``group_kinds.tsv``, and the kinds kg.nlp.groups reads off jieba words (规模以上工业企业, 第三方机构).
 """
 
 from __future__ import annotations
@@ -28,9 +28,10 @@ from kg.core.lexicon import Lexicon, load_lexicon, read_list
 from kg.core.resources import ontology_path
 from kg.nlp import news, programs
 from kg.nlp.candidates import Candidate, candidates
+from kg.nlp.groups import GroupFinder
 from kg.nlp.merge import _jieba_tags, person_like
 from kg.nlp.quantities import QuantityReader, frame_names
-from kg.nlp.text import get_match_text, token_bounds
+from kg.nlp.text import get_match_text, token_bounds, token_offsets
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PUNCT = set("，。、；：！？,.;:!?（）()【】[]《》<>—-…·/ \t\n\r\u3000")
@@ -69,20 +70,6 @@ NOT_AFTER_EVENT = re.compile(r"机制|制度|成员|办公|纪要|召集|办法|
 #: words that end a body's name: a kind word right after one alone is no name (科技部试点, 企业机制)
 BODY_WORDS = ("部", "局", "厅", "委", "办", "院", "中心", "机构", "单位", "部门", "政府",
               "市", "省", "县", "区")
-#: heads of groups named by the words before them (人工智能企业, 高技能人才, 培训机构)
-GROUP_HEADS = ("人才", "企业", "机构", "院所", "群体", "人群", "主体", "农户", "养殖户", "服务商", "运营商",
-               "工作者", "经营者", "从业者", "毕业生")
-GROUP_HEAD_RE = re.compile("|".join(sorted(GROUP_HEADS, key=len, reverse=True)))
-#: groups that are named by one word (高校, 科研机构, 龙头企业)
-BARE_GROUPS = ("高校", "高等学校", "高等院校", "科研院所", "科研机构", "龙头企业", "骨干企业", "领军企业",
-               "行业协会", "产业联盟", "金融机构", "中小企业", "小微企业", "市场主体", "新型研发机构",
-               "创新联合体", "孵化器", "众创空间", "科技型中小企业", "专精特新企业", "高新技术企业")
-BARE_GROUP_RE = re.compile("|".join(sorted(BARE_GROUPS, key=len, reverse=True)))
-#: words that pick out members of a group without naming a kind (各类人才, 相关企业, 一批企业)
-GROUP_DETERMINERS = frozenset({"相关", "有关", "各类", "各种", "广大", "其他", "其它", "全部", "所有", "一些",
-                               "部分", "更多", "一批", "若干", "本地", "各地", "重点", "我国", "全国", "全省",
-                               "全市", "该", "本", "新", "多", "大量", "优秀", "高端", "紧缺", "急需", "不同",
-                               "现有", "有条件", "规定", "典型", "先进", "辖区", "区内", "内", "好"})
 #: after 省委/市委: an office of the committee, as bodies are listed (市委金融办、 省委军民融合办）)
 COMMITTEE_OFFICE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:办公室|办)(?=[，,、。；;）)\s]|$)")
 BARE_COMMITTEE = re.compile(r"(?<![\u4e00-\u9fff]委)(?:省委|市委|县委|区委)(?!员)")
@@ -158,6 +145,8 @@ class PatternRecognizer:
         self.programs = programs.Reader(self)
         self.group_heads = lexicon.group_kinds
         self.group_automaton = _automaton(self.group_heads)
+        self.group_finder = GroupFinder(lexicon.org_fields, lexicon.org_suffixes, frozenset(self.stopwords),
+                                        frozenset(lexicon.cues))
         self.person_re = re.compile("(" + "|".join(map(re.escape, [*self.posts, *news.NEWS_POSTS]))
                                     + r")([\u4e00-\u9fff]{2,3})")  # and the posts of news (发言人汪文斌)
 
@@ -181,7 +170,7 @@ class PatternRecognizer:
         out.extend(news.candidates(text, lambda w: not tags.get(w, "nr").startswith(("nr", "ns", "nz")),
                                    token_starts.__contains__, lambda w: tags.get(w, "").startswith("ns")))
         out.extend(self.groups(text, token_starts))
-        out.extend(self.group_shapes(text, token_starts))
+        out.extend(self.group_finder(text, *token_offsets(doc)))
         programs.revise(out, text, self.programs, token_starts, self._token_ends)
         return doc
 
@@ -480,45 +469,6 @@ class PatternRecognizer:
             if pos == start or pos not in token_starts and pos != 0:
                 continue
             found.append(Candidate(pos, end, "GROUP", "pattern", 0.7))
-        return found
-
-    def group_shapes(self, text: str, token_starts: AbstractSet[int]) -> list[Candidate]:
-        """Groups policy is aimed at, named by a head of ``GROUP_HEADS`` (人才, 企业, 机构 …) after one to
-        three noun-like jieba words (人工智能|企业, 高|技能|人才, 培训|机构), and the bare group words of
-        ``BARE_GROUPS`` (高校, 科研院所, 龙头企业). Verbs, cue words (支持|企业, 服务|企业), determiners and
-        function words (各类|人才, 相关|企业) end the qualifiers; a head alone is no group."""
-        found = []
-        for m in BARE_GROUP_RE.finditer(text):
-            if m.start() in token_starts and m.end() in token_starts | self._token_ends:
-                found.append(Candidate(m.start(), m.end(), "GROUP", "pattern", 0.7))
-        for m in GROUP_HEAD_RE.finditer(text):
-            start, end = m.start(), m.end()
-            if start not in token_starts or end not in token_starts:
-                continue
-            head = m.group()
-            tags: list[str] = []
-            pos = start
-            for _ in range(3):
-                prev = _token_before(pos, token_starts)
-                word = text[prev:pos]
-                marks = PUNCT | set(OPEN_QUOTES + CLOSE_QUOTES)
-                if not word or prev >= pos or any(c in marks for c in word) \
-                        or word in self.stopwords or word in GROUP_DETERMINERS or word in LIGHT_VERBS \
-                        or start - prev > 8:
-                    break
-                tag = _jieba_tag(word)
-                # words jieba does not know here are mostly pieces of a verb phrase (叫响, 培强): no
-                # qualifier; a nominal verb qualifies a body or people (培训机构, 创新人才), not firms
-                # (资助|企业, 辅导|企业 are a verb and its object)
-                if tag is None or word in GROUP_HEADS \
-                        or not tag.startswith(("n", "b", "j", "vn", "an", "a")) \
-                        or tag == "vn" and head not in ("机构", "人才"):
-                    break
-                tags.append(tag)
-                pos = prev
-            # at least one noun among the qualifiers: an adjective alone (先进企业, 强大人才) names no kind
-            if pos < start and any(t.startswith(("n", "b", "j")) or t == "vn" for t in tags):
-                found.append(Candidate(pos, end, "GROUP", "pattern", 0.6))
         return found
 
     # -- PERSON -------------------------------------------------------------------------------------

@@ -53,6 +53,7 @@ from kg.core.lexicon import Lexicon, load_lexicon
 from kg.core.text import sentence_offsets
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp import news
+from kg.nlp.groups import aimed_at, urged
 from kg.nlp.merge import Mention
 from kg.nlp.programs import encouraged
 from kg.nlp.quantities import quantity_relations
@@ -166,6 +167,8 @@ class RelationExtractor:
                                                                               entities):
                 add(Rel(label, head, tail, sent, evidence, None, confidence))
         self._name_links(entities, len(text), add)
+        for head, tail, span, evidence in aimed_at(text, placed, [e.label for e in entities]):
+            add(Rel("targets", head, tail, span, evidence, None, 0.65))  # kg.nlp.groups
         self._signed(text, placed, add)
         for rel in news.relations(text, placed, entities, sentences, doc._.kg_title_issues or []):
             add(Rel(*rel))  # kg.nlp.news: officials of governments and parties, joint statements
@@ -276,9 +279,11 @@ class RelationExtractor:
                 if groups_before and (current is None or current.end <= groups_before[-1][0].start):
                     # a target group named before the cue in its clause is the one acting (推动协会建立…机制):
                     # the arrangement is aimed at it, and the document's voice does not run it
+                    # only a group urged to act (推动/引导/督促…G建立X): a group that acts on its own
+                    # (各级平台监管部门建立…机制) sets X up for others (kg.nlp.groups.urged)
                     for _, m, i in acted:
                         if entities[i].label in ("MECHANISM", "PROGRAM", "POLICY"):
-                            for g_m, g in groups_before:
+                            for g_m, g in urged(text, groups_before, m.start):
                                 add(Rel("targets", i, g, sent, (g_m.start, m.end), None, 0.6))
                     continue
                 if current is not None and current.start >= c0:

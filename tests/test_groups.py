@@ -1,0 +1,158 @@
+"""GROUP entities (kg.nlp.groups) and the ``targets`` relation, on sentences written for the test."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from spacy.language import Language
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from kg.core.lexicon import load_lexicon
+from kg.core.records import Document
+from kg.nlp.extract import extract
+from kg.nlp.merge import Mention
+from kg.nlp.relations import RelationExtractor
+from kg.nlp.resolve import ResolvedEntity
+
+
+def groups(nlp: Language, text: str) -> set[str]:
+    return {e.name for e in extract(Document("t", text), nlp).entities if e.label == "GROUP"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a threshold, a quoted word, a field word with 和, 第三方 open the chain
+        ("鼓励限额以上商贸企业开展直播销售。", "限额以上商贸企业"),
+        ("对新认定的“专精特新”企业给予奖励。", "“专精特新”企业"),
+        ("县级文化和旅游主管部门负责日常检查。", "县级文化和旅游主管部门"),
+        ("可委托第三方检测机构开展抽检。", "第三方检测机构"),
+        # verbs inside a chain that a noun opens
+        ("培育一批生物医药创新创业人才。", "生物医药创新创业人才"),
+        ("支持试点示范园区内的种子生产企业扩大规模。", "种子生产企业"),
+        # a participle after a boundary
+        ("其他参与企业应具有良好的信用记录。", "参与企业"),
+        ("联合申报单位应签订合作协议。", "联合申报单位"),
+        ("地方各级商务主管部门要加强指导。", "地方各级商务主管部门"),
+        ("组织全国人大代表开展视察。", "全国人大代表"),
+    ],
+)
+def test_a_kind_is_named_by_a_head_and_its_classifiers(nlp: Language, text: str, expected: str) -> None:
+    assert expected in groups(nlp, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "wrong"),
+    [
+        ("支持企业参与国有企业改革。", "参与国有企业"),  # a verb and its object
+        ("鼓励企业联合申报单位认定。", "企业联合申报单位"),
+        ("要充分发挥行业龙头企业带动作用。", "充分发挥行业龙头企业"),
+        ("推动破除制约民营企业发展的障碍。", "制约民营企业"),
+        ("这家新能源汽车生产企业去年出口增长。", "新能源汽车生产企业"),  # one body pointed at
+        ("他参观了四川省博物馆。", "四川省博物馆"),  # a place before an institution: its name
+        ("省级科技人才项目向企业倾斜。", "省级科技人才"),  # a word of a programme's name
+        ("各有关单位要认真落实。", "有关单位"),  # decision 6
+        ("相关部门和工作机构要加强协调。", "工作机构"),
+        ("本公司及其分支机构应当遵守。", "分支机构"),  # a part of one body
+        ("活动在上海科技馆举行。", "上海科技馆"),
+        ("各省、自治区、直辖市商务主管部门，有关行业协会：\n现将有关事项通知如下。", "行业协会"),
+    ],
+)
+def test_no_group_across_a_verb_a_deictic_or_a_name(nlp: Language, text: str, wrong: str) -> None:
+    assert wrong not in groups(nlp, text)
+
+
+def test_a_head_with_classifiers_of_its_own_ends_the_chain(nlp: Language) -> None:
+    found = groups(nlp, "推动大型商贸企业研发中心和中小企业数字化转型服务商合作。")
+    assert "大型商贸企业研发中心" not in found
+    assert "数字化转型服务商" in found and "中小企业数字化转型服务商" not in found
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "absent"),
+    [
+        ("督促煤矿落实安全责任，其他煤矿要对照整改。", {"煤矿"}, set()),
+        ("组织高校、科研院所、企业等单位参与。", {"高校", "科研院所", "企业"}, set()),
+        ("引导企业加大研发投入。", set(), {"企业"}),  # bare 企业 only beside academic bodies
+        ("学校的操场很大。", set(), {"学校"}),  # nothing acts on it
+    ],
+)
+def test_a_head_alone_is_a_group_where_the_text_acts_on_it(nlp: Language, text: str, expected: set[str],
+                                                            absent: set[str]) -> None:
+    found = groups(nlp, text)
+    assert expected <= found
+    assert not absent & found
+
+
+# -- targets (kg.nlp.groups.aimed_at) -------------------------------------------------------------------
+def targets(text: str, **labels: str) -> set[tuple[str, str]]:
+    """The targets relations found in ``text`` when each name given (name=LABEL) is an entity wherever it
+    occurs."""
+    entities = []
+    taken = bytearray(len(text))
+    for name in sorted(labels, key=len, reverse=True):
+        mentions = []
+        for m in re.finditer(re.escape(name), text):
+            if not any(taken[m.start():m.end()]):
+                taken[m.start():m.end()] = b"\x01" * len(name)
+                mentions.append(Mention(m.start(), m.end(), labels[name], "test"))
+        assert mentions, name
+        entities.append(ResolvedEntity(labels[name], name, mentions, [name]))
+    entities.sort(key=lambda e: e.first)
+    doc = Doc(Vocab(), words=[text], spaces=[False])
+    doc._.kg_text = text
+    doc._.kg_entities = entities
+    RelationExtractor(load_lexicon())(doc)
+    return {(entities[r.head].name, entities[r.tail].name) for r in doc._.kg_relations
+            if r.label == "targets"}
+
+
+def test_a_group_applying_for_programmes_is_their_target() -> None:
+    text = "限额以上商贸企业申报市级商贸发展专项、市级流通示范工程，应建有统计台账。"
+    found = targets(text, 限额以上商贸企业="GROUP", 市级商贸发展专项="PROGRAM", 市级流通示范工程="PROGRAM")
+    assert found == {("市级商贸发展专项", "限额以上商贸企业"), ("市级流通示范工程", "限额以上商贸企业")}
+    text = "符合条件的县级融媒体中心直接纳入省级媒体融合平台管理。"
+    assert targets(text, 县级融媒体中心="GROUP", 省级媒体融合平台="MECHANISM") == {
+        ("省级媒体融合平台", "县级融媒体中心")}
+
+
+def test_what_follows_the_clause_of_an_application_is_no_target() -> None:
+    text = "种子生产企业申报后，市级种业振兴行动另行部署。"
+    assert not targets(text, 种子生产企业="GROUP", 市级种业振兴行动="PROGRAM")
+
+
+def test_a_documents_scope_names_its_targets() -> None:
+    text = ("《养老机构消防安全管理规定（试行）》\n第二条 本规定适用于各类养老机构及其分支机构、"
+            "各级民政部门，不适用于医疗机构。")
+    found = targets(text, **{"《养老机构消防安全管理规定（试行）》": "POLICY"}, 养老机构="GROUP",
+                    民政部门="GROUP", 医疗机构="GROUP")
+    assert ("《养老机构消防安全管理规定（试行）》", "民政部门") in found
+    assert ("《养老机构消防安全管理规定（试行）》", "医疗机构") not in found  # another clause
+
+
+def test_an_item_targets_the_groups_it_supports_but_not_those_that_set_it_up() -> None:
+    text = ("3.实施数字乡村示范工程。重点支持涉农企业建设数据中心，帮助种植大户、家庭农场对接市场。"
+            "（牵头单位：省农业农村厅）支持科研院所参与。\n"
+            "4.建立游客服务评价制度。鼓励旅游景区、博物馆运用数字手段，建立游客服务评价制度。")
+    found = targets(text, 数字乡村示范工程="PROGRAM", 涉农企业="GROUP", 种植大户="GROUP", 家庭农场="GROUP",
+                    科研院所="GROUP", 游客服务评价制度="MECHANISM", 旅游景区="GROUP", 博物馆="GROUP")
+    assert {("数字乡村示范工程", "涉农企业"), ("数字乡村示范工程", "种植大户"),
+            ("数字乡村示范工程", "家庭农场")} <= found
+    assert ("数字乡村示范工程", "科研院所") not in found  # after the item's note
+    assert not {("游客服务评价制度", "旅游景区"), ("游客服务评价制度", "博物馆")} & found
+
+
+def test_a_sentence_that_sets_up_a_programme_and_supports_groups_targets_them() -> None:
+    text = "实施乡村工匠培育计划，重点支持返乡创业青年、家庭农场开展技能培训，支持职业院校的教师参与。"
+    found = targets(text, 乡村工匠培育计划="PROGRAM", 返乡创业青年="GROUP", 家庭农场="GROUP",
+                    职业院校="GROUP")
+    assert found == {("乡村工匠培育计划", "返乡创业青年"), ("乡村工匠培育计划", "家庭农场")}
+
+
+def test_a_group_before_the_cue_is_a_target_only_when_urged_to_act() -> None:
+    text = "推动物业服务企业和业主委员会建立矛盾纠纷调处机制。各级住建部门建立物业投诉处理机制。"
+    found = targets(text, 物业服务企业="GROUP", 业主委员会="GROUP", 矛盾纠纷调处机制="MECHANISM",
+                    住建部门="GROUP", 物业投诉处理机制="MECHANISM")
+    assert found == {("矛盾纠纷调处机制", "物业服务企业"), ("矛盾纠纷调处机制", "业主委员会")}
