@@ -2,9 +2,10 @@
 
 Sets: ``seeds`` (seeds/gold.jsonl), ``corpus`` (tests/gold/corpus.jsonl, reports), and the policy and
 news gold split once by tests/gold/split.json into ``policy-dev``, ``news-dev``, ``policy-test`` and
-``news-test``, and the passages annotated later, ``policy-fresh`` and ``news-fresh`` (drawn and annotated in
-the second session to measure, unseen, how the rules written on dev generalise). Development looks at the dev
-sets' errors (``--errors``); the test and fresh sets are only ever scored: ``--errors`` refuses them.
+``news-test``; and passages annotated later to measure, unseen, how the rules written on dev generalise:
+``policy-fresh`` and ``news-fresh`` are scored and never read; once scored and recorded, a fresh batch may
+become development material (``policy-dev2``, ``news-dev2``: the second session's first batch, see
+tests/gold/policy/README.md). ``--errors`` is for the dev sets; it refuses the test and fresh sets.
 
     python scripts/score_gold.py                  # every set, one table
     python scripts/score_gold.py policy-dev --errors
@@ -37,7 +38,7 @@ def _sets() -> dict[str, tuple[Path, Path, set[str] | None]]:
         "corpus": (GOLD / "corpus.jsonl", GOLD / "corpus", None),
     }
     for genre in ("policy", "news"):
-        for part in ("dev", "test", "fresh"):
+        for part in ("dev", "dev2", "test", "fresh"):
             ids = {i for i in SPLIT[part] if i.startswith("policy-" if genre == "policy" else "cctv-")}
             sets[f"{genre}-{part}"] = (GOLD / genre / "gold.jsonl", GOLD / genre / "passages.jsonl", ids)
     return sets
