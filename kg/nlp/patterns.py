@@ -548,7 +548,7 @@ class PatternRecognizer:
         function words (各类|人才, 相关|企业) end the qualifiers; a head alone is no group."""
         found = []
         for m in BARE_GROUP_RE.finditer(text):
-            if m.start() in token_starts and m.end() in token_starts | self._token_ends:
+            if m.start() in token_starts and (m.end() in token_starts or m.end() in self._token_ends):
                 found.append(Candidate(m.start(), m.end(), "GROUP", "pattern", 0.7))
         for m in GROUP_HEAD_RE.finditer(text):
             start, end = m.start(), m.end()
