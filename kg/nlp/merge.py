@@ -177,7 +177,7 @@ def person_like(surface: str, surnames: AbstractSet[str], *, given_min: int = 1)
     """
     if not (2 <= len(surface) <= 4 and (surface[0] in surnames or surface[:2] in surnames)):
         return False
-    tags = _jieba_tags()
+    tags = jieba_tags()
     if len(surface) == 4 and surface[:2] not in surnames and all(
             (t := tags.get(half)) is not None and not t.startswith(NAME_TAGS)
             for half in (surface[:2], surface[2:])):
@@ -196,10 +196,16 @@ PLACE_ENDINGS = frozenset("省市县区州盟旗镇乡村岛湾江河湖山海�
 
 
 @lru_cache(maxsize=1)
-def _jieba_tags() -> dict[str, str]:
-    """jieba's word -> part-of-speech table (``word_tag_tab``); also read by kg_patterns and kg_ner's gate."""
+def jieba_tags() -> dict[str, str]:
+    """jieba's word -> part-of-speech table (``word_tag_tab``), loaded once per process; read by kg_merge,
+    kg_patterns, kg_lexicon's gazetteer, kg_lac and kg_ner's gate. A dictionary look-up per word: nothing is
+    tagged per document (``jieba.posseg.cut`` would run the HMM again over the text)."""
     tags: dict[str, str] = jieba.posseg.dt.word_tag_tab
     return tags
+
+
+#: the former private name, for the modules that import it
+_jieba_tags = jieba_tags
 
 
 class Merger:
@@ -229,4 +235,4 @@ def make_merger(nlp: Language, name: str, min_model_score: float, lexicon_dir: s
     return Merger(min_model_score=min_model_score, lexicon_dir=lexicon_dir)
 
 
-__all__ = ["Mention", "Merger", "select"]
+__all__ = ["Mention", "Merger", "jieba_tags", "select"]

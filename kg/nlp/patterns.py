@@ -521,10 +521,40 @@ def _ends_with_any(text: str, pos: int, words: object, max_len: int = 12) -> str
             if text[pos - n:pos] in words:
                 return text[pos - n:pos]
         return None
-    for w in words:  # type: ignore[attr-defined]
-        if text.endswith(w, 0, pos):
-            return str(w)
-    return None
+    # a list sorted longest first: the first word that ends there is the longest one ending there, so look up
+    # the text's tail of each length the list has (one set look-up a length, not one endswith a word)
+    index = _suffix_index(words)
+    pos = min(pos, len(text))
+    if index is None or pos < 0:
+        for w in words:  # type: ignore[attr-defined]
+            if text.endswith(w, 0, pos):
+                return str(w)
+        return None
+    members, lengths = index
+    for n in lengths:
+        if n <= pos and text[pos - n:pos] in members:
+            return text[pos - n:pos]
+    return "" if "" in members else None
+
+
+#: id of a word list -> (the list, its words, their lengths longest first); the lists are the recognisers'
+#: own, made once
+_SUFFIX_INDEX: dict[int, tuple[object, frozenset[str], tuple[int, ...]]] = {}
+
+
+def _suffix_index(words: object) -> tuple[frozenset[str], tuple[int, ...]] | None:
+    """The words of a list sorted longest first, and their lengths; None for anything else."""
+    entry = _SUFFIX_INDEX.get(id(words))
+    if entry is not None and entry[0] is words:
+        return entry[1], entry[2]
+    if not isinstance(words, list | tuple) or not all(isinstance(w, str) for w in words):
+        return None
+    sizes = [len(w) for w in words]
+    if sizes != sorted(sizes, reverse=True):
+        return None  # not sorted longest first: the first match is not the longest
+    index = (frozenset(words), tuple(sorted({n for n in sizes if n > 0}, reverse=True)))
+    _SUFFIX_INDEX[id(words)] = (words, *index)
+    return index
 
 
 @Language.factory("kg_patterns", default_config={"lexicon_dir": None}, assigns=["doc._.kg_candidates"])

@@ -7,12 +7,20 @@ as jieba's cut (benchmarks/README.md). jieba's words are the text cut into piece
 the same tokens and the same whitespace flags off its whitespace words instead, and keeps the text it was
 given as ``doc._.kg_text`` so that ``kg.nlp.text.doc_text`` does not rebuild it from the tokens. Everything
 else (the jieba instance, serialisation, the config) is the ChineseTokenizer's own.
+
+The words themselves are jieba's (:func:`jieba_cut`: ``jieba.cut(text)``, the default mode with the HMM, word
+for word), with its dictionary search done in one pass: jieba builds each block's graph of dictionary words,
+then looks every word up again, slices it and takes its logarithm to find the best route; :func:`_cut_block`
+scores each word as it finds it. The same words, about twice as fast.
 """
 
 from __future__ import annotations
 
+from math import log
 from typing import Any
 
+import jieba
+from jieba import finalseg
 from spacy.lang.zh import ChineseTokenizer, Segmenter
 from spacy.tokens import Doc
 from spacy.util import get_words_and_spaces, registry
@@ -65,6 +73,91 @@ def _whole_words_and_spaces(words: list[str]) -> tuple[list[str], list[bool]]:
     return out_words, out_spaces
 
 
+def jieba_cut(seg: jieba.Tokenizer, text: str) -> list[str]:
+    """``list(seg.cut(text))`` (jieba's default mode, with the HMM for unknown words), word for word.
+
+    The text is cut into blocks as jieba cuts it (``re_han_default``, ``re_skip_default``); a block of Chinese
+    goes to :func:`_cut_block`, jieba's ``__cut_DAG`` with its dictionary search in one pass.
+    """
+    seg.check_initialized()
+    words: list[str] = []
+    re_han, re_skip = jieba.re_han_default, jieba.re_skip_default
+    freq = seg.FREQ
+    logtotal = log(seg.total)
+    for blk in re_han.split(text):
+        if not blk:
+            continue
+        if re_han.match(blk):
+            _cut_block(blk, freq, logtotal, words)
+        else:
+            for x in re_skip.split(blk):
+                if re_skip.match(x):
+                    words.append(x)
+                else:
+                    words.extend(x)
+    return words
+
+
+def _cut_block(sentence: str, freq: dict[str, int], logtotal: float, out: list[str]) -> None:
+    """jieba's ``Tokenizer.__cut_DAG(sentence)``, appended to ``out``.
+
+    jieba finds the dictionary words starting at each position (``get_DAG``), then from the end backwards the
+    best route (``calc``): for each word ``log(freq or 1) - logtotal`` plus the best route after it, the
+    highest score winning and, on a tie, the longer word. This is that computation in the same order and the
+    same floating-point operations (so the same route), each word scored where the search finds it, from the
+    end backwards, without the graph, the second look-up, the slice and the logarithm of every word again.
+    """
+    n = len(sentence)
+    score = [0.0] * (n + 1)  # jieba's route[k][0]; route[n] = (0, 0), and x + 0 is x + 0.0
+    nxt = [0] * (n + 1)  # jieba's route[k][1]: the last index of the word that starts at k
+    for k in range(n - 1, -1, -1):
+        best_x = -1
+        best = 0.0
+        i = k
+        frag = sentence[k]
+        while True:
+            f = freq.get(frag)
+            if f is None:
+                break
+            if f:
+                s = log(f) - logtotal + score[i + 1]
+                if best_x < 0 or s >= best:  # ties: the later x (jieba's max over (score, x))
+                    best, best_x = s, i
+            i += 1
+            if i >= n:
+                break
+            frag = sentence[k:i + 1]
+        if best_x < 0:  # no dictionary word starts here: the character alone, with frequency 1
+            best, best_x = log(freq.get(sentence[k]) or 1) - logtotal + score[k + 1], k
+        score[k] = best
+        nxt[k] = best_x
+    x = 0
+    buf = ""
+    while x < n:
+        y = nxt[x] + 1
+        if y - x == 1:
+            buf += sentence[x]
+        else:
+            if buf:
+                _flush(buf, freq, out)
+                buf = ""
+            out.append(sentence[x:y])
+        x = y
+    if buf:
+        _flush(buf, freq, out)
+
+
+def _flush(buf: str, freq: dict[str, int], out: list[str]) -> None:
+    """jieba's handling of a run of single characters: one character as it is, a run the dictionary does not
+    know through its HMM (``finalseg.cut``), a known one character by character."""
+    if len(buf) == 1:
+        out.append(buf)
+    elif not freq.get(buf):
+        out.extend(finalseg.cut(buf))
+    else:
+        out.extend(buf)
+
+
 class JiebaTokenizer(ChineseTokenizer):  # type: ignore[misc]
     """spaCy's ChineseTokenizer aligned in linear time (see the module), for the jieba and char segmenters.
 
@@ -74,7 +167,11 @@ class JiebaTokenizer(ChineseTokenizer):  # type: ignore[misc]
     def __call__(self, text: str) -> Doc:
         if self.segmenter == Segmenter.jieba:
             assert self.jieba_seg is not None  # set by ChineseTokenizer for this segmenter
-            words = [w for w in self.jieba_seg.cut(text, cut_all=False) if w]
+            seg = getattr(self.jieba_seg, "dt", self.jieba_seg)  # the jieba module: its default Tokenizer
+            if type(seg) is jieba.Tokenizer:
+                words = [w for w in jieba_cut(seg, text) if w]
+            else:
+                words = [w for w in self.jieba_seg.cut(text, cut_all=False) if w]
         elif self.segmenter == Segmenter.char:
             words = list(text)
         else:
