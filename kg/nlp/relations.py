@@ -254,7 +254,7 @@ class RelationExtractor:
         last_lead: _Chain | None = None
         ii = 0
         groups_seen: deque[tuple[Mention, int]] = deque()  # the groups before the cue, in its clause
-        for cue, acted in _cue_objects(text, sent, items, self.cues, self.cue_re, clauses):
+        for cue, acted, urged_cue in _cue_objects(text, sent, items, self.cues, self.cue_re, clauses):
             while ci < len(chains) and chains[ci].end <= cue.start():
                 current = chains[ci]
                 if current.role == "lead":
@@ -292,6 +292,8 @@ class RelationExtractor:
                     chain = last_lead
                 elif current is not None and current.start == s0:
                     chain, confidence = current, 0.7  # the body that opens the sentence
+            if urged_cue:
+                continue  # 鼓励济南市建设…平台: the body that encourages runs nothing (kg.nlp.programs)
             if chain is not None and chain.partner_of is not None:
                 chain = chain.partner_of  # 由A牵头，B配合，建立…: A runs it
             if chain is not None:
@@ -401,7 +403,7 @@ class RelationExtractor:
             hi = bisect_left(starts, note.start())
             task_items = [(m, i) for m, i in placed[lo:hi] if m.end <= note.start()]
             sent = (task0, note.end())
-            for cue, acted in _cue_objects(text, (task0, note.start()), task_items, self.cues, self.cue_re,
+            for cue, acted, _ in _cue_objects(text, (task0, note.start()), task_items, self.cues, self.cue_re,
                                            clauses, noted=True):
                 for relation, m, i in acted:
                     for a in dict.fromkeys(i for _, i in runners):
@@ -685,15 +687,16 @@ Acted = list[tuple[str, Mention, int]]
 
 def _cue_objects(text: str, span: tuple[int, int], items: list[tuple[Mention, int]], cues: dict[str, str],
                  cue_re: re.Pattern[str], clauses: Clauses, *,
-                 noted: bool = False) -> Iterator[tuple[re.Match[str], Acted]]:
+                 noted: bool = False) -> Iterator[tuple[re.Match[str], Acted, bool]]:
     """Each cue verb of ``span`` (none inside a name) with what it acts on: the entities after it in its
     clause, up to the next cue (cues joined by 和/并/、 share their objects: 制定并实施X) or a group or person
-    (支持企业建立…: they act there). One pass over the cues and the items. A cue that others are encouraged
-    to act on (鼓励企业搭建…) is skipped unless ``noted``: the task of a responsibility note, whose lead
-    units run what the task names however it is phrased (docs/annotation.md, decision 2)."""
+    (支持企业建立…: they act there). One pass over the cues and the items. The third item says whether the
+    cue is what others are encouraged to do (鼓励企业搭建…, kg.nlp.programs.encouraged): then the body that
+    encourages runs nothing; never for ``noted`` cues, the task of a responsibility note, whose lead units
+    run what the task names however it is phrased (docs/annotation.md, decision 2)."""
     s0, s1 = span
     starts = [m.start for m, _ in items]
-    found: list[tuple[re.Match[str], str]] = []
+    found: list[tuple[re.Match[str], str, bool]] = []
     k = 0
     covered = -1
     for cue in cue_re.finditer(text, s0, s1):
@@ -702,17 +705,15 @@ def _cue_objects(text: str, span: tuple[int, int], items: list[tuple[Mention, in
             k += 1
         if cue.start() < covered:
             continue  # part of a name (实施方案, 建设领导小组)
-        if not noted and encouraged(text, cue.start(), s0):
-            continue  # 鼓励企业搭建…平台: the body encourages, others act (kg.nlp.programs)
         relation = cues[cue.group()]
         if relation in ACT_TARGETS:
-            found.append((cue, relation))
-    groups: list[list[tuple[re.Match[str], str]]] = []
-    for cue, relation in found:
+            found.append((cue, relation, not noted and encouraged(text, cue.start(), s0)))
+    groups: list[list[tuple[re.Match[str], str, bool]]] = []
+    for cue, relation, by_others in found:
         if groups and re.fullmatch(r"[和并及与、]?", text[groups[-1][-1][0].end():cue.start()]):
-            groups[-1].append((cue, relation))
+            groups[-1].append((cue, relation, by_others))
         else:
-            groups.append([(cue, relation)])
+            groups.append([(cue, relation, by_others)])
     for g, group in enumerate(groups):
         begin = group[-1][0].end()
         stop = clauses.end(begin, s1)
@@ -723,10 +724,10 @@ def _cue_objects(text: str, span: tuple[int, int], items: list[tuple[Mention, in
             if m.start >= stop or m.label in ("GROUP", "PERSON"):
                 break
             objects.append((m, i))
-        for cue, relation in group:
+        for cue, relation, by_others in group:
             acted = [(r, m, i) for m, i in objects if (r := _act_relation(cue.group(), relation, m.label))]
             if acted:
-                yield cue, acted
+                yield cue, acted, by_others
 
 
 def _between(items: list[tuple[Mention, int]], starts: list[int], start: int,
