@@ -430,11 +430,17 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
     org_spans = frozenset((c.start, c.end) for c in out
                           if c.label == "ORG" and c.source in ("pattern", "lexicon"))
     mine = reader.names(text, token_starts, token_ends, org_ends, org_spans)
+    # a name right after a count (10个以上低碳冶炼示范项目, 5个左右资源循环利用示范项目) was read by the
+    # count's frame (kg.nlp.quantities.frame_names), whose bounds are surer than a reading back over words
+    count_ends = {c.end for c in out if c.label == "METRIC"}
+    counted = {c.end for c in out if c.source == "pattern" and c.label in ("PROGRAM", "MECHANISM")
+               and _after_count(text, c.start, count_ends)}
+    mine = [c for c in mine if c.end not in counted]
     starts = sorted(token_starts)
     by_end = {c.end: c for c in mine if c.name is None}
     keep: list[Candidate] = []
     for c in out:
-        if c.source != "pattern" or c.label not in ("PROGRAM", "MECHANISM"):
+        if c.source != "pattern" or c.label not in ("PROGRAM", "MECHANISM") or c.end in counted:
             keep.append(c)
             continue
         if c.end in by_end:
@@ -456,6 +462,16 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
             continue
         keep.append(c)
     out[:] = keep + mine
+
+
+def _after_count(text: str, start: int, count_ends: AbstractSet[int]) -> bool:
+    """``start`` follows a figure, or a figure and 以上/左右/以下/多/余 (10个以上|X)."""
+    if start in count_ends:
+        return True
+    for word in ("以上", "左右", "以下", "多", "余"):
+        if text.startswith(word, start - len(word)) and start - len(word) in count_ends:
+            return True
+    return False
 
 
 def _drop(text: str, c: Candidate, reader: Reader) -> bool:
