@@ -1,15 +1,22 @@
-"""Draw a fresh set of news stories for gold annotation (second session), reproducibly.
+"""Draw a fresh set of news stories for gold annotation, reproducibly.
 
 Same eligibility as select_gold_passages.select_news (400-1,500 characters, at least 4 BODY cue hits),
-skipping every story already in tests/gold/news/selection.json; rng.sample of N among the eligible sorted
-by id.
+skipping the stories of the first SKIP entries of tests/gold/news/selection.json (all of them by default);
+rng.sample of N among the eligible sorted by id.
 
-    python scripts/select_fresh_news.py /work/shared/corpus/cctv-news-2023.jsonl [N]
+    python scripts/select_fresh_news.py CORPUS [N] [--seed SEED] [--skip-first SKIP]
 prints the chosen stories as JSON (source_id, title, date, url, chars).
+
+The skip is explicit so that every batch can be redrawn after later batches were appended to selection.json:
+    batch 1 (second session, 6 stories, dev2 since):
+        python scripts/select_fresh_news.py /work/shared/corpus/cctv-news-2023.jsonl 6 --seed 20261207 --skip-first 12
+    batch 2 (third session, 6 stories, 'fresh'):
+        python scripts/select_fresh_news.py /work/shared/corpus/cctv-news-2023.jsonl 6 --seed 20261209 --skip-first 18
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import random
 import sys
@@ -22,8 +29,14 @@ SEED = 20261207
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def select_fresh(path: Path, n: int = 6, seed: int = SEED) -> list[dict]:
-    taken = {r["source_id"] for r in json.loads((ROOT / "tests/gold/news/selection.json").read_text("utf-8"))}
+def select_fresh(path: Path, n: int = 6, seed: int = SEED, skip_first: int | None = None) -> list[dict]:
+    """Draw n stories; skip_first=None skips every entry of selection.json, an int only its first ones."""
+    selection = json.loads((ROOT / "tests/gold/news/selection.json").read_text("utf-8"))
+    if skip_first is not None:
+        if skip_first > len(selection):
+            raise ValueError(f"--skip-first {skip_first} > {len(selection)} entries in selection.json")
+        selection = selection[:skip_first]
+    taken = {r["source_id"] for r in selection}
     docs = [json.loads(line) for line in path.open(encoding="utf-8")]
     eligible = [d for d in docs if 400 <= len(d["text"]) <= 1500 and len(BODY.findall(d["text"])) >= 4
                 and d["id"] not in taken]
@@ -33,7 +46,13 @@ def select_fresh(path: Path, n: int = 6, seed: int = SEED) -> list[dict]:
 
 
 if __name__ == "__main__":
-    n = int(sys.argv[2]) if len(sys.argv) > 2 else 6
-    for d in select_fresh(Path(sys.argv[1]), n):
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("corpus", type=Path)
+    ap.add_argument("n", type=int, nargs="?", default=6)
+    ap.add_argument("--seed", type=int, default=SEED)
+    ap.add_argument("--skip-first", type=int, default=None,
+                    help="skip only the stories of the first N entries of selection.json (default: all)")
+    args = ap.parse_args()
+    for d in select_fresh(args.corpus, args.n, args.seed, args.skip_first):
         print(json.dumps({"source_id": d["id"], "title": d["title"], "date": d["date"], "url": d.get("url"),
                           "chars": len(d["text"])}, ensure_ascii=False))
