@@ -8,9 +8,11 @@ scripts/select_gold_passages.py's select_policy takes it; the first n are kept.
 Batches drawn so far (each batch's entries are appended to selection.json after it is drawn):
 
     # batch 1 (second session): skip the 19 entries select_gold_passages.py wrote
-    python scripts/select_fresh_passages.py ../shared/corpus/policy-documents.jsonl 8 --seed 20261206 --skip-first 19
+    python scripts/select_fresh_passages.py ../shared/corpus/policy-documents.jsonl 8 \
+        --seed 20261206 --skip-first 19
     # batch 2 (third session): skip all 27 entries (the 19 and batch 1's 8)
-    python scripts/select_fresh_passages.py ../shared/corpus/policy-documents.jsonl 8 --seed 20261208 --skip-first 27
+    python scripts/select_fresh_passages.py ../shared/corpus/policy-documents.jsonl 8 \
+        --seed 20261208 --skip-first 27
 
 The defaults (n 8, --seed 20261206, --skip-first 19) give batch 1. Prints the selection as JSON (source_id,
 issuer_en, source_start, source_end, doc_id, chars).
@@ -72,4 +74,5 @@ if __name__ == "__main__":
                     help=f"skip the issuers and documents of the first N entries of selection.json "
                          f"(default {FIRST_SET}, batch 1)")
     a = ap.parse_args()
-    print(json.dumps(select_fresh(a.corpus, a.n, random.Random(a.seed), a.skip_first), ensure_ascii=False, indent=1))
+    chosen = select_fresh(a.corpus, a.n, random.Random(a.seed), a.skip_first)
+    print(json.dumps(chosen, ensure_ascii=False, indent=1))
