@@ -11,7 +11,7 @@ The skip is explicit so that every batch can be redrawn after later batches were
     batch 1 (second session, 6 stories, dev2 since):
         python scripts/select_fresh_news.py ../shared/corpus/cctv-news-2023.jsonl 6 \
             --seed 20261207 --skip-first 12
-    batch 2 (third session, 6 stories, 'fresh'):
+    batch 2 (second session, later; 6 stories, 'fresh'):
         python scripts/select_fresh_news.py ../shared/corpus/cctv-news-2023.jsonl 6 \
             --seed 20261209 --skip-first 18
 """

@@ -10,7 +10,7 @@ Batches drawn so far (each batch's entries are appended to selection.json after 
     # batch 1 (second session): skip the 19 entries select_gold_passages.py wrote
     python scripts/select_fresh_passages.py ../shared/corpus/policy-documents.jsonl 8 \
         --seed 20261206 --skip-first 19
-    # batch 2 (third session): skip all 27 entries (the 19 and batch 1's 8)
+    # batch 2 (second session, later): skip all 27 entries (the 19 and batch 1's 8)
     python scripts/select_fresh_passages.py ../shared/corpus/policy-documents.jsonl 8 \
         --seed 20261208 --skip-first 27
 
