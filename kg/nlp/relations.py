@@ -55,7 +55,7 @@ from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._
 from kg.nlp import news
 from kg.nlp.groups import aimed_at, urged
 from kg.nlp.merge import Mention
-from kg.nlp.programs import encouraged
+from kg.nlp.programs import encouraged, task_runs
 from kg.nlp.quantities import quantity_relations
 from kg.nlp.resolve import ResolvedEntity, org_match_key
 from kg.nlp.text import doc_text
@@ -401,11 +401,19 @@ class RelationExtractor:
             hi = bisect_left(starts, note.start())
             task_items = [(m, i) for m, i in placed[lo:hi] if m.end <= note.start()]
             sent = (task0, note.end())
+            ran: set[int] = set()
             for cue, acted in _cue_objects(text, (task0, note.start()), task_items, self.cues, self.cue_re,
                                            clauses, noted=True):
                 for relation, m, i in acted:
+                    ran.add(i)
                     for a in dict.fromkeys(i for _, i in runners):
                         add(Rel(relation, a, i, sent, (min(cue.start(), m.start), note.end()), None, 0.75))
+            # decision 2: what the task names, the runners answer for, whatever its verb (kg.nlp.programs)
+            for m, i in task_items:
+                if i not in ran and m.label in ("MECHANISM", "PROGRAM") and task_runs(text, task0, m.start):
+                    ran.add(i)
+                    for a in dict.fromkeys(i for _, i in runners):
+                        add(Rel("runs", a, i, sent, (m.start, note.end()), None, 0.68))
         return noted
 
     # -- targets ----------------------------------------------------------------------------------------
