@@ -147,3 +147,12 @@ def test_a_new_kind_is_no_name(rules_nlp: Language) -> None:
     names = {n for n, _ in _ents(rules_nlp, "促进新技术新产品新模式的落地应用，探索服务贸易新机制。")}
     assert not {n for n in names if n.endswith(("新模式", "新机制"))}
     assert ("产业协同创新机制", "MECHANISM") in _ents(rules_nlp, "建立产业协同创新机制。")
+
+
+def test_quoted_items_of_a_kind_are_named(rules_nlp: Language) -> None:
+    names = _ents(rules_nlp, "常态化开展“智造潍坊”“数字乡村”等典型场景征集活动，推广“浙里办”“爱山东”等平台。")
+    assert {("“智造潍坊”", "PROGRAM"), ("“数字乡村”", "PROGRAM")} <= names
+    assert {("“浙里办”", "MECHANISM"), ("“爱山东”", "MECHANISM")} <= names
+    assert ("“科技政策进万企”活动", "PROGRAM") in _ents(rules_nlp, "组织开展“科技政策进万企”活动。")
+    # misdeeds are no undertaking
+    assert not _ents(rules_nlp, "坚决反对“台独”“两个中国”等分裂活动。")

@@ -106,6 +106,15 @@ SHARED_HEAD = re.compile(r"等(?:区域|国家)?(?:重大|重点)?"
                          r"(战略|专项行动|行动计划|攻坚行动|工程|计划|试点|倡议)"
                          r"(?=[，。；、,;：:）)\s]|建设|实施|工作|$)")
 ITEM_SEP = re.compile(r"、|和|及|与")
+#: “A”“B”“C”等…活动/平台: quoted items of a kind of undertaking or arrangement are named ones (“护苗”“净网”等
+#: 专项行动, “爱山东”“齐鲁智脑”等平台); the kind's head gives the label
+QUOTED_ITEMS = re.compile(r"((?:“[^”“，。；、\n]{2,14}”[、和及与]?){2,})等(?:[^，。；,;：:“”\n]{0,14}?)"
+                          r"(活动|项目|工程|行动|计划|试点|品牌|平台|模式|机制|制度)")
+#: “招才引智名校行”活动, “万人助万企”系列活动: a quoted campaign's name with its head
+QUOTED_CAMPAIGN = re.compile(r"“[^”“，。；、\n]{3,14}”(?:系列)?活动")
+#: kinds of acts that are no undertaking of the issuer (分裂活动, 违法活动)
+MISDEEDS = re.compile(r"分裂|违法|犯罪|非法|诈骗|腐败|邪教|恐怖|走私|传销|赌博")
+QUOTED_LABEL = {"平台": "MECHANISM", "模式": "MECHANISM", "机制": "MECHANISM", "制度": "MECHANISM"}
 #: verbs of encouraging or supporting others: the subject after them does the act, the body does not
 ENCOURAGE = re.compile(r"鼓励|支持|引导|帮助|指导|吸引|动员|倡导"
                        r"|推动(?=[^，,；;。]{0,12}?(?:企业|高校|机构|单位))")
@@ -253,6 +262,7 @@ class Reader:
                     self.rejected.discard(end)
                     break
         found.extend(self.shared_heads(text, starts, org_ends))
+        found.extend(quoted_items(text))
         return found
 
     def _read(self, text: str, h0: int, end: int, head: str, starts: list[int],
@@ -304,7 +314,7 @@ class Reader:
             return False
         if COUNTED.match(body) or (head == "经验" and body.endswith(EVALUATIVE)):
             return False
-        if re.search(r"(?<![创更革刷])新$", body) and head in ("模式", "机制", "业态"):
+        if re.search(r"(?<![创更革刷])新$", body) and head in ("模式", "机制", "业态") and "“" not in body:
             return False  # 新技术新模式, 场景创新新机制: a new kind described, no name
         if head in FUND_HEADS and not FUND_OWNERS.match(body) and "“" not in body \
                 and not text.endswith(("我省", "我市", "本省", "本市", "我区", "本区"), 0, begin):
@@ -430,6 +440,22 @@ class Reader:
             if 4 <= len(item) <= 18 and item.endswith(("建设", "发展")) and not any(c in PUNCT for c in item):
                 out.append(Candidate(a, e, "PROGRAM", "pattern", 0.75))
         return out
+
+
+def quoted_items(text: str) -> list[Candidate]:
+    """“工赋青岛”“未来城市”等典型应用场景案例征集活动 → each quoted item (PROGRAM; MECHANISM for 平台, 模式,
+    机制, 制度); “招才引智名校行”活动 → that campaign, with its head."""
+    out: list[Candidate] = []
+    for m in QUOTED_ITEMS.finditer(text):
+        if MISDEEDS.search(m.group(0)):
+            continue
+        label = QUOTED_LABEL.get(m.group(2), "PROGRAM")
+        for q in re.finditer(r"“[^”“]+”", m.group(1)):
+            out.append(Candidate(m.start(1) + q.start(), m.start(1) + q.end(), label, "pattern", 0.75))
+    for m in QUOTED_CAMPAIGN.finditer(text):
+        if not MISDEEDS.search(m.group(0)):
+            out.append(Candidate(m.start(), m.end(), "PROGRAM", "pattern", 0.75))
+    return out
 
 
 def revise(out: list[Candidate], text: str, reader: Reader, token_starts: AbstractSet[int],
