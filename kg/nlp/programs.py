@@ -39,7 +39,7 @@ from kg.nlp.merge import _jieba_tags
 EXTRA_HEADS: dict[str, tuple[str, int]] = {
     "项目": ("PROGRAM", 6), "资金": ("PROGRAM", 4), "基金": ("PROGRAM", 4), "试验区": ("PROGRAM", 4),
     "示范区": ("PROGRAM", 4), "主题教育": ("PROGRAM", 2), "学习教育": ("PROGRAM", 2), "倡议": ("PROGRAM", 4),
-    "试验场": ("MECHANISM", 2), "企业库": ("MECHANISM", 2),
+    "试验场": ("MECHANISM", 2), "企业库": ("MECHANISM", 2), "工作专班": ("MECHANISM", 2),
 }
 #: heads after which a fund or project needs a place or a level to be one named thing (财政专项资金 is not)
 FUND_HEADS = ("资金", "基金")
@@ -108,12 +108,15 @@ SHARED_HEAD = re.compile(r"等(?:区域|国家)?(?:重大|重点)?"
 ITEM_SEP = re.compile(r"、|和|及|与")
 #: “A”“B”“C”等…活动/平台: quoted items of a kind of undertaking or arrangement are named ones (“护苗”“净网”等
 #: 专项行动, “爱山东”“齐鲁智脑”等平台); the kind's head gives the label
-QUOTED_ITEMS = re.compile(r"((?:“[^”“，。；、\n]{2,14}”[、和及与]?){2,})等(?:[^，。；,;：:“”\n]{0,14}?)"
+QUOTED_ITEMS = re.compile(r"((?:“[^”“，。；、\n]{2,14}”[、和及与]?){2,})"
+                          r"(?:等[^，。；,;：:“”\n]{0,14}?|(?![^，。；,;：:“”\n]{0,8}?(?:的|开展|实施|企业))"
+                          r"[^，。；,;：:“”、\n]{0,8}?)"
                           r"(活动|项目|工程|行动|计划|试点|品牌|平台|模式|机制|制度)")
 #: “招才引智名校行”活动, “万人助万企”系列活动: a quoted campaign's name with its head
 QUOTED_CAMPAIGN = re.compile(r"“[^”“，。；、\n]{3,14}”(?:系列)?活动")
 #: kinds of acts that are no undertaking of the issuer (分裂活动, 违法活动)
 MISDEEDS = re.compile(r"分裂|违法|犯罪|非法|诈骗|腐败|邪教|恐怖|走私|传销|赌博")
+LIST_OPENING = re.compile(r"“[^”“]{2,14}”[、和及与]?“[^”“]{2,14}”(?!$)")
 QUOTED_LABEL = {"平台": "MECHANISM", "模式": "MECHANISM", "机制": "MECHANISM", "制度": "MECHANISM"}
 #: verbs of encouraging or supporting others: the subject after them does the act, the body does not
 ENCOURAGE = re.compile(r"鼓励|支持|引导|帮助|指导|吸引|动员|倡导"
@@ -491,7 +494,8 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
         if _drop(text, c, reader) or c.end in reader.rejected or c.end - 1 in reader.rejected:
             continue
         keep.append(c)
-    out[:] = keep + mine
+    # “以竹代塑”“以竹代木”绿色低碳重大项目: a list of quoted items and their kind, no one name (quoted_items)
+    out[:] = [c for c in keep + mine if not LIST_OPENING.match(text, c.start, c.end)]
 
 
 def _drop(text: str, c: Candidate, reader: Reader) -> bool:
