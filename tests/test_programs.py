@@ -156,3 +156,10 @@ def test_quoted_items_of_a_kind_are_named(rules_nlp: Language) -> None:
     assert ("“科技政策进万企”活动", "PROGRAM") in _ents(rules_nlp, "组织开展“科技政策进万企”活动。")
     # misdeeds are no undertaking
     assert not _ents(rules_nlp, "坚决反对“台独”“两个中国”等分裂活动。")
+
+
+def test_practices_named_after_a_post(rules_nlp: Language) -> None:
+    names = _ents(rules_nlp, "全面推行河长制、林长制，落实河湖长制和厂长负责制。")
+    assert {("河长制", "MECHANISM"), ("林长制", "MECHANISM"), ("河湖长制", "MECHANISM"),
+            ("厂长负责制", "MECHANISM")} <= names
+    assert not _ents(rules_nlp, "所长制定了年度工作要点。")

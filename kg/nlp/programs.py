@@ -117,6 +117,10 @@ QUOTED_CAMPAIGN = re.compile(r"“[^”“，。；、\n]{3,14}”(?:系列)?活
 #: kinds of acts that are no undertaking of the issuer (分裂活动, 违法活动)
 MISDEEDS = re.compile(r"分裂|违法|犯罪|非法|诈骗|腐败|邪教|恐怖|走私|传销|赌博")
 LIST_OPENING = re.compile(r"“[^”“]{2,14}”[、和及与]?“[^”“]{2,14}”(?!$)")
+#: a practice named after the post that answers for it: 河长制, 林长制, 链长制; 市长负责制, 厂长负责制
+POST_PRACTICE = re.compile(r"(?:河湖长制|(?<![\u4e00-\u9fff]长)[\u4e00-\u9fff]长制"
+                           r"|(?:[省市县区厂校院馆]长|(?:军委)?主席|书记)负责制)"
+                           r"(?![定订作造约度品止裁服衡])")
 QUOTED_LABEL = {"平台": "MECHANISM", "模式": "MECHANISM", "机制": "MECHANISM", "制度": "MECHANISM"}
 #: verbs of encouraging or supporting others: the subject after them does the act, the body does not
 ENCOURAGE = re.compile(r"鼓励|支持|引导|帮助|指导|吸引|动员|倡导"
@@ -458,6 +462,8 @@ def quoted_items(text: str) -> list[Candidate]:
     for m in QUOTED_CAMPAIGN.finditer(text):
         if not MISDEEDS.search(m.group(0)):
             out.append(Candidate(m.start(), m.end(), "PROGRAM", "pattern", 0.75))
+    for m in POST_PRACTICE.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "MECHANISM", "pattern", 0.85))
     return out
 
 
