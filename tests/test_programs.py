@@ -163,3 +163,12 @@ def test_practices_named_after_a_post(rules_nlp: Language) -> None:
     assert {("河长制", "MECHANISM"), ("林长制", "MECHANISM"), ("河湖长制", "MECHANISM"),
             ("厂长负责制", "MECHANISM")} <= names
     assert not _ents(rules_nlp, "所长制定了年度工作要点。")
+
+
+def test_a_note_lists_units_on_after_a_comma(rules_nlp: Language) -> None:
+    """（责任单位：A，B、C）: the units after the comma are responsible too (issuers group them by kind)."""
+    text = "3.开展“智造强市”活动。（责任单位：市委组织部，市教育局、市财政局）"
+    heads = {h for h, t in _runs(rules_nlp, text) if "智造强市" in t}
+    assert len(heads) == 3
+    other = "3.开展“智造强市”活动。（牵头单位：市教育局，参加单位：市财政局，市委组织部）"
+    assert len({h for h, t in _runs(rules_nlp, other) if "智造强市" in t}) == 1

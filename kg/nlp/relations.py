@@ -375,12 +375,23 @@ class RelationExtractor:
                 continue
             leads: list[tuple[Mention, int]] = []
             responsible: list[tuple[Mention, int]] = []
+            role = None
             for part in re.finditer(r"[^，,；;]+", text[body0:body1]):
                 p0, p1 = body0 + part.start(), body0 + part.end()
                 in_part = [(m, i) for m, i in members if p0 <= m.start and m.end <= p1]
                 if "牵头" in part.group() or "主责" in part.group():
-                    leads.extend(in_part)
+                    role = "lead"
                 elif re.search(r"责任|负责", part.group()):
+                    role = "responsible"
+                elif NOTE_ROLE.search(part.group()) or "：" in part.group() or ":" in part.group():
+                    role = None  # 配合单位：…, 参加单位：…
+                elif role is not None and ("：" in text[body0:p0] or ":" in text[body0:p0]):
+                    pass  # （责任单位：市委组织部，市人社局、市教育局）: the list goes on after a comma
+                else:
+                    role = None
+                if role == "lead":
+                    leads.extend(in_part)
+                elif role == "responsible":
                     responsible.extend(in_part)
             # without a lead, the responsible units run it; where the document says the first listed leads
             # (列第一位者为牵头部门), the first of them
