@@ -110,3 +110,65 @@ def test_encouraged_reads_the_clause() -> None:
     assert encouraged(text, text.index("建设"))
     assert not encouraged(text, text.index("建立"))
     assert not encouraged("推动建设创新平台。", 2)
+
+
+def test_note_units_run_what_the_task_names_whatever_its_verb(rules_nlp: Language) -> None:
+    """Decision 2 without a cue verb: responsible units (no lead) answer for what their task names (拓展X,
+    培育X); not for what they reward, recognise, use or only frame the task in."""
+    text = ("5.智慧水务。拓展潍坊市城市供水智能调度平台应用范围，推进管网改造。"
+            "（责任单位：市水利局、市财政局）")
+    runs = _runs(rules_nlp, text)
+    assert {h for h, t in runs if t == "潍坊市城市供水智能调度平台"} >= {"潍坊市水利局", "潍坊市财政局"} \
+        or {h for h, t in runs if t == "潍坊市城市供水智能调度平台"} >= {"市水利局", "市财政局"}
+    rewarded = "6.对新认定的省级物流公共信息服务平台，给予一次性奖励。（责任单位：市商务局）"
+    assert not {t for _, t in _runs(rules_nlp, rewarded) if "信息服务平台" in t}
+    used = "7.依托国家工业互联网大数据中心开展监测。（责任单位：市工业和信息化局）"
+    assert not {t for _, t in _runs(rules_nlp, used) if "大数据中心" in t}
+    actor = "8.支持国家级“双跨”工业互联网平台参与本地企业改造。（责任单位：市发展改革委）"
+    assert not {t for _, t in _runs(rules_nlp, actor) if "工业互联网平台" in t}
+
+
+@pytest.mark.parametrize(("text", "wrong", "right"), [
+    # verbs of building and their complements are no part of a name
+    ("做大做强海洋牧场综合服务平台。", "大做强海洋牧场综合服务平台", "海洋牧场综合服务平台"),
+    ("建强用好省水利数据共享平台。", "好省水利数据共享平台", "省水利数据共享平台"),
+    ("高水平建设国家智能农机创新发展试验区。", "高水平建设国家智能农机创新发展试验区",
+     "国家智能农机创新发展试验区"),
+    # a kind of body and its verb open no name
+    ("支持物流企业建设冷链追溯平台。", "物流企业建设冷链追溯平台", "冷链追溯平台"),
+])
+def test_building_verbs_stay_out_of_names(rules_nlp: Language, text: str, wrong: str, right: str) -> None:
+    names = {n for n, _ in _ents(rules_nlp, text)}
+    assert wrong not in names
+    assert right in names
+
+
+def test_a_new_kind_is_no_name(rules_nlp: Language) -> None:
+    names = {n for n, _ in _ents(rules_nlp, "促进新技术新产品新模式的落地应用，探索服务贸易新机制。")}
+    assert not {n for n in names if n.endswith(("新模式", "新机制"))}
+    assert ("产业协同创新机制", "MECHANISM") in _ents(rules_nlp, "建立产业协同创新机制。")
+
+
+def test_quoted_items_of_a_kind_are_named(rules_nlp: Language) -> None:
+    names = _ents(rules_nlp, "常态化开展“智造潍坊”“数字乡村”等典型场景征集活动，推广“浙里办”“爱山东”等平台。")
+    assert {("“智造潍坊”", "PROGRAM"), ("“数字乡村”", "PROGRAM")} <= names
+    assert {("“浙里办”", "MECHANISM"), ("“爱山东”", "MECHANISM")} <= names
+    assert ("“科技政策进万企”活动", "PROGRAM") in _ents(rules_nlp, "组织开展“科技政策进万企”活动。")
+    # misdeeds are no undertaking
+    assert not _ents(rules_nlp, "坚决反对“台独”“两个中国”等分裂活动。")
+
+
+def test_practices_named_after_a_post(rules_nlp: Language) -> None:
+    names = _ents(rules_nlp, "全面推行河长制、林长制，落实河湖长制和厂长负责制。")
+    assert {("河长制", "MECHANISM"), ("林长制", "MECHANISM"), ("河湖长制", "MECHANISM"),
+            ("厂长负责制", "MECHANISM")} <= names
+    assert not _ents(rules_nlp, "所长制定了年度工作要点。")
+
+
+def test_a_note_lists_units_on_after_a_comma(rules_nlp: Language) -> None:
+    """（责任单位：A，B、C）: the units after the comma are responsible too (issuers group them by kind)."""
+    text = "3.开展“智造强市”活动。（责任单位：市委组织部，市教育局、市财政局）"
+    heads = {h for h, t in _runs(rules_nlp, text) if "智造强市" in t}
+    assert len(heads) == 3
+    other = "3.开展“智造强市”活动。（牵头单位：市教育局，参加单位：市财政局，市委组织部）"
+    assert len({h for h, t in _runs(rules_nlp, other) if "智造强市" in t}) == 1

@@ -39,7 +39,7 @@ from kg.nlp.merge import _jieba_tags
 EXTRA_HEADS: dict[str, tuple[str, int]] = {
     "项目": ("PROGRAM", 6), "资金": ("PROGRAM", 4), "基金": ("PROGRAM", 4), "试验区": ("PROGRAM", 4),
     "示范区": ("PROGRAM", 4), "主题教育": ("PROGRAM", 2), "学习教育": ("PROGRAM", 2), "倡议": ("PROGRAM", 4),
-    "试验场": ("MECHANISM", 2), "企业库": ("MECHANISM", 2),
+    "试验场": ("MECHANISM", 2), "企业库": ("MECHANISM", 2), "工作专班": ("MECHANISM", 2),
 }
 #: heads after which a fund or project needs a place or a level to be one named thing (财政专项资金 is not)
 FUND_HEADS = ("资金", "基金")
@@ -58,7 +58,8 @@ HARD_STOPS = frozenset("""实施 开展 组织实施 启动 部署 依托 利用
     期间 纵观 面向 针对 提供 资助 新建 拟 拟以 以上 以下 左右 以内 祝贺
     欢迎 赞赏 践行 倡导 所有 全部 一切 其他 其它 部分 现有 已有 原有 新增 中 内
     上 下 前 后 里 外 间 今年 明年 去年 当年 本年 今后 近年 目前 当前 现在 近期
-    同期 实现 发布 打好 打赢 打响 停止 公布 开通 上线 管理好 纳入到 接入 对接 用 开启 进行""".split())
+    同期 实现 发布 打好 打赢 打响 停止 公布 开通 上线 管理好 纳入到 接入 对接 用 开启 进行
+    编制 汇总 做大做强 做强 做大 建强 推广应用""".split())
 #: verbs that take an object: inside a name only right before its head or another deverbal word
 OBJECT_VERBS = frozenset({"推进", "推动", "加快", "促进"})
 #: deverbal words that open no name (重点|建设…平台, 推进|…试点): a name read leftwards does not start
@@ -105,6 +106,22 @@ SHARED_HEAD = re.compile(r"等(?:区域|国家)?(?:重大|重点)?"
                          r"(战略|专项行动|行动计划|攻坚行动|工程|计划|试点|倡议)"
                          r"(?=[，。；、,;：:）)\s]|建设|实施|工作|$)")
 ITEM_SEP = re.compile(r"、|和|及|与")
+#: “A”“B”“C”等…活动/平台: quoted items of a kind of undertaking or arrangement are named ones (“护苗”“净网”等
+#: 专项行动, “爱山东”“齐鲁智脑”等平台); the kind's head gives the label
+QUOTED_ITEMS = re.compile(r"((?:“[^”“，。；、\n]{2,14}”[、和及与]?){2,})"
+                          r"(?:等[^，。；,;：:“”\n]{0,14}?|(?![^，。；,;：:“”\n]{0,8}?(?:的|开展|实施|企业))"
+                          r"[^，。；,;：:“”、\n]{0,8}?)"
+                          r"(活动|项目|工程|行动|计划|试点|品牌|平台|模式|机制|制度)")
+#: “招才引智名校行”活动, “万人助万企”系列活动: a quoted campaign's name with its head
+QUOTED_CAMPAIGN = re.compile(r"“[^”“，。；、\n]{3,14}”(?:系列)?活动")
+#: kinds of acts that are no undertaking of the issuer (分裂活动, 违法活动)
+MISDEEDS = re.compile(r"分裂|违法|犯罪|非法|诈骗|腐败|邪教|恐怖|走私|传销|赌博")
+LIST_OPENING = re.compile(r"“[^”“]{2,14}”[、和及与]?“[^”“]{2,14}”(?!$)")
+#: a practice named after the post that answers for it: 河长制, 林长制, 链长制; 市长负责制, 厂长负责制
+POST_PRACTICE = re.compile(r"(?:河湖长制|(?<![\u4e00-\u9fff]长)[\u4e00-\u9fff]长制"
+                           r"|(?:[省市县区厂校院馆]长|(?:军委)?主席|书记)负责制)"
+                           r"(?![定订作造约度品止裁服衡])")
+QUOTED_LABEL = {"平台": "MECHANISM", "模式": "MECHANISM", "机制": "MECHANISM", "制度": "MECHANISM"}
 #: verbs of encouraging or supporting others: the subject after them does the act, the body does not
 ENCOURAGE = re.compile(r"鼓励|支持|引导|帮助|指导|吸引|动员|倡导"
                        r"|推动(?=[^，,；;。]{0,12}?(?:企业|高校|机构|单位))")
@@ -160,8 +177,8 @@ class Reader:
                 pos -= 1  # 智能工厂/车间
                 k = _index_before(starts, pos)
                 continue
-            if ch in PUNCT or ch in OPEN_QUOTES or ch in "（(":
-                break
+            if ch in PUNCT or ch in OPEN_QUOTES or ch in "（(" or "\ue000" <= ch <= "\uf8ff":
+                break  # (a private-use character: a list number's glyph, 3\ue010建设…)
             if k < 0:
                 break
             w0 = starts[k]
@@ -198,6 +215,7 @@ class Reader:
                 elif before in MANNER and self._phrase_start(text, starts, k - 1):
                     break  # ，协同|推进…
                 elif not before or word in SOFT_WORDS and (w0 in org_ends or before in self.places) \
+                        or word == "建设" and before.endswith(("企业", "高校", "机构", "院所")) \
                         or before in HARD_STOPS \
                         or any(c in PUNCT or c in OPEN_QUOTES for c in before):
                     break
@@ -251,6 +269,7 @@ class Reader:
                     self.rejected.discard(end)
                     break
         found.extend(self.shared_heads(text, starts, org_ends))
+        found.extend(quoted_items(text))
         return found
 
     def _read(self, text: str, h0: int, end: int, head: str, starts: list[int],
@@ -302,6 +321,8 @@ class Reader:
             return False
         if COUNTED.match(body) or (head == "经验" and body.endswith(EVALUATIVE)):
             return False
+        if re.search(r"(?<![创更革刷])新$", body) and head in ("模式", "机制", "业态") and "“" not in body:
+            return False  # 新技术新模式, 场景创新新机制: a new kind described, no name
         if head in FUND_HEADS and not FUND_OWNERS.match(body) and "“" not in body \
                 and not text.endswith(("我省", "我市", "本省", "本市", "我区", "本区"), 0, begin):
             return False
@@ -335,6 +356,12 @@ class Reader:
         own."""
         if text.startswith("地区", begin) and text[begin - 1:begin] in ("各", "本", "该"):
             begin += 2  # 各|地区…项目: the places it runs in
+        if text[begin:begin + 1] == "好" and text[begin - 1:begin] in ("用", "建", "管", "抓", "做"):
+            begin += 1  # 用好|省公共数据开放平台: the verb's complement
+        manner = re.match(r"高(?:水平|标准|质量|起点)(?:建设|打造|推进|建成)|做?[大强优精]做[大强优精]",
+                          text[begin:h0])
+        if manner:
+            begin += manner.end()  # 高水平建设|济南…试验区: how it is built, no part of its name
         while begin < h0:
             nxt = next((p for p in range(begin + 1, h0 + 1) if p in token_starts), h0)
             word = text[begin:nxt]
@@ -422,6 +449,24 @@ class Reader:
         return out
 
 
+def quoted_items(text: str) -> list[Candidate]:
+    """“工赋青岛”“未来城市”等典型应用场景案例征集活动 → each quoted item (PROGRAM; MECHANISM for 平台, 模式,
+    机制, 制度); “招才引智名校行”活动 → that campaign, with its head."""
+    out: list[Candidate] = []
+    for m in QUOTED_ITEMS.finditer(text):
+        if MISDEEDS.search(m.group(0)):
+            continue
+        label = QUOTED_LABEL.get(m.group(2), "PROGRAM")
+        for q in re.finditer(r"“[^”“]+”", m.group(1)):
+            out.append(Candidate(m.start(1) + q.start(), m.start(1) + q.end(), label, "pattern", 0.75))
+    for m in QUOTED_CAMPAIGN.finditer(text):
+        if not MISDEEDS.search(m.group(0)):
+            out.append(Candidate(m.start(), m.end(), "PROGRAM", "pattern", 0.75))
+    for m in POST_PRACTICE.finditer(text):
+        out.append(Candidate(m.start(), m.end(), "MECHANISM", "pattern", 0.85))
+    return out
+
+
 def revise(out: list[Candidate], text: str, reader: Reader, token_starts: AbstractSet[int],
            token_ends: AbstractSet[int]) -> None:
     """Replace ``kg_patterns``' PROGRAM and MECHANISM candidates by :class:`Reader`'s where they end at the
@@ -461,7 +506,8 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
         if _drop(text, c, reader) or c.end in reader.rejected or c.end - 1 in reader.rejected:
             continue
         keep.append(c)
-    out[:] = keep + mine
+    # “以竹代塑”“以竹代木”绿色低碳重大项目: a list of quoted items and their kind, no one name (quoted_items)
+    out[:] = [c for c in keep + mine if not LIST_OPENING.match(text, c.start, c.end)]
 
 
 def _after_count(text: str, start: int, count_ends: AbstractSet[int]) -> bool:
@@ -491,7 +537,7 @@ def _subject_verb(text: str, start: int, end: int, places: AbstractSet[str]) -> 
     for verb in ("建设", "加入", "纳入", "推荐", "申报", "开展", "实施", "建立", "打造", "遴选"):
         k = name.find(verb)
         if 0 < k <= 6 and (name[:k] in places or k == 1
-                           or name[:k].endswith(("市", "省", "县", "区", "单位"))):
+                           or name[:k].endswith(("市", "省", "县", "区", "单位", "企业", "高校", "机构"))):
             return True
     return False
 
@@ -501,6 +547,41 @@ def encouraged(text: str, cue_start: int, floor: int = 0) -> bool:
     (鼓励济南市、青岛市建设…, 支持企业搭建…, 引导…开展…): whoever encourages does not run what it names."""
     clause0 = max(floor, max(text.rfind(c, 0, cue_start) for c in CLAUSE_MARKS) + 1)
     return ENCOURAGE.search(text, clause0, cue_start) is not None
+
+
+#: verbs before a name in a note's task that say the units use or join it, not that they answer for it
+#: (依托国家…平台, 申报国家重点研发计划, 融入“一带一路”)
+USES = re.compile(r"依托|借助|利用|用好|参与|参加|加入|申报|争取|争创|对接|融入|借鉴|学习|衔接|对标|结合"
+                  r"|通过|基于|接入|承接"
+                  r"|按照|根据|落实|贯彻|围绕|服务")
+
+
+#: what follows a supported name that says it is built (支持…平台建设)
+ACTOR_DONE = re.compile(r"建设|建成|落地|发展|创建")
+#: a name that units reward, subsidise or recognise: others run it
+AWARDED = re.compile(r"认定|入选|评定|评为|获批|奖励|奖补|资助|补助|补贴|给予|予以")
+
+
+def task_runs(text: str, task0: int, start: int) -> bool:
+    """A MECHANISM or PROGRAM named at ``start`` in the task of a responsibility note that begins at
+    ``task0``: the note's units run it (docs/annotation.md, decision 2: 拓展X平台应用领域, 培育“产业大脑”,
+    调整充实…工作专班) unless its clause says they use, join or apply for it (依托X, 申报X, 融入X)."""
+    clause0 = max(task0, max(text.rfind(c, 0, start) for c in CLAUSE_MARKS) + 1)
+    before = text[clause0:start].lstrip("0123456789.、一二三四五六七八九十（）() \u3000")
+    if before.startswith(("在", "对")):
+        return False  # 在省重点研发计划等中重点支持…: the frame the task acts in; 对…平台，给予奖励
+    clause1 = min([k for k in (text.find(c, start) for c in CLAUSE_MARKS) if k >= 0] or [len(text)])
+    after = text[start:clause1]
+    if AWARDED.search(before) or AWARDED.search(after):
+        return False  # 新认定的…平台, …项目予以资助: what the units reward or recognise, others run
+    if any(k in before for k in KIND_DETERMINERS if len(k) > 1):
+        return False  # 培育一批…平台: a kind of thing
+    cheer = ENCOURAGE.search(before)
+    if cheer and before.endswith(cheer.group()) and not ACTOR_DONE.search(after[:12]) \
+            and re.match(r".{2,}?(?:平台|中心|机构|企业)(?:等[^，,；;。]{0,8}?)?(?:深度|积极|进一步)?"
+                         r"(?:参与|帮助|联合|引育|引进|开展|提供|纳入|承接|服务|在)", after):
+        return False  # 支持国家级“双跨”平台参与…: the platform acts, the units support it
+    return USES.search(text, clause0, start) is None
 
 
 def _words(begin: int, end: int, token_starts: AbstractSet[int]) -> list[tuple[int, int]]:

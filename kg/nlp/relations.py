@@ -55,7 +55,7 @@ from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._
 from kg.nlp import news
 from kg.nlp.groups import aimed_at, urged
 from kg.nlp.merge import Mention
-from kg.nlp.programs import encouraged
+from kg.nlp.programs import encouraged, task_runs
 from kg.nlp.quantities import quantity_relations
 from kg.nlp.resolve import ResolvedEntity, org_match_key
 from kg.nlp.text import doc_text
@@ -377,12 +377,23 @@ class RelationExtractor:
                 continue
             leads: list[tuple[Mention, int]] = []
             responsible: list[tuple[Mention, int]] = []
+            role = None
             for part in re.finditer(r"[^，,；;]+", text[body0:body1]):
                 p0, p1 = body0 + part.start(), body0 + part.end()
                 in_part = [(m, i) for m, i in members if p0 <= m.start and m.end <= p1]
                 if "牵头" in part.group() or "主责" in part.group():
-                    leads.extend(in_part)
+                    role = "lead"
                 elif re.search(r"责任|负责", part.group()):
+                    role = "responsible"
+                elif NOTE_ROLE.search(part.group()) or "：" in part.group() or ":" in part.group():
+                    role = None  # 配合单位：…, 参加单位：…
+                elif role is not None and ("：" in text[body0:p0] or ":" in text[body0:p0]):
+                    pass  # （责任单位：市委组织部，市人社局、市教育局）: the list goes on after a comma
+                else:
+                    role = None
+                if role == "lead":
+                    leads.extend(in_part)
+                elif role == "responsible":
                     responsible.extend(in_part)
             # without a lead, the responsible units run it; where the document says the first listed leads
             # (列第一位者为牵头部门), the first of them
@@ -403,11 +414,19 @@ class RelationExtractor:
             hi = bisect_left(starts, note.start())
             task_items = [(m, i) for m, i in placed[lo:hi] if m.end <= note.start()]
             sent = (task0, note.end())
+            ran: set[int] = set()
             for cue, acted, _ in _cue_objects(text, (task0, note.start()), task_items, self.cues, self.cue_re,
-                                           clauses, noted=True):
+                                              clauses, noted=True):
                 for relation, m, i in acted:
+                    ran.add(i)
                     for a in dict.fromkeys(i for _, i in runners):
                         add(Rel(relation, a, i, sent, (min(cue.start(), m.start), note.end()), None, 0.75))
+            # decision 2: what the task names, the runners answer for, whatever its verb (kg.nlp.programs)
+            for m, i in task_items:
+                if i not in ran and m.label in ("MECHANISM", "PROGRAM") and task_runs(text, task0, m.start):
+                    ran.add(i)
+                    for a in dict.fromkeys(i for _, i in runners):
+                        add(Rel("runs", a, i, sent, (m.start, note.end()), None, 0.68))
         return noted
 
     # -- targets ----------------------------------------------------------------------------------------
