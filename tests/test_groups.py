@@ -12,6 +12,7 @@ from spacy.vocab import Vocab
 from kg.core.lexicon import load_lexicon
 from kg.core.records import Document
 from kg.nlp.extract import extract
+from kg.nlp.groups import named_for
 from kg.nlp.merge import Mention
 from kg.nlp.relations import RelationExtractor
 from kg.nlp.resolve import ResolvedEntity
@@ -156,3 +157,20 @@ def test_a_group_before_the_cue_is_a_target_only_when_urged_to_act() -> None:
     found = targets(text, 物业服务企业="GROUP", 业主委员会="GROUP", 矛盾纠纷调处机制="MECHANISM",
                     住建部门="GROUP", 物业投诉处理机制="MECHANISM")
     assert found == {("矛盾纠纷调处机制", "物业服务企业"), ("矛盾纠纷调处机制", "业主委员会")}
+
+
+@pytest.mark.parametrize(
+    ("name", "group", "expected"),
+    [
+        ("城乡居民基本医疗保险制度", "城乡居民", True),
+        ("重度残疾人护理补贴制度", "残疾人", True),
+        # a word of a longer word: 大中小企业 is not 中小企业
+        ("大中小企业融通发展模式", "中小企业", False),
+        # the group's own affairs: its internal mechanism, its operation, its ranks
+        ("商业银行内部考核机制", "商业银行", False),
+        ("国有企业经营机制", "国有企业", False),
+        ("社区工作者队伍建设若干措施", "社区工作者", False),
+    ],
+)
+def test_names_that_are_for_a_group(name: str, group: str, expected: bool) -> None:
+    assert named_for(name, group) is expected

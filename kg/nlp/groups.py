@@ -24,9 +24,12 @@ holds a body's name (…兵团工业和信息化主管部门), a head that is a 
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+
+import jieba
 
 from kg.nlp.candidates import Candidate
 from kg.nlp.merge import Mention, _jieba_tags
@@ -510,6 +513,35 @@ def urged(text: str, groups: Sequence[tuple[Mention, int]], at: int) -> list[tup
         run.append((g_m, g))
         out.append((g_m, g))
     return out
+
+
+#: after a group in an arrangement's name: the group's own affairs, not what is done for it
+#: (金融机构内部考核机制, 国有企业经营机制, 社区工作者队伍建设若干措施)
+OWN_AFFAIRS = re.compile(r"内部|自身|自我|内控|经营|治理|队伍|党建")
+
+
+@functools.cache
+def _plain_words() -> jieba.Tokenizer:
+    """jieba with its own dictionary only: the pipeline adds the lexicon's names to the shared one (中小企业
+    would split 大|中小企业)."""
+    return jieba.Tokenizer()
+
+
+def named_for(name: str, group: str) -> bool:
+    """Whether an arrangement's or document's name holds a group's name as the kind it is for: as whole
+    words (not 中小企业 in 大中小企业融通创新模式) and not followed by the group's own affairs
+    (金融机构内部考核机制)."""
+    words = _plain_words().lcut(name, HMM=False)
+    bounds = {0}
+    for w in words:
+        bounds.add(max(bounds) + len(w))
+    at = name.find(group)
+    while at >= 0:
+        end = at + len(group)
+        if at in bounds and end in bounds and not OWN_AFFAIRS.match(name, end):
+            return True
+        at = name.find(group, at + 1)
+    return False
 
 
 def _kind_of(title: str, kind: str) -> bool:

@@ -53,7 +53,7 @@ from kg.core.lexicon import Lexicon, load_lexicon
 from kg.core.text import sentence_offsets
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp import news
-from kg.nlp.groups import aimed_at, urged
+from kg.nlp.groups import aimed_at, named_for, urged
 from kg.nlp.merge import Mention
 from kg.nlp.programs import encouraged
 from kg.nlp.quantities import quantity_relations
@@ -586,7 +586,8 @@ class RelationExtractor:
             automaton = _automaton(kinds)
             for i, e in enumerate(entities):
                 if e.label in ("MECHANISM", "PROGRAM", "POLICY"):
-                    for j in sorted({j for _, f in automaton.iter(e.name) for j in kinds[f]}):
+                    for j in sorted({j for _, f in automaton.iter(e.name) for j in kinds[f]
+                                     if named_for(e.name, f)}):
                         add(Rel("targets", i, j, _span(e), _span(e), None, 0.6))
 
 
