@@ -324,6 +324,11 @@ CLAUSE_END = "，,。；;、）)"
 RATES = frozenset({"%", "百分点", "倍"})
 _PART_LABELS = ("MECHANISM", "PROGRAM")
 
+#: between a thing and the figure of its size (高校毕业生人数达1158万人, 试点面积扩大到1000万亩,
+#: 市场主体总量超过1亿户)
+SIZE_OF = re.compile(r"(?:的?(?:人数|数量|总数|总量|规模|面积|户数|家数|个数))?"
+                     r"(?:将|已|共|累计|总计|共计)?(?:高达|达到|达|超过|超|突破|逾|增加到|增至|扩大到|提高到|"
+                     r"增长到|增加至|扩大至|提高至|为|约|近|有)了?(?:约|近|超过|超)?")
 #: label, head, tail (entity indexes), evidence, confidence
 Found = tuple[str, int, int, tuple[int, int], float]
 
@@ -371,10 +376,11 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
                     yield "quantifies", i, j, (x.start, x.end), 0.7  # 七项协调机制
         if label in COUNTED_LABELS and n + 1 < len(items):
             x, j = items[n + 1]
-            closes = x.end >= len(text) or text[x.end] in CLAUSE_END
+            after = re.compile(_APPROX).match(text, x.end).end()  # type: ignore[union-attr]
+            closes = after >= len(text) or text[after] in CLAUSE_END
             counts = entities[j].label == "METRIC" and entities[j].unit not in RATES
-            if x.start == m.end and counts and closes:
-                yield "quantifies", j, i, (m.start, x.end), 0.6  # 举办…培训班3期，
+            if counts and closes and (x.start == m.end or SIZE_OF.fullmatch(text, m.end, x.start)):
+                yield "quantifies", j, i, (m.start, x.end), 0.6  # 举办…培训班3期，小巨人企业1万家以上。
         if label in _PART_LABELS:
             core = CORE_OF.match(text, m.end)
             if core:
