@@ -174,3 +174,13 @@ def test_a_group_before_the_cue_is_a_target_only_when_urged_to_act() -> None:
 )
 def test_names_that_are_for_a_group(name: str, group: str, expected: bool) -> None:
     assert named_for(name, group) is expected
+
+
+def test_every_group_of_a_list_is_served_also_over_items_that_are_no_group() -> None:
+    text = "定期举办对接活动，为中小企业、科研院所和金融机构提供融资对接平台，降低成本。"
+    found = targets(text, 中小企业="GROUP", 金融机构="GROUP", 融资对接平台="MECHANISM")
+    assert found == {("融资对接平台", "中小企业"), ("融资对接平台", "金融机构")}
+    # a group in the next clause is served by nothing here
+    text = "为中小企业提供融资对接平台，金融机构要加强服务。"
+    found = targets(text, 中小企业="GROUP", 金融机构="GROUP", 融资对接平台="MECHANISM")
+    assert found == {("融资对接平台", "中小企业")}
