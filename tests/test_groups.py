@@ -184,3 +184,20 @@ def test_every_group_of_a_list_is_served_also_over_items_that_are_no_group() -> 
     text = "为中小企业提供融资对接平台，金融机构要加强服务。"
     found = targets(text, 中小企业="GROUP", 金融机构="GROUP", 融资对接平台="MECHANISM")
     assert found == {("融资对接平台", "中小企业")}
+
+
+def test_the_kinds_something_is_provided_for_are_groups(nlp: Language) -> None:
+    found = groups(nlp, "在车站设立服务台，为返乡旅客、老年人和外来务工人员提供免费热水。")
+    assert {"返乡旅客", "老年人", "外来务工人员"} <= found, found
+    # 服务 opening a word is no cue (服务机构), and a determiner is no part of the kind
+    found = groups(nlp, "鼓励服务机构开展培训，为广大消费者提供咨询。")
+    assert "机构" not in found and "消费者" in found, found
+
+
+def test_an_arrangement_serves_the_groups_it_is_built_for() -> None:
+    text = "建立统一的就业信息平台，为高校毕业生和退役军人提供岗位信息。"
+    found = targets(text, 就业信息平台="MECHANISM", 高校毕业生="GROUP", 退役军人="GROUP")
+    assert found == {("就业信息平台", "高校毕业生"), ("就业信息平台", "退役军人")}, found
+    # another thing set up in between serves them, not the arrangement named first
+    text = "建成就业信息平台；建设职业培训网络，为退役军人提供培训。"
+    assert not targets(text, 就业信息平台="MECHANISM", 退役军人="GROUP")

@@ -177,6 +177,7 @@ class GroupFinder:
         for m in BARE_KINDS.finditer(text):
             if m.start() in start_set and m.end() in end_set:
                 found.append(Candidate(m.start(), m.end(), "GROUP", "pattern", 0.7))
+        found.extend(served(text, start_set, end_set))
         salutations = [m.span() for m in SALUTATION.finditer(text)]
         if salutations:
             found = [c for c in found if not any(a <= c.start < b for a, b in salutations)]
@@ -326,6 +327,48 @@ class GroupFinder:
         return bool(TASKED.match(after))
 
 
+#: a list of kinds that something is provided for: 为A、B和C提供…, 面向A开展…
+SERVED = re.compile(r"(?:面向|为|针对|帮助|服务于?)((?:[\u4e00-\u9fff“”]{2,12}?(?:、|和|及|与|以及))*"
+                    r"[\u4e00-\u9fff“”]{2,12}?)(?=提供|开展|推出|量身)")
+#: how the name of a kind of people or bodies ends (老年人, 社会公众, 消费者, 中小企业)
+SERVED_KIND = re.compile(r"(?:者|公众|群众|居民|市民|农民|人群|人员|人士|人才|老人|老年人|残疾人|年轻人|青年|"
+                         r"当事人|参与人|儿童|妇女|学生|毕业生|师生|患者|病人|游客|乘客|旅客|顾客|客户|用户|商户|农户|家庭|"
+                         r"职工|工人|员工|干部|官兵|医生|教师|法官|主体|企业|机构|院所|高校|学校)$")
+#: words before a kind that are not part of its name (广大|消费者, 更多的|年轻人, 向|学生)
+SERVED_LEAD = re.compile(r"^(?:向|给|对)?(?:广大|各类|各级|相关|有关|更多的?|当地|这些|所有|全体|其他|部分)?")
+
+
+def served(text: str, starts: frozenset[int], ends: frozenset[int]) -> list[Candidate]:
+    """The kinds listed after 为/面向/针对/帮助/服务 and before what is provided for them (为老年人、残疾人
+    提供便捷服务; 面向法官、诉讼参与人、社会公众和政务部门提供…服务): GROUP even as bare words (公众, 居民),
+    since the measure is aimed at them; each must be whole jieba words."""
+    out: list[Candidate] = []
+    at = 0
+    while (m := SERVED.search(text, at)) is not None:
+        at = m.start() + 1
+        if m.start() not in starts:
+            continue  # 服务机构开展…, 便民服务袋为…: not the cue
+        at = m.end()
+        pos = m.start(1)
+        for item in re.split(r"(、|和|及|与|以及)", m.group(1)):
+            a, b = pos, pos + len(item)
+            pos = b
+            if len(item) < 2 or item in ("和", "及", "与", "、", "以及"):
+                continue
+            lead = SERVED_LEAD.match(item)
+            a += lead.end() if lead else 0
+            if "的" in text[a:b]:
+                a = text.rfind("的", a, b) + 1
+            if "等" in text[a:b]:
+                b = text.find("等", a, b)
+            name = text[a:b]
+            if 2 <= len(name) <= 10 and not re.search(r"服务|帮助|面向|针对|提供", name) \
+                    and SERVED_KIND.search(name) and a in starts and b in ends \
+                    and name not in DETERMINERS and name not in ("机构", "主体", "院所"):  # 服务|机构开展
+                out.append(Candidate(a, b, "GROUP", "pattern", 0.6))
+    return out
+
+
 # -- targets ------------------------------------------------------------------------------------------------
 #: a group applying for, taking part in or taken into an arrangement (企业申报省级科技计划项目,
 #: 煤矿申报的…项目, 企业研发机构直接纳入省级科技创新平台管理)
@@ -343,10 +386,15 @@ HEADING = re.compile(r"[ \t\u3000]*(?:\d{1,2}[.、．]|[（(][一二三四五六
 #: bodies that act for the item, not the ones it serves)
 AIM_CUE = re.compile(r"(?:支持|助力|扶持|帮助|帮扶|面向|服务)$")
 #: a verb that sets up what follows it (实施X, 开展X)
-SET_UP = re.compile(r"(?:组织实施|实施|开展|启动|推进|推行|设立|建立|打造)$")
+SET_UP = re.compile(r"(?:组织实施|实施|开展|启动|推进|推行|推广|设立|建立|建设|建成|打造)"
+                    r"(?:[^，,。；;、：:\n]{0,12}的)?$")
+#: an arrangement that serves the groups named right after it (X为企业和群众提供…, X面向中小学生提供…)
+SERVES = re.compile(r"(?:将|可|要|还|也|主要|可以|能够)?(?:为|面向)(?:广大|各类)?(?=[^，。；]{2,40}提供)")
+#: between an arrangement and the groups it serves: another thing set up, or another item
+INTERVENING = re.compile(r"[；;]|建立|建设|建成|打造|创建|搭建|构建|开展|实施|设立")
 #: a clause that opens by supporting a group (，重点支持中小企业…, ，帮助小微企业…)
 SUPPORT_CLAUSE = re.compile(r"[ \t\u3000]*(?:重点|积极|大力|着力|优先|主要)?"
-                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖)")
+                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖|为)")
 #: a group, or a list it opens, that owns what follows (支持高校、科研院所的科研人员): its people are meant
 OWNER = re.compile(r"(?:[、和及与][^，。；、\n]{1,12}?)*的")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -435,13 +483,15 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
     sentence_end = -1
     set_up: tuple[Mention, int] | None = None
     previous: Mention | None = None
+    served_run = False
     for m, i in placed:
         if m.start > sentence_end:
             found = SENTENCE_END.search(text, m.start)
             sentence_end = found.start() if found else len(text)
             set_up, previous = None, None
         if labels[i] in arrangement:
-            if SET_UP.search(text, max(0, m.start - 4), m.start):
+            if SET_UP.search(text, max(0, m.start - 16, clause_start(m.start)), m.start) \
+                    or SERVES.match(text, m.end):
                 set_up = (m, i)
             previous = None
             continue
@@ -450,11 +500,23 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
             continue
         c0 = clause_start(m.start)
         listed = previous is not None and ITEM_SEP.fullmatch(text, previous.end, m.start)
-        supported = m.start - c0 <= 8 and SUPPORT_CLAUSE.fullmatch(text, c0, m.start)
+        supported = m.start - c0 <= 8 and SUPPORT_CLAUSE.fullmatch(text, c0, m.start) \
+            and (text[m.start - 1] != "为" or "提供" in text[m.end:clause_end(m.end)])
         previous = m if listed or supported else None
         x_m, x = set_up
-        if previous is None or c0 <= x_m.end or owner(m.end):
+        serves = SERVES.match(text, x_m.end)
+        if serves and serves.end() == m.start:
+            previous = m  # 平台为企业提供…: what the arrangement itself is for
+            served_run = True
+        elif listed and served_run:
+            pass  # 平台为生产者、管理人员和科技人员提供…
+        elif previous is None or c0 <= x_m.end:
+            served_run = False
             continue
+        else:
+            served_run = False
+        if owner(m.end) or INTERVENING.search(text, x_m.end, m.start):
+            continue  # 建成X；建成Y，为G提供…: G is served by Y, even when Y is no entity
         out.append((x, i, (clause_start(x_m.start), sentence_end), (x_m.start, m.end)))
     # an item's block: the groups it supports
     for heading in HEADING.finditer(text):
