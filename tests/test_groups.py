@@ -201,3 +201,10 @@ def test_an_arrangement_serves_the_groups_it_is_built_for() -> None:
     # another thing set up in between serves them, not the arrangement named first
     text = "建成就业信息平台；建设职业培训网络，为退役军人提供培训。"
     assert not targets(text, 就业信息平台="MECHANISM", 退役军人="GROUP")
+
+
+def test_a_long_classifying_chain_and_a_clause_before_it(nlp: Language) -> None:
+    found = groups(nlp, "支持新能源汽车行业数字化转型服务商开展诊断。")
+    assert "新能源汽车行业数字化转型服务商" in found, found
+    found = groups(nlp, "推进医保支付方式改革定点医疗机构信息共享。")
+    assert not [g for g in found if "改革" in g], found

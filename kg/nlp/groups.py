@@ -83,7 +83,7 @@ DETERMINERS = frozenset(_words(
     "各 各类 各种 各级 各地 各级各类 相关 有关 其他 其它 全部 所有 一些 部分 更多 一批 若干 该 本 此 这些 "
     "这 那些 广大 全体 众多 大批 大量 每个 每所 每家 多 少数 个别 不同 现有 上述 以下 以上 下列 我国 我省 "
     "我市 本地 当地 辖区 区内 内 外 好 新 老 其 之 不少 许多 一般 责任 牵头 配合 成员 协办 主办 承办 工作 "
-    "有条件 符合条件 所在 所属 原 现"))
+    "有条件 符合条件 所在 所在地 所属 原 现"))
 #: verbs that name a kind when they classify a head after a boundary (参与单位, 申报单位, 示范煤矿)
 PARTICIPLES = frozenset(_words(
     "参与 申报 联合申报 入驻 承担 签约 合作 参建 受援 受灾 入选 获奖 在建 新建 拟 投保 参保 在职 离退休 "
@@ -127,8 +127,8 @@ THRESHOLD = re.compile(r"(?:规模|限额|规上|限上)(?:以上|以下)$")
 JOINED_FIELDS = tuple(_words(
     "工业和信息化 经济和信息化 住房和城乡建设 人力资源和社会保障 文化和旅游 发展和改革 农业和农村 "
     "科学和技术 新闻出版广电 卫生和计划生育"))
-MAX_WORDS = 4
-MAX_CHARS = 9
+MAX_WORDS = 5
+MAX_CHARS = 12
 
 
 class GroupFinder:
@@ -285,6 +285,8 @@ class GroupFinder:
             return None  # 2处|示范煤矿, 3所|高校: a measure word
         if word in KIND_WORDS:
             return "noun"
+        if word.endswith(("机制", "制度", "改革", "覆盖")):
+            return None  # 共济保障机制改革|定点医药机构: a clause before the kind, not a classifier
         if word in DETERMINERS \
                 or word in self.stopwords and word not in PARTICIPLES and word not in INNER_VERBS:
             return None
