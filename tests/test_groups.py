@@ -208,3 +208,8 @@ def test_a_long_classifying_chain_and_a_clause_before_it(nlp: Language) -> None:
     assert "新能源汽车行业数字化转型服务商" in found, found
     found = groups(nlp, "推进医保支付方式改革定点医疗机构信息共享。")
     assert not [g for g in found if "改革" in g], found
+
+
+def test_a_place_and_its_predicate_do_not_classify_a_group(nlp: Language) -> None:
+    found = groups(nlp, "市长在杭州市调研专精特新企业发展情况。")
+    assert not [g for g in found if "调研" in g or "杭州" in g], found

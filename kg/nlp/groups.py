@@ -272,6 +272,13 @@ class GroupFinder:
                 or any(text.endswith(d, 0, units[-1][0]) for d in DETERMINERS if len(d) > 1)
             if not opened:
                 units.pop()  # 企业参与|国有企业改革: a verb and its object
+        # a place and a verbal noun after it are a clause's subject and predicate: 北京市|调研|独角兽企业
+        for u in range(len(units) - 1, 0, -1):
+            word = text[units[u][0]:units[u - 1][0]]
+            nxt = text[units[u - 1][0]:units[u - 2][0] if u > 1 else head_start]
+            if tags.get(word, "").startswith("ns") and tags.get(nxt) == "vn" and nxt not in INNER_VERBS:
+                del units[u - 1:]
+                break
         if not units:
             return head_start
         return units[-1][0]
