@@ -213,3 +213,7 @@ def test_a_long_classifying_chain_and_a_clause_before_it(nlp: Language) -> None:
 def test_a_place_and_its_predicate_do_not_classify_a_group(nlp: Language) -> None:
     found = groups(nlp, "市长在杭州市调研专精特新企业发展情况。")
     assert not [g for g in found if "调研" in g or "杭州" in g], found
+
+
+def test_a_group_name_may_end_inside_a_word_of_the_arrangements_name() -> None:
+    assert named_for("青年科技人才培养使用机制", "青年科技人才")

@@ -599,8 +599,8 @@ def _plain_words() -> jieba.Tokenizer:
 
 
 def named_for(name: str, group: str) -> bool:
-    """Whether an arrangement's or document's name holds a group's name as the kind it is for: as whole
-    words (not 中小企业 in 大中小企业融通创新模式) and not followed by the group's own affairs
+    """Whether an arrangement's or document's name holds a group's name as the kind it is for: opening a
+    word (not 中小企业 in 大中小企业融通创新模式) and not followed by the group's own affairs
     (金融机构内部考核机制)."""
     words = _plain_words().lcut(name, HMM=False)
     bounds = {0}
@@ -609,7 +609,7 @@ def named_for(name: str, group: str) -> bool:
     at = name.find(group)
     while at >= 0:
         end = at + len(group)
-        if at in bounds and end in bounds and not OWN_AFFAIRS.match(name, end):
+        if at in bounds and not OWN_AFFAIRS.match(name, end):  # its end may merge (人才|培养 → 人才培养)
             return True
         at = name.find(group, at + 1)
     return False
