@@ -400,7 +400,7 @@ SET_UP = re.compile(r"(?:组织实施|实施|开展|启动|推进|推行|推广|
 #: an arrangement that serves the groups named right after it (X为企业和群众提供…, X面向中小学生提供…)
 SERVES = re.compile(r"(?:将|可|要|还|也|主要|可以|能够)?(?:为|面向)(?:广大|各类)?(?=[^，。；]{2,40}提供)")
 #: between an arrangement and the groups it serves: another thing set up, or another item
-INTERVENING = re.compile(r"[；;]|建立|建设|建成|打造|创建|搭建|构建|开展|实施|设立")
+INTERVENING = re.compile(r"[；;]|建立|建设|建成|打造|创建|搭建|构建|设立")
 #: a clause that opens by supporting a group (，重点支持中小企业…, ，帮助小微企业…)
 SUPPORT_CLAUSE = re.compile(r"[ \t\u3000]*(?:重点|积极|大力|着力|优先|主要)?"
                             r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖|为)")
