@@ -343,7 +343,9 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
       thing counted in the sentence before (确定50个X。其中：选择10个A，选择20个B → A, B partOf X).
     - quantifies: a figure that opens a name counts it (七项协调机制); figures of parts right after a document
       or programme count it (《若干政策》共七部分14条); a figure that closes the phrase right after a
-      programme, arrangement, group or event counts it (举办…培训班3期，).
+      programme, arrangement, group or event counts it (举办…培训班3期，), also through a verb of size
+      (高校毕业生人数达1158万人); a count of things counts the kind named a few modifiers after it
+      (5000多所二级以上医疗机构).
     """
     items = by_sentence[k]
     s0, s1 = sentences[k]
