@@ -217,3 +217,8 @@ def test_a_place_and_its_predicate_do_not_classify_a_group(nlp: Language) -> Non
 
 def test_a_group_name_may_end_inside_a_word_of_the_arrangements_name() -> None:
     assert named_for("青年科技人才培养使用机制", "青年科技人才")
+
+
+def test_a_group_opening_a_programmes_name_is_a_word_of_it(nlp: Language) -> None:
+    assert "青年科技人才" not in groups(nlp, "青年科技人才能力提升工程领导小组负责日常工作。")
+    assert "中小企业" in groups(nlp, "支持中小企业实施技术改造工程。")

@@ -106,6 +106,8 @@ ADVERBS = ("充分", "全力", "积极", "大力", "明显", "切实", "进一�
 #: what after a head makes it a word of a longer name or phrase (省级科技人才|项目, 企业|负担, 单位|缴费)
 NOT_AFTER = re.compile(r"项目|计划|工程|基金|专项|政策|平台|中心|名单|目录|库|孵化|载体|负担|缴费|"
                        r"数[占量]|比重|占比|地位|支撑|村寨|家庭|学生|主体责任|责任|关系|市场")
+#: the head words of a programme's name that a group may open (专业技术人才知识更新工程)
+PROGRAMME_WORDS = frozenset({"工程", "计划", "行动"})
 #: what makes a head alone a tasked group after it (煤矿要…, 学校应…)
 TASKED = re.compile(r"要|应|应当|需|须|必须|可|可以|将|负责|作为|按照|按|结合")
 #: the addressees of a notice, on a line of their own (各省、自治区…主管部门，有关行业协会：): generic
@@ -156,8 +158,8 @@ class GroupFinder:
             if k + 1 < n and ends[k] == starts[k + 1] \
                     and text[starts[k + 1]:ends[k + 1]] in ("家", "人", "长"):
                 continue  # 企业家, 委员长: a person, not the kind
-            if NOT_AFTER.match(text, ends[k]):
-                continue  # 省级科技人才|项目: a word of a programme's name
+            if NOT_AFTER.match(text, ends[k]) or self._opens_name(text, starts, ends, k, tags):
+                continue  # 省级科技人才|项目, 专业技术人才|知识|更新|工程: a word of a programme's name
             begin = self._chain_start(text, starts, ends, k, head, tags)
             end = ends[k]
             if begin is not None and DEICTIC.search(text, max(0, begin - 3), begin):
@@ -182,6 +184,25 @@ class GroupFinder:
         if salutations:
             found = [c for c in found if not any(a <= c.start < b for a, b in salutations)]
         return found
+
+    def _opens_name(self, text: str, starts: list[int], ends: list[int], k: int,
+                    tags: dict[str, str]) -> bool:
+        """Whether the head word ``k`` opens a programme's name: up to three words that are no verb of
+        doing, then 工程/计划/行动 (专业技术人才|知识|更新|工程; not 企业|实施|改造|工程)."""
+        pos, n = ends[k], len(starts)
+        for j in range(k + 1, min(n, k + 5)):
+            if starts[j] != pos:
+                return False
+            word = text[starts[j]:ends[j]]
+            if word in PROGRAMME_WORDS:
+                return j > k + 1
+            if not re.fullmatch(r"[\u4e00-\u9fff]{1,4}", word) or word.endswith(HEADS) \
+                    or word in self.cues or word in PREDICATES or word in PARTICIPLES \
+                    or AIMING.search(word) or APPLY.fullmatch(word) or word in DETERMINERS \
+                    or tags.get(word, "").startswith(("p", "c", "u", "r", "m", "q")):
+                return False
+            pos = ends[j]
+        return False
 
     # -- the classifying words ---------------------------------------------------------------------------
     def _chain_start(self, text: str, starts: list[int], ends: list[int], k: int, head: str,
