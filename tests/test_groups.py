@@ -12,6 +12,7 @@ from spacy.vocab import Vocab
 from kg.core.lexicon import load_lexicon
 from kg.core.records import Document
 from kg.nlp.extract import extract
+from kg.nlp.groups import named_for
 from kg.nlp.merge import Mention
 from kg.nlp.relations import RelationExtractor
 from kg.nlp.resolve import ResolvedEntity
@@ -156,3 +157,68 @@ def test_a_group_before_the_cue_is_a_target_only_when_urged_to_act() -> None:
     found = targets(text, 物业服务企业="GROUP", 业主委员会="GROUP", 矛盾纠纷调处机制="MECHANISM",
                     住建部门="GROUP", 物业投诉处理机制="MECHANISM")
     assert found == {("矛盾纠纷调处机制", "物业服务企业"), ("矛盾纠纷调处机制", "业主委员会")}
+
+
+@pytest.mark.parametrize(
+    ("name", "group", "expected"),
+    [
+        ("城乡居民基本医疗保险制度", "城乡居民", True),
+        ("重度残疾人护理补贴制度", "残疾人", True),
+        # a word of a longer word: 大中小企业 is not 中小企业
+        ("大中小企业融通发展模式", "中小企业", False),
+        # the group's own affairs: its internal mechanism, its operation, its ranks
+        ("商业银行内部考核机制", "商业银行", False),
+        ("国有企业经营机制", "国有企业", False),
+        ("社区工作者队伍建设若干措施", "社区工作者", False),
+    ],
+)
+def test_names_that_are_for_a_group(name: str, group: str, expected: bool) -> None:
+    assert named_for(name, group) is expected
+
+
+def test_every_group_of_a_list_is_served_also_over_items_that_are_no_group() -> None:
+    text = "定期举办对接活动，为中小企业、科研院所和金融机构提供融资对接平台，降低成本。"
+    found = targets(text, 中小企业="GROUP", 金融机构="GROUP", 融资对接平台="MECHANISM")
+    assert found == {("融资对接平台", "中小企业"), ("融资对接平台", "金融机构")}
+    # a group in the next clause is served by nothing here
+    text = "为中小企业提供融资对接平台，金融机构要加强服务。"
+    found = targets(text, 中小企业="GROUP", 金融机构="GROUP", 融资对接平台="MECHANISM")
+    assert found == {("融资对接平台", "中小企业")}
+
+
+def test_the_kinds_something_is_provided_for_are_groups(nlp: Language) -> None:
+    found = groups(nlp, "在车站设立服务台，为返乡旅客、老年人和外来务工人员提供免费热水。")
+    assert {"返乡旅客", "老年人", "外来务工人员"} <= found, found
+    # 服务 opening a word is no cue (服务机构), and a determiner is no part of the kind
+    found = groups(nlp, "鼓励服务机构开展培训，为广大消费者提供咨询。")
+    assert "机构" not in found and "消费者" in found, found
+
+
+def test_an_arrangement_serves_the_groups_it_is_built_for() -> None:
+    text = "建立统一的就业信息平台，为高校毕业生和退役军人提供岗位信息。"
+    found = targets(text, 就业信息平台="MECHANISM", 高校毕业生="GROUP", 退役军人="GROUP")
+    assert found == {("就业信息平台", "高校毕业生"), ("就业信息平台", "退役军人")}, found
+    # another thing set up in between serves them, not the arrangement named first
+    text = "建成就业信息平台；建设职业培训网络，为退役军人提供培训。"
+    assert not targets(text, 就业信息平台="MECHANISM", 退役军人="GROUP")
+
+
+def test_a_long_classifying_chain_and_a_clause_before_it(nlp: Language) -> None:
+    found = groups(nlp, "支持新能源汽车行业数字化转型服务商开展诊断。")
+    assert "新能源汽车行业数字化转型服务商" in found, found
+    found = groups(nlp, "推进医保支付方式改革定点医疗机构信息共享。")
+    assert not [g for g in found if "改革" in g], found
+
+
+def test_a_place_and_its_predicate_do_not_classify_a_group(nlp: Language) -> None:
+    found = groups(nlp, "市长在杭州市调研专精特新企业发展情况。")
+    assert not [g for g in found if "调研" in g or "杭州" in g], found
+
+
+def test_a_group_name_may_end_inside_a_word_of_the_arrangements_name() -> None:
+    assert named_for("青年科技人才培养使用机制", "青年科技人才")
+
+
+def test_a_group_opening_a_programmes_name_is_a_word_of_it(nlp: Language) -> None:
+    assert "青年科技人才" not in groups(nlp, "青年科技人才能力提升工程领导小组负责日常工作。")
+    assert "中小企业" in groups(nlp, "支持中小企业实施技术改造工程。")

@@ -157,3 +157,18 @@ def test_a_rate_after_a_programme_counts_nothing() -> None:
     assert not [r for r in found if r[0] == "quantifies" and r[1] == "85%"], found
     names = {e.name for e in run("建成50个以上示范基地。").entities}
     assert "以上示范基地" not in names, names
+
+
+def test_a_figure_after_a_verb_of_size_counts_the_thing_before_it() -> None:
+    found = relations(run("今年全省高校毕业生人数达52万人，创历史新高。全省专精特新中小企业超过3000家以上。"))
+    assert ("quantifies", "52万人", "高校毕业生") in found, found
+    assert any(r[0] == "quantifies" and r[1] == "3000家" for r in found), found
+    found = relations(run("全省高校毕业生就业率超过95%。"))
+    assert not [r for r in found if r[0] == "quantifies"], found
+
+
+def test_a_count_with_modifiers_before_the_kind_it_counts() -> None:
+    found = relations(run("全省300多所二级以上医疗机构开通了远程会诊。"))
+    assert any(r[0] == "quantifies" and r[1] == "300多所" and r[2].endswith("医疗机构") for r in found), found
+    found = relations(run("已有120个市县的地方政府上线政府数据开放平台。"))
+    assert not [r for r in found if r[0] == "quantifies" and r[1] == "120个"], found

@@ -24,9 +24,12 @@ holds a body's name (…兵团工业和信息化主管部门), a head that is a 
 
 from __future__ import annotations
 
+import functools
 import re
 from bisect import bisect_left
 from collections.abc import Sequence
+
+import jieba
 
 from kg.nlp.candidates import Candidate
 from kg.nlp.merge import Mention, _jieba_tags
@@ -80,7 +83,7 @@ DETERMINERS = frozenset(_words(
     "各 各类 各种 各级 各地 各级各类 相关 有关 其他 其它 全部 所有 一些 部分 更多 一批 若干 该 本 此 这些 "
     "这 那些 广大 全体 众多 大批 大量 每个 每所 每家 多 少数 个别 不同 现有 上述 以下 以上 下列 我国 我省 "
     "我市 本地 当地 辖区 区内 内 外 好 新 老 其 之 不少 许多 一般 责任 牵头 配合 成员 协办 主办 承办 工作 "
-    "有条件 符合条件 所在 所属 原 现"))
+    "有条件 符合条件 所在 所在地 所属 原 现"))
 #: verbs that name a kind when they classify a head after a boundary (参与单位, 申报单位, 示范煤矿)
 PARTICIPLES = frozenset(_words(
     "参与 申报 联合申报 入驻 承担 签约 合作 参建 受援 受灾 入选 获奖 在建 新建 拟 投保 参保 在职 离退休 "
@@ -103,6 +106,8 @@ ADVERBS = ("充分", "全力", "积极", "大力", "明显", "切实", "进一�
 #: what after a head makes it a word of a longer name or phrase (省级科技人才|项目, 企业|负担, 单位|缴费)
 NOT_AFTER = re.compile(r"项目|计划|工程|基金|专项|政策|平台|中心|名单|目录|库|孵化|载体|负担|缴费|"
                        r"数[占量]|比重|占比|地位|支撑|村寨|家庭|学生|主体责任|责任|关系|市场")
+#: the head words of a programme's name that a group may open (专业技术人才知识更新工程)
+PROGRAMME_WORDS = frozenset({"工程", "计划", "行动"})
 #: what makes a head alone a tasked group after it (煤矿要…, 学校应…)
 TASKED = re.compile(r"要|应|应当|需|须|必须|可|可以|将|负责|作为|按照|按|结合")
 #: the addressees of a notice, on a line of their own (各省、自治区…主管部门，有关行业协会：): generic
@@ -124,8 +129,8 @@ THRESHOLD = re.compile(r"(?:规模|限额|规上|限上)(?:以上|以下)$")
 JOINED_FIELDS = tuple(_words(
     "工业和信息化 经济和信息化 住房和城乡建设 人力资源和社会保障 文化和旅游 发展和改革 农业和农村 "
     "科学和技术 新闻出版广电 卫生和计划生育"))
-MAX_WORDS = 4
-MAX_CHARS = 9
+MAX_WORDS = 5
+MAX_CHARS = 12
 
 
 class GroupFinder:
@@ -153,8 +158,8 @@ class GroupFinder:
             if k + 1 < n and ends[k] == starts[k + 1] \
                     and text[starts[k + 1]:ends[k + 1]] in ("家", "人", "长"):
                 continue  # 企业家, 委员长: a person, not the kind
-            if NOT_AFTER.match(text, ends[k]):
-                continue  # 省级科技人才|项目: a word of a programme's name
+            if NOT_AFTER.match(text, ends[k]) or self._opens_name(text, starts, ends, k, tags):
+                continue  # 省级科技人才|项目, 专业技术人才|知识|更新|工程: a word of a programme's name
             begin = self._chain_start(text, starts, ends, k, head, tags)
             end = ends[k]
             if begin is not None and DEICTIC.search(text, max(0, begin - 3), begin):
@@ -174,10 +179,30 @@ class GroupFinder:
         for m in BARE_KINDS.finditer(text):
             if m.start() in start_set and m.end() in end_set:
                 found.append(Candidate(m.start(), m.end(), "GROUP", "pattern", 0.7))
+        found.extend(served(text, start_set, end_set))
         salutations = [m.span() for m in SALUTATION.finditer(text)]
         if salutations:
             found = [c for c in found if not any(a <= c.start < b for a, b in salutations)]
         return found
+
+    def _opens_name(self, text: str, starts: list[int], ends: list[int], k: int,
+                    tags: dict[str, str]) -> bool:
+        """Whether the head word ``k`` opens a programme's name: up to three words that are no verb of
+        doing, then 工程/计划/行动 (专业技术人才|知识|更新|工程; not 企业|实施|改造|工程)."""
+        pos, n = ends[k], len(starts)
+        for j in range(k + 1, min(n, k + 5)):
+            if starts[j] != pos:
+                return False
+            word = text[starts[j]:ends[j]]
+            if word in PROGRAMME_WORDS:
+                return j > k + 1
+            if not re.fullmatch(r"[\u4e00-\u9fff]{1,4}", word) or word.endswith(HEADS) \
+                    or word in self.cues or word in PREDICATES or word in PARTICIPLES \
+                    or AIMING.search(word) or APPLY.fullmatch(word) or word in DETERMINERS \
+                    or tags.get(word, "").startswith(("p", "c", "u", "r", "m", "q")):
+                return False
+            pos = ends[j]
+        return False
 
     # -- the classifying words ---------------------------------------------------------------------------
     def _chain_start(self, text: str, starts: list[int], ends: list[int], k: int, head: str,
@@ -268,6 +293,13 @@ class GroupFinder:
                 or any(text.endswith(d, 0, units[-1][0]) for d in DETERMINERS if len(d) > 1)
             if not opened:
                 units.pop()  # 企业参与|国有企业改革: a verb and its object
+        # a place and a verbal noun after it are a clause's subject and predicate: 北京市|调研|独角兽企业
+        for u in range(len(units) - 1, 0, -1):
+            word = text[units[u][0]:units[u - 1][0]]
+            nxt = text[units[u - 1][0]:units[u - 2][0] if u > 1 else head_start]
+            if tags.get(word, "").startswith("ns") and tags.get(nxt) == "vn" and nxt not in INNER_VERBS:
+                del units[u - 1:]
+                break
         if not units:
             return head_start
         return units[-1][0]
@@ -281,6 +313,8 @@ class GroupFinder:
             return None  # 2处|示范煤矿, 3所|高校: a measure word
         if word in KIND_WORDS:
             return "noun"
+        if word.endswith(("机制", "制度", "改革", "覆盖")):
+            return None  # 共济保障机制改革|定点医药机构: a clause before the kind, not a classifier
         if word in DETERMINERS \
                 or word in self.stopwords and word not in PARTICIPLES and word not in INNER_VERBS:
             return None
@@ -323,6 +357,48 @@ class GroupFinder:
         return bool(TASKED.match(after))
 
 
+#: a list of kinds that something is provided for: 为A、B和C提供…, 面向A开展…
+SERVED = re.compile(r"(?:面向|为|针对|帮助|服务于?)((?:[\u4e00-\u9fff“”]{2,12}?(?:、|和|及|与|以及))*"
+                    r"[\u4e00-\u9fff“”]{2,12}?)(?=提供|开展|推出|量身)")
+#: how the name of a kind of people or bodies ends (老年人, 社会公众, 消费者, 中小企业)
+SERVED_KIND = re.compile(r"(?:者|公众|群众|居民|市民|农民|人群|人员|人士|人才|老人|老年人|残疾人|年轻人|青年|"
+                         r"当事人|参与人|儿童|妇女|学生|毕业生|师生|患者|病人|游客|乘客|旅客|顾客|客户|用户|商户|农户|家庭|"
+                         r"职工|工人|员工|干部|官兵|医生|教师|法官|主体|企业|机构|院所|高校|学校)$")
+#: words before a kind that are not part of its name (广大|消费者, 更多的|年轻人, 向|学生)
+SERVED_LEAD = re.compile(r"^(?:向|给|对)?(?:广大|各类|各级|相关|有关|更多的?|当地|这些|所有|全体|其他|部分)?")
+
+
+def served(text: str, starts: frozenset[int], ends: frozenset[int]) -> list[Candidate]:
+    """The kinds listed after 为/面向/针对/帮助/服务 and before what is provided for them (为老年人、残疾人
+    提供便捷服务; 面向法官、诉讼参与人、社会公众和政务部门提供…服务): GROUP even as bare words (公众, 居民),
+    since the measure is aimed at them; each must be whole jieba words."""
+    out: list[Candidate] = []
+    at = 0
+    while (m := SERVED.search(text, at)) is not None:
+        at = m.start() + 1
+        if m.start() not in starts:
+            continue  # 服务机构开展…, 便民服务袋为…: not the cue
+        at = m.end()
+        pos = m.start(1)
+        for item in re.split(r"(、|和|及|与|以及)", m.group(1)):
+            a, b = pos, pos + len(item)
+            pos = b
+            if len(item) < 2 or item in ("和", "及", "与", "、", "以及"):
+                continue
+            lead = SERVED_LEAD.match(item)
+            a += lead.end() if lead else 0
+            if "的" in text[a:b]:
+                a = text.rfind("的", a, b) + 1
+            if "等" in text[a:b]:
+                b = text.find("等", a, b)
+            name = text[a:b]
+            if 2 <= len(name) <= 10 and not re.search(r"服务|帮助|面向|针对|提供", name) \
+                    and SERVED_KIND.search(name) and a in starts and b in ends \
+                    and name not in DETERMINERS and name not in ("机构", "主体", "院所"):  # 服务|机构开展
+                out.append(Candidate(a, b, "GROUP", "pattern", 0.6))
+    return out
+
+
 # -- targets ------------------------------------------------------------------------------------------------
 #: a group applying for, taking part in or taken into an arrangement (企业申报省级科技计划项目,
 #: 煤矿申报的…项目, 企业研发机构直接纳入省级科技创新平台管理)
@@ -340,10 +416,15 @@ HEADING = re.compile(r"[ \t\u3000]*(?:\d{1,2}[.、．]|[（(][一二三四五六
 #: bodies that act for the item, not the ones it serves)
 AIM_CUE = re.compile(r"(?:支持|助力|扶持|帮助|帮扶|面向|服务)$")
 #: a verb that sets up what follows it (实施X, 开展X)
-SET_UP = re.compile(r"(?:组织实施|实施|开展|启动|推进|推行|设立|建立|打造)$")
+SET_UP = re.compile(r"(?:组织实施|实施|开展|启动|推进|推行|推广|设立|建立|建设|建成|打造)"
+                    r"(?:[^，,。；;、：:\n]{0,12}的)?$")
+#: an arrangement that serves the groups named right after it (X为企业和群众提供…, X面向中小学生提供…)
+SERVES = re.compile(r"(?:将|可|要|还|也|主要|可以|能够)?(?:为|面向)(?:广大|各类)?(?=[^，。；]{2,40}提供)")
+#: between an arrangement and the groups it serves: another thing set up, or another item
+INTERVENING = re.compile(r"[；;]|建立|建设|建成|打造|创建|搭建|构建|设立")
 #: a clause that opens by supporting a group (，重点支持中小企业…, ，帮助小微企业…)
 SUPPORT_CLAUSE = re.compile(r"[ \t\u3000]*(?:重点|积极|大力|着力|优先|主要)?"
-                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖)")
+                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖|为)")
 #: a group, or a list it opens, that owns what follows (支持高校、科研院所的科研人员): its people are meant
 OWNER = re.compile(r"(?:[、和及与][^，。；、\n]{1,12}?)*的")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -432,13 +513,15 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
     sentence_end = -1
     set_up: tuple[Mention, int] | None = None
     previous: Mention | None = None
+    served_run = False
     for m, i in placed:
         if m.start > sentence_end:
             found = SENTENCE_END.search(text, m.start)
             sentence_end = found.start() if found else len(text)
             set_up, previous = None, None
         if labels[i] in arrangement:
-            if SET_UP.search(text, max(0, m.start - 4), m.start):
+            if SET_UP.search(text, max(0, m.start - 16, clause_start(m.start)), m.start) \
+                    or SERVES.match(text, m.end):
                 set_up = (m, i)
             previous = None
             continue
@@ -447,11 +530,23 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
             continue
         c0 = clause_start(m.start)
         listed = previous is not None and ITEM_SEP.fullmatch(text, previous.end, m.start)
-        supported = m.start - c0 <= 8 and SUPPORT_CLAUSE.fullmatch(text, c0, m.start)
+        supported = m.start - c0 <= 8 and SUPPORT_CLAUSE.fullmatch(text, c0, m.start) \
+            and (text[m.start - 1] != "为" or "提供" in text[m.end:clause_end(m.end)])
         previous = m if listed or supported else None
         x_m, x = set_up
-        if previous is None or c0 <= x_m.end or owner(m.end):
+        serves = SERVES.match(text, x_m.end)
+        if serves and serves.end() == m.start:
+            previous = m  # 平台为企业提供…: what the arrangement itself is for
+            served_run = True
+        elif listed and served_run:
+            pass  # 平台为生产者、管理人员和科技人员提供…
+        elif previous is None or c0 <= x_m.end:
+            served_run = False
             continue
+        else:
+            served_run = False
+        if owner(m.end) or INTERVENING.search(text, x_m.end, m.start):
+            continue  # 建成X；建成Y，为G提供…: G is served by Y, even when Y is no entity
         out.append((x, i, (clause_start(x_m.start), sentence_end), (x_m.start, m.end)))
     # an item's block: the groups it supports
     for heading in HEADING.finditer(text):
@@ -510,6 +605,35 @@ def urged(text: str, groups: Sequence[tuple[Mention, int]], at: int) -> list[tup
         run.append((g_m, g))
         out.append((g_m, g))
     return out
+
+
+#: after a group in an arrangement's name: the group's own affairs, not what is done for it
+#: (金融机构内部考核机制, 国有企业经营机制, 社区工作者队伍建设若干措施)
+OWN_AFFAIRS = re.compile(r"内部|自身|自我|内控|经营|治理|队伍|党建")
+
+
+@functools.cache
+def _plain_words() -> jieba.Tokenizer:
+    """jieba with its own dictionary only: the pipeline adds the lexicon's names to the shared one (中小企业
+    would split 大|中小企业)."""
+    return jieba.Tokenizer()
+
+
+def named_for(name: str, group: str) -> bool:
+    """Whether an arrangement's or document's name holds a group's name as the kind it is for: opening a
+    word (not 中小企业 in 大中小企业融通创新模式) and not followed by the group's own affairs
+    (金融机构内部考核机制)."""
+    words = _plain_words().lcut(name, HMM=False)
+    bounds = {0}
+    for w in words:
+        bounds.add(max(bounds) + len(w))
+    at = name.find(group)
+    while at >= 0:
+        end = at + len(group)
+        if at in bounds and not OWN_AFFAIRS.match(name, end):  # its end may merge (人才|培养 → 人才培养)
+            return True
+        at = name.find(group, at + 1)
+    return False
 
 
 def _kind_of(title: str, kind: str) -> bool:

@@ -28,6 +28,7 @@ import jieba
 
 from kg.core.lexicon import read_table
 from kg.nlp.candidates import Candidate
+from kg.nlp.merge import _jieba_tags
 
 _CN = "零〇一二三四五六七八九十百千两"
 # Chinese numerals may hold 万/亿 sections and a decimal part: 十七万五千, 二万一千七百, 一百四十三点五.
@@ -324,6 +325,11 @@ CLAUSE_END = "，,。；;、）)"
 RATES = frozenset({"%", "百分点", "倍"})
 _PART_LABELS = ("MECHANISM", "PROGRAM")
 
+#: between a thing and the figure of its size (高校毕业生人数达1158万人, 试点面积扩大到1000万亩,
+#: 市场主体总量超过1亿户)
+SIZE_OF = re.compile(r"(?:的?(?:人数|数量|总数|总量|规模|面积|户数|家数|个数))?"
+                     r"(?:将|已|共|累计|总计|共计)?(?:高达|达到|达|超过|超|突破|逾|增加到|增至|扩大到|提高到|"
+                     r"增长到|增加至|扩大至|提高至|为|约|近|有)了?(?:约|近|超过|超)?")
 #: label, head, tail (entity indexes), evidence, confidence
 Found = tuple[str, int, int, tuple[int, int], float]
 
@@ -337,7 +343,9 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
       thing counted in the sentence before (确定50个X。其中：选择10个A，选择20个B → A, B partOf X).
     - quantifies: a figure that opens a name counts it (七项协调机制); figures of parts right after a document
       or programme count it (《若干政策》共七部分14条); a figure that closes the phrase right after a
-      programme, arrangement, group or event counts it (举办…培训班3期，).
+      programme, arrangement, group or event counts it (举办…培训班3期，), also through a verb of size
+      (高校毕业生人数达1158万人); a count of things counts the kind named a few modifiers after it
+      (5000多所二级以上医疗机构).
     """
     items = by_sentence[k]
     s0, s1 = sentences[k]
@@ -369,12 +377,21 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
                 if x.start == m.start and x.end > m.end and entities[j].label in _PART_LABELS \
                         and entities[i].unit in COLLECTIVE_UNITS:
                     yield "quantifies", i, j, (x.start, x.end), 0.7  # 七项协调机制
+        if label == "METRIC" and entities[i].unit in COUNT_UNITS:
+            for x, j in items[n + 1:]:
+                if x.start < m.end:
+                    continue
+                if x.start > m.end and x.start - m.end <= 10 and entities[j].label in _COUNTED_KINDS \
+                        and _modifiers(text[m.end:x.start]):
+                    yield "quantifies", i, j, (m.start, x.end), 0.6  # 5000多所二级以上医疗机构
+                break
         if label in COUNTED_LABELS and n + 1 < len(items):
             x, j = items[n + 1]
-            closes = x.end >= len(text) or text[x.end] in CLAUSE_END
+            after = re.compile(_APPROX).match(text, x.end).end()  # type: ignore[union-attr]
+            closes = after >= len(text) or text[after] in CLAUSE_END
             counts = entities[j].label == "METRIC" and entities[j].unit not in RATES
-            if x.start == m.end and counts and closes:
-                yield "quantifies", j, i, (m.start, x.end), 0.6  # 举办…培训班3期，
+            if counts and closes and (x.start == m.end or SIZE_OF.fullmatch(text, m.end, x.start)):
+                yield "quantifies", j, i, (m.start, x.end), 0.6  # 举办…培训班3期，小巨人企业1万家以上。
         if label in _PART_LABELS:
             core = CORE_OF.match(text, m.end)
             if core:
@@ -389,6 +406,30 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
             for x, j in parts:
                 if entities[j].label == entities[w].label and j != w:
                     yield "partOf", j, w, (whole.start, x.end), 0.6
+
+
+#: units of a figure that counts things (500所本科和高职院校, 4万名铁路工人)
+COUNT_UNITS = frozenset({"个", "家", "所", "名", "项", "支", "座", "批", "户", "位", "款", "种", "处", "台",
+                         "套", "人"})
+_COUNTED_KINDS = ("GROUP", "PROGRAM", "MECHANISM")
+#: jieba tags of the words between a count and what it counts: nouns and their modifiers, no verb
+_MODIFIER_TAGS = ("n", "b", "j", "a", "f", "m", "q", "c", "vn", "ns", "nz", "uj")
+
+
+def _modifiers(between: str) -> bool:
+    """Whether the words between a count and a name only modify the name (二级以上, 本科和, 具有…影响力的 is
+    not: a verb; 国家签署 is not)."""
+    if re.search(r"[，,。；;：:、\n（()）“”《》]", between) or len(between) > 10 \
+            or "的" in between and not re.fullmatch(r"(?:以上|左右|多|余)?的", between):
+        return False  # 2个项目的|组织协调高校, 208个省级和城市的地方政府上线|平台: it counts another thing
+    tags = _jieba_tags()
+    for word in jieba.lcut(between, HMM=False):
+        tag = tags.get(word)
+        if word in ("以上", "左右", "多", "余", "的") or tag is not None and tag.startswith(_MODIFIER_TAGS) \
+                and not tag.startswith("nr"):
+            continue
+        return False
+    return True
 
 
 def _counted(text: str, items: list[tuple[Any, int]], entities: list[Any]) -> list[tuple[Any, int]]:

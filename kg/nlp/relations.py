@@ -53,7 +53,7 @@ from kg.core.lexicon import Lexicon, load_lexicon
 from kg.core.text import sentence_offsets
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp import news
-from kg.nlp.groups import aimed_at, urged
+from kg.nlp.groups import aimed_at, named_for, urged
 from kg.nlp.merge import Mention
 from kg.nlp.programs import encouraged, task_runs
 from kg.nlp.quantities import quantity_relations
@@ -86,6 +86,8 @@ APPROX = re.compile(r"(?:以上|以下|左右|上下|以内|多|余)?(?:的|个)
 SHORT_CLAUSE = 12
 #: before a group: what follows in the clause is aimed at it (面向中小企业推出…平台, 为企业提供…服务平台)
 AIMED_AT = re.compile(r"面向|针对|服务于|为")
+#: what joins the groups of one list, over items that are no entity (场景供给方、研究机构、投资机构)
+LISTED = re.compile(r"(?:(?:[、和及与]|以及)[^，,。；;：:、\s]{1,10}?)*(?:[、和及与]|以及)")
 #: after 由A: A holds the event named before (论坛由A主办)
 HOLD_BY = re.compile(r"(?:共同|联合)?(?:主办|举办|承办|召开|组织|主持|筹办)")
 #: after a place: the event is held there (在北京举行, 在杭州开幕)
@@ -468,6 +470,9 @@ class RelationExtractor:
                 k += 1
             stop = clauses.end(group[-1][0].end, sent[1])
             for m, i in items[k:bisect_left(starts, stop)]:
+                if m.label == "GROUP" and LISTED.fullmatch(text, group[-1][0].end, m.start):
+                    group.append((m, i))  # 为场景供给方、研究机构、投资机构提供…: a list of the kinds served
+                    continue
                 if m.label == "GROUP":
                     break
                 if m.label not in ("MECHANISM", "PROGRAM", "POLICY"):
@@ -607,7 +612,8 @@ class RelationExtractor:
             automaton = _automaton(kinds)
             for i, e in enumerate(entities):
                 if e.label in ("MECHANISM", "PROGRAM", "POLICY"):
-                    for j in sorted({j for _, f in automaton.iter(e.name) for j in kinds[f]}):
+                    for j in sorted({j for _, f in automaton.iter(e.name) for j in kinds[f]
+                                     if named_for(e.name, f)}):
                         add(Rel("targets", i, j, _span(e), _span(e), None, 0.6))
 
 
