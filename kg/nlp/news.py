@@ -250,6 +250,39 @@ _SIGNED = re.compile(r"(?:签署|签订|签约)了?(?![的并和及与了等实�
 _NEWS_POST_RE = _table_re(list(NEWS_POSTS))
 
 
+#: what may follow the last name of a 、-list of people (…、刘国中作交流发言, …、李希出席): a verb of taking
+#: part, saying or attending, or a particle
+_LIST_END = "说在等同表指强介认看主作出参陪分会到讲发致一和及"
+
+
+def listed_names(text: str, end: int, is_name: Callable[[str], bool]) -> list[tuple[int, int]]:
+    """The names of a 、-list that goes on after a name written after its post (国务院副总理丁薛祥、张国清、
+    刘国中作交流发言; 政治局常委李强、赵乐际、王沪宁出席): ``end`` is where the first name ends. An item
+    between two 、 is the whole item (two or three characters); the last is three characters or two, with a
+    verb, a particle or punctuation after it. Every item must pass ``is_name``, or the list is not one of
+    names and none is taken (书记张三、市长 …, 张三、李四家属 …)."""
+    spans: list[tuple[int, int]] = []
+    pos = end
+    while text.startswith("、", pos):
+        start = pos + 1
+        nxt = text.find("、", start, start + 4)
+        if nxt in (start + 2, start + 3) and is_name(text[start:nxt]):
+            spans.append((start, nxt))
+            pos = nxt
+            continue
+        for length in (3, 2):
+            name = text[start:start + length]
+            after = text[start + length:start + length + 1]
+            if len(name) == length and CJK_CHAR.match(name) and name[-1] not in "等和及与也都" \
+                    and (after == "" or not CJK_CHAR.match(after) or after in _LIST_END) and is_name(name):
+                return [*spans, (start, start + length)]
+        return []
+    return []
+
+
+CJK_CHAR = re.compile(r"[\u4e00-\u9fff]")
+
+
 def function_word_opens(name: str, tags: Mapping[str, str]) -> bool:
     """Whether a would-be name opens with a preposition, conjunction, particle or adverb of two characters
     (关于加强: 关 is a surname, 关于 a preposition)."""
@@ -349,6 +382,8 @@ HEAD_POSTS = frozenset({"省长", "副省长", "常务副省长", "市长", "副
 STATE_HEAD_POSTS = frozenset({"总理", "首相"})
 #: at most this many posts of one 、-chain before a name are read
 MAX_CHAIN = 6
+#: the longest 、-list of names that share one post (政治局常委李强、赵乐际 …)
+MAX_LIST = 12
 #: the source of the mentions added here (they cover no place: see :func:`standalone_places`)
 SOURCE = "news"
 
@@ -449,6 +484,20 @@ def relations(text: str, placed: Sequence[tuple[Any, int]], entities: Sequence[A
             if text[begin - 1:begin] != "、":
                 break
             pos = begin - 1
+        # a 、-list of names after the first one's body and post (国务院副总理丁薛祥、张国清、刘国中): each
+        # holds the post (kg.nlp.patterns reads the names with news.listed_names)
+        first = m
+        for _ in range(MAX_LIST):
+            listed = text[first.start - 1:first.start] == "、"
+            before = by_end.get((first.start - 1, "PERSON")) if listed else None
+            if not before:
+                break
+            first = before[0][0]
+        if first is not m:
+            for post_m, post_i in by_end.get((first.start, "POST"), []):
+                for org_m, org_i in by_end.get((post_m.start, "ORG"), []):
+                    out.append(("holdsPost", i, org_i, sentence_of(m.start), (org_m.start, m.end),
+                                entities[post_i].name, 0.7))
     # A与B签署…: both sign, and cooperate
     orgs = [(m, i) for m, i in items if m.label == "ORG"]
     for (a_m, a), (b_m, b) in zip(orgs, orgs[1:], strict=False):

@@ -489,6 +489,9 @@ class PatternRecognizer:
                         and person_like(name, self.surnames, given_min=2)  # not 主席关于“…”, 委员明确
                         and not news.function_word_opens(name, _jieba_tags())):  # not 总书记关于加|强
                     names.add(name)
+                    names.update(text[a:b] for a, b in news.listed_names(  # 副总理丁薛祥、张国清、刘国中
+                        text, m.start(2) + length, lambda n: person_like(n, self.surnames, given_min=3)
+                        and not news.function_word_opens(n, _jieba_tags())))
                     break
         found = []
         for name in names:

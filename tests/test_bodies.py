@@ -1,0 +1,39 @@
+"""Bodies, people and meetings (issue 14, round 2): 、-lists of officials under one post, lists of meetings,
+on sentences written for these tests (fast profile: the rules alone, no network)."""
+
+from __future__ import annotations
+
+from spacy.language import Language
+
+from kg.core.records import Document
+from kg.nlp import news
+from kg.nlp.extract import extract
+
+
+def facts(nlp: Language, text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str, str]]]:
+    """(label, name) of each entity and (label, head name, tail name) of each relation found in ``text``."""
+    x = extract(Document("t", text), nlp)
+    names = {e.id: e.name for e in x.entities}
+    return ({(e.label, e.name) for e in x.entities},
+            {(r.label, names[r.head], names[r.tail]) for r in x.relations})
+
+
+# -- officials listed under one post ------------------------------------------------------------------------
+
+def test_every_name_of_a_list_after_a_post_holds_it(rules_nlp: Language) -> None:
+    text = "国务院副总理丁薛祥、张国清、刘国中出席会议并讲话。"
+    entities, rels = facts(rules_nlp, text)
+    for name in ("丁薛祥", "张国清", "刘国中"):
+        assert ("PERSON", name) in entities
+        assert ("holdsPost", name, "国务院") in rels
+
+
+def test_a_list_item_that_is_no_name_stops_the_list() -> None:
+    def is_name(n: str) -> bool:
+        return n in {"张三", "李四", "王五"}
+    text = "书记张三、李四、王五等出席。"
+    assert [text[a:b] for a, b in news.listed_names(text, 4, is_name)] == ["李四", "王五"]
+    text = "书记张三、市长李四出席。"  # the second has a post of its own: no list of names
+    assert news.listed_names(text, 4, is_name) == []
+    text = "书记张三、李四家属出席。"
+    assert news.listed_names(text, 4, is_name) == []
