@@ -37,3 +37,27 @@ def test_a_list_item_that_is_no_name_stops_the_list() -> None:
     assert news.listed_names(text, 4, is_name) == []
     text = "书记张三、李四家属出席。"
     assert news.listed_names(text, 4, is_name) == []
+
+
+# -- lists of meetings ---------------------------------------------------------------------------------------
+
+def test_a_list_of_events_is_read_as_events_not_one_meeting(rules_nlp: Language) -> None:
+    text = "积极参加中国国际进口博览会、中国进出口商品交易会和世界互联网大会。"
+    entities, _ = facts(rules_nlp, text)
+    events = {name for label, name in entities if label == "EVENT"}
+    assert "中国国际进口博览会" in events
+    assert not any("、" in name for name in events)
+
+
+def test_the_spirit_of_a_congress_ends_a_list_of_meetings(rules_nlp: Language) -> None:
+    text = "认真贯彻落实党的二十大精神、中央人大工作会议精神。"
+    entities, _ = facts(rules_nlp, text)
+    events = {name for label, name in entities if label == "EVENT"}
+    assert "中央人大工作会议" in events
+    assert not any("精神" in name for name in events)
+
+
+def test_a_meeting_named_by_a_list_of_posts_stays_one(rules_nlp: Language) -> None:
+    text = "国务院召开全国省长、市长、自治区主席会议。"
+    entities, _ = facts(rules_nlp, text)
+    assert any(label == "EVENT" and name.startswith("全国省长") for label, name in entities)

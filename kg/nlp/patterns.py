@@ -54,6 +54,8 @@ EVENT_STOP = ("举行", "召开", "举办", "出席", "会见", "会谈", "参�
               "访华", "期间", "之际", "前夕", "今天", "今日", "昨天", "日前", "近日", "贯彻", "学习", "落实",
               "发生", "结束", "来到", "投入到", "迎接", "筹备", "观看", "服务", "保障", "精神", "成功",
               "提请", "提交", "祝贺", "开好", "办好", "审议", "热烈")  # the last line: kg.nlp.news
+#: an item of a 、-list that is an event of its own (党的二十大、…; 十九届四中全会、…)
+EVENT_NAME_END = re.compile(r"(?:[一二三四五六七八九十]+大|中全会)$")
 #: a date before an event's name is no part of it (9月8日杭州亚运会)
 EVENT_DATE = re.compile(r"\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号]")
 #: events named by their suffix alone (亚运会, 进博会)
@@ -289,8 +291,10 @@ class PatternRecognizer:
                 # 全国省长、市长、自治区主席会议, 全省新业态、新就业群体党建工作座谈会: one meeting named
                 # by a list
                 item = self._expand_left(text, begin - 1, token_starts)
-                if item >= begin - 1:
-                    break
+                if item >= begin - 1 or _after_last(text, item, begin - 1, EVENT_STOP) > item \
+                        or text.endswith(EVENT_SUFFIXES, item, begin - 1) or EVENT_NAME_END.search(text, item,
+                                                                                                  begin - 1):
+                    break  # 二十大精神、中央人大工作会议, 进口博览会、服务贸易交易会: the item ends the list
                 begin = item
             if label == "EVENT" and begin < start \
                     and text.endswith(("全国", "全省", "全市", "全区", "全县", "全军"), 0, begin):
