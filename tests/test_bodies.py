@@ -61,3 +61,17 @@ def test_a_meeting_named_by_a_list_of_posts_stays_one(rules_nlp: Language) -> No
     text = "国务院召开全国省长、市长、自治区主席会议。"
     entities, _ = facts(rules_nlp, text)
     assert any(label == "EVENT" and name.startswith("全国省长") for label, name in entities)
+
+
+# -- level words inside ordinary words ----------------------------------------------------------------------
+
+def test_a_level_character_inside_a_word_opens_no_body(rules_nlp: Language) -> None:
+    entities, _ = facts(rules_nlp, "监管部门将重点检查上市公司信息披露，郑州市委组织部配合。")
+    orgs = {name for label, name in entities if label == "ORG"}
+    assert "郑州市委组织部" in orgs
+    assert not any(name.endswith("上市公司") for name in orgs)
+
+
+def test_a_special_administrative_region_is_a_level_of_its_government(rules_nlp: Language) -> None:
+    entities, _ = facts(rules_nlp, "香港特区政府搜救队抵达灾区。")
+    assert ("ORG", "香港特区政府") in entities

@@ -198,6 +198,9 @@ class PatternRecognizer:
                     continue
             elif not (has_place or has_level or has_field):
                 continue
+            if begin > 0 and not has_place and has_level and text[begin] in "省市县区州盟" \
+                    and self._in_common_word(text, begin, token_starts):
+                continue  # 检查上市公司, 超市公司: the level character is part of a word (上市), no level
             if begin > 0 and not has_place and CJK.match(text[begin - 1]) and has_level \
                     and text[begin] in "省市县区州盟":
                 # 郑州市委…: an unknown place before a level word; take two characters of it.
@@ -220,6 +223,19 @@ class PatternRecognizer:
             end = office.end() if office else m.end()
             found.append(Candidate(begin, end, "ORG", "pattern", 0.8))
         return found
+
+    @staticmethod
+    def _in_common_word(text: str, pos: int, token_starts: AbstractSet[int]) -> bool:
+        """Whether ``text[pos]`` lies inside a jieba word that begins before it and names no place: a verb
+        (超市) or a longer word that goes on after it (上市公司); not 郑州市 nor 直辖市 (a place's kind)."""
+        if pos in token_starts:
+            return False
+        start = next((k for k in range(pos - 1, max(-1, pos - 4), -1) if k in token_starts), None)
+        end = next((k for k in range(pos + 1, min(len(text), pos + 5) + 1) if k in token_starts), None)
+        if start is None or end is None:
+            return False
+        tag = _jieba_tag(text[start:end]) or ""
+        return tag.startswith("v") or (end > pos + 1 and tag != "" and not tag.startswith("ns"))
 
     def _parse_org_prefix(self, text: str, pos: int) -> tuple[int, bool, bool, bool] | None:
         has_place = has_level = has_field = False
