@@ -75,3 +75,12 @@ def test_a_level_character_inside_a_word_opens_no_body(rules_nlp: Language) -> N
 def test_a_special_administrative_region_is_a_level_of_its_government(rules_nlp: Language) -> None:
     entities, _ = facts(rules_nlp, "香港特区政府搜救队抵达灾区。")
     assert ("ORG", "香港特区政府") in entities
+
+
+# -- a leader's name inside a doctrine's name ----------------------------------------------------------------
+
+def test_a_doctrine_named_after_a_leader_names_no_person(rules_nlp: Language) -> None:
+    entities, _ = facts(rules_nlp, "坚持以习近平新时代中国特色社会主义思想为指导，深入学习习近平法治思想。")
+    assert not {e for e in entities if e[0] == "PERSON"}
+    entities, _ = facts(rules_nlp, "习近平总书记强调，要学习贯彻习近平法治思想。")
+    assert ("PERSON", "习近平") in entities

@@ -150,6 +150,25 @@ def standalone_places(text: str, entities: list[Any], words: Mapping[int, int], 
     return kept
 
 
+#: what follows a leader's name that opens the name of a doctrine (习近平新时代中国特色社会主义思想,
+#: 习近平法治思想, 毛泽东思想, 邓小平理论): the name there is the doctrine's word, no mention of a person
+DOCTRINE = re.compile(r"(?:新时代中国特色社会主义|法治|经济|强军|外交|生态文明|文化)?思想|理论")
+
+
+def doctrine_openings(text: str, entities: list[Any]) -> list[Any]:
+    """``entities`` without the PERSON mentions that open a doctrine's name, and without the PERSONs that
+    have no other mention (以习近平新时代中国特色社会主义思想为指导 names no one)."""
+    kept = []
+    for e in entities:
+        if e.label == "PERSON":
+            mentions = [m for m in e.mentions if not DOCTRINE.match(text, m.end)]
+            if not mentions:
+                continue
+            e.mentions[:] = mentions
+        kept.append(e)
+    return kept
+
+
 def short_place_forms(name: str, aliases: Iterable[str]) -> list[str]:
     """The usual short forms of an autonomous prefecture or county the division table leaves out: its
     short name with 州 or 县 (西双版纳傣族自治州 → 西双版纳州, 长阳土家族自治县 → 长阳县)."""

@@ -262,6 +262,7 @@ class Resolver:
         starts, ends = token_offsets(doc)
         entities = news.standalone_places(text, entities, dict(zip(starts, ends, strict=True)), _jieba_tags(),
                                           VOICE, doc._.kg_lac or ())  # decision 8: a place named on its own
+        entities = news.doctrine_openings(text, entities)  # 习近平新时代中国特色社会主义思想 names no one
         doc._.kg_entities = entities
         where = {(m.start, m.end, m.label): i for i, e in enumerate(entities) for m in e.mentions}
         doc._.kg_title_issues = [
