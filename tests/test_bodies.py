@@ -84,3 +84,12 @@ def test_a_doctrine_named_after_a_leader_names_no_person(rules_nlp: Language) ->
     assert not {e for e in entities if e[0] == "PERSON"}
     entities, _ = facts(rules_nlp, "习近平总书记强调，要学习贯彻习近平法治思想。")
     assert ("PERSON", "习近平") in entities
+
+
+# -- disasters ----------------------------------------------------------------------------------------------
+
+def test_a_disaster_is_named_by_its_place_or_disease_not_by_a_field(rules_nlp: Language) -> None:
+    entities, _ = facts(rules_nlp, "抗击汶川特大地震、玉树强烈地震，发展人工智能地震监测，受新冠疫情影响。")
+    events = {name for label, name in entities if label == "EVENT"}
+    assert {"汶川特大地震", "玉树强烈地震", "新冠疫情"} <= events
+    assert not any("人工智能" in name or "抗击" in name for name in events)

@@ -169,6 +169,34 @@ def doctrine_openings(text: str, entities: list[Any]) -> list[Any]:
     return kept
 
 
+#: diseases an epidemic is named after (新冠肺炎疫情, 埃博拉疫情, 非典疫情)
+DISEASE = re.compile(r"新冠肺炎|新冠|新型冠状病毒肺炎|非典|埃博拉|禽流感|甲型H1N1流感|甲流|猴痘|鼠疫|霍乱")
+#: what may stand between a disaster's place and its kind (汶川特大地震, 玉树强烈地震)
+_STRENGTH = ("", "特大", "强烈", "大", "强", "特大山洪")
+
+
+def disaster_start(body: str, is_place: Callable[[str], bool]) -> int | None:
+    """Where the name of a disaster begins in ``body`` (the words before its kind: 地震, 疫情 …), or None
+    when they name none. A disaster is named by its places (四川芦山 …地震, 汶川特大地震) or by a disease
+    (新冠肺炎疫情); anything else before the kind word is a field or a topic (人工智能地震, 实验室地震,
+    国内外疫情, 智慧地震): no name. Words before the name are cut off (抗击汶川特大地震 → 汶川特大地震)."""
+    if "、" in body:
+        return None
+    disease = DISEASE.search(body)
+    if disease:
+        return disease.start()
+    for k in range(len(body) - 1):
+        pos = k
+        while True:
+            n = next((n for n in (4, 3, 2) if pos + n <= len(body) and is_place(body[pos:pos + n])), 0)
+            if not n:
+                break
+            pos += n
+        if pos > k and body[pos:] in _STRENGTH and body[k:pos] not in ("中国", "我国", "全国"):
+            return k  # (中国地震 is the country's seismic work, no one earthquake)
+    return None
+
+
 def short_place_forms(name: str, aliases: Iterable[str]) -> list[str]:
     """The usual short forms of an autonomous prefecture or county the division table leaves out: its
     short name with 州 or 县 (西双版纳傣族自治州 → 西双版纳州, 长阳土家族自治县 → 长阳县)."""

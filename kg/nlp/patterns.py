@@ -122,6 +122,7 @@ class PatternRecognizer:
                               if len(s) >= 2}, key=len, reverse=True)
         self.place_set = set(self.places)
         self._token_ends: AbstractSet[int] = frozenset()
+        self._place_set = frozenset(self.places)
         self.levels = sorted(lexicon.org_levels, key=len, reverse=True)
         self.fields = sorted(lexicon.org_fields, key=len, reverse=True)
         self.posts = sorted({t.name for t in lexicon.terms if t.label == "POST"}, key=len, reverse=True)
@@ -224,6 +225,10 @@ class PatternRecognizer:
             found.append(Candidate(begin, end, "ORG", "pattern", 0.8))
         return found
 
+    def _is_place(self, word: str) -> bool:
+        """A place the lexicon knows, or a word jieba tags a place name (汶川, 芦山)."""
+        return word in self._place_set or (_jieba_tag(word) or "") == "ns"
+
     @staticmethod
     def _in_common_word(text: str, pos: int, token_starts: AbstractSet[int]) -> bool:
         """Whether ``text[pos]`` lies inside a jieba word that begins before it and names no place: a verb
@@ -297,6 +302,11 @@ class PatternRecognizer:
                     continue
                 if _kind == "disaster" and (_jieba_tag(text[begin:start]) or "").startswith("v"):
                     continue  # 巩固疫情: a verb and its object
+                if _kind == "disaster":  # 汶川特大地震, 新冠肺炎疫情; not 人工智能地震 (kg.nlp.news)
+                    at = news.disaster_start(text[begin:start], self._is_place)
+                    if at is None:
+                        continue
+                    begin += at
             body = text[begin:start].strip("“”\"‘’")
             if len(body) < 2 or body in self.generic \
                     or re.fullmatch(r"[\d一二三四五六七八九十两]+[项个大类]?", body):
@@ -308,7 +318,8 @@ class PatternRecognizer:
                 # by a list
                 item = self._expand_left(text, begin - 1, token_starts)
                 if item >= begin - 1 or _after_last(text, item, begin - 1, EVENT_STOP) > item \
-                        or text.endswith(EVENT_SUFFIXES, item, begin - 1) or EVENT_NAME_END.search(text, item,
+                        or text.endswith((*EVENT_SUFFIXES, *DISASTER_SUFFIXES), item, begin - 1) \
+                        or EVENT_NAME_END.search(text, item,
                                                                                                   begin - 1):
                     break  # 二十大精神、中央人大工作会议, 进口博览会、服务贸易交易会: the item ends the list
                 begin = item
