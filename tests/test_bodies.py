@@ -93,3 +93,10 @@ def test_a_disaster_is_named_by_its_place_or_disease_not_by_a_field(rules_nlp: L
     events = {name for label, name in entities if label == "EVENT"}
     assert {"汶川特大地震", "玉树强烈地震", "新冠疫情"} <= events
     assert not any("人工智能" in name or "抗击" in name for name in events)
+
+
+def test_a_body_after_a_list_of_levels_is_a_kind_of_body(rules_nlp: Language) -> None:
+    entities, _ = facts(rules_nlp, "（责任单位：市财政局，各区、市政府）")
+    orgs = {name for label, name in entities if label == "ORG"}
+    assert "市财政局" in orgs
+    assert not any(name.endswith("政府") for name in orgs)

@@ -52,6 +52,9 @@ NOT_GENERIC = ("省市场", "市区人民", "区县人民法院")
 #: Addressees of a circular that name a kind of body in every province (各省、自治区、直辖市教育厅).
 ADDRESSEE_LEVELS = ("直辖市", "计划单列市", "自治区", "各省", "各市", "各地", "各级", "各县", "各区", "地方")
 
+#: a list of levels that a body's name ends (各区、市政府, 各市、县人民政府): bodies of a kind
+LEVEL_LIST = re.compile(r"各[省市县区州盟]、$")
+
 #: "X关于…的通知": a title that names its issuer. X is one body or several separated by spaces or 、.
 TITLE_RE = re.compile(r"^(?P<issuers>[^关《》“”，。；：\n]{2,60}?)关于[^\n]{2,120}?的"
                       r"(?:通知|意见|指导意见|实施意见|答复|复函|函|办法|决定|批复|公告|通告|报告|规定|决议|"
@@ -197,7 +200,8 @@ class Resolver:
                 name = self.place_full.get(name, name)
             generic = PARTY_PREFIX.sub("", surface).startswith(GENERIC_LEVELS) \
                 and not surface.startswith(NOT_GENERIC)
-            addressee = surface.startswith(ADDRESSEE_LEVELS) \
+            addressee = (surface.startswith(ADDRESSEE_LEVELS)
+                         or LEVEL_LIST.search(text, max(0, m.start - 3), m.start)) \
                 and not (surface.startswith("自治区") and self._regional(province))
             if m.label == "ORG" and (generic or addressee):
                 continue  # 省市政府, 市县政府, 市级人民政府: a kind of body at several levels, not one body
