@@ -100,3 +100,13 @@ def test_a_body_after_a_list_of_levels_is_a_kind_of_body(rules_nlp: Language) ->
     orgs = {name for label, name in entities if label == "ORG"}
     assert "市财政局" in orgs
     assert not any(name.endswith("政府") for name in orgs)
+
+
+# -- study sessions -----------------------------------------------------------------------------------------
+
+def test_the_body_that_holds_a_numbered_study_session_organizes_it(rules_nlp: Language) -> None:
+    entities, rels = facts(rules_nlp, "5月8日下午，国务院以“推动数字经济发展”为主题，进行第二次专题学习。")
+    assert ("EVENT", "第二次专题学习") in entities
+    assert ("organizes", "国务院", "第二次专题学习") in rels
+    _, rels = facts(rules_nlp, "国务院和中央军委召开会议后，进行第二次专题学习。")  # two bodies: which one?
+    assert not {r for r in rels if r[0] == "organizes" and r[2] == "第二次专题学习"}

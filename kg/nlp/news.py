@@ -383,6 +383,8 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
             out.append(Candidate(m.start(), m.end(), "ORG", "lexicon", 0.9, name))
     for m in _VENUE_RE.finditer(text):
         out.append(Candidate(m.start(), m.end(), "PLACE", "pattern", 0.9))
+    for m in STUDY_RE.finditer(text):  # 第三次专题学习, 第六次集体学习: a numbered study session
+        out.append(Candidate(m.start(), m.end(), "EVENT", "pattern", 0.8))
     for m in _ARMY_RE.finditer(text):
         out.append(Candidate(m.start(), m.end(), "ORG", "pattern", 0.8))
     parties: set[tuple[str, str]] = set()
@@ -429,6 +431,8 @@ HEAD_POSTS = frozenset({"省长", "副省长", "常务副省长", "市长", "副
 STATE_HEAD_POSTS = frozenset({"总理", "首相"})
 #: at most this many posts of one 、-chain before a name are read
 MAX_CHAIN = 6
+#: a numbered study session of a leading body (国务院第三次专题学习, 中央政治局第六次集体学习)
+STUDY_RE = re.compile(r"第[一二三四五六七八九十]+次(?:集体学习|专题学习)")
 #: the longest 、-list of names that share one post (政治局常委李强、赵乐际 …)
 MAX_LIST = 12
 #: the source of the mentions added here (they cover no place: see :func:`standalone_places`)
@@ -545,6 +549,19 @@ def relations(text: str, placed: Sequence[tuple[Any, int]], entities: Sequence[A
                 for org_m, org_i in by_end.get((post_m.start, "ORG"), []):
                     out.append(("holdsPost", i, org_i, sentence_of(m.start), (org_m.start, m.end),
                                 entities[post_i].name, 0.7))
+    # 国务院第三次专题学习; 国务院…进行第三次专题学习 (the only body of the sentence before it): the body
+    # holds the numbered study session, and organizes it
+    for m, i in items:
+        if m.label != "EVENT" or not STUDY_RE.fullmatch(text, m.start, m.end):
+            continue
+        sent = sentence_of(m.start)
+        before = [(o_m, o_i) for o_m, o_i in items
+                  if o_m.label == "ORG" and sent[0] <= o_m.start and o_m.end <= m.start]
+        named = [o for o in before if o[0].end == m.start]
+        if not named and len({o_i for _, o_i in before}) == 1 and text.endswith("进行", 0, m.start):
+            named = before[:1]
+        for o_m, o_i in named[:1]:
+            out.append(("organizes", o_i, i, sent, (o_m.start, m.end), None, 0.7))
     # A与B签署…: both sign, and cooperate
     orgs = [(m, i) for m, i in items if m.label == "ORG"]
     for (a_m, a), (b_m, b) in zip(orgs, orgs[1:], strict=False):
