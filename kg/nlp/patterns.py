@@ -516,7 +516,7 @@ class PatternRecognizer:
                 if name[0] not in self.surnames and name[:2] not in self.surnames:
                     break
                 after = text[m.start(2) + length: m.start(2) + length + 1]
-                if ((after == "" or not CJK.match(after) or after in "说在等同表指强介认看主")
+                if ((after == "" or not CJK.match(after) or after in "说在等同表指强介认看主作")
                         and person_like(name, self.surnames, given_min=2)  # not 主席关于“…”, 委员明确
                         and not news.function_word_opens(name, _jieba_tags())):  # not 总书记关于加|强
                     names.add(name)
