@@ -110,3 +110,8 @@ def test_the_body_that_holds_a_numbered_study_session_organizes_it(rules_nlp: La
     assert ("organizes", "国务院", "第二次专题学习") in rels
     _, rels = facts(rules_nlp, "国务院和中央军委召开会议后，进行第二次专题学习。")  # two bodies: which one?
     assert not {r for r in rels if r[0] == "organizes" and r[2] == "第二次专题学习"}
+
+
+def test_a_place_joined_by_a_middle_dot_opens_a_name(rules_nlp: Language) -> None:
+    entities, _ = facts(rules_nlp, "建设海归创业小镇（青岛·人工智能）等园区。")
+    assert not {e for e in entities if e[0] == "PLACE"}

@@ -81,6 +81,9 @@ def place_on_its_own(text: str, start: int, end: int, *, covered: bytearray, nex
     lac = lac or {}
     if any(covered[start:end]) or _in_title(text, start, end):
         return False
+    if text[end:end + 1] == "·" and "\u4e00" <= text[end + 1:end + 2] <= "\u9fff" \
+            and text[end + 1:end + 2] not in TRANSLIT:
+        return False  # 海归小镇（济南·人工智能）, 中国·青岛: the first word of a name joined by ·
     if next_label in ("PLACE", "POST", "PERSON") or prev_label == "PLACE":
         return True  # 陕西西安, 北京人民大会堂, 阿斯旺省省长, 泰国总理
     if any(p in posts for p in range(end + 1, end + 5)) and "\u4e00" <= text[end:end + 1] <= "\u9fff":
