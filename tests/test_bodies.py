@@ -115,3 +115,11 @@ def test_the_body_that_holds_a_numbered_study_session_organizes_it(rules_nlp: La
 def test_a_place_joined_by_a_middle_dot_opens_a_name(rules_nlp: Language) -> None:
     entities, _ = facts(rules_nlp, "建设海归创业小镇（青岛·人工智能）等园区。")
     assert not {e for e in entities if e[0] == "PLACE"}
+
+
+def test_the_corps_listed_with_the_provinces_is_an_addressee_of_a_kind(rules_nlp: Language) -> None:
+    text = "各省、自治区、直辖市及新疆生产建设兵团工业和信息化主管部门：新疆生产建设兵团将加快推进。"
+    x = extract(Document("t", text), rules_nlp)
+    corps = [e for e in x.entities if e.label == "ORG" and e.name == "新疆生产建设兵团"]
+    second = (text.rindex("新疆"), text.rindex("兵团") + 2)
+    assert len(corps) == 1 and [tuple(m) for m in corps[0].mentions] == [second]
