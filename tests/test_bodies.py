@@ -123,3 +123,9 @@ def test_the_corps_listed_with_the_provinces_is_an_addressee_of_a_kind(rules_nlp
     corps = [e for e in x.entities if e.label == "ORG" and e.name == "新疆生产建设兵团"]
     second = (text.rindex("新疆"), text.rindex("兵团") + 2)
     assert len(corps) == 1 and [tuple(m) for m in corps[0].mentions] == [second]
+
+
+def test_a_list_of_plenums_names_each_plenum(rules_nlp: Language) -> None:
+    entities, _ = facts(rules_nlp, "全面贯彻党的十九大和十九届二中、三中、四中全会精神。")
+    events = {name for label, name in entities if label == "EVENT"}
+    assert {"党的十九届二中全会", "党的十九届三中全会", "党的十九届四中全会"} <= events

@@ -392,6 +392,18 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
             out.append(Candidate(m.start(), m.end(), "ORG", "lexicon", 0.9, name))
     for m in _VENUE_RE.finditer(text):
         out.append(Candidate(m.start(), m.end(), "PLACE", "pattern", 0.9))
+    for m in PLENUM_LIST_RE.finditer(text):  # 十八届三中、四中、五中、六中全会: one plenum an item
+        before = text[max(0, m.start() - 8):m.start()]
+        party = "党的" if m.group("party") or re.search(r"党的[一二三四五六七八九十]+大和$", before) else ""
+        term = m.group("term")
+        for k, item in enumerate(re.finditer(r"[一二三四五六七八九十]+中", text[m.start("items"):m.end()])):
+            start = m.start("items") + item.start()
+            end = m.start("items") + item.end()
+            if k == 0:
+                start = m.start("term")
+            if end + 2 == m.end():
+                end = m.end()  # the last item: 六中全会
+            out.append(Candidate(start, end, "EVENT", "pattern", 0.85, f"{party}{term}{item.group()}全会"))
     for m in STUDY_RE.finditer(text):  # 第三次专题学习, 第六次集体学习: a numbered study session
         out.append(Candidate(m.start(), m.end(), "EVENT", "pattern", 0.8))
     for m in _ARMY_RE.finditer(text):
@@ -440,6 +452,9 @@ HEAD_POSTS = frozenset({"省长", "副省长", "常务副省长", "市长", "副
 STATE_HEAD_POSTS = frozenset({"总理", "首相"})
 #: at most this many posts of one 、-chain before a name are read
 MAX_CHAIN = 6
+#: a 、-list of the plenums of one Central Committee (十八届三中、四中、五中、六中全会)
+PLENUM_LIST_RE = re.compile(r"(?P<party>党的)?(?P<term>[一二三四五六七八九十]+届)"
+                            r"(?P<items>(?:[一二三四五六七八九十]+中、)+[一二三四五六七八九十]+中)全会")
 #: a numbered study session of a leading body (国务院第三次专题学习, 中央政治局第六次集体学习)
 STUDY_RE = re.compile(r"第[一二三四五六七八九十]+次(?:集体学习|专题学习)")
 #: the longest 、-list of names that share one post (政治局常委李强、赵乐际 …)
