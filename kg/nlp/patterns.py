@@ -54,6 +54,8 @@ EVENT_STOP = ("举行", "召开", "举办", "出席", "会见", "会谈", "参�
               "访华", "期间", "之际", "前夕", "今天", "今日", "昨天", "日前", "近日", "贯彻", "学习", "落实",
               "发生", "结束", "来到", "投入到", "迎接", "筹备", "观看", "服务", "保障", "精神", "成功",
               "提请", "提交", "祝贺", "开好", "办好", "审议", "热烈")  # the last line: kg.nlp.news
+#: an item of a 、-list that is an event of its own (党的二十大、…; 十九届四中全会、…)
+EVENT_NAME_END = re.compile(r"(?:[一二三四五六七八九十]+大|中全会)$")
 #: a date before an event's name is no part of it (9月8日杭州亚运会)
 EVENT_DATE = re.compile(r"\d{1,2}月\d{1,2}[日号]|\d{1,2}[日号]")
 #: events named by their suffix alone (亚运会, 进博会)
@@ -120,6 +122,7 @@ class PatternRecognizer:
                               if len(s) >= 2}, key=len, reverse=True)
         self.place_set = set(self.places)
         self._token_ends: AbstractSet[int] = frozenset()
+        self._place_set = frozenset(self.places)
         self.levels = sorted(lexicon.org_levels, key=len, reverse=True)
         self.fields = sorted(lexicon.org_fields, key=len, reverse=True)
         self.posts = sorted({t.name for t in lexicon.terms if t.label == "POST"}, key=len, reverse=True)
@@ -196,6 +199,9 @@ class PatternRecognizer:
                     continue
             elif not (has_place or has_level or has_field):
                 continue
+            if begin > 0 and not has_place and has_level and text[begin] in "省市县区州盟" \
+                    and self._in_common_word(text, begin, token_starts):
+                continue  # 检查上市公司, 超市公司: the level character is part of a word (上市), no level
             if begin > 0 and not has_place and CJK.match(text[begin - 1]) and has_level \
                     and text[begin] in "省市县区州盟":
                 # 郑州市委…: an unknown place before a level word; take two characters of it.
@@ -218,6 +224,23 @@ class PatternRecognizer:
             end = office.end() if office else m.end()
             found.append(Candidate(begin, end, "ORG", "pattern", 0.8))
         return found
+
+    def _is_place(self, word: str) -> bool:
+        """A place the lexicon knows, or a word jieba tags a place name (汶川, 芦山)."""
+        return word in self._place_set or (_jieba_tag(word) or "") == "ns"
+
+    @staticmethod
+    def _in_common_word(text: str, pos: int, token_starts: AbstractSet[int]) -> bool:
+        """Whether ``text[pos]`` lies inside a jieba word that begins before it and names no place: a verb
+        (超市) or a longer word that goes on after it (上市公司); not 郑州市 nor 直辖市 (a place's kind)."""
+        if pos in token_starts:
+            return False
+        start = next((k for k in range(pos - 1, max(-1, pos - 4), -1) if k in token_starts), None)
+        end = next((k for k in range(pos + 1, min(len(text), pos + 5) + 1) if k in token_starts), None)
+        if start is None or end is None:
+            return False
+        tag = _jieba_tag(text[start:end]) or ""
+        return tag.startswith("v") or (end > pos + 1 and tag != "" and not tag.startswith("ns"))
 
     def _parse_org_prefix(self, text: str, pos: int) -> tuple[int, bool, bool, bool] | None:
         has_place = has_level = has_field = False
@@ -279,6 +302,11 @@ class PatternRecognizer:
                     continue
                 if _kind == "disaster" and (_jieba_tag(text[begin:start]) or "").startswith("v"):
                     continue  # 巩固疫情: a verb and its object
+                if _kind == "disaster":  # 汶川特大地震, 新冠肺炎疫情; not 人工智能地震 (kg.nlp.news)
+                    at = news.disaster_start(text[begin:start], self._is_place)
+                    if at is None:
+                        continue
+                    begin += at
             body = text[begin:start].strip("“”\"‘’")
             if len(body) < 2 or body in self.generic \
                     or re.fullmatch(r"[\d一二三四五六七八九十两]+[项个大类]?", body):
@@ -289,8 +317,11 @@ class PatternRecognizer:
                 # 全国省长、市长、自治区主席会议, 全省新业态、新就业群体党建工作座谈会: one meeting named
                 # by a list
                 item = self._expand_left(text, begin - 1, token_starts)
-                if item >= begin - 1:
-                    break
+                if item >= begin - 1 or _after_last(text, item, begin - 1, EVENT_STOP) > item \
+                        or text.endswith((*EVENT_SUFFIXES, *DISASTER_SUFFIXES), item, begin - 1) \
+                        or EVENT_NAME_END.search(text, item,
+                                                                                                  begin - 1):
+                    break  # 二十大精神、中央人大工作会议, 进口博览会、服务贸易交易会: the item ends the list
                 begin = item
             if label == "EVENT" and begin < start \
                     and text.endswith(("全国", "全省", "全市", "全区", "全县", "全军"), 0, begin):
@@ -485,10 +516,13 @@ class PatternRecognizer:
                 if name[0] not in self.surnames and name[:2] not in self.surnames:
                     break
                 after = text[m.start(2) + length: m.start(2) + length + 1]
-                if ((after == "" or not CJK.match(after) or after in "说在等同表指强介认看主")
+                if ((after == "" or not CJK.match(after) or after in "说在等同表指强介认看主作")
                         and person_like(name, self.surnames, given_min=2)  # not 主席关于“…”, 委员明确
                         and not news.function_word_opens(name, _jieba_tags())):  # not 总书记关于加|强
                     names.add(name)
+                    names.update(text[a:b] for a, b in news.listed_names(  # 副总理丁薛祥、张国清、刘国中
+                        text, m.start(2) + length, lambda n: person_like(n, self.surnames, given_min=3)
+                        and not news.function_word_opens(n, _jieba_tags())))
                     break
         found = []
         for name in names:

@@ -52,6 +52,11 @@ NOT_GENERIC = ("省市场", "市区人民", "区县人民法院")
 #: Addressees of a circular that name a kind of body in every province (各省、自治区、直辖市教育厅).
 ADDRESSEE_LEVELS = ("直辖市", "计划单列市", "自治区", "各省", "各市", "各地", "各级", "各县", "各区", "地方")
 
+#: a list of levels that a body's name ends (各区、市政府, 各市、县人民政府; 各省、自治区、直辖市及新疆生产
+#: 建设兵团工业和信息化主管部门): bodies of a kind
+LEVEL_LIST = re.compile(r"各[省市县区州盟]、$"
+                        r"|(?:直辖市|计划单列市)(?:[（(][^（()）]{0,6}[）)])?(?:及|、|和)$")
+
 #: "X关于…的通知": a title that names its issuer. X is one body or several separated by spaces or 、.
 TITLE_RE = re.compile(r"^(?P<issuers>[^关《》“”，。；：\n]{2,60}?)关于[^\n]{2,120}?的"
                       r"(?:通知|意见|指导意见|实施意见|答复|复函|函|办法|决定|批复|公告|通告|报告|规定|决议|"
@@ -197,7 +202,8 @@ class Resolver:
                 name = self.place_full.get(name, name)
             generic = PARTY_PREFIX.sub("", surface).startswith(GENERIC_LEVELS) \
                 and not surface.startswith(NOT_GENERIC)
-            addressee = surface.startswith(ADDRESSEE_LEVELS) \
+            addressee = (surface.startswith(ADDRESSEE_LEVELS)
+                         or LEVEL_LIST.search(text, max(0, m.start - 14), m.start)) \
                 and not (surface.startswith("自治区") and self._regional(province))
             if m.label == "ORG" and (generic or addressee):
                 continue  # 省市政府, 市县政府, 市级人民政府: a kind of body at several levels, not one body
@@ -262,6 +268,7 @@ class Resolver:
         starts, ends = token_offsets(doc)
         entities = news.standalone_places(text, entities, dict(zip(starts, ends, strict=True)), _jieba_tags(),
                                           VOICE, doc._.kg_lac or ())  # decision 8: a place named on its own
+        entities = news.doctrine_openings(text, entities)  # 习近平新时代中国特色社会主义思想 names no one
         doc._.kg_entities = entities
         where = {(m.start, m.end, m.label): i for i, e in enumerate(entities) for m in e.mentions}
         doc._.kg_title_issues = [
