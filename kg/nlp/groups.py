@@ -143,8 +143,16 @@ class GroupFinder:
         self.org_suffixes = tuple(s for s in org_suffixes if len(s) >= 2)
         self.stopwords = stopwords
         self.cues = cues
-        self.heads = tuple(sorted(HEADS, key=len, reverse=True))
+        self._head_set = frozenset(HEADS)
+        self._head_lengths = tuple(sorted({len(h) for h in HEADS}, reverse=True))
         self.verb_endings = tuple(cues | set(AIMING_VERBS) | PREDICATES)
+
+    def _head(self, word: str) -> str | None:
+        """The longest head ``word`` ends with (a set look-up per head length, not an endswith per head)."""
+        for n in self._head_lengths:
+            if len(word) >= n and word[-n:] in self._head_set:
+                return word[-n:]
+        return None
 
     def __call__(self, text: str, starts: list[int], ends: list[int]) -> list[Candidate]:
         tags = _jieba_tags()
@@ -152,7 +160,7 @@ class GroupFinder:
         n = len(starts)
         for k in range(n):
             word = text[starts[k]:ends[k]]
-            head = next((h for h in self.heads if word.endswith(h)), None)
+            head = self._head(word)
             if head is None:
                 continue
             if k + 1 < n and ends[k] == starts[k + 1] \

@@ -376,7 +376,7 @@ class Reader:
     @staticmethod
     def _all_verbs(text: str, begin: int, h0: int, token_starts: AbstractSet[int],
                    generic: AbstractSet[str] = frozenset()) -> bool:
-        bounds = sorted(p for p in token_starts if begin <= p < h0) + [h0]
+        bounds = [p for p in range(begin, h0) if p in token_starts] + [h0]  # a name's few positions, in order
         words = [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
         return bool(words) and all(w in SOFT_WORDS or w in generic for w in words)
 
@@ -586,7 +586,7 @@ def task_runs(text: str, task0: int, start: int) -> bool:
 
 def _words(begin: int, end: int, token_starts: AbstractSet[int]) -> list[tuple[int, int]]:
     """The jieba words of ``[begin, end)``, as spans."""
-    bounds = sorted(p for p in token_starts if begin <= p < end) + [end]
+    bounds = [p for p in range(begin, end) if p in token_starts] + [end]  # a name's few positions, in order
     return [(a, b) for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
 
 
