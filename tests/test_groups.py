@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from relation_support import relations
 from spacy.language import Language
-from spacy.tokens import Doc
-from spacy.vocab import Vocab
 
 from kg.core.lexicon import load_lexicon
 from kg.core.records import Document
 from kg.nlp.extract import extract
 from kg.nlp.groups import named_for
-from kg.nlp.merge import Mention
 from kg.nlp.relations import RelationExtractor
-from kg.nlp.resolve import ResolvedEntity
 
 
 def groups(nlp: Language, text: str) -> set[str]:
@@ -91,23 +86,8 @@ def test_a_head_alone_is_a_group_where_the_text_acts_on_it(nlp: Language, text: 
 def targets(text: str, **labels: str) -> set[tuple[str, str]]:
     """The targets relations found in ``text`` when each name given (name=LABEL) is an entity wherever it
     occurs."""
-    entities = []
-    taken = bytearray(len(text))
-    for name in sorted(labels, key=len, reverse=True):
-        mentions = []
-        for m in re.finditer(re.escape(name), text):
-            if not any(taken[m.start():m.end()]):
-                taken[m.start():m.end()] = b"\x01" * len(name)
-                mentions.append(Mention(m.start(), m.end(), labels[name], "test"))
-        assert mentions, name
-        entities.append(ResolvedEntity(labels[name], name, mentions, [name]))
-    entities.sort(key=lambda e: e.first)
-    doc = Doc(Vocab(), words=[text], spaces=[False])
-    doc._.kg_text = text
-    doc._.kg_entities = entities
-    RelationExtractor(load_lexicon())(doc)
-    return {(entities[r.head].name, entities[r.tail].name) for r in doc._.kg_relations
-            if r.label == "targets"}
+    return {(head, tail) for label, head, tail in relations(RelationExtractor(load_lexicon()), text, **labels)
+            if label == "targets"}
 
 
 def test_a_group_applying_for_programmes_is_their_target() -> None:

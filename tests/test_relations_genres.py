@@ -7,9 +7,8 @@ these tests), the recognisers' new shapes on the pipeline, and the reflow of har
 
 from __future__ import annotations
 
-import re
-
 import pytest
+from relation_support import relations
 from spacy.tokens import Doc
 from spacy.vocab import Vocab
 
@@ -26,32 +25,6 @@ from kg.nlp.resolve import ResolvedEntity
 @pytest.fixture(scope="module")
 def extractor() -> RelationExtractor:
     return RelationExtractor(load_lexicon())
-
-
-def relations(extractor: RelationExtractor, text: str, **labels: str) -> set[tuple[str, str, str]]:
-    """The relations found in ``text`` when each name given (name=LABEL) is an entity wherever it occurs."""
-    entities = []
-    taken = bytearray(len(text))
-    for name in sorted(labels, key=len, reverse=True):
-        mentions = []
-        for m in re.finditer(re.escape(name), text):
-            if not any(taken[m.start():m.end()]):
-                taken[m.start():m.end()] = b"\x01" * len(name)
-                mentions.append(Mention(m.start(), m.end(), labels[name], "test"))
-        assert mentions, name
-        entities.append(ResolvedEntity(labels[name], name, mentions, [name]))
-    entities.sort(key=lambda e: e.first)
-    doc = Doc(Vocab(), words=[text], spaces=[False])
-    doc._.kg_text = text
-    doc._.kg_entities = entities
-    extractor(doc)
-    out = set()
-    for r in doc._.kg_relations:
-        head, tail = entities[r.head].name, entities[r.tail].name
-        if r.label == "cooperatesWith":
-            head, tail = sorted((head, tail))
-        out.add((r.label, head, tail))
-    return out
 
 
 def coop(a: str, b: str) -> tuple[str, str, str]:
