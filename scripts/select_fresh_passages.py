@@ -27,7 +27,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from select_gold_passages import _density, _paragraph_windows  # noqa: E402
+from select_gold_passages import select_policy  # noqa: E402
 
 SEED = 20261206  # batch 1
 SELECTION = Path(__file__).resolve().parent.parent / "tests/gold/policy/selection.json"
@@ -39,30 +39,11 @@ def select_fresh(path: Path, n: int, rng: random.Random, skip_first: int = FIRST
     if len(previous) < skip_first:
         raise SystemExit(f"selection.json has {len(previous)} entries, fewer than --skip-first {skip_first}")
     previous = previous[:skip_first]
-    seen_issuers = {p["issuer_en"] for p in previous}
-    seen_docs = {p["source_id"] for p in previous}
-    docs = [json.loads(line) for line in path.open(encoding="utf-8")]
-    by_issuer: dict[str, list[dict]] = {}
-    for d in docs:
-        if d["issuer_en"] in seen_issuers or d["id"] in seen_docs:
-            continue
-        by_issuer.setdefault(d["issuer_en"], []).append(d)
-    issuers = sorted(by_issuer)
-    rng.shuffle(issuers)
-    chosen = []
-    for issuer in issuers:  # one document per issuer, issuers in random order
-        d = rng.choice(sorted(by_issuer[issuer], key=lambda x: x["id"]))
-        wins = list(_paragraph_windows(d["text"]))
-        if not wins:
-            continue
-        s, e = max(wins, key=lambda se: (_density(d["text"][se[0]:se[1]]), -se[0]))
-        if _density(d["text"][s:e]) < 0.004:
-            continue
-        chosen.append({"source_id": d["id"], "issuer_en": issuer, "source_start": s, "source_end": e,
-                       "doc_id": f"{d['id']}_{s}", "chars": e - s})
-        if len(chosen) == n:
-            break
-    return chosen
+    chosen = select_policy(path, n, rng, skip_issuers=frozenset(p["issuer_en"] for p in previous),
+                           skip_docs=frozenset(p["source_id"] for p in previous))
+    return [{k: v for k, v in c.items() if k != "text"} | {"doc_id": f"{c['source_id']}_{c['source_start']}",
+                                                           "chars": c["source_end"] - c["source_start"]}
+            for c in chosen]
 
 
 if __name__ == "__main__":

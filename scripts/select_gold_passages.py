@@ -42,10 +42,15 @@ def _density(t: str) -> float:
     return len(CUES.findall(t)) / len(t)
 
 
-def select_policy(path: Path, n: int, rng: random.Random) -> list[dict]:
+def select_policy(path: Path, n: int, rng: random.Random, *, skip_issuers: frozenset[str] = frozenset(),
+                  skip_docs: frozenset[str] = frozenset()) -> list[dict]:
+    """One passage from each of ``n`` issuers, issuers in random order, leaving out the issuers and documents
+    given (the passages drawn before: scripts/select_fresh_passages.py)."""
     docs = [json.loads(line) for line in path.open(encoding="utf-8")]
     by_issuer: dict[str, list[dict]] = {}
     for d in docs:
+        if d["issuer_en"] in skip_issuers or d["id"] in skip_docs:
+            continue
         by_issuer.setdefault(d["issuer_en"], []).append(d)
     issuers = sorted(by_issuer)
     rng.shuffle(issuers)
