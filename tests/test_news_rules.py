@@ -9,7 +9,7 @@ from spacy.language import Language
 from kg.core.records import Document
 from kg.nlp import news
 from kg.nlp.extract import extract
-from kg.nlp.merge import _jieba_tags
+from kg.nlp.merge import jieba_tags
 
 
 def facts(nlp: Language, text: str) -> tuple[set[tuple[str, str]], set[tuple[str, str, str]]]:
@@ -39,7 +39,7 @@ def test_a_place_named_on_its_own_locates_its_bodies(rules_nlp: Language) -> Non
 
 
 def test_place_on_its_own_reads_what_follows() -> None:
-    tags = _jieba_tags()
+    tags = jieba_tags()
 
     def own(text: str, place: str) -> bool:
         start = text.index(place)
@@ -64,7 +64,7 @@ def test_foreign_head_of_state_is_a_person_with_a_post(nlp: Language) -> None:
 
 
 def test_a_transliterated_name_stops_before_an_ordinary_word() -> None:
-    common = _jieba_tags()
+    common = jieba_tags()
     names = news.foreign_names("总统普京达成共识后，总理马克西姆表示欢迎。",
                                lambda w: not common.get(w, "nr").startswith(("nr", "ns", "nz")))
     assert names == {"普京", "马克西姆"}

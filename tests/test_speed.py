@@ -80,8 +80,7 @@ def test_ends_with_any_is_the_plain_loop_on_random_text() -> None:
             assert _ends_with_any(text, pos, words) == _longest_ending(text, pos, words)
 
 
-def test_jieba_tags_public_and_private_name() -> None:
-    assert merge._jieba_tags is merge.jieba_tags
+def test_jieba_tags_is_loaded_once() -> None:
     tags = merge.jieba_tags()
     assert tags is merge.jieba_tags()  # loaded once
     assert tags.get("北京", "").startswith("ns")

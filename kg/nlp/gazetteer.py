@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass
 
 from kg.core.lexicon import Department, Division, Lexicon
-from kg.nlp.merge import _jieba_tags
+from kg.nlp.merge import jieba_tags
 
 #: Level words that open a local body's name when its place is left out, longest first.
 BARE_WORDS = ("自治区党委", "自治区", "省委", "市委", "县委", "区委", "省", "市", "县", "区")
@@ -351,7 +351,7 @@ FOREIGN = tuple("""美国 美方 俄罗斯 俄方 日本 日方 韩国 朝鲜 �
 
 def _place_tags() -> dict[str, str]:
     """jieba's word -> part-of-speech table (place names are tagged ns)."""
-    return _jieba_tags()  # the table kg_merge and kg_patterns read
+    return jieba_tags()  # the table kg_merge and kg_patterns read
 
 
 _BUILT: dict[int, tuple[Lexicon, Gazetteer]] = {}

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 import jieba
 
 from kg.nlp.candidates import Candidate
-from kg.nlp.merge import Mention, _jieba_tags
+from kg.nlp.merge import Mention, jieba_tags
 
 
 def _words(text: str) -> list[str]:
@@ -155,7 +155,7 @@ class GroupFinder:
         return None
 
     def __call__(self, text: str, starts: list[int], ends: list[int]) -> list[Candidate]:
-        tags = _jieba_tags()
+        tags = jieba_tags()
         found: list[Candidate] = []
         n = len(starts)
         for k in range(n):

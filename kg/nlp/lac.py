@@ -38,7 +38,7 @@ from kg.core.resources import ontology_path
 from kg.core.text import match_text, sentence_offsets
 from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._.kg_* attributes)
 from kg.nlp.candidates import Candidate, candidates
-from kg.nlp.merge import _jieba_tags, person_like
+from kg.nlp.merge import jieba_tags, person_like
 from kg.nlp.text import doc_text, token_offsets
 
 #: Characters of one piece given to the network: a longer sentence is cut after a clause mark (，、；：)
@@ -291,7 +291,7 @@ class LacNames:
         if k >= 2 and words[k - 1][2] == "c" and text[words[k - 1][0]:words[k - 1][1]] == "与" \
                 and words[k - 2][2] == "ORG":
             first = text[words[k - 2][0]:words[k - 2][1]]
-            if not first.endswith(STRONG_ORG_SUFFIXES) and first not in _jieba_tags():
+            if not first.endswith(STRONG_ORG_SUFFIXES) and first not in jieba_tags():
                 start = words[k - 2][0]
         # a cut name: the next word is a body suffix (河南省委社会工作 + 部)
         if k + 1 < len(words) and text[words[k + 1][0]:words[k + 1][1]] in SUFFIX_WORDS:
@@ -301,7 +301,7 @@ class LacNames:
             end -= 1
             surface = surface[:-1]
         # a leading verb or preposition that LAC put into the name
-        tags = _jieba_tags()
+        tags = jieba_tags()
         for cut in (2, 1):
             head = surface[:cut]
             if len(surface) - cut >= 4 and (head in LEADING_WORDS or tags.get(head, "").startswith("v")
@@ -326,9 +326,9 @@ class LacNames:
         if len(surface) < 2:
             return False
         if len(surface) == 2:
-            return _jieba_tags().get(surface, "").startswith("ns") and not (
+            return jieba_tags().get(surface, "").startswith("ns") and not (
                 surface[0] == "中" and surface[1] in COUNTRY_ABBREVIATIONS)
-        return (surface.endswith(ADMIN_ENDINGS) or _jieba_tags().get(surface, "").startswith("ns")) \
+        return (surface.endswith(ADMIN_ENDINGS) or jieba_tags().get(surface, "").startswith("ns")) \
             and not surface.endswith(AREA_KINDS)  # or a place for jieba too (肯尼亚, 俄罗斯: kg.nlp.news)
 
     def person(self, surface: str) -> bool:
@@ -336,7 +336,7 @@ class LacNames:
         no ordinary word after a surname (林业|云) nor a conjunction inside (林与林)."""
         if not person_like(surface, self.surnames, given_min=1) or any(ch in "与和及的" for ch in surface):
             return False
-        head = _jieba_tags().get(surface[:2])
+        head = jieba_tags().get(surface[:2])
         return not (len(surface) == 3 and head is not None and not head.startswith("nr"))
 
 
@@ -356,7 +356,7 @@ class LacComponent:
         """Whether a jieba word makes its piece worth tagging (see :meth:`gated`); cached per word."""
         found = self._word_flags.get(word)
         if found is None:
-            tag = _jieba_tags().get(word) or ""
+            tag = jieba_tags().get(word) or ""
             found = word not in self.known and (
                 word in CUT_SUFFIXES  # a name jieba cut before its suffix (社会工作|部)
                 or (len(word) >= 3 and word.endswith(STRONG_ORG_SUFFIXES)

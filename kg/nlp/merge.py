@@ -204,9 +204,6 @@ def jieba_tags() -> dict[str, str]:
     return tags
 
 
-#: the former private name, for the modules that import it
-_jieba_tags = jieba_tags
-
 
 class Merger:
     def __init__(self, *, min_model_score: float, lexicon_dir: str | None = None) -> None:

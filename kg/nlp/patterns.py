@@ -29,7 +29,7 @@ from kg.core.resources import ontology_path
 from kg.nlp import news, programs
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.groups import GroupFinder
-from kg.nlp.merge import _jieba_tags, person_like
+from kg.nlp.merge import jieba_tags, person_like
 from kg.nlp.quantities import QuantityReader, frame_names
 from kg.nlp.text import get_match_text, token_bounds, token_offsets
 
@@ -112,7 +112,7 @@ def _token_after(pos: int, token_starts: AbstractSet[int]) -> int:
 
 
 def _jieba_tag(word: str) -> str | None:
-    return _jieba_tags().get(word)
+    return jieba_tags().get(word)
 
 
 class PatternRecognizer:
@@ -169,7 +169,7 @@ class PatternRecognizer:
         out.extend(self.orgs(text, token_starts))
         out.extend(self.kind_names(text, token_starts))
         out.extend(self.persons(text))
-        tags = _jieba_tags()
+        tags = jieba_tags()
         out.extend(news.candidates(text, lambda w: not tags.get(w, "nr").startswith(("nr", "ns", "nz")),
                                    token_starts.__contains__, lambda w: tags.get(w, "").startswith("ns")))
         out.extend(self.groups(text, token_starts))
@@ -518,11 +518,11 @@ class PatternRecognizer:
                 after = text[m.start(2) + length: m.start(2) + length + 1]
                 if ((after == "" or not CJK.match(after) or after in "说在等同表指强介认看主作")
                         and person_like(name, self.surnames, given_min=2)  # not 主席关于“…”, 委员明确
-                        and not news.function_word_opens(name, _jieba_tags())):  # not 总书记关于加|强
+                        and not news.function_word_opens(name, jieba_tags())):  # not 总书记关于加|强
                     names.add(name)
                     names.update(text[a:b] for a, b in news.listed_names(  # 副总理丁薛祥、张国清、刘国中
                         text, m.start(2) + length, lambda n: person_like(n, self.surnames, given_min=3)
-                        and not news.function_word_opens(n, _jieba_tags())))
+                        and not news.function_word_opens(n, jieba_tags())))
                     break
         found = []
         for name in names:

@@ -33,7 +33,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 from kg.nlp.candidates import Candidate
-from kg.nlp.merge import _jieba_tags
+from kg.nlp.merge import jieba_tags
 
 #: heads the suffix tables do not hold, with their label, and how many characters a name needs before them
 EXTRA_HEADS: dict[str, tuple[str, int]] = {
@@ -132,7 +132,7 @@ OPEN_QUOTES, CLOSE_QUOTES = "“‘「『\"", "”’」』\""
 
 
 def _tag(word: str) -> str | None:
-    return _jieba_tags().get(word)
+    return jieba_tags().get(word)
 
 
 class Reader:

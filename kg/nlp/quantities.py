@@ -28,7 +28,7 @@ import jieba
 
 from kg.core.lexicon import read_table
 from kg.nlp.candidates import Candidate
-from kg.nlp.merge import _jieba_tags
+from kg.nlp.merge import jieba_tags
 
 _CN = "零〇一二三四五六七八九十百千两"
 # Chinese numerals may hold 万/亿 sections and a decimal part: 十七万五千, 二万一千七百, 一百四十三点五.
@@ -422,7 +422,7 @@ def _modifiers(between: str) -> bool:
     if re.search(r"[，,。；;：:、\n（()）“”《》]", between) or len(between) > 10 \
             or "的" in between and not re.fullmatch(r"(?:以上|左右|多|余)?的", between):
         return False  # 2个项目的|组织协调高校, 208个省级和城市的地方政府上线|平台: it counts another thing
-    tags = _jieba_tags()
+    tags = jieba_tags()
     for word in jieba.lcut(between, HMM=False):
         tag = tags.get(word)
         if word in ("以上", "左右", "多", "余", "的") or tag is not None and tag.startswith(_MODIFIER_TAGS) \

@@ -41,7 +41,7 @@ from kg.nlp import extensions as _extensions  # noqa: F401  (registers the doc._
 from kg.nlp import news
 from kg.nlp.gazetteer import BARE_WORDS, GENERIC_LEVELS, VOICE_PLACE, gazetteer_for
 from kg.nlp.lexicon_ruler import VOICE
-from kg.nlp.merge import Mention, _jieba_tags
+from kg.nlp.merge import Mention, jieba_tags
 from kg.nlp.text import doc_text, token_offsets
 
 #: "X（以下简称Y）", "X(简称Y)": what follows the cue is X's short name in the document.
@@ -266,7 +266,7 @@ class Resolver:
             entities.append(ent)
         entities.sort(key=lambda e: e.first)
         starts, ends = token_offsets(doc)
-        entities = news.standalone_places(text, entities, dict(zip(starts, ends, strict=True)), _jieba_tags(),
+        entities = news.standalone_places(text, entities, dict(zip(starts, ends, strict=True)), jieba_tags(),
                                           VOICE, doc._.kg_lac or ())  # decision 8: a place named on its own
         entities = news.doctrine_openings(text, entities)  # 习近平新时代中国特色社会主义思想 names no one
         doc._.kg_entities = entities

@@ -49,7 +49,7 @@ from kg.core.resources import ontology_path
 from kg.core.text import CharMask, sentence_offsets
 from kg.nlp import ner_features  # noqa: F401  (registers kg.CharFeatureEmbed.v1, used by the model)
 from kg.nlp.candidates import Candidate, candidates
-from kg.nlp.merge import NAME_TAGS, PLACE_ENDINGS, ModelShape, _jieba_tags
+from kg.nlp.merge import NAME_TAGS, PLACE_ENDINGS, ModelShape, jieba_tags
 from kg.nlp.text import doc_text, token_offsets
 from kg.nlp.tokenizer import use_fast_tokenizer
 
@@ -212,7 +212,7 @@ def _word_flags(w: str, shape: ModelShape, cache: dict[str, int]) -> int:
     if not _HAN_WORD.fullmatch(w):
         flags = _NOT_HAN
     else:
-        tag = _jieba_tags().get(w)
+        tag = jieba_tags().get(w)
         known = tag or ""
         flags = (
             (_TAG_NONE if tag is None else 0)
