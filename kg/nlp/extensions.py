@@ -26,6 +26,7 @@ DOC_EXTENSIONS: dict[str, str] = {
     "kg_entities": "the entities kg_resolve groups the mentions into (kg.nlp.resolve)",
     "kg_title_issues": "titles naming their issuers: (issuer entity, title entity, offsets) (kg.nlp.resolve)",
     "kg_relations": "the relations kg_relations finds between the entities (kg.nlp.relations)",
+    "kg_sentences": "the sentences kg_relations cut the text into, (start, end) offsets (kg.core.text)",
 }
 
 

@@ -145,6 +145,7 @@ class RelationExtractor:
                 out[key] = rel
 
         sentences = sentence_offsets(text)
+        doc._.kg_sentences = sentences  # the evidence sentences of kg_title's relations too
         by_sentence: list[list[tuple[Mention, int]]] = [[] for _ in sentences]
         si = 0
         for m, i in placed:
@@ -799,7 +800,7 @@ class Clauses:
 
 
 @Language.factory("kg_relations", default_config={"lexicon_dir": None}, requires=["doc._.kg_entities"],
-                  assigns=["doc._.kg_relations"])
+                  assigns=["doc._.kg_relations", "doc._.kg_sentences"])
 def make_relation_extractor(nlp: Language, name: str, lexicon_dir: str | None) -> RelationExtractor:
     return RelationExtractor(load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
 
@@ -814,7 +815,7 @@ class TitleIssues:
             return doc
         rels = list(doc._.kg_relations or [])
         have = {(r.label, r.head, r.tail) for r in rels}
-        sentences = sentence_offsets(doc_text(doc))
+        sentences = doc._.kg_sentences or sentence_offsets(doc_text(doc))
         for head, tail, (start, end) in pairs:
             if ("issues", head, tail) in have:
                 continue
@@ -825,7 +826,8 @@ class TitleIssues:
         return doc
 
 
-@Language.factory("kg_title", requires=["doc._.kg_entities", "doc._.kg_title_issues", "doc._.kg_relations"],
+@Language.factory("kg_title", requires=["doc._.kg_entities", "doc._.kg_title_issues", "doc._.kg_relations",
+                                        "doc._.kg_sentences"],
                   assigns=["doc._.kg_relations"])
 def make_title_issues(nlp: Language, name: str) -> TitleIssues:
     return TitleIssues()
