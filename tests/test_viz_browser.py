@@ -289,9 +289,10 @@ def test_search_focuses_the_node_by_any_name(open_view: Any, views: dict[str, An
         view.page.press("#kg-search", "Enter")
         assert view.page.evaluate("network.getSelectedNodes()") == [target]
         assert view.page.locator("#kg-details h2").inner_text().strip().endswith(expected)
-        view.page.wait_for_function(  # focused: the view centres on the node once the animation ends
+        view.page.wait_for_function(  # focused: the view centres on the node once the animation ends (within
+            # a few pixels: vis-network's focus ends up to ~4 px off at a fractional scale, e.g. 北京 at 1.09)
             """id => { const c = network.getViewPosition(), p = network.getPositions([id])[id];
-                       return Math.hypot(c.x - p.x, c.y - p.y) * network.getScale() < 3; }""",
+                       return Math.hypot(c.x - p.x, c.y - p.y) * network.getScale() < 8; }""",
             arg=target, timeout=20_000)  # an animation: slow on a loaded machine
     view.page.fill("#kg-search", "没有这个名字")
     view.page.press("#kg-search", "Enter")
