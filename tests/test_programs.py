@@ -172,3 +172,16 @@ def test_a_note_lists_units_on_after_a_comma(rules_nlp: Language) -> None:
     assert len(heads) == 3
     other = "3.开展“智造强市”活动。（牵头单位：市教育局，参加单位：市财政局，市委组织部）"
     assert len({h for h, t in _runs(rules_nlp, other) if "智造强市" in t}) == 1
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("打造一批重点实验室、人工智能创新平台和产业创新中心。", "人工智能创新平台"),
+    ("依托各类孵化器、数据服务平台、企业服务平台开展培训。", "企业服务平台"),
+])
+def test_every_item_after_a_kind_word_is_a_kind(rules_nlp: Language, text: str, wrong: str) -> None:
+    assert wrong not in {n for n, _ in _ents(rules_nlp, text)}
+
+
+def test_a_list_without_a_kind_word_keeps_its_names(rules_nlp: Language) -> None:
+    names = {n for n, _ in _ents(rules_nlp, "建设数据服务平台、产业创新平台。")}
+    assert "产业创新平台" in names

@@ -507,7 +507,26 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
             continue
         keep.append(c)
     # “以竹代塑”“以竹代木”绿色低碳重大项目: a list of quoted items and their kind, no one name (quoted_items)
-    out[:] = [c for c in keep + mine if not LIST_OPENING.match(text, c.start, c.end)]
+    out[:] = [c for c in keep + mine if not LIST_OPENING.match(text, c.start, c.end)
+              and not (c.source == "pattern" and c.label in ("PROGRAM", "MECHANISM", "EVENT")
+                       and in_kind_list(text, c.start))]
+
+
+#: a generic event: a level or an evaluation, no name (省级以上人工智能产业大会, 人工智能领域知名会议)
+GENERIC_EVENT = re.compile(r"级以上|知名|高水平|高层次|高端|重要|各类|系列")
+
+
+def in_kind_list(text: str, start: int) -> bool:
+    """``start`` opens a later item of a 、-list whose first item follows a kind word (打造一批重点实验室、
+    人工智能创新平台): every item is a kind of thing, as the first one (decision 1)."""
+    if start == 0 or text[start - 1] != "、":
+        return False
+    clause0 = max(text.rfind(c, 0, start) for c in "，,；;。！？!?：:\n（(") + 1
+    for word in KIND_DETERMINERS - {"等"}:
+        k = text.rfind(word, clause0, start)
+        if k >= 0 and not any(ch in PUNCT and ch != "、" for ch in text[k + len(word):start - 1]):
+            return True
+    return False
 
 
 def _after_count(text: str, start: int, count_ends: AbstractSet[int]) -> bool:
