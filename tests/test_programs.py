@@ -179,9 +179,22 @@ def test_a_note_lists_units_on_after_a_comma(rules_nlp: Language) -> None:
     ("依托各类孵化器、数据服务平台、企业服务平台开展培训。", "企业服务平台"),
 ])
 def test_every_item_after_a_kind_word_is_a_kind(rules_nlp: Language, text: str, wrong: str) -> None:
-    assert wrong not in {n for n, _ in _ents(rules_nlp, text)}
+    assert wrong not in {n for n, _ in _ents(rules_nlp, text, ("MECHANISM", "PROGRAM", "EVENT"))}
 
 
 def test_a_list_without_a_kind_word_keeps_its_names(rules_nlp: Language) -> None:
     names = {n for n, _ in _ents(rules_nlp, "建设数据服务平台、产业创新平台。")}
     assert "产业创新平台" in names
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("鼓励在本市举办海洋科技领域知名会议、论坛、大赛等活动。", "海洋科技领域知名会议"),
+    ("对企业承办的省级以上数字经济产业大会给予补助。", "省级以上数字经济产业大会"),
+])
+def test_a_level_or_an_evaluation_makes_a_kind_of_event(rules_nlp: Language, text: str, wrong: str) -> None:
+    assert wrong not in {n for n, _ in _ents(rules_nlp, text, ("EVENT", "PROGRAM"))}
+
+
+def test_a_named_event_with_such_a_word_is_kept(nlp: Language) -> None:
+    names = {n for n, _ in _ents(nlp, "举办“智汇泉城”高层次人才创业大赛。", ("EVENT",))}
+    assert any("创业大赛" in n for n in names)

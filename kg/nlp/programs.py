@@ -509,11 +509,18 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
     # “以竹代塑”“以竹代木”绿色低碳重大项目: a list of quoted items and their kind, no one name (quoted_items)
     out[:] = [c for c in keep + mine if not LIST_OPENING.match(text, c.start, c.end)
               and not (c.source == "pattern" and c.label in ("PROGRAM", "MECHANISM", "EVENT")
-                       and in_kind_list(text, c.start))]
+                       and in_kind_list(text, c.start))
+              and not (c.source == "pattern" and c.label == "EVENT" and generic_event(text, c))]
 
 
 #: a generic event: a level or an evaluation, no name (省级以上人工智能产业大会, 人工智能领域知名会议)
-GENERIC_EVENT = re.compile(r"级以上|知名|高水平|高层次|高端|重要|各类|系列")
+GENERIC_EVENT = re.compile(r"级以上|知名|高水平|高层次|重要|各类")
+
+
+def generic_event(text: str, c: Candidate) -> bool:
+    """举办人工智能领域知名会议、论坛、大赛等活动: a level or an evaluation makes a kind of event."""
+    name = text[c.start:c.end]
+    return bool(GENERIC_EVENT.search(name)) and not any(q in name for q in "“”‘’\"")  # “创业齐鲁”…大赛
 
 
 def in_kind_list(text: str, start: int) -> bool:
