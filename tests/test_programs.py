@@ -198,3 +198,11 @@ def test_a_level_or_an_evaluation_makes_a_kind_of_event(rules_nlp: Language, tex
 def test_a_named_event_with_such_a_word_is_kept(nlp: Language) -> None:
     names = {n for n, _ in _ents(nlp, "举办“智汇泉城”高层次人才创业大赛。", ("EVENT",))}
     assert any("创业大赛" in n for n in names)
+
+
+@pytest.mark.parametrize("text, name", [
+    ("（牵头单位：中国人民银行济南分行，参加单位：省科技厅）", "中国人民银行济南分行"),
+    ("国家金融监督管理总局莱芜监管分局负责督促落实。", "国家金融监督管理总局莱芜监管分局"),
+])
+def test_a_branch_after_its_parent_is_one_name(nlp: Language, text: str, name: str) -> None:
+    assert name in {n for n, _ in _ents(nlp, text, ("ORG",))}

@@ -511,6 +511,27 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
               and not (c.source == "pattern" and c.label in ("PROGRAM", "MECHANISM", "EVENT")
                        and in_kind_list(text, c.start))
               and not (c.source == "pattern" and c.label == "EVENT" and generic_event(text, c))]
+    branches(out, text)
+
+
+#: a branch after its parent's name: its place, then its kind (…莱芜监管分局, …济南分行, …青岛分院)
+BRANCH_AFTER = re.compile(r"([\u4e00-\u9fff]{2,6}?)(?:监管)?(?:分局|分行|支行|分院|分公司|分中心|分所|分校)")
+
+
+def branches(out: list[Candidate], text: str) -> None:
+    """国家金融监督管理总局莱芜监管分局: an ORG followed by a place and a branch kind includes them (decision
+    of names: the longest name the text gives); in place."""
+    places = {(c.start, c.end) for c in out if c.label == "PLACE"}
+    for k, c in enumerate(out):
+        if c.label != "ORG" or c.source not in ("pattern", "lexicon"):
+            continue
+        m = BRANCH_AFTER.match(text, c.end)
+        if m is None:
+            continue
+        place = m.group(1)
+        if (m.start(1), m.end(1)) in places or place.endswith(("省", "市", "县", "区", "州")) \
+                or text.startswith("监管分局", m.end(1)):
+            out[k] = Candidate(c.start, m.end(), c.label, c.source, c.score)
 
 
 #: a generic event: a level or an evaluation, no name (省级以上人工智能产业大会, 人工智能领域知名会议)
