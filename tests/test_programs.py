@@ -206,3 +206,14 @@ def test_a_named_event_with_such_a_word_is_kept(nlp: Language) -> None:
 ])
 def test_a_branch_after_its_parent_is_one_name(nlp: Language, text: str, name: str) -> None:
     assert name in {n for n, _ in _ents(nlp, text, ("ORG",))}
+
+
+def test_a_list_of_means_lends_no_mechanism_head(rules_nlp: Language) -> None:
+    doc = rules_nlp("推广隐私计算技术、数据流通合规审查认证、数据分级保护机制等手段。")
+    names = {e.name for e in doc._.kg_entities}
+    assert "数据流通合规审查认证机制" not in names and "隐私计算技术机制" not in names
+
+
+def test_a_list_of_mechanisms_shares_its_head(rules_nlp: Language) -> None:
+    doc = rules_nlp("健全风险评估、应急处置机制。")
+    assert "风险评估机制" in {e.name for e in doc._.kg_entities}

@@ -36,6 +36,8 @@ from kg.nlp.text import get_match_text, token_bounds, token_offsets
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PUNCT = set("，。、；：！？,.;:!?（）()【】[]《》<>—-…·/ \t\n\r\u3000")
 OPEN_QUOTES, CLOSE_QUOTES = "“‘「『\"", "”’」』\""
+#: heads of a list item that make the list one of things other than mechanisms (…技术、…认证、…机制)
+OTHER_KINDS = ("技术", "手段", "设备", "装备", "系统", "产品", "工具", "能力", "设施")
 EVENT_RES = [
     re.compile(r"(?:党的|中国共产党)?第?[一二三四五六七八九十]+届(?:中央委员会|全国人民代表大会|全国人大|全国委员会)?"
                r"第?[一二三四五六七八九十]+(?:中全会|次全体会议|次会议)"),
@@ -473,6 +475,8 @@ class PatternRecognizer:
             body = text[item_begin:item_end]
             if len(body) < 2 or body in self.generic:
                 break
+            if body.endswith(OTHER_KINDS):
+                return []  # 数据脱敏技术、…认证、…保护机制: a list of means, no 机制
             items.append(Candidate(item_begin, item_end, "MECHANISM", "pattern", 0.7, body + "机制"))
             pos = item_begin
         return items
