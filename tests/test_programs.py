@@ -217,3 +217,8 @@ def test_a_list_of_means_lends_no_mechanism_head(rules_nlp: Language) -> None:
 def test_a_list_of_mechanisms_shares_its_head(rules_nlp: Language) -> None:
     doc = rules_nlp("健全风险评估、应急处置机制。")
     assert "风险评估机制" in {e.name for e in doc._.kg_entities}
+
+
+def test_a_long_quoted_modifier_is_part_of_the_name(nlp: Language) -> None:
+    names = {n for n, _ in _ents(nlp, "推广“政府引导+银行授信+保险增信+担保分险”科技金融服务模式。")}
+    assert "“政府引导+银行授信+保险增信+担保分险”科技金融服务模式" in names

@@ -67,6 +67,8 @@ OBJECT_VERBS = frozenset({"推进", "推动", "加快", "促进"})
 NO_OPENERS = ("建设", "推进", "推动", "促进", "发展", "加快", "重点", "强化", "规范", "提升", "提高", "贯彻",
               "培育",
               "扶持", "改造", "升级", "改革", "创新", "治理", "服务", "管理", "推广")
+#: how far back a quote before a name is read as part of it (“金融伙伴+科技辅导员+投行专家”融资服务模式)
+QUOTE_REACH = 24
 #: words that add nothing to a head (工作推进机制, 相关配套机制)
 THIN_WORDS = frozenset({"工作", "相关", "有关", "各项", "长效", "运行", "配套", "日常"})
 #: manner words that open a compound verb (协同推进, 统筹推进): at a phrase's start they end a name
@@ -159,7 +161,7 @@ class Reader:
         while pos > 0 and start - pos < limit:
             ch = text[pos - 1]
             if ch in CLOSE_QUOTES:
-                opening = max(text.rfind(q, max(0, pos - 16), pos - 1) for q in OPEN_QUOTES)
+                opening = max(text.rfind(q, max(0, pos - QUOTE_REACH), pos - 1) for q in OPEN_QUOTES)
                 if opening < 0:
                     break
                 pos = opening
