@@ -222,8 +222,3 @@ def test_a_list_of_mechanisms_shares_its_head(rules_nlp: Language) -> None:
 def test_a_long_quoted_modifier_is_part_of_the_name(nlp: Language) -> None:
     names = {n for n, _ in _ents(nlp, "推广“政府引导+银行授信+保险增信+担保分险”科技金融服务模式。")}
     assert "“政府引导+银行授信+保险增信+担保分险”科技金融服务模式" in names
-
-
-def test_a_list_items_own_first_word_stays_in_its_name(nlp: Language) -> None:
-    names = {n for n, _ in _ents(nlp, "推进智能快递柜、停车综合管理服务平台等设施建设。")}
-    assert "停车综合管理服务平台" in names

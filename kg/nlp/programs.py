@@ -67,8 +67,6 @@ OBJECT_VERBS = frozenset({"推进", "推动", "加快", "促进"})
 NO_OPENERS = ("建设", "推进", "推动", "促进", "发展", "加快", "重点", "强化", "规范", "提升", "提高", "贯彻",
               "培育",
               "扶持", "改造", "升级", "改革", "创新", "治理", "服务", "管理", "推广")
-#: a list item's first word is read into its name even when jieba tags it a verb (停车综合管理服务平台)
-LIST_ITEM_VERB = True
 #: how far back a quote before a name is read as part of it (“金融伙伴+科技辅导员+投行专家”融资服务模式)
 QUOTE_REACH = 24
 #: words that add nothing to a head (工作推进机制, 相关配套机制)
@@ -218,11 +216,6 @@ class Reader:
                     break
                 elif before in MANNER and self._phrase_start(text, starts, k - 1):
                     break  # ，协同|推进…
-                elif LIST_ITEM_VERB and before == "、" and word not in SOFT_WORDS and tag == "v" \
-                        and w0 + len(word) < start and k > 1 \
-                        and (_tag(text[starts[k - 2]:starts[k - 1]]) or "").startswith("n"):
-                    pos = w0  # 智慧充电设施、停车|综合管理服务平台: a list item's own first word
-                    break
                 elif not before or word in SOFT_WORDS and (w0 in org_ends or before in self.places) \
                         or word == "建设" and before.endswith(("企业", "高校", "机构", "院所")) \
                         or before in HARD_STOPS \
