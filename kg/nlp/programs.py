@@ -29,6 +29,7 @@ the end of ``kg_patterns``) reads these names again:
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Set as AbstractSet
 from typing import Any
 
@@ -378,8 +379,7 @@ class Reader:
     @staticmethod
     def _all_verbs(text: str, begin: int, h0: int, token_starts: AbstractSet[int],
                    generic: AbstractSet[str] = frozenset()) -> bool:
-        bounds = [p for p in range(begin, h0) if p in token_starts] + [h0]  # a name's few positions, in order
-        words = [text[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+        words = [text[a:b] for a, b in _words(begin, h0, token_starts)]
         return bool(words) and all(w in SOFT_WORDS or w in generic for w in words)
 
     @staticmethod
@@ -647,11 +647,4 @@ def _cut_word(end: int, starts: list[int]) -> bool:
 
 def _index_before(starts: list[int], pos: int) -> int:
     """The index of the last word start before ``pos`` (-1: none)."""
-    lo, hi = 0, len(starts)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if starts[mid] < pos:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo - 1
+    return bisect_left(starts, pos) - 1
