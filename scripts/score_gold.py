@@ -54,6 +54,8 @@ def main() -> int:
     parser.add_argument("--no-model", action="store_true", help="the fast profile: no network")
     parser.add_argument("--errors", action="store_true",
                         help="print missed and spurious items (dev sets only)")
+    parser.add_argument("--labels", action="store_true",
+                        help="print each set's per-label table (counts only: allowed on every set)")
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args()
     names = args.names or list(sets)
@@ -79,8 +81,9 @@ def main() -> int:
                          "relation_p": rel.precision, "relation_r": rel.recall, "relation_f1": rel.f1}
         print(f"{name:<13}{len(gold):>5}  {ent.precision:>6.3f}{ent.recall:>6.3f}{ent.f1:>7.3f}  "
               f"{rel.precision:>6.3f}{rel.recall:>6.3f}{rel.f1:>7.3f}")
-        if args.errors:
+        if args.errors or args.labels:
             print(report.format_table())
+        if args.errors:
             for doc_id in sorted(gold):
                 errors = report.errors(doc_id)
                 print(f"--- {doc_id}")
