@@ -14,6 +14,9 @@ The skip is explicit so that every batch can be redrawn after later batches were
     batch 2 (second session, later; 6 stories, 'fresh'):
         python scripts/select_fresh_news.py ../shared/corpus/cctv-news-2023.jsonl 6 \
             --seed 20261209 --skip-first 18
+    batch 3 (third session; 8 stories):
+        python scripts/select_fresh_news.py ../shared/corpus/cctv-news-2023.jsonl 8 \
+            --seed 20261211 --skip-first 24
 """
 
 from __future__ import annotations
