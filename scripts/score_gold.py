@@ -4,8 +4,9 @@ Sets: ``seeds`` (seeds/gold.jsonl), ``corpus`` (tests/gold/corpus.jsonl, reports
 news gold split once by tests/gold/split.json into ``policy-dev``, ``news-dev``, ``policy-test`` and
 ``news-test``; and passages annotated later to measure, unseen, how the rules written on dev generalise:
 ``policy-fresh`` and ``news-fresh`` are scored and never read; once scored and recorded, a fresh batch may
-become development material (``policy-dev2``, ``news-dev2``: the second session's first batch, see
-tests/gold/policy/README.md). ``--errors`` is for the dev sets; it refuses the test and fresh sets.
+become development material (``policy-dev2``, ``news-dev2``: the second session's first batch;
+``policy-dev3``, ``news-dev3``: the third session's, see tests/gold/policy/README.md). ``--errors`` is for the
+dev sets; it refuses the test and fresh sets; ``--labels`` prints per-label counts on any set.
 
     python scripts/score_gold.py                  # every set, one table
     python scripts/score_gold.py policy-dev --errors
@@ -38,7 +39,7 @@ def _sets() -> dict[str, tuple[Path, Path, set[str] | None]]:
         "corpus": (GOLD / "corpus.jsonl", GOLD / "corpus", None),
     }
     for genre in ("policy", "news"):
-        for part in ("dev", "dev2", "test", "fresh"):
+        for part in ("dev", "dev2", "dev3", "test", "fresh"):
             ids = {i for i in SPLIT[part] if i.startswith("policy-" if genre == "policy" else "cctv-")}
             sets[f"{genre}-{part}"] = (GOLD / genre / "gold.jsonl", GOLD / genre / "passages.jsonl", ids)
     return sets
