@@ -13,6 +13,9 @@ Batches drawn so far (each batch's entries are appended to selection.json after 
     # batch 2 (second session, later): skip all 27 entries (the 19 and batch 1's 8)
     python scripts/select_fresh_passages.py ../shared/corpus/policy-documents.jsonl 8 \
         --seed 20261208 --skip-first 27
+    # batch 3 (third session): skip all 35 entries (the 19, batch 1's 8 and batch 2's 8)
+    python scripts/select_fresh_passages.py /work/shared/corpus/policy-documents.jsonl 10 \
+        --seed 20261210 --skip-first 35
 
 The defaults (n 8, --seed 20261206, --skip-first 19) give batch 1. Prints the selection as JSON (source_id,
 issuer_en, source_start, source_end, doc_id, chars).
