@@ -28,7 +28,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from select_gold_passages import BODY  # noqa: E402
+from select_gold_passages import eligible_news  # noqa: E402
 
 SEED = 20261207
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,12 +41,7 @@ def select_fresh(path: Path, n: int = 6, seed: int = SEED, skip_first: int | Non
         if skip_first > len(selection):
             raise ValueError(f"--skip-first {skip_first} > {len(selection)} entries in selection.json")
         selection = selection[:skip_first]
-    taken = {r["source_id"] for r in selection}
-    docs = [json.loads(line) for line in path.open(encoding="utf-8")]
-    eligible = [d for d in docs if 400 <= len(d["text"]) <= 1500 and len(BODY.findall(d["text"])) >= 4
-                and d["id"] not in taken]
-    eligible.sort(key=lambda d: d["id"])
-    picked = random.Random(seed).sample(eligible, n)
+    picked = random.Random(seed).sample(eligible_news(path, {r["source_id"] for r in selection}), n)
     return sorted(picked, key=lambda d: d["id"])
 
 

@@ -70,11 +70,17 @@ def select_policy(path: Path, n: int, rng: random.Random, *, skip_issuers: froze
     return chosen
 
 
-def select_news(path: Path, n: int, rng: random.Random) -> list[dict]:
+def eligible_news(path: Path, taken: set[str] = frozenset()) -> list[dict]:
+    """Stories of 400-1,500 characters with at least 4 BODY cue hits, not in taken, sorted by id."""
+
     docs = [json.loads(line) for line in path.open(encoding="utf-8")]
-    eligible = [d for d in docs if 400 <= len(d["text"]) <= 1500 and len(BODY.findall(d["text"])) >= 4]
-    eligible.sort(key=lambda d: d["id"])
-    picked = rng.sample(eligible, n)
+    eligible = [d for d in docs if 400 <= len(d["text"]) <= 1500 and len(BODY.findall(d["text"])) >= 4
+                and d["id"] not in taken]
+    return sorted(eligible, key=lambda d: d["id"])
+
+
+def select_news(path: Path, n: int, rng: random.Random) -> list[dict]:
+    picked = rng.sample(eligible_news(path), n)
     return [{"source_id": d["id"], "title": d["title"], "date": d["date"], "source_start": 0,
              "source_end": len(d["text"]), "text": d["text"]} for d in sorted(picked, key=lambda d: d["id"])]
 
