@@ -392,3 +392,13 @@ def test_deployed_campaigns_and_figures_of_long_clauses(extractor: RelationExtra
     text = "举办社区工作者培训班，共3期。"
     rels = relations(extractor, text, 社区工作者培训班="PROGRAM", **{"3期": "METRIC"})
     assert ("quantifies", "3期", "社区工作者培训班") in rels
+
+
+def test_compiling_a_document_is_issuing_it(extractor: RelationExtractor) -> None:
+    text = "市教育局牵头组织编制了《职业教育提升方案》，征求了各区意见。"
+    found = relations(extractor, text, **{"市教育局": ORG, "《职业教育提升方案》": "POLICY"})
+    assert ("issues", "市教育局", "《职业教育提升方案》") in found
+    # 编制 as a noun (a staffing quota) issues nothing
+    text = "市教育局核定学校编制，《职业教育提升方案》另行印发。"
+    found = relations(extractor, text, **{"市教育局": ORG, "《职业教育提升方案》": "POLICY"})
+    assert not any(r[0] == "issues" for r in found)

@@ -61,9 +61,9 @@ from kg.nlp.resolve import ResolvedEntity, org_match_key
 from kg.nlp.text import doc_text
 
 ACT_TARGETS = {"runs": ("MECHANISM", "PROGRAM"), "issues": ("POLICY",), "organizes": ("EVENT",)}
-EXTRA_CUES = {"制订": "issues", "研究制定": "issues", "起草": "issues", "签署": "issues", "签订": "issues",
-              "联合发布": "issues", "部署": "runs", "举办": "runs", "组织": "runs", "设立": "runs",
-              "成立": "runs", "召开": "organizes", "举行": "organizes", "主办": "organizes",
+EXTRA_CUES = {"制订": "issues", "研究制定": "issues", "起草": "issues", "编制": "issues", "签署": "issues",
+              "签订": "issues", "联合发布": "issues", "部署": "runs", "举办": "runs", "组织": "runs",
+              "设立": "runs", "成立": "runs", "召开": "organizes", "举行": "organizes", "主办": "organizes",
               "承办": "organizes", "主持": "organizes", "筹办": "organizes"}
 #: verbs that, before an event, say who holds it (举办论坛, 组织座谈会), whatever they say before other things
 EVENT_VERBS = frozenset({"举办", "召开", "举行", "主办", "承办", "主持", "组织", "筹办", "开展"})
