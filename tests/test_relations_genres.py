@@ -56,7 +56,7 @@ def test_note_task_reaches_back_to_the_previous_note_only(extractor: RelationExt
     # without a lead, the responsible unit runs what its task sets up
     assert ("runs", "县工商联", "企业家恳谈会制度") in rels
     assert ("runs", "县发展改革局", "企业家恳谈会制度") not in rels
-    assert ("issues", "县发展改革局", "县域营商环境评价办法") not in rels  # 编制 is no issuing cue here
+    assert ("issues", "县发展改革局", "县域营商环境评价办法") in rels  # 编制 drafts it (decision 2)
     assert coop("县发展改革局", "县司法局") in rels
     assert coop("县工商联", "县司法局") not in rels
 
@@ -402,3 +402,4 @@ def test_compiling_a_document_is_issuing_it(extractor: RelationExtractor) -> Non
     text = "市教育局核定学校编制，《职业教育提升方案》另行印发。"
     found = relations(extractor, text, **{"市教育局": ORG, "《职业教育提升方案》": "POLICY"})
     assert not any(r[0] == "issues" for r in found)
+
