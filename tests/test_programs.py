@@ -222,3 +222,22 @@ def test_a_list_of_mechanisms_shares_its_head(rules_nlp: Language) -> None:
 def test_a_long_quoted_modifier_is_part_of_the_name(nlp: Language) -> None:
     names = {n for n, _ in _ents(nlp, "推广“政府引导+银行授信+保险增信+担保分险”科技金融服务模式。")}
     assert "“政府引导+银行授信+保险增信+担保分险”科技金融服务模式" in names
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("各地要加快推进智慧港口建设，提升通关效率。", "智慧港口建设"),
+    ("统筹推进数字农村建设与农村公路改造。", "数字农村建设"),
+    ("深入推进油田智能化建设，提高安全水平。", "油田智能化建设"),
+])
+def test_a_digital_build_out_is_a_programme(rules_nlp: Language, text: str, name: str) -> None:
+    assert (name, "PROGRAM") in _ents(rules_nlp, text)
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("加快数字农业平台建设，服务农户。", "数字农业平台建设"),  # the platform is what is built
+    ("强化数字人才队伍建设。", "数字人才队伍建设"),  # a field of work
+    ("指导行业智能化建设。", "行业智能化建设"),  # a kind of build-out
+    ("加快城市运行管理智能化建设。", "管理智能化建设"),  # inside a longer phrase
+])
+def test_what_is_no_build_out(rules_nlp: Language, text: str, wrong: str) -> None:
+    assert wrong not in {n for n, _ in _ents(rules_nlp, text)}

@@ -120,6 +120,15 @@ QUOTED_CAMPAIGN = re.compile(r"“[^”“，。；、\n]{3,14}”(?:系列)?活
 #: kinds of acts that are no undertaking of the issuer (分裂活动, 违法活动)
 MISDEEDS = re.compile(r"分裂|违法|犯罪|非法|诈骗|腐败|邪教|恐怖|走私|传销|赌博")
 LIST_OPENING = re.compile(r"“[^”“]{2,14}”[、和及与]?“[^”“]{2,14}”(?!$)")
+#: a digital build-out carried out as a programme (智慧社区建设, 数字政府建设, 煤矿智能化建设; policy README:
+#: a build-out being carried out is PROGRAM): the modifier, one to four characters of the thing built, 建设
+BUILD_OUT = re.compile(r"(?:智慧|数字)([\u4e00-\u9fff]{1,4}?)建设|([\u4e00-\u9fff]{2})智能化建设")
+#: what is built there that is no build-out of its own (数字农业平台建设: the platform; 数字化…, 智慧化…: a manner;
+#: 数字人才队伍建设, 行业智能化建设: a field of work or a kind)
+BUILD_OUT_NOT = re.compile(r"^[化型]|基础|示范|平台|系统|中心|工程|项目|设施|能力|体系|标准|启动|加快|推进|队伍|学科"
+                           r"|人才|协同|试点|^(?:行业|企业|产业)$")
+#: tags of the words of a build-out's object (nouns, places, nominal verbs: 旅游, 教育)
+BUILD_OUT_TAGS = ("n", "vn", "j", "s")
 #: a practice named after the post that answers for it: 河长制, 林长制, 链长制; 市长负责制, 厂长负责制
 POST_PRACTICE = re.compile(r"(?:河湖长制|(?<![\u4e00-\u9fff]长)[\u4e00-\u9fff]长制"
                            r"|(?:[省市县区厂校院馆]长|(?:军委)?主席|书记)负责制)"
@@ -272,6 +281,7 @@ class Reader:
                     self.rejected.discard(end)
                     break
         found.extend(self.shared_heads(text, starts, org_ends))
+        found.extend(self.build_outs(text, starts, token_starts))
         found.extend(quoted_items(text))
         return found
 
@@ -429,6 +439,34 @@ class Reader:
                         out.append(Candidate(b, e, label, "pattern", 0.75, item + head))
         return out
 
+
+    def build_outs(self, text: str, starts: list[int], token_starts: AbstractSet[int]) -> list[Candidate]:
+        """智慧社区建设, 数字中国建设, 矿山智能化建设: a digital build-out at a phrase's start (after
+        punctuation, a verb, a preposition or 的), its object made of nouns (:data:`BUILD_OUT`)."""
+        out: list[Candidate] = []
+        for m in BUILD_OUT.finditer(text):
+            b, e = m.start(), m.end()
+            obj = m.group(1) or m.group(2)
+            if b not in token_starts or e not in token_starts and e < len(text) or BUILD_OUT_NOT.search(obj):
+                continue
+            if text[e:e + 1] in ("单", "主", "者", "方", "用"):
+                continue  # 数字政府建设单位: who builds
+            ob = m.start(1) if m.group(1) else m.start(2)
+            words = [text[x:y] for x, y in _words(ob, ob + len(obj), token_starts)]
+            if not words or any(_tag(w) is not None and not _tag(w).startswith(BUILD_OUT_TAGS)
+                                or _tag(w) is None and len(w) < 2 for w in words):
+                continue  # 智慧口岸启动建设, 月将智能化建设
+            if m.group(2) and (len(words) != 1 or _tag(words[0]) not in ("n",)):
+                continue  # 煤矿|智能化建设, not 管理智能化建设
+            k = _index_before(starts, b)
+            before = text[starts[k]:b] if k >= 0 else ""
+            btag = _tag(before)
+            if before and not (any(c in PUNCT or c in OPEN_QUOTES for c in before) or before in HARD_STOPS
+                               or before in OBJECT_VERBS or before in NO_OPENERS
+                               or btag is not None and btag.startswith((*STOP_TAGS, "v"))):
+                continue  # 林业|智慧社区建设: inside a longer name
+            out.append(Candidate(b, e, "PROGRAM", "pattern", 0.75))
+        return out
 
     def _strategies(self, text: str, pos: int, starts: list[int],
                     org_ends: AbstractSet[int]) -> list[Candidate]:
