@@ -123,10 +123,10 @@ LIST_OPENING = re.compile(r"“[^”“]{2,14}”[、和及与]?“[^”“]{2,1
 #: a digital build-out carried out as a programme (智慧社区建设, 数字政府建设, 煤矿智能化建设; policy README:
 #: a build-out being carried out is PROGRAM): the modifier, one to four characters of the thing built, 建设
 BUILD_OUT = re.compile(r"(?:智慧|数字)([\u4e00-\u9fff]{1,4}?)建设|([\u4e00-\u9fff]{2})智能化建设")
-#: what is built there that is no build-out of its own (数字农业平台建设: the platform; 数字化…, 智慧化…: a manner;
-#: 数字人才队伍建设, 行业智能化建设: a field of work or a kind)
-BUILD_OUT_NOT = re.compile(r"^[化型]|基础|示范|平台|系统|中心|工程|项目|设施|能力|体系|标准|启动|加快|推进|队伍|学科"
-                           r"|人才|协同|试点|^(?:行业|企业|产业)$")
+#: what is built there that is no build-out of its own (数字农业平台建设: the platform; 数字化…, 智慧化…:
+#: a manner; 数字人才队伍建设, 行业智能化建设: a field of work or a kind)
+BUILD_OUT_NOT = re.compile(r"^[化型]|基础|示范|平台|系统|中心|工程|项目|设施|能力|体系|标准|启动|加快|推进"
+                           r"|队伍|学科|人才|协同|试点|^(?:行业|企业|产业)$")
 #: tags of the words of a build-out's object (nouns, places, nominal verbs: 旅游, 教育)
 BUILD_OUT_TAGS = ("n", "vn", "j", "s")
 #: a practice named after the post that answers for it: 河长制, 林长制, 链长制; 市长负责制, 厂长负责制
