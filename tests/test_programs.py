@@ -241,3 +241,12 @@ def test_a_digital_build_out_is_a_programme(rules_nlp: Language, text: str, name
 ])
 def test_what_is_no_build_out(rules_nlp: Language, text: str, wrong: str) -> None:
     assert wrong not in {n for n, _ in _ents(rules_nlp, text)}
+
+
+def test_a_task_force_is_a_mechanism(rules_nlp: Language) -> None:
+    assert ("光伏产业高质量发展推进小组", "MECHANISM") in _ents(rules_nlp, "成立光伏产业高质量发展推进小组。")
+
+
+def test_a_body_responsible_for_a_programme_runs_it(rules_nlp: Language) -> None:
+    runs = _runs(rules_nlp, "市大数据局负责智慧城市建设的统筹协调。")
+    assert ("市大数据局", "智慧城市建设") in runs

@@ -41,6 +41,7 @@ EXTRA_HEADS: dict[str, tuple[str, int]] = {
     "项目": ("PROGRAM", 6), "资金": ("PROGRAM", 4), "基金": ("PROGRAM", 4), "试验区": ("PROGRAM", 4),
     "示范区": ("PROGRAM", 4), "主题教育": ("PROGRAM", 2), "学习教育": ("PROGRAM", 2), "倡议": ("PROGRAM", 4),
     "试验场": ("MECHANISM", 2), "企业库": ("MECHANISM", 2), "工作专班": ("MECHANISM", 2),
+    "推进小组": ("MECHANISM", 4),  # a task force (docs/annotation.md, decision 11)
 }
 #: heads after which a fund or project needs a place or a level to be one named thing (财政专项资金 is not)
 FUND_HEADS = ("资金", "基金")
