@@ -250,3 +250,19 @@ def test_a_task_force_is_a_mechanism(rules_nlp: Language) -> None:
 def test_a_body_responsible_for_a_programme_runs_it(rules_nlp: Language) -> None:
     runs = _runs(rules_nlp, "市大数据局负责智慧城市建设的统筹协调。")
     assert ("市大数据局", "智慧城市建设") in runs
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("完善风险监测和预警机制。", "风险监测和预警机制"),
+    ("建立科研诚信审查和监督制度，明确责任。", "科研诚信审查和监督制度"),
+])
+def test_two_acts_joined_by_he_name_one_arrangement(rules_nlp: Language, text: str, name: str) -> None:
+    assert (name, "MECHANISM") in _ents(rules_nlp, text)
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("完善法律法规和监管机制。", "法律法规和监管机制"),  # a thing and an arrangement
+    ("完善考核、经费分配和使用机制。", "经费分配和使用机制"),  # the last items of a 、-list
+])
+def test_no_whole_name_over_he_for_things_or_lists(rules_nlp: Language, text: str, wrong: str) -> None:
+    assert wrong not in {n for n, _ in _ents(rules_nlp, text)}

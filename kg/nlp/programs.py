@@ -121,6 +121,10 @@ QUOTED_CAMPAIGN = re.compile(r"“[^”“，。；、\n]{3,14}”(?:系列)?活
 #: kinds of acts that are no undertaking of the issuer (分裂活动, 违法活动)
 MISDEEDS = re.compile(r"分裂|违法|犯罪|非法|诈骗|腐败|邪教|恐怖|走私|传销|赌博")
 LIST_OPENING = re.compile(r"“[^”“]{2,14}”[、和及与]?“[^”“]{2,14}”(?!$)")
+#: heads whose name may join two short conjuncts with 和 (激励和约束机制, 议事和决策机制), and how long each
+#: conjunct may be
+AND_HEADS = ("机制", "制度")
+AND_REACH = 8
 #: a digital build-out carried out as a programme (智慧社区建设, 数字政府建设, 煤矿智能化建设; policy README:
 #: a build-out being carried out is PROGRAM): the modifier, one to four characters of the thing built, 建设
 BUILD_OUT = re.compile(r"(?:智慧|数字)([\u4e00-\u9fff]{1,4}?)建设|([\u4e00-\u9fff]{2})智能化建设")
@@ -165,8 +169,9 @@ class Reader:
 
     # -- where a name starts ----------------------------------------------------------------------------
     def name_start(self, text: str, start: int, starts: list[int], org_ends: AbstractSet[int],
-                   limit: int = 28) -> int:
-        """Where the name whose head begins at ``start`` begins (``starts``: the jieba words' starts)."""
+                   limit: int = 28, across_and: bool = False) -> int:
+        """Where the name whose head begins at ``start`` begins (``starts``: the jieba words' starts);
+        ``across_and``: a short second conjunct after 和 is read on into the first (激励和约束|机制)."""
         pos = start
         k = _index_before(starts, pos)
         while pos > 0 and start - pos < limit:
@@ -200,6 +205,15 @@ class Reader:
                 break
             if re.fullmatch(r"[一二三四五六七八九十]+是|[其首]次|[其另]一|.+于", word):
                 break  # 二是|数据挖掘子平台: an enumeration
+            if word == "和" and across_and and 2 <= start - pos <= AND_REACH:
+                # 激励和约束机制, 版权保护和开发利用制度: one arrangement of two acts, named whole
+                first = self.name_start(text, w0, starts, org_ends, limit - (start - w0))
+                if AND_REACH >= w0 - first >= 2 and not self._phrase_start(text, starts, k) \
+                        and text[first - 1:first] != "、" \
+                        and self._acts(text[starts[_index_before(starts, w0)]:w0]) \
+                        and self._acts(text[starts[_index_before(starts, start)]:start], "l"):
+                    return first  # two acts (激励|和|约束), not two things (法律法规和监管机制)
+                break
             if word in OBJECT_VERBS and not self._before_head(text, starts, k, start):
                 break  # 地区|推进|数据管理机制: a verb and its object (but 大模型应用推进计划)
             if word in HARD_STOPS or len(word) >= 4 and (word[:2] in HARD_STOPS or word[-2:] in HARD_STOPS):
@@ -221,6 +235,8 @@ class Reader:
                 before = text[starts[k - 1]:w0] if k > 0 else ""
                 if word == "学习" and text.startswith("贯彻", pos):
                     pass  # 学习贯彻…主题教育
+                elif across_and and before == "和" and start - w0 <= AND_REACH:
+                    pass  # 激励和|约束机制: read on to 和
                 elif word not in SOFT_WORDS and pos == start and (before in HARD_STOPS or not before or any(
                         c in PUNCT for c in before)):
                     pos = w0  # 深化|预算|制度: a verb right before the head is the name's own word
@@ -242,6 +258,13 @@ class Reader:
             pos = w0
             k -= 1
         return pos
+
+    @staticmethod
+    def _acts(word: str, *tags: str) -> bool:
+        """The word names an act: a verb or a deverbal noun (约束, 评估), or a word of ``tags``
+        (开发利用: l)."""
+        return any(w in SOFT_WORDS or (tag := _tag(w)) is not None and tag.startswith(("v", *tags))
+                   for w in (word, word[-2:]))  # (版权保护: 保护)
 
     @staticmethod
     def _before_head(text: str, starts: list[int], k: int, head: int) -> bool:
@@ -313,7 +336,7 @@ class Reader:
             if opening >= 0 and h0 - opening >= 3 and not any(c in CLOSE_QUOTES or c in PUNCT
                                                                for c in text[opening + 1:h0]):
                 return Candidate(opening, end + 1, label, "pattern", 0.8)
-        begin = self.name_start(text, h0, starts, org_ends)
+        begin = self.name_start(text, h0, starts, org_ends, across_and=head in AND_HEADS)
         begin = self._strip_openers(text, begin, h0, token_starts)
         body = text[begin:h0].strip("“”\"‘’")
         if (begin, h0) in org_spans:
