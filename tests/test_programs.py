@@ -266,3 +266,8 @@ def test_two_acts_joined_by_he_name_one_arrangement(rules_nlp: Language, text: s
 ])
 def test_no_whole_name_over_he_for_things_or_lists(rules_nlp: Language, text: str, wrong: str) -> None:
     assert wrong not in {n for n, _ in _ents(rules_nlp, text)}
+
+
+def test_the_partys_own_system_keeps_its_name(rules_nlp: Language) -> None:
+    names = {n for n, _ in _ents(rules_nlp, "各级组织要严格执行党的民主评议制度。")}
+    assert "党的民主评议制度" in names and "民主评议制度" not in names

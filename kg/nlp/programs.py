@@ -214,6 +214,11 @@ class Reader:
                         and self._acts(text[starts[_index_before(starts, start)]:start], "l"):
                     return first  # two acts (激励|和|约束), not two things (法律法规和监管机制)
                 break
+            if word == "的" and text[w0 - 1:w0] == "党" and k >= 1 and starts[k - 1] == w0 - 1 \
+                    and start - pos >= 2 and across_and and (self._phrase_start(text, starts, k - 1)
+                                                             or self._verb_before(text, starts, k - 1)):
+                pos = w0 - 1  # 完善|党的代表大会制度: the Party's own system keeps 党的
+                break
             if word in OBJECT_VERBS and not self._before_head(text, starts, k, start):
                 break  # 地区|推进|数据管理机制: a verb and its object (but 大模型应用推进计划)
             if word in HARD_STOPS or len(word) >= 4 and (word[:2] in HARD_STOPS or word[-2:] in HARD_STOPS):
@@ -258,6 +263,15 @@ class Reader:
             pos = w0
             k -= 1
         return pos
+
+    @staticmethod
+    def _verb_before(text: str, starts: list[int], k: int) -> bool:
+        """The word before word ``k`` is a verb (严格执行|党的…制度)."""
+        if k <= 0:
+            return False
+        before = text[starts[k - 1]:starts[k]]
+        tag = _tag(before)
+        return before[-2:] in HARD_STOPS or tag is not None and tag.startswith("v")
 
     @staticmethod
     def _acts(word: str, *tags: str) -> bool:
