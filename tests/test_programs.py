@@ -271,3 +271,13 @@ def test_no_whole_name_over_he_for_things_or_lists(rules_nlp: Language, text: st
 def test_the_partys_own_system_keeps_its_name(rules_nlp: Language) -> None:
     names = {n for n, _ in _ents(rules_nlp, "各级组织要严格执行党的民主评议制度。")}
     assert "党的民主评议制度" in names and "民主评议制度" not in names
+
+
+def test_a_scope_word_with_xing_stays_in_the_name(rules_nlp: Language) -> None:
+    names = {n for n, _ in _ents(rules_nlp, "启动全市性志愿服务质量提升行动。")}
+    assert "全市性志愿服务质量提升行动" in names
+
+
+def test_an_action_plan_drawn_up_is_still_a_programme(rules_nlp: Language) -> None:
+    names = {n for n, _ in _ents(rules_nlp, "研究制订全市旧城更新三年行动计划。")}
+    assert any(n.endswith("旧城更新三年行动计划") for n in names)

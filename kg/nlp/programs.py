@@ -219,6 +219,9 @@ class Reader:
                                                              or self._verb_before(text, starts, k - 1)):
                 pos = w0 - 1  # 完善|党的代表大会制度: the Party's own system keeps 党的
                 break
+            if word in ("全省", "全市", "全区", "全县", "全国") and text.startswith("性", pos):
+                pos = w0  # 全省|性…行动计划: one word (全省性), a scope of its own
+                break
             if word in OBJECT_VERBS and not self._before_head(text, starts, k, start):
                 break  # 地区|推进|数据管理机制: a verb and its object (but 大模型应用推进计划)
             if word in HARD_STOPS or len(word) >= 4 and (word[:2] in HARD_STOPS or word[-2:] in HARD_STOPS):
@@ -397,7 +400,7 @@ class Reader:
             return False
         if self.rec._deictic(text, begin, token_starts):
             return False
-        if head.endswith("计划") and "行动" not in body and self._paperwork(text, begin):
+        if head.endswith("计划") and "行动" not in body + head and self._paperwork(text, begin):
             return False
         return True
 
@@ -651,7 +654,7 @@ def _drop(text: str, c: Candidate, reader: Reader) -> bool:
     body = name[:len(name) - len(head)] if head else name
     if COUNTED.match(body) or head == "经验" and body.endswith(EVALUATIVE):
         return True
-    if head.endswith("计划") and "行动" not in body and Reader._paperwork(text, c.start):
+    if head.endswith("计划") and "行动" not in body + head and Reader._paperwork(text, c.start):
         return True
     return _subject_verb(text, c.start, c.end, reader.places)
 
