@@ -281,3 +281,17 @@ def test_a_scope_word_with_xing_stays_in_the_name(rules_nlp: Language) -> None:
 def test_an_action_plan_drawn_up_is_still_a_programme(rules_nlp: Language) -> None:
     names = {n for n, _ in _ents(rules_nlp, "制订全省乡村旅游提升三年行动计划、工作指引。")}
     assert "乡村旅游提升三年行动计划" in names
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("充分发挥门户网站、新闻机构、新媒体平台作用。", "门户网站机制"),  # the list shares 平台, not 机制
+    ("建立政府、金融机构、平台、中小微企业联动机制。", "平台"),  # a bare head is no name
+    ("形成实时、敏捷、长效管理机制。", "敏捷机制"),  # a manner, not an arrangement
+])
+def test_list_items_borrow_only_a_shared_jizhi(rules_nlp: Language, text: str, wrong: str) -> None:
+    assert wrong not in {n for n, _ in _ents(rules_nlp, text)}
+
+
+def test_list_items_of_a_shared_jizhi_are_named(rules_nlp: Language) -> None:
+    names = {n for n, _ in _ents(rules_nlp, "完善线索移交、案件会商工作机制。")}
+    assert "线索移交机制" in names

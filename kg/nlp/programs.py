@@ -267,6 +267,16 @@ class Reader:
             k -= 1
         return pos
 
+    def shared_head(self, text: str, end: int) -> str:
+        """The head that ends the 、-list an item ending at ``end`` belongs to, in its clause ('' if none):
+        机制 for 信息沟通、线索移送工作机制, 平台 for 门户网站、新闻机构、新媒体平台."""
+        stop = min([k for k in (text.find(c, end, end + 80) for c in "，。；：;:,\n（(") if k >= 0]
+                   or [min(len(text), end + 80)])
+        m = self.head_re.search(text, end, stop)
+        if m is None:
+            return ""
+        return next((h for h in self.heads_by_length if text.endswith(h, 0, m.end())), m.group())
+
     @staticmethod
     def _verb_before(text: str, starts: list[int], k: int) -> bool:
         """The word before word ``k`` is a verb (严格执行|党的…制度)."""
@@ -577,9 +587,15 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
             if text[c.start:c.end] not in reader.places and not _subject_verb(text, c.start, c.end,
                                                                               reader.places) \
                     and before not in KIND_DETERMINERS and before not in KIND_OPENERS:
-                if text[c.start:c.end].endswith(tuple(reader.heads)):
-                    c = Candidate(c.start, c.end, c.label, c.source, c.score)  # 门票预约制度、…机制
-                keep.append(c)
+                item = text[c.start:c.end]
+                if item.endswith(tuple(reader.heads)):
+                    # 门票预约制度、…机制: its own name; a bare 平台 (政府、平台、企业联动机制): none
+                    if item not in reader.heads:
+                        keep.append(Candidate(c.start, c.end, c.label, c.source, c.score))
+                elif not c.name.endswith("机制") or reader.shared_head(text, c.end).endswith("机制") \
+                        and len(item) >= 3 and not item.endswith(("化", "性", "次")) \
+                        and text[c.start:_token_after(c.start, token_starts)] not in HARD_STOPS:
+                    keep.append(c)  # 风险评估、应急处置机制; not 门户网站、…新媒体平台 (no 机制 to share)
             continue
         end = c.end - 1 if text[c.end - 1] in CLOSE_QUOTES else c.end
         if end not in token_ends and text[end - 1] not in CLOSE_QUOTES and _cut_word(end, starts):
@@ -722,6 +738,11 @@ def _cut_word(end: int, starts: list[int]) -> bool:
     """``end`` falls one character before the end of a jieba word (数字技术工程|师)."""
     k = _index_before(starts, end)
     return k + 1 >= len(starts) or starts[k + 1] - end < 2
+
+
+def _token_after(pos: int, token_starts: AbstractSet[int]) -> int:
+    """Where the word that starts at ``pos`` ends (the next word start)."""
+    return next((p for p in range(pos + 1, pos + 8) if p in token_starts), pos + 1)
 
 
 def _index_before(starts: list[int], pos: int) -> int:
