@@ -124,7 +124,7 @@ LIST_OPENING = re.compile(r"“[^”“]{2,14}”[、和及与]?“[^”“]{2,1
 #: heads whose name may join two short conjuncts with 和 (激励和约束机制, 议事和决策机制), and how long each
 #: conjunct may be
 AND_HEADS = ("机制", "制度")
-AND_REACH = 8
+AND_REACH = 10
 #: a digital build-out carried out as a programme (智慧社区建设, 数字政府建设, 煤矿智能化建设; policy README:
 #: a build-out being carried out is PROGRAM): the modifier, one to four characters of the thing built, 建设
 BUILD_OUT = re.compile(r"(?:智慧|数字)([\u4e00-\u9fff]{1,4}?)建设|([\u4e00-\u9fff]{2})智能化建设")
