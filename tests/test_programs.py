@@ -222,3 +222,76 @@ def test_a_list_of_mechanisms_shares_its_head(rules_nlp: Language) -> None:
 def test_a_long_quoted_modifier_is_part_of_the_name(nlp: Language) -> None:
     names = {n for n, _ in _ents(nlp, "推广“政府引导+银行授信+保险增信+担保分险”科技金融服务模式。")}
     assert "“政府引导+银行授信+保险增信+担保分险”科技金融服务模式" in names
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("各地要加快推进智慧港口建设，提升通关效率。", "智慧港口建设"),
+    ("统筹推进数字农村建设与农村公路改造。", "数字农村建设"),
+    ("深入推进油田智能化建设，提高安全水平。", "油田智能化建设"),
+])
+def test_a_digital_build_out_is_a_programme(rules_nlp: Language, text: str, name: str) -> None:
+    assert (name, "PROGRAM") in _ents(rules_nlp, text)
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("加快数字农业平台建设，服务农户。", "数字农业平台建设"),  # the platform is what is built
+    ("强化数字人才队伍建设。", "数字人才队伍建设"),  # a field of work
+    ("指导行业智能化建设。", "行业智能化建设"),  # a kind of build-out
+    ("加快城市运行管理智能化建设。", "管理智能化建设"),  # inside a longer phrase
+])
+def test_what_is_no_build_out(rules_nlp: Language, text: str, wrong: str) -> None:
+    assert wrong not in {n for n, _ in _ents(rules_nlp, text)}
+
+
+def test_a_task_force_is_a_mechanism(rules_nlp: Language) -> None:
+    assert ("光伏产业高质量发展推进小组", "MECHANISM") in _ents(rules_nlp, "成立光伏产业高质量发展推进小组。")
+
+
+def test_a_body_responsible_for_a_programme_runs_it(rules_nlp: Language) -> None:
+    runs = _runs(rules_nlp, "市大数据局负责智慧城市建设的统筹协调。")
+    assert ("市大数据局", "智慧城市建设") in runs
+
+
+@pytest.mark.parametrize(("text", "name"), [
+    ("完善风险监测和预警机制。", "风险监测和预警机制"),
+    ("建立科研诚信审查和监督制度，明确责任。", "科研诚信审查和监督制度"),
+])
+def test_two_acts_joined_by_he_name_one_arrangement(rules_nlp: Language, text: str, name: str) -> None:
+    assert (name, "MECHANISM") in _ents(rules_nlp, text)
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("完善法律法规和监管机制。", "法律法规和监管机制"),  # a thing and an arrangement
+    ("完善考核、经费分配和使用机制。", "经费分配和使用机制"),  # the last items of a 、-list
+])
+def test_no_whole_name_over_he_for_things_or_lists(rules_nlp: Language, text: str, wrong: str) -> None:
+    assert wrong not in {n for n, _ in _ents(rules_nlp, text)}
+
+
+def test_the_partys_own_system_keeps_its_name(rules_nlp: Language) -> None:
+    names = {n for n, _ in _ents(rules_nlp, "各级组织要严格执行党的民主评议制度。")}
+    assert "党的民主评议制度" in names and "民主评议制度" not in names
+
+
+def test_a_scope_word_with_xing_stays_in_the_name(rules_nlp: Language) -> None:
+    names = {n for n, _ in _ents(rules_nlp, "启动全市性志愿服务质量提升行动。")}
+    assert "全市性志愿服务质量提升行动" in names
+
+
+def test_an_action_plan_drawn_up_is_still_a_programme(rules_nlp: Language) -> None:
+    names = {n for n, _ in _ents(rules_nlp, "制订全省乡村旅游提升三年行动计划、工作指引。")}
+    assert "乡村旅游提升三年行动计划" in names
+
+
+@pytest.mark.parametrize(("text", "wrong"), [
+    ("充分发挥门户网站、新闻机构、新媒体平台作用。", "门户网站机制"),  # the list shares 平台, not 机制
+    ("建立政府、金融机构、平台、中小微企业联动机制。", "平台"),  # a bare head is no name
+    ("形成实时、敏捷、长效管理机制。", "敏捷机制"),  # a manner, not an arrangement
+])
+def test_list_items_borrow_only_a_shared_jizhi(rules_nlp: Language, text: str, wrong: str) -> None:
+    assert wrong not in {n for n, _ in _ents(rules_nlp, text)}
+
+
+def test_list_items_of_a_shared_jizhi_are_named(rules_nlp: Language) -> None:
+    names = {n for n, _ in _ents(rules_nlp, "完善线索移交、案件会商工作机制。")}
+    assert "线索移交机制" in names

@@ -41,6 +41,7 @@ EXTRA_HEADS: dict[str, tuple[str, int]] = {
     "项目": ("PROGRAM", 6), "资金": ("PROGRAM", 4), "基金": ("PROGRAM", 4), "试验区": ("PROGRAM", 4),
     "示范区": ("PROGRAM", 4), "主题教育": ("PROGRAM", 2), "学习教育": ("PROGRAM", 2), "倡议": ("PROGRAM", 4),
     "试验场": ("MECHANISM", 2), "企业库": ("MECHANISM", 2), "工作专班": ("MECHANISM", 2),
+    "推进小组": ("MECHANISM", 4),  # a task force (docs/annotation.md, decision 11)
 }
 #: heads after which a fund or project needs a place or a level to be one named thing (财政专项资金 is not)
 FUND_HEADS = ("资金", "基金")
@@ -120,6 +121,19 @@ QUOTED_CAMPAIGN = re.compile(r"“[^”“，。；、\n]{3,14}”(?:系列)?活
 #: kinds of acts that are no undertaking of the issuer (分裂活动, 违法活动)
 MISDEEDS = re.compile(r"分裂|违法|犯罪|非法|诈骗|腐败|邪教|恐怖|走私|传销|赌博")
 LIST_OPENING = re.compile(r"“[^”“]{2,14}”[、和及与]?“[^”“]{2,14}”(?!$)")
+#: heads whose name may join two short conjuncts with 和 (激励和约束机制, 议事和决策机制), and how long each
+#: conjunct may be
+AND_HEADS = ("机制", "制度")
+AND_REACH = 10
+#: a digital build-out carried out as a programme (智慧社区建设, 数字政府建设, 煤矿智能化建设; policy README:
+#: a build-out being carried out is PROGRAM): the modifier, one to four characters of the thing built, 建设
+BUILD_OUT = re.compile(r"(?:智慧|数字)([\u4e00-\u9fff]{1,4}?)建设|([\u4e00-\u9fff]{2})智能化建设")
+#: what is built there that is no build-out of its own (数字农业平台建设: the platform; 数字化…, 智慧化…:
+#: a manner; 数字人才队伍建设, 行业智能化建设: a field of work or a kind)
+BUILD_OUT_NOT = re.compile(r"^[化型]|基础|示范|平台|系统|中心|工程|项目|设施|能力|体系|标准|启动|加快|推进"
+                           r"|队伍|学科|人才|协同|试点|^(?:行业|企业|产业)$")
+#: tags of the words of a build-out's object (nouns, places, nominal verbs: 旅游, 教育)
+BUILD_OUT_TAGS = ("n", "vn", "j", "s")
 #: a practice named after the post that answers for it: 河长制, 林长制, 链长制; 市长负责制, 厂长负责制
 POST_PRACTICE = re.compile(r"(?:河湖长制|(?<![\u4e00-\u9fff]长)[\u4e00-\u9fff]长制"
                            r"|(?:[省市县区厂校院馆]长|(?:军委)?主席|书记)负责制)"
@@ -155,8 +169,9 @@ class Reader:
 
     # -- where a name starts ----------------------------------------------------------------------------
     def name_start(self, text: str, start: int, starts: list[int], org_ends: AbstractSet[int],
-                   limit: int = 28) -> int:
-        """Where the name whose head begins at ``start`` begins (``starts``: the jieba words' starts)."""
+                   limit: int = 28, across_and: bool = False) -> int:
+        """Where the name whose head begins at ``start`` begins (``starts``: the jieba words' starts);
+        ``across_and``: a short second conjunct after 和 is read on into the first (激励和约束|机制)."""
         pos = start
         k = _index_before(starts, pos)
         while pos > 0 and start - pos < limit:
@@ -190,6 +205,23 @@ class Reader:
                 break
             if re.fullmatch(r"[一二三四五六七八九十]+是|[其首]次|[其另]一|.+于", word):
                 break  # 二是|数据挖掘子平台: an enumeration
+            if word == "和" and across_and and 2 <= start - pos <= AND_REACH:
+                # 激励和约束机制, 版权保护和开发利用制度: one arrangement of two acts, named whole
+                first = self.name_start(text, w0, starts, org_ends, limit - (start - w0))
+                if AND_REACH >= w0 - first >= 2 and not self._phrase_start(text, starts, k) \
+                        and text[first - 1:first] != "、" \
+                        and self._acts(text[starts[_index_before(starts, w0)]:w0]) \
+                        and self._acts(text[starts[_index_before(starts, start)]:start], "l"):
+                    return first  # two acts (激励|和|约束), not two things (法律法规和监管机制)
+                break
+            if word == "的" and text[w0 - 1:w0] == "党" and k >= 1 and starts[k - 1] == w0 - 1 \
+                    and start - pos >= 2 and across_and and (self._phrase_start(text, starts, k - 1)
+                                                             or self._verb_before(text, starts, k - 1)):
+                pos = w0 - 1  # 完善|党的代表大会制度: the Party's own system keeps 党的
+                break
+            if word in ("全省", "全市", "全区", "全县", "全国") and text.startswith("性", pos):
+                pos = w0  # 全省|性…行动计划: one word (全省性), a scope of its own
+                break
             if word in OBJECT_VERBS and not self._before_head(text, starts, k, start):
                 break  # 地区|推进|数据管理机制: a verb and its object (but 大模型应用推进计划)
             if word in HARD_STOPS or len(word) >= 4 and (word[:2] in HARD_STOPS or word[-2:] in HARD_STOPS):
@@ -211,6 +243,8 @@ class Reader:
                 before = text[starts[k - 1]:w0] if k > 0 else ""
                 if word == "学习" and text.startswith("贯彻", pos):
                     pass  # 学习贯彻…主题教育
+                elif across_and and before == "和" and start - w0 <= AND_REACH:
+                    pass  # 激励和|约束机制: read on to 和
                 elif word not in SOFT_WORDS and pos == start and (before in HARD_STOPS or not before or any(
                         c in PUNCT for c in before)):
                     pos = w0  # 深化|预算|制度: a verb right before the head is the name's own word
@@ -232,6 +266,32 @@ class Reader:
             pos = w0
             k -= 1
         return pos
+
+    def shared_head(self, text: str, end: int) -> str:
+        """The head that ends the 、-list an item ending at ``end`` belongs to, in its clause ('' if none):
+        机制 for 信息沟通、线索移送工作机制, 平台 for 门户网站、新闻机构、新媒体平台."""
+        stop = min([k for k in (text.find(c, end, end + 80) for c in "，。；：;:,\n（(") if k >= 0]
+                   or [min(len(text), end + 80)])
+        m = self.head_re.search(text, end, stop)
+        if m is None:
+            return ""
+        return next((h for h in self.heads_by_length if text.endswith(h, 0, m.end())), m.group())
+
+    @staticmethod
+    def _verb_before(text: str, starts: list[int], k: int) -> bool:
+        """The word before word ``k`` is a verb (严格执行|党的…制度)."""
+        if k <= 0:
+            return False
+        before = text[starts[k - 1]:starts[k]]
+        tag = _tag(before)
+        return before[-2:] in HARD_STOPS or tag is not None and tag.startswith("v")
+
+    @staticmethod
+    def _acts(word: str, *tags: str) -> bool:
+        """The word names an act: a verb or a deverbal noun (约束, 评估), or a word of ``tags``
+        (开发利用: l)."""
+        return any(w in SOFT_WORDS or (tag := _tag(w)) is not None and tag.startswith(("v", *tags))
+                   for w in (word, word[-2:]))  # (版权保护: 保护)
 
     @staticmethod
     def _before_head(text: str, starts: list[int], k: int, head: int) -> bool:
@@ -272,6 +332,7 @@ class Reader:
                     self.rejected.discard(end)
                     break
         found.extend(self.shared_heads(text, starts, org_ends))
+        found.extend(self.build_outs(text, starts, token_starts))
         found.extend(quoted_items(text))
         return found
 
@@ -302,7 +363,7 @@ class Reader:
             if opening >= 0 and h0 - opening >= 3 and not any(c in CLOSE_QUOTES or c in PUNCT
                                                                for c in text[opening + 1:h0]):
                 return Candidate(opening, end + 1, label, "pattern", 0.8)
-        begin = self.name_start(text, h0, starts, org_ends)
+        begin = self.name_start(text, h0, starts, org_ends, across_and=head in AND_HEADS)
         begin = self._strip_openers(text, begin, h0, token_starts)
         body = text[begin:h0].strip("“”\"‘’")
         if (begin, h0) in org_spans:
@@ -349,7 +410,7 @@ class Reader:
             return False
         if self.rec._deictic(text, begin, token_starts):
             return False
-        if head.endswith("计划") and "行动" not in body and self._paperwork(text, begin):
+        if head.endswith("计划") and "行动" not in body + head and self._paperwork(text, begin):
             return False
         return True
 
@@ -430,6 +491,34 @@ class Reader:
         return out
 
 
+    def build_outs(self, text: str, starts: list[int], token_starts: AbstractSet[int]) -> list[Candidate]:
+        """智慧社区建设, 数字中国建设, 矿山智能化建设: a digital build-out at a phrase's start (after
+        punctuation, a verb, a preposition or 的), its object made of nouns (:data:`BUILD_OUT`)."""
+        out: list[Candidate] = []
+        for m in BUILD_OUT.finditer(text):
+            b, e = m.start(), m.end()
+            obj = m.group(1) or m.group(2)
+            if b not in token_starts or e not in token_starts and e < len(text) or BUILD_OUT_NOT.search(obj):
+                continue
+            if text[e:e + 1] in ("单", "主", "者", "方", "用"):
+                continue  # 数字政府建设单位: who builds
+            ob = m.start(1) if m.group(1) else m.start(2)
+            words = [text[x:y] for x, y in _words(ob, ob + len(obj), token_starts)]
+            if not words or any(_tag(w) is not None and not _tag(w).startswith(BUILD_OUT_TAGS)
+                                or _tag(w) is None and len(w) < 2 for w in words):
+                continue  # 智慧口岸启动建设, 月将智能化建设
+            if m.group(2) and (len(words) != 1 or _tag(words[0]) not in ("n",)):
+                continue  # 煤矿|智能化建设, not 管理智能化建设
+            k = _index_before(starts, b)
+            before = text[starts[k]:b] if k >= 0 else ""
+            btag = _tag(before)
+            if before and not (any(c in PUNCT or c in OPEN_QUOTES for c in before) or before in HARD_STOPS
+                               or before in OBJECT_VERBS or before in NO_OPENERS
+                               or btag is not None and btag.startswith((*STOP_TAGS, "v"))):
+                continue  # 林业|智慧社区建设: inside a longer name
+            out.append(Candidate(b, e, "PROGRAM", "pattern", 0.75))
+        return out
+
     def _strategies(self, text: str, pos: int, starts: list[int],
                     org_ends: AbstractSet[int]) -> list[Candidate]:
         """落实A、B、C等区域重大战略: the items of a 、-list (each ending in 建设 or 发展, 和 inside one)."""
@@ -498,9 +587,15 @@ def revise(out: list[Candidate], text: str, reader: Reader, token_starts: Abstra
             if text[c.start:c.end] not in reader.places and not _subject_verb(text, c.start, c.end,
                                                                               reader.places) \
                     and before not in KIND_DETERMINERS and before not in KIND_OPENERS:
-                if text[c.start:c.end].endswith(tuple(reader.heads)):
-                    c = Candidate(c.start, c.end, c.label, c.source, c.score)  # 门票预约制度、…机制
-                keep.append(c)
+                item = text[c.start:c.end]
+                if item.endswith(tuple(reader.heads)):
+                    # 门票预约制度、…机制: its own name; a bare 平台 (政府、平台、企业联动机制): none
+                    if item not in reader.heads:
+                        keep.append(Candidate(c.start, c.end, c.label, c.source, c.score))
+                elif not c.name.endswith("机制") or reader.shared_head(text, c.end).endswith("机制") \
+                        and len(item) >= 3 and not item.endswith(("化", "性", "次")) \
+                        and text[c.start:_token_after(c.start, token_starts)] not in HARD_STOPS:
+                    keep.append(c)  # 风险评估、应急处置机制; not 门户网站、…新媒体平台 (no 机制 to share)
             continue
         end = c.end - 1 if text[c.end - 1] in CLOSE_QUOTES else c.end
         if end not in token_ends and text[end - 1] not in CLOSE_QUOTES and _cut_word(end, starts):
@@ -575,7 +670,7 @@ def _drop(text: str, c: Candidate, reader: Reader) -> bool:
     body = name[:len(name) - len(head)] if head else name
     if COUNTED.match(body) or head == "经验" and body.endswith(EVALUATIVE):
         return True
-    if head.endswith("计划") and "行动" not in body and Reader._paperwork(text, c.start):
+    if head.endswith("计划") and "行动" not in body + head and Reader._paperwork(text, c.start):
         return True
     return _subject_verb(text, c.start, c.end, reader.places)
 
@@ -643,6 +738,11 @@ def _cut_word(end: int, starts: list[int]) -> bool:
     """``end`` falls one character before the end of a jieba word (数字技术工程|师)."""
     k = _index_before(starts, end)
     return k + 1 >= len(starts) or starts[k + 1] - end < 2
+
+
+def _token_after(pos: int, token_starts: AbstractSet[int]) -> int:
+    """Where the word that starts at ``pos`` ends (the next word start)."""
+    return next((p for p in range(pos + 1, pos + 8) if p in token_starts), pos + 1)
 
 
 def _index_before(starts: list[int], pos: int) -> int:

@@ -63,8 +63,8 @@ from kg.nlp.text import doc_text
 ACT_TARGETS = {"runs": ("MECHANISM", "PROGRAM"), "issues": ("POLICY",), "organizes": ("EVENT",)}
 EXTRA_CUES = {"制订": "issues", "研究制定": "issues", "起草": "issues", "编制": "issues", "签署": "issues",
               "签订": "issues", "联合发布": "issues", "部署": "runs", "举办": "runs", "组织": "runs",
-              "设立": "runs", "成立": "runs", "召开": "organizes", "举行": "organizes", "主办": "organizes",
-              "承办": "organizes", "主持": "organizes", "筹办": "organizes"}
+              "设立": "runs", "成立": "runs", "负责": "runs", "召开": "organizes", "举行": "organizes",
+              "主办": "organizes", "承办": "organizes", "主持": "organizes", "筹办": "organizes"}
 #: verbs that, before an event, say who holds it (举办论坛, 组织座谈会), whatever they say before other things
 EVENT_VERBS = frozenset({"举办", "召开", "举行", "主办", "承办", "主持", "组织", "筹办", "开展"})
 #: what may stand between two bodies of one chain: 、 和 及 与 同, and 会同/联合/协同/携手 (acting together)
@@ -258,8 +258,9 @@ class RelationExtractor:
         ii = 0
         groups_seen: deque[tuple[Mention, int]] = deque()  # the groups before the cue, in its clause
         for cue, acted, urged_cue in _cue_objects(text, sent, items, self.cues, self.cue_re, clauses):
-            while ci < len(chains) and chains[ci].end <= cue.start():
-                current = chains[ci]
+            while ci < len(chains) and (chains[ci].end <= cue.start()
+                                        or chains[ci].end == cue.end() and chains[ci].role == "lead"):
+                current = chains[ci]  # (A负责X: the chain ends with the cue, its role word)
                 if current.role == "lead":
                     last_lead = current
                 ci += 1
