@@ -75,6 +75,7 @@ def test_figures_with_classifiers_ranges_and_approximations(reader: QuantityRead
         ("今后5个月内完成。", "5个"),  # a span of time
         ("申报书一式四份。", "四份"),  # copies of a form
         ("3起草工作。", "3起"),  # 起 begins 起草
+        ("该项目于去年3列入计划。", "3列"),  # 列 begins the verb 列入
     ],
 )
 def test_no_figure_from_references_ordinals_slogans_and_grades(reader: QuantityReader, text: str,
@@ -86,6 +87,12 @@ def test_a_figure_in_the_pipeline_keeps_its_surface_and_value() -> None:
     x = run("每个项目的牵头高校一般在 4 所左右，其余企业数量不限。")
     metrics = [e for e in x.entities if e.label == "METRIC"]
     assert [(m.name, m.value, m.unit) for m in metrics] == [("4 所", Decimal(4), "所")]
+
+
+def test_trains_and_vehicle_runs_are_counted() -> None:
+    x = run("为保障雪天出行，公交增发750车次，地铁早高峰加开临客89列。")
+    metrics = {(e.name, e.value, e.unit) for e in x.entities if e.label == "METRIC"}
+    assert metrics == {("750车次", Decimal(750), "车次"), ("89列", Decimal(89), "列")}
 
 
 def relations(x: Extraction) -> set[tuple[str, str, str]]:

@@ -153,6 +153,9 @@ class QuantityReader:
         spaced = text[start:end].find(" ") > 0 or before.endswith(" ")
         if (spaced or "." in number) and len(unit_word) == 1 and freq.get(unit_word + after[:1], 0) >= COMMON:
             return False  # 2.7 支持: a section's number before a word (支持) that begins with a measure word
+        verb = unit_word + after[:1]
+        if len(unit_word) == 1 and freq.get(verb, 0) >= COMMON and jieba_tags().get(verb, "").startswith("v"):
+            return False  # 3列入, 5起草: a single measure word that begins a verb
         if BROKEN_NUMBER.search(before):
             return False  # 1 3 9 9亿, 第十 三条: a number broken by spaces
         if number.strip("零〇") == "":
