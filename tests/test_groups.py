@@ -202,3 +202,28 @@ def test_a_group_name_may_end_inside_a_word_of_the_arrangements_name() -> None:
 def test_a_group_opening_a_programmes_name_is_a_word_of_it(nlp: Language) -> None:
     assert "青年科技人才" not in groups(nlp, "青年科技人才能力提升工程领导小组负责日常工作。")
     assert "中小企业" in groups(nlp, "支持中小企业实施技术改造工程。")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "wrong"),
+    [
+        # a head jieba cuts across two words (青年人|才)
+        ("吸引更多生物医药领域青年人才来本市工作。", "生物医药领域青年人才", "青年"),
+        # an adjective inside a chain that a noun opens; not opening it
+        ("支持集成电路紧缺急需人才来本市就业。", "集成电路紧缺急需人才", "急需人才"),
+        # kinds of people named by 人员 and 消费者
+        ("鼓励医疗卫生人员参与社区服务。", "医疗卫生人员", None),
+        ("引导农村消费者使用新能源汽车。", "农村消费者", None),
+    ],
+)
+def test_heads_cut_by_jieba_adjectives_and_people(nlp: Language, text: str, expected: str,
+                                                  wrong: str | None) -> None:
+    found = groups(nlp, text)
+    assert expected in found
+    assert wrong not in found
+
+
+@pytest.mark.parametrize("text", ["严禁向无关人员透露考试内容。", "相关人员应签署保密承诺书。",
+                                  "工作人员要做好登记。"])
+def test_people_without_a_classifier_are_no_group(nlp: Language, text: str) -> None:
+    assert not {g for g in groups(nlp, text) if g.endswith("人员")}

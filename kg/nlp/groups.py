@@ -43,10 +43,10 @@ def _words(text: str) -> list[str]:
 HEADS = tuple(_words(
     "企业 高校 学校 院校 单位 机构 部门 院所 主体 运营商 服务商 供给方 供应商 煤矿 景区 孵化器 联合体 人才 "
     "人群 农民 居民 游客 官兵 委员 代表 公民 农户 养殖户 种植户 工作者 经营者 从业者 毕业生 群体 博物馆 "
-    "科技馆 公司 银行 医院 协会"))
+    "科技馆 公司 银行 医院 协会 人员 消费者"))
 #: heads that are a group on their own where the text acts on them (煤矿要…, 督促煤矿…, 高校、科研院所、企业)
 BARE_HEADS = frozenset(_words(
-    "高校 学校 煤矿 游客 官兵 运营商 博物馆 科技馆 企业 孵化器"))
+    "高校 学校 煤矿 游客 官兵 运营商 博物馆 科技馆 企业 孵化器 消费者"))
 #: kinds of bodies named by one word that holds no head (产业联盟, 众创空间)
 BARE_KINDS = re.compile(r"产业联盟|众创空间|创新联合体|科研院所|高等院校|高等学校|少数民族")
 #: heads that take no classifying word here (集团军|官兵 names one army's soldiers)
@@ -66,7 +66,7 @@ GENERIC_HEADS = frozenset({"主管部门", "行政部门", "监管部门", "管�
                            "主管单位", "有关单位", "相关单位", "上级部门", "下级部门", "同级部门", "所属单位",
                            "直属单位", "分公司", "子公司", "总公司", "母公司", "人民群众", "有限公司",
                            "合作伙伴", "战略伙伴", "分支机构", "下属机构", "下属单位",
-                           "集团公司", "股份公司"})
+                           "集团公司", "股份公司", "人员", "工作人员", "有关人员", "相关人员"})
 #: the only words 公司 / 银行 / 医院 / 代表 / 委员 take before them: kinds, not one body's name
 #: (华为公司 is a body)
 NARROW_HEADS = {
@@ -156,6 +156,7 @@ class GroupFinder:
 
     def __call__(self, text: str, starts: list[int], ends: list[int]) -> list[Candidate]:
         tags = jieba_tags()
+        starts, ends = self._rejoin(text, starts, ends)
         found: list[Candidate] = []
         n = len(starts)
         for k in range(n):
@@ -192,6 +193,22 @@ class GroupFinder:
         if salutations:
             found = [c for c in found if not any(a <= c.start < b for a, b in salutations)]
         return found
+
+    def _rejoin(self, text: str, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
+        """The words with a head that jieba cut across two words joined (青年人|才 → 青年人才): the second
+        word is the head's rest."""
+        if not starts:
+            return starts, ends
+        s2, e2 = [starts[0]], [ends[0]]
+        for k in range(1, len(starts)):
+            word = text[starts[k]:ends[k]]
+            if starts[k] == e2[-1] and len(word) == 1 and e2[-1] - s2[-1] >= 2 \
+                    and text[e2[-1] - 1:ends[k]] in self._head_set:
+                e2[-1] = ends[k]
+                continue
+            s2.append(starts[k])
+            e2.append(ends[k])
+        return s2, e2
 
     def _opens_name(self, text: str, starts: list[int], ends: list[int], k: int,
                     tags: dict[str, str]) -> bool:
@@ -339,6 +356,8 @@ class GroupFinder:
             return "noun" if re.fullmatch(r"[A-Za-z]{2,8}", word) else None
         if tag.startswith("v") and tag != "vn":
             return "verb" if word in INNER_VERBS else None
+        if tag == "a":
+            return "verb"  # 人工智能|紧缺|急需|人才: an adjective inside a chain a noun opens, not opening it
         if tag.startswith(NOMINAL_TAGS) and not tag.startswith(("nr", "nt")):
             return "noun"
         return None
