@@ -451,7 +451,7 @@ SERVES = re.compile(r"(?:将|可|要|还|也|主要|可以|能够)?(?:为|面向
 INTERVENING = re.compile(r"[；;]|建立|建设|建成|打造|创建|搭建|构建|设立")
 #: a clause that opens by supporting a group (，重点支持中小企业…, ，帮助小微企业…)
 SUPPORT_CLAUSE = re.compile(r"[ \t\u3000]*(?:重点|积极|大力|着力|优先|主要)?"
-                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖|为)")
+                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖|为|助力|吸引|招引|让|使)(?:更多的?|广大)?")
 #: a group, or a list it opens, that owns what follows (支持高校、科研院所的科研人员): its people are meant
 OWNER = re.compile(r"(?:[、和及与][^，。；、\n]{1,12}?)*的")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
