@@ -230,7 +230,8 @@ def test_people_without_a_classifier_are_no_group(nlp: Language, text: str) -> N
 
 
 def test_a_clause_that_attracts_or_lets_groups_after_an_arrangement_targets_them() -> None:
-    text = "开展“海外学子家乡行”活动，吸引更多留学归国人员来本市创业。建立住房保障协调机制，使低收入家庭住有所居。"
+    text = ("开展“海外学子家乡行”活动，吸引更多留学归国人员来本市创业。"
+            "建立住房保障协调机制，使低收入家庭住有所居。")
     found = targets(text, **{"“海外学子家乡行”活动": "PROGRAM", "留学归国人员": "GROUP",
                              "住房保障协调机制": "MECHANISM", "低收入家庭": "GROUP"})
     assert found == {("“海外学子家乡行”活动", "留学归国人员"), ("住房保障协调机制", "低收入家庭")}
