@@ -235,3 +235,15 @@ def test_a_clause_that_attracts_or_lets_groups_after_an_arrangement_targets_them
     found = targets(text, **{"“海外学子家乡行”活动": "PROGRAM", "留学归国人员": "GROUP",
                              "住房保障协调机制": "MECHANISM", "低收入家庭": "GROUP"})
     assert found == {("“海外学子家乡行”活动", "留学归国人员"), ("住房保障协调机制", "低收入家庭")}
+
+
+def test_developing_a_kind_is_not_part_of_its_name(nlp: Language) -> None:
+    found = groups(nlp, "规范发展地方性中小金融机构，加快发展乡镇企业。")
+    assert {"地方性中小金融机构", "乡镇企业"} <= found
+    assert not {g for g in found if g.startswith("发展")}
+
+
+def test_a_clause_that_furthers_groups_after_an_arrangement_targets_them() -> None:
+    text = "打造面向制造业的工业互联网平台，带动产业链上下游中小企业协同开展数字化转型。"
+    found = targets(text, 工业互联网平台="MECHANISM", 产业链上下游中小企业="GROUP")
+    assert found == {("工业互联网平台", "产业链上下游中小企业")}

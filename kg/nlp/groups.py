@@ -105,7 +105,7 @@ PREDICATES = frozenset(_words(
 ADVERBS = ("充分", "全力", "积极", "大力", "明显", "切实", "进一步", "不断", "努力", "加快", "深入", "全面")
 #: what after a head makes it a word of a longer name or phrase (省级科技人才|项目, 企业|负担, 单位|缴费)
 NOT_AFTER = re.compile(r"项目|计划|工程|基金|专项|政策|平台|中心|名单|目录|库|孵化|载体|负担|缴费|"
-                       r"数[占量]|比重|占比|地位|支撑|村寨|家庭|学生|主体责任|责任|关系|市场")
+                       r"数[占量]|比重|占比|地位|支撑|村寨|家庭|学生|主体责任|责任|关系|市场|专业合作|合作社")
 #: the head words of a programme's name that a group may open (专业技术人才知识更新工程)
 PROGRAMME_WORDS = frozenset({"工程", "计划", "行动"})
 #: what makes a head alone a tasked group after it (煤矿要…, 学校应…)
@@ -347,6 +347,8 @@ class GroupFinder:
             return None
         if word in PARTICIPLES:
             return "participle"
+        if word == "发展":
+            return "verb"  # 培育|发展|独角兽企业: done to the kind (jieba tags it vn); inside a chain only
         if word in self.cues or word in AIMING_VERBS or word in PREDICATES:
             return "verb"  # 服务|资源使用单位, “双高”|建设|高校: inside a chain only
         if len(word) > 2 and (word.endswith(self.verb_endings) or word.startswith(ADVERBS)):
@@ -451,7 +453,8 @@ SERVES = re.compile(r"(?:将|可|要|还|也|主要|可以|能够)?(?:为|面向
 INTERVENING = re.compile(r"[；;]|建立|建设|建成|打造|创建|搭建|构建|设立")
 #: a clause that opens by supporting a group (，重点支持中小企业…, ，帮助小微企业…)
 SUPPORT_CLAUSE = re.compile(r"[ \t\u3000]*(?:重点|积极|大力|着力|优先|主要)?"
-                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖|为|助力|吸引|招引|让|使)(?:更多的?|广大)?")
+                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖|为|助力|吸引|招引|让|使|促进|带动)"
+                            r"(?:更多的?|广大)?")
 #: a group, or a list it opens, that owns what follows (支持高校、科研院所的科研人员): its people are meant
 OWNER = re.compile(r"(?:[、和及与][^，。；、\n]{1,12}?)*的")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
