@@ -5,13 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from relation_support import relations as rule_relations
 
+from kg.core.lexicon import load_lexicon
 from kg.core.records import Document, Extraction
 from kg.core.resources import ontology_path
 from kg.core.text import match_text
 from kg.nlp.extract import extract
 from kg.nlp.pipeline import shared_nlp
 from kg.nlp.quantities import QuantityReader
+from kg.nlp.relations import RelationExtractor
 
 
 def run(text: str) -> Extraction:
@@ -172,3 +175,18 @@ def test_a_count_with_modifiers_before_the_kind_it_counts() -> None:
     assert any(r[0] == "quantifies" and r[1] == "300多所" and r[2].endswith("医疗机构") for r in found), found
     found = relations(run("已有120个市县的地方政府上线政府数据开放平台。"))
     assert not [r for r in found if r[0] == "quantifies" and r[1] == "120个"], found
+
+
+def test_a_thing_made_part_of_a_whole_after_zuowei() -> None:
+    extractor = RelationExtractor(load_lexicon())
+    labels = {"城东污水处理厂改造工程": "PROGRAM", "清水河流域治理工程": "PROGRAM",
+              "智慧水务平台": "MECHANISM", "城市数字治理体系": "MECHANISM"}
+    text = ("城东污水处理厂改造工程正在施工，作为清水河流域治理工程的标志性工程之一，将于年底完工。"
+            "作为城市数字治理体系的重要组成部分，智慧水务平台已上线。")
+    found = {r for r in rule_relations(extractor, text, **labels) if r[0] == "partOf"}
+    assert found == {("partOf", "城东污水处理厂改造工程", "清水河流域治理工程"),
+                     ("partOf", "智慧水务平台", "城市数字治理体系")}
+    # 作为 after a clause of other words: what follows it is not the part (把A作为B的重要内容, A no entity)
+    text = "要把节水工作作为清水河流域治理工程的重要内容，智慧水务平台要做好监测。"
+    labels = {"清水河流域治理工程": "PROGRAM", "智慧水务平台": "MECHANISM"}
+    assert not {r for r in rule_relations(extractor, text, **labels) if r[0] == "partOf"}

@@ -398,6 +398,7 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
                 for x, j in items[n + 1:]:
                     if x.start == core.end() and entities[j].label in _PART_LABELS:
                         yield "partOf", i, j, (m.start, x.end), 0.6
+    yield from _made_part(text, items, entities, s0, s1)
     if k > 0 and re.match(r"其中", text[s0:s1]):
         wholes = [(x, j) for x, j in _counted(text, by_sentence[k - 1], entities)]
         parts = _counted(text, items, entities)
@@ -406,6 +407,31 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
             for x, j in parts:
                 if entities[j].label == entities[w].label and j != w:
                     yield "partOf", j, w, (whole.start, x.end), 0.6
+
+
+#: after a whole named after 作为: what makes a thing part of it (作为X的重要组成部分, 作为X的…工程之一)
+PART_OF_WHOLE = re.compile(r"的(?:重要|关键|核心|基础|有机|主要|标志性)?"
+                           r"(?:组成部分|组成|内容|[^，,。；;的]{0,4}之一)")
+
+
+def _made_part(text: str, items: list[tuple[Any, int]], entities: list[Any], s0: int,
+               s1: int) -> Iterator[Found]:
+    """partOf in 作为B的重要组成部分/重要内容/…之一: A is the arrangement nearest before 作为 in the
+    sentence (把A作为B的重要内容; A正在施工，作为B的标志性工程之一), or failing one, the first after it when
+    作为 opens its clause (作为B的重要组成部分，A…)."""
+    for cue in re.finditer("作为", text[s0:s1]):
+        at = s0 + cue.end()
+        whole = next(((x, j) for x, j in items if x.start == at and entities[j].label in _WHOLE_LABELS), None)
+        if whole is None or not PART_OF_WHOLE.match(text, whole[0].end):
+            continue
+        before = [(x, j) for x, j in items if x.end <= at - 2 and entities[j].label in _PART_LABELS]
+        after = [(x, j) for x, j in items if x.start > whole[0].end and entities[j].label in _PART_LABELS]
+        c0 = max((s0, *(s0 + m.end() for m in re.finditer(r"[，,；;：:]", text[s0:at - 2]))))
+        opens = not re.search(r"[\u4e00-\u9fff]", text[c0:at - 2])  # 作为B的…，A…: 作为 opens the clause
+        part = before[-1] if before else after[0] if after and opens else None
+        if part is not None and part[1] != whole[1]:
+            yield "partOf", part[1], whole[1], (min(part[0].start, whole[0].start),
+                                                max(part[0].end, whole[0].end)), 0.6
 
 
 #: units of a figure that counts things (500所本科和高职院校, 4万名铁路工人)
