@@ -214,6 +214,10 @@ def test_a_group_opening_a_programmes_name_is_a_word_of_it(nlp: Language) -> Non
         # kinds of people named by 人员 and 消费者
         ("鼓励医疗卫生人员参与社区服务。", "医疗卫生人员", None),
         ("引导农村消费者使用新能源汽车。", "农村消费者", None),
+        # 研究 opens a kind (研究机构); a chain before 社会组织 (科技类|社会组织)
+        ("鼓励高校、研究机构参与标准制定。", "研究机构", None),
+        ("鼓励文化类社会组织参与社区服务。", "文化类社会组织", "社会组织"),
+        ("引导行业性社会组织承接社区服务。", "行业性社会组织", "社会组织"),
     ],
 )
 def test_heads_cut_by_jieba_adjectives_and_people(nlp: Language, text: str, expected: str,

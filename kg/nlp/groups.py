@@ -43,7 +43,7 @@ def _words(text: str) -> list[str]:
 HEADS = tuple(_words(
     "企业 高校 学校 院校 单位 机构 部门 院所 主体 运营商 服务商 供给方 供应商 煤矿 景区 孵化器 联合体 人才 "
     "人群 农民 居民 游客 官兵 委员 代表 公民 农户 养殖户 种植户 工作者 经营者 从业者 毕业生 群体 博物馆 "
-    "科技馆 公司 银行 医院 协会 人员 消费者"))
+    "科技馆 公司 银行 医院 协会 人员 消费者 社会组织"))
 #: heads that are a group on their own where the text acts on them (煤矿要…, 督促煤矿…, 高校、科研院所、企业)
 BARE_HEADS = frozenset(_words(
     "高校 学校 煤矿 游客 官兵 运营商 博物馆 科技馆 企业 孵化器 消费者"))
@@ -91,7 +91,7 @@ PARTICIPLES = frozenset(_words(
 #: verbs that stand inside a chain opened by a noun (人工智能|创新|创业|人才, 服务资源|使用|单位)
 INNER_VERBS = frozenset(_words(
     "创新 创业 示范 使用 参与 申报 孵化 投资 养殖 种植 承担 入驻 合作 服务 建设 运营 研发 生产 经营 制造 "
-    "管理 监管 培训 评价 检测 认证 评估 咨询 设计 施工 监理 供应 销售 就业 转型 协调 组织协调 发展"))
+    "管理 监管 培训 评价 检测 认证 评估 咨询 设计 施工 监理 供应 销售 就业 转型 协调 组织协调 发展 研究"))
 #: a verb or word after which a head alone is acted on (支持|企业, 督促|煤矿, 面向|游客)
 AIMING_VERBS = tuple(_words(
     "支持 鼓励 引导 督促 推动 帮助 扶持 帮扶 指导 组织 动员 吸引 服务 面向 针对 要求 推荐 遴选 认定 培育 "
@@ -334,6 +334,8 @@ class GroupFinder:
         one that may also open it, None for a word that ends the chain."""
         if not word or any(c in PUNCT or c in OPEN_QUOTES for c in word):
             return None
+        if word == "类":
+            return "verb"  # 文化|类|社会组织: a kind's suffix, inside a chain a noun opens
         if len(word) == 1 and word not in "女大小":
             return None  # 2处|示范煤矿, 3所|高校: a measure word
         if word in KIND_WORDS:
