@@ -190,3 +190,18 @@ def test_a_thing_made_part_of_a_whole_after_zuowei() -> None:
     text = "要把节水工作作为清水河流域治理工程的重要内容，智慧水务平台要做好监测。"
     labels = {"清水河流域治理工程": "PROGRAM", "智慧水务平台": "MECHANISM"}
     assert not {r for r in rule_relations(extractor, text, **labels) if r[0] == "partOf"}
+
+
+def test_what_the_items_under_a_programmes_heading_set_up_are_its_parts() -> None:
+    extractor = RelationExtractor(load_lexicon())
+    labels = {"乡村数字赋能行动": "PROGRAM", "农产品溯源平台": "MECHANISM", "益农信息社": "MECHANISM",
+              "县域商业体系建设行动": "PROGRAM", "冷链物流监测平台": "MECHANISM"}
+    text = ("（一）实施乡村数字赋能行动\n"
+            "1.建设农产品溯源平台，接入全省农产品生产企业。（牵头单位：省农业农村厅）"
+            "2.依托益农信息社开展培训。\n"
+            "（二）实施县域商业体系建设行动\n"
+            "3.打造冷链物流监测平台。\n")
+    found = {r for r in rule_relations(extractor, text, **labels) if r[0] == "partOf"}
+    # 益农信息社 is used, not set up; the next heading of the level ends the section
+    assert found == {("partOf", "农产品溯源平台", "乡村数字赋能行动"),
+                     ("partOf", "冷链物流监测平台", "县域商业体系建设行动")}
