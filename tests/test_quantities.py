@@ -199,7 +199,7 @@ def test_what_the_items_under_a_programmes_heading_set_up_are_its_parts() -> Non
     text = ("（一）实施乡村数字赋能行动\n"
             "1.建设农产品溯源平台，接入全省农产品生产企业。（牵头单位：省农业农村厅）"
             "2.依托益农信息社开展培训。\n"
-            "（二）实施县域商业体系建设行动\n"
+            "（二）县域商业体系建设行动。\n"
             "3.打造冷链物流监测平台。\n")
     found = {r for r in rule_relations(extractor, text, **labels) if r[0] == "partOf"}
     # 益农信息社 is used, not set up; the next heading of the level ends the section

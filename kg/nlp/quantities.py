@@ -476,10 +476,10 @@ def _nested(x: Any, m: Any) -> bool:
 # -- the parts of a programme a section heading names ------------------------------------------------------
 #: the ordinals of each heading level, highest first: 一、 / （一） / 1.
 _LEVELS = (r"[一二三四五六七八九十]{1,3}、", r"[（(][一二三四五六七八九十]{1,3}[）)]", r"\d{1,2}[.、．]")
-#: a heading line that sets up a programme: （三）实施高新技术企业“厚植沃土”行动 / 四、实施…重点工程
+#: a heading line that names a programme: （三）实施高新技术企业“厚植沃土”行动 / 四、实施…工程 / （一）…工程
 SECTION = re.compile(rf"^[ \t\u3000]*(?:(?P<l0>{_LEVELS[0]})|(?P<l1>{_LEVELS[1]})|(?P<l2>{_LEVELS[2]}))"
-                     r"[ \t\u3000]*(?:组织实施|实施|开展|启动|推进|推行|建立|打造|设立)"
-                     r"[^\n。，；]{2,40}?(?:行动|工程|计划|专项)[ \t\u3000。]*$", re.M)
+                     r"[ \t\u3000]*(?:组织实施|实施|开展|启动|推进|推行|建立|打造|设立)?"
+                     r"(?P<name>[^\n。，；]{2,40}?(?:行动|工程|计划|专项))[ \t\u3000。]*$", re.M)
 #: the next heading of a level or above: at a line's start, or run into the text after 。 or a note's ）
 _SECTION_ENDS = tuple(re.compile(r"(?:^|(?<=[。）)]))[ \t\u3000]*(?:" + "|".join(_LEVELS[:n + 1]) + ")", re.M)
                       for n in range(len(_LEVELS)))
@@ -491,7 +491,7 @@ MAX_SECTION = 4000
 
 def section_parts(text: str, placed: list[tuple[Any, int]],
                   labels: list[str]) -> list[tuple[int, int, tuple[int, int]]]:
-    """partOf read over a document's sections: under a heading that sets up a programme (（一）实施X行动),
+    """partOf read over a document's sections: under a heading that names a programme (（一）实施X行动),
     the mechanisms and programmes that the section's items set up (建立Y, 建设Z平台) are parts of X, up to
     the next heading of the same or a higher level. (part, whole, evidence)."""
     out: list[tuple[int, int, tuple[int, int]]] = []
@@ -501,8 +501,9 @@ def section_parts(text: str, placed: list[tuple[Any, int]],
         nxt = _SECTION_ENDS[level].search(text, h.end())
         end = min(nxt.start() if nxt else len(text), h.end() + MAX_SECTION)
         k0, k1 = bisect_left(starts, h.start()), bisect_left(starts, h.end())
-        whole = next(((m, i) for m, i in placed[k0:k1] if labels[i] in _PART_LABELS and m.end <= h.end()),
-                     None)
+        # the heading names the programme (（一）“数商强基”行动, 四、实施…重点工程)
+        whole = next(((m, i) for m, i in placed[k0:k1]
+                      if labels[i] in _PART_LABELS and m.end == h.end("name")), None)
         if whole is None:
             continue
         w_m, w = whole
