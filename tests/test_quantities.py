@@ -205,3 +205,16 @@ def test_what_the_items_under_a_programmes_heading_set_up_are_its_parts() -> Non
     # 益农信息社 is used, not set up; the next heading of the level ends the section
     assert found == {("partOf", "农产品溯源平台", "乡村数字赋能行动"),
                      ("partOf", "冷链物流监测平台", "县域商业体系建设行动")}
+
+
+def test_the_groups_a_section_supports_are_its_programmes_targets() -> None:
+    extractor = RelationExtractor(load_lexicon())
+    labels = {"乡村数字赋能行动": "PROGRAM", "家庭农场": "GROUP", "农民合作社": "GROUP", "农业院校": "GROUP",
+              "电商企业": "GROUP"}
+    text = ("（一）实施乡村数字赋能行动\n"
+            "1.支持家庭农场、农民合作社开展直播销售。鼓励农业院校的教师下乡指导。\n"
+            "（二）优化营商环境\n"
+            "2.支持电商企业拓展农村市场。\n")
+    found = {r for r in rule_relations(extractor, text, **labels) if r[0] == "targets"}
+    assert found == {("targets", "乡村数字赋能行动", "家庭农场"),
+                     ("targets", "乡村数字赋能行动", "农民合作社")}

@@ -489,12 +489,19 @@ SETS_UP = re.compile(r"(?:组织实施|实施|开展|启动|推进|推行|设立
 MAX_SECTION = 4000
 
 
+#: a cue right before a group that a section's programme is for (支持G, 扶持G, 帮助G, 为G提供, 面向G)
+SECTION_AIM = re.compile(r"(?:支持|扶持|帮助|帮扶|助力|面向|服务|惠及)(?:更多的?|广大|各类)?$")
+#: after a group: its own people or things, another role (支持高校、科研院所的科研人员)
+_OWNED = re.compile(r"(?:[、和及与][^，。；、\n]{1,12}?)*的")
+
+
 def section_parts(text: str, placed: list[tuple[Any, int]],
-                  labels: list[str]) -> list[tuple[int, int, tuple[int, int]]]:
-    """partOf read over a document's sections: under a heading that names a programme (（一）实施X行动),
-    the mechanisms and programmes that the section's items set up (建立Y, 建设Z平台) are parts of X, up to
-    the next heading of the same or a higher level. (part, whole, evidence)."""
-    out: list[tuple[int, int, tuple[int, int]]] = []
+                  labels: list[str]) -> list[tuple[str, int, int, tuple[int, int]]]:
+    """partOf and targets read over a document's sections: under a heading that names a programme
+    (（一）实施X行动), the mechanisms and programmes that the section's items set up (建立Y, 建设Z平台) are
+    parts of X, and the groups it supports (支持G, 帮助G, 面向G) its targets, up to the next heading of the
+    same or a higher level. (label, head, tail, evidence)."""
+    out: list[tuple[str, int, int, tuple[int, int]]] = []
     starts = [m.start for m, _ in placed]
     for h in SECTION.finditer(text):
         level = next(n for n, key in enumerate(("l0", "l1", "l2")) if h.group(key))
@@ -507,8 +514,17 @@ def section_parts(text: str, placed: list[tuple[Any, int]],
         if whole is None:
             continue
         w_m, w = whole
+        listed: Any = None  # the previous group supported, for the groups listed after it
         for m, i in placed[k1:bisect_left(starts, end)]:
             if labels[i] in _PART_LABELS and i != w \
                     and SETS_UP.search(text, max(h.end(), m.start - 16), m.start):
-                out.append((i, w, (w_m.start, m.end)))
+                out.append(("partOf", i, w, (w_m.start, m.end)))
+            if labels[i] != "GROUP":
+                listed = None
+                continue
+            aimed = SECTION_AIM.search(text, max(h.end(), m.start - 6), m.start) is not None or \
+                listed is not None and re.fullmatch(r"[、和及与]|以及", text[listed.end:m.start]) is not None
+            listed = m if aimed else None
+            if aimed and not _OWNED.match(text, m.end, min(len(text), m.end + 40)):
+                out.append(("targets", w, i, (w_m.start, m.end)))
     return out

@@ -172,8 +172,8 @@ class RelationExtractor:
         self._name_links(entities, len(text), add)
         for head, tail, span, evidence in aimed_at(text, placed, [e.label for e in entities]):
             add(Rel("targets", head, tail, span, evidence, None, 0.65))  # kg.nlp.groups
-        for part, whole, evidence in section_parts(text, placed, [e.label for e in entities]):
-            add(Rel("partOf", part, whole, evidence, evidence, None, 0.6))  # kg.nlp.quantities
+        for label, head, tail, evidence in section_parts(text, placed, [e.label for e in entities]):
+            add(Rel(label, head, tail, evidence, evidence, None, 0.6))  # kg.nlp.quantities: sections
         self._signed(text, placed, add)
         for rel in news.relations(text, placed, entities, sentences, doc._.kg_title_issues or []):
             add(Rel(*rel))  # kg.nlp.news: officials of governments and parties, joint statements
