@@ -251,3 +251,11 @@ def test_a_clause_that_furthers_groups_after_an_arrangement_targets_them() -> No
     text = "打造面向制造业的工业互联网平台，带动产业链上下游中小企业协同开展数字化转型。"
     found = targets(text, 工业互联网平台="MECHANISM", 产业链上下游中小企业="GROUP")
     assert found == {("工业互联网平台", "产业链上下游中小企业")}
+
+
+def test_a_clause_that_guides_or_fosters_groups_after_an_arrangement_targets_them() -> None:
+    text = ("建立纺织行业数字化诊断平台，引导纺织服装企业开展线上自评估。"
+            "实施乡村人才振兴工程，培育一批懂技术、善经营的新型职业农民。")
+    found = targets(text, 纺织行业数字化诊断平台="MECHANISM", 纺织服装企业="GROUP",
+                    乡村人才振兴工程="PROGRAM", 新型职业农民="GROUP")
+    assert found == {("纺织行业数字化诊断平台", "纺织服装企业"), ("乡村人才振兴工程", "新型职业农民")}

@@ -455,8 +455,8 @@ SERVES = re.compile(r"(?:将|可|要|还|也|主要|可以|能够)?(?:为|面向
 INTERVENING = re.compile(r"[；;]|建立|建设|建成|打造|创建|搭建|构建|设立")
 #: a clause that opens by supporting a group (，重点支持中小企业…, ，帮助小微企业…)
 SUPPORT_CLAUSE = re.compile(r"[ \t\u3000]*(?:重点|积极|大力|着力|优先|主要)?"
-                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖|为|助力|吸引|招引|让|使|促进|带动)"
-                            r"(?:更多的?|广大)?")
+                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖|为|助力|吸引|招引|让|使|促进|带动|引导|培育|"
+                            r"造就|培养)(?:更多的?|广大|一批|一支|大批)?(?:[^，,。；;：:\n]{2,24}的)?")
 #: a group, or a list it opens, that owns what follows (支持高校、科研院所的科研人员): its people are meant
 OWNER = re.compile(r"(?:[、和及与][^，。；、\n]{1,12}?)*的")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -562,7 +562,7 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
             continue
         c0 = clause_start(m.start)
         listed = previous is not None and ITEM_SEP.fullmatch(text, previous.end, m.start)
-        supported = m.start - c0 <= 8 and SUPPORT_CLAUSE.fullmatch(text, c0, m.start) \
+        supported = m.start - c0 <= 36 and SUPPORT_CLAUSE.fullmatch(text, c0, m.start) \
             and (text[m.start - 1] != "为" or "提供" in text[m.end:clause_end(m.end)])
         previous = m if listed or supported else None
         x_m, x = set_up
