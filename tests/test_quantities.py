@@ -218,3 +218,9 @@ def test_the_groups_a_section_supports_are_its_programmes_targets() -> None:
     found = {r for r in rule_relations(extractor, text, **labels) if r[0] == "targets"}
     assert found == {("targets", "乡村数字赋能行动", "家庭农场"),
                      ("targets", "乡村数字赋能行动", "农民合作社")}
+
+
+def test_a_figure_after_a_bound_counts_the_thing_before_it() -> None:
+    found = relations(run("每年新招引科技型企业不少于20家，认定高新技术企业不低于15家。"))
+    assert ("quantifies", "20家", "科技型企业") in found, found
+    assert ("quantifies", "15家", "高新技术企业") in found, found

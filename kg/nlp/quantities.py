@@ -330,7 +330,8 @@ _PART_LABELS = ("MECHANISM", "PROGRAM")
 #: 市场主体总量超过1亿户)
 SIZE_OF = re.compile(r"(?:的?(?:人数|数量|总数|总量|规模|面积|户数|家数|个数))?"
                      r"(?:将|已|共|累计|总计|共计)?(?:高达|达到|达|超过|超|突破|逾|增加到|增至|扩大到|提高到|"
-                     r"增长到|增加至|扩大至|提高至|为|约|近|有)了?(?:约|近|超过|超)?")
+                     r"增长到|增加至|扩大至|提高至|为|约|近|有|不超过|不少于|不低于|不多于|至少|最多)了?"
+                     r"(?:约|近|超过|超)?")
 #: label, head, tail (entity indexes), evidence, confidence
 Found = tuple[str, int, int, tuple[int, int], float]
 
