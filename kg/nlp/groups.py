@@ -13,7 +13,10 @@ stops classifying:
   (参与|单位, 其他|参与|企业);
 - a quoted word classifies (“瞪羚”|企业), so do 规模以上/限额以上, 第三方, the field words of body names
   (工业和信息化) and 地方各级;
-- a head word with classifiers of its own ends the chain of the head after it (大型工业企业|研发机构).
+- a head word with classifiers of its own ends the chain of the head after it (大型工业企业|研发机构);
+- an adjective or 类 stands inside a chain a noun opens (人工智能|紧缺|急需|人才, 科技类|社会组织), and 发展
+  before a kind is done to it (培育|发展|独角兽企业); a head jieba cuts across two words is rejoined
+  (青年人|才).
 
 A head alone is a group where the text acts on it: 煤矿, 学校, 游客 … after a verb of aiming (支持, 鼓励,
 督促 …), before a modal (煤矿要…, 学校应…) or in a list (bare 企业 only in a list beside academic bodies:
@@ -453,7 +456,7 @@ SET_UP = re.compile(r"(?:组织实施|实施|开展|启动|推进|推行|推广|
 SERVES = re.compile(r"(?:将|可|要|还|也|主要|可以|能够)?(?:为|面向)(?:广大|各类)?(?=[^，。；]{2,40}提供)")
 #: between an arrangement and the groups it serves: another thing set up, or another item
 INTERVENING = re.compile(r"[；;]|建立|建设|建成|打造|创建|搭建|构建|设立")
-#: a clause that opens by supporting a group (，重点支持中小企业…, ，帮助小微企业…)
+#: a clause that opens by supporting a group (，重点支持中小企业…, ，帮助小微企业…, ，培育一批…的G)
 SUPPORT_CLAUSE = re.compile(r"[ \t\u3000]*(?:重点|积极|大力|着力|优先|主要)?"
                             r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖|为|助力|吸引|招引|让|使|促进|带动|引导|培育|"
                             r"造就|培养)(?:更多的?|广大|一批|一支|大批)?(?:[^，,。；;：:\n]{2,24}的)?")
@@ -473,7 +476,8 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
       省级创新平台; 支持企业申报X; 煤矿申报的X; 企业研发机构直接纳入省级科技创新平台管理);
     - a document's scope (本规范适用于各级教育行政部门…、各级各类学校; 《X》适用于…): the document, named as
       the POLICY whose name ends with the kind word (规范) or written right before 适用于;
-    - a sentence that sets up an arrangement and goes on to support groups (实施X，支持信息领域中小企业…);
+    - a sentence that sets up an arrangement and goes on to support, attract, let, further, guide or foster
+      groups (实施X，支持信息领域中小企业…; 开展X，招引更多G…; 建立X，引导G…; 实施X，培育一批…的G);
     - an item that sets up a programme or mechanism (2.实施X。…支持优势企业…，助力生态伙伴…): the groups
       supported in its block (up to its responsibility note), unless they set the arrangement up themselves
       (鼓励博物馆…，建立X: X is named again after them).

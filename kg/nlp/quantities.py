@@ -12,7 +12,9 @@ METRIC candidates (``kg_patterns`` proposes them with its other rule candidates,
 - no figure is read from a date (5个月, 2023年), a reference (附件1所示) or a measure word that begins a
   longer word (所示, 台县).
 
-Relations (called from ``kg_relations``) are in :func:`quantity_relations`.
+Relations (called from ``kg_relations``) are in :func:`quantity_relations` (sentence by sentence) and
+:func:`section_parts` (a document's sections: under a heading that names a programme, what its items set up
+is partOf it and the groups they support are its targets).
 """
 
 from __future__ import annotations
@@ -342,11 +344,14 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
 
     - partOf: the MECHANISM and PROGRAM mentions after ``W包括/分为/由`` in W's sentence are parts of W; in
       ``以A为核心的B``, A is part of B; the things counted in a sentence that opens with 其中 are parts of the
-      thing counted in the sentence before (确定50个X。其中：选择10个A，选择20个B → A, B partOf X).
+      thing counted in the sentence before (确定50个X。其中：选择10个A，选择20个B → A, B partOf X); in
+      ``作为B的重要组成部分/重要内容/…之一``, the arrangement nearest before 作为 (or after it, when 作为
+      opens its clause) is part of B.
     - quantifies: a figure that opens a name counts it (七项协调机制); figures of parts right after a document
       or programme count it (《若干政策》共七部分14条); a figure that closes the phrase right after a
       programme, arrangement, group or event counts it (举办…培训班3期，), also through a verb of size
-      (高校毕业生人数达1158万人); a count of things counts the kind named a few modifiers after it
+      (高校毕业生人数达1158万人, 引进科技企业不少于10家); a count of things counts the kind named a few
+      modifiers after it
       (5000多所二级以上医疗机构).
     """
     items = by_sentence[k]
