@@ -202,3 +202,60 @@ def test_a_group_name_may_end_inside_a_word_of_the_arrangements_name() -> None:
 def test_a_group_opening_a_programmes_name_is_a_word_of_it(nlp: Language) -> None:
     assert "青年科技人才" not in groups(nlp, "青年科技人才能力提升工程领导小组负责日常工作。")
     assert "中小企业" in groups(nlp, "支持中小企业实施技术改造工程。")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "wrong"),
+    [
+        # a head jieba cuts across two words (青年人|才)
+        ("吸引更多生物医药领域青年人才来本市工作。", "生物医药领域青年人才", "青年"),
+        # an adjective inside a chain that a noun opens; not opening it
+        ("支持集成电路紧缺急需人才来本市就业。", "集成电路紧缺急需人才", "急需人才"),
+        # kinds of people named by 人员 and 消费者
+        ("鼓励医疗卫生人员参与社区服务。", "医疗卫生人员", None),
+        ("引导农村消费者使用新能源汽车。", "农村消费者", None),
+        # 研究 opens a kind (研究机构); a chain before 社会组织 (科技类|社会组织)
+        ("鼓励高校、研究机构参与标准制定。", "研究机构", None),
+        ("鼓励文化类社会组织参与社区服务。", "文化类社会组织", "社会组织"),
+        ("引导行业性社会组织承接社区服务。", "行业性社会组织", "社会组织"),
+    ],
+)
+def test_heads_cut_by_jieba_adjectives_and_people(nlp: Language, text: str, expected: str,
+                                                  wrong: str | None) -> None:
+    found = groups(nlp, text)
+    assert expected in found
+    assert wrong not in found
+
+
+@pytest.mark.parametrize("text", ["严禁向无关人员透露考试内容。", "相关人员应签署保密承诺书。",
+                                  "工作人员要做好登记。"])
+def test_people_without_a_classifier_are_no_group(nlp: Language, text: str) -> None:
+    assert not {g for g in groups(nlp, text) if g.endswith("人员")}
+
+
+def test_a_clause_that_attracts_or_lets_groups_after_an_arrangement_targets_them() -> None:
+    text = ("开展“海外学子家乡行”活动，吸引更多留学归国人员来本市创业。"
+            "建立住房保障协调机制，使低收入家庭住有所居。")
+    found = targets(text, **{"“海外学子家乡行”活动": "PROGRAM", "留学归国人员": "GROUP",
+                             "住房保障协调机制": "MECHANISM", "低收入家庭": "GROUP"})
+    assert found == {("“海外学子家乡行”活动", "留学归国人员"), ("住房保障协调机制", "低收入家庭")}
+
+
+def test_developing_a_kind_is_not_part_of_its_name(nlp: Language) -> None:
+    found = groups(nlp, "规范发展地方性中小金融机构，加快发展乡镇企业。")
+    assert {"地方性中小金融机构", "乡镇企业"} <= found
+    assert not {g for g in found if g.startswith("发展")}
+
+
+def test_a_clause_that_furthers_groups_after_an_arrangement_targets_them() -> None:
+    text = "打造面向制造业的工业互联网平台，带动产业链上下游中小企业协同开展数字化转型。"
+    found = targets(text, 工业互联网平台="MECHANISM", 产业链上下游中小企业="GROUP")
+    assert found == {("工业互联网平台", "产业链上下游中小企业")}
+
+
+def test_a_clause_that_guides_or_fosters_groups_after_an_arrangement_targets_them() -> None:
+    text = ("建立纺织行业数字化诊断平台，引导纺织服装企业开展线上自评估。"
+            "实施乡村人才振兴工程，培育一批懂技术、善经营的新型职业农民。")
+    found = targets(text, 纺织行业数字化诊断平台="MECHANISM", 纺织服装企业="GROUP",
+                    乡村人才振兴工程="PROGRAM", 新型职业农民="GROUP")
+    assert found == {("纺织行业数字化诊断平台", "纺织服装企业"), ("乡村人才振兴工程", "新型职业农民")}

@@ -5,13 +5,16 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from relation_support import relations as rule_relations
 
+from kg.core.lexicon import load_lexicon
 from kg.core.records import Document, Extraction
 from kg.core.resources import ontology_path
 from kg.core.text import match_text
 from kg.nlp.extract import extract
 from kg.nlp.pipeline import shared_nlp
 from kg.nlp.quantities import QuantityReader
+from kg.nlp.relations import RelationExtractor
 
 
 def run(text: str) -> Extraction:
@@ -179,3 +182,52 @@ def test_a_count_with_modifiers_before_the_kind_it_counts() -> None:
     assert any(r[0] == "quantifies" and r[1] == "300多所" and r[2].endswith("医疗机构") for r in found), found
     found = relations(run("已有120个市县的地方政府上线政府数据开放平台。"))
     assert not [r for r in found if r[0] == "quantifies" and r[1] == "120个"], found
+
+
+def test_a_thing_made_part_of_a_whole_after_zuowei() -> None:
+    extractor = RelationExtractor(load_lexicon())
+    labels = {"城东污水处理厂改造工程": "PROGRAM", "清水河流域治理工程": "PROGRAM",
+              "智慧水务平台": "MECHANISM", "城市数字治理体系": "MECHANISM"}
+    text = ("城东污水处理厂改造工程正在施工，作为清水河流域治理工程的标志性工程之一，将于年底完工。"
+            "作为城市数字治理体系的重要组成部分，智慧水务平台已上线。")
+    found = {r for r in rule_relations(extractor, text, **labels) if r[0] == "partOf"}
+    assert found == {("partOf", "城东污水处理厂改造工程", "清水河流域治理工程"),
+                     ("partOf", "智慧水务平台", "城市数字治理体系")}
+    # 作为 after a clause of other words: what follows it is not the part (把A作为B的重要内容, A no entity)
+    text = "要把节水工作作为清水河流域治理工程的重要内容，智慧水务平台要做好监测。"
+    labels = {"清水河流域治理工程": "PROGRAM", "智慧水务平台": "MECHANISM"}
+    assert not {r for r in rule_relations(extractor, text, **labels) if r[0] == "partOf"}
+
+
+def test_what_the_items_under_a_programmes_heading_set_up_are_its_parts() -> None:
+    extractor = RelationExtractor(load_lexicon())
+    labels = {"乡村数字赋能行动": "PROGRAM", "农产品溯源平台": "MECHANISM", "益农信息社": "MECHANISM",
+              "县域商业体系建设行动": "PROGRAM", "冷链物流监测平台": "MECHANISM"}
+    text = ("（一）实施乡村数字赋能行动\n"
+            "1.建设农产品溯源平台，接入全省农产品生产企业。（牵头单位：省农业农村厅）"
+            "2.依托益农信息社开展培训。\n"
+            "（二）县域商业体系建设行动。\n"
+            "3.打造冷链物流监测平台。\n")
+    found = {r for r in rule_relations(extractor, text, **labels) if r[0] == "partOf"}
+    # 益农信息社 is used, not set up; the next heading of the level ends the section
+    assert found == {("partOf", "农产品溯源平台", "乡村数字赋能行动"),
+                     ("partOf", "冷链物流监测平台", "县域商业体系建设行动")}
+
+
+def test_the_groups_a_section_supports_are_its_programmes_targets() -> None:
+    extractor = RelationExtractor(load_lexicon())
+    labels = {"乡村数字赋能行动": "PROGRAM", "家庭农场": "GROUP", "农民合作社": "GROUP", "农业院校": "GROUP",
+              "电商企业": "GROUP"}
+    text = ("（一）实施乡村数字赋能行动\n"
+            "1.支持家庭农场、农民合作社开展直播销售。鼓励农业院校的教师下乡指导。\n"
+            "（二）优化营商环境\n"
+            "2.支持电商企业拓展农村市场。\n")
+    found = {r for r in rule_relations(extractor, text, **labels) if r[0] == "targets"}
+    assert found == {("targets", "乡村数字赋能行动", "家庭农场"),
+                     ("targets", "乡村数字赋能行动", "农民合作社")}
+
+
+def test_a_figure_after_a_bound_counts_the_thing_before_it() -> None:
+    found = relations(run("每年新招引科技型企业不少于20家，认定高新技术企业不低于15家。"))
+    assert ("quantifies", "20家", "科技型企业") in found, found
+    assert ("quantifies", "15家", "高新技术企业") in found, found

@@ -13,7 +13,10 @@ stops classifying:
   (参与|单位, 其他|参与|企业);
 - a quoted word classifies (“瞪羚”|企业), so do 规模以上/限额以上, 第三方, the field words of body names
   (工业和信息化) and 地方各级;
-- a head word with classifiers of its own ends the chain of the head after it (大型工业企业|研发机构).
+- a head word with classifiers of its own ends the chain of the head after it (大型工业企业|研发机构);
+- an adjective or 类 stands inside a chain a noun opens (人工智能|紧缺|急需|人才, 科技类|社会组织), and 发展
+  before a kind is done to it (培育|发展|独角兽企业); a head jieba cuts across two words is rejoined
+  (青年人|才).
 
 A head alone is a group where the text acts on it: 煤矿, 学校, 游客 … after a verb of aiming (支持, 鼓励,
 督促 …), before a modal (煤矿要…, 学校应…) or in a list (bare 企业 only in a list beside academic bodies:
@@ -43,10 +46,10 @@ def _words(text: str) -> list[str]:
 HEADS = tuple(_words(
     "企业 高校 学校 院校 单位 机构 部门 院所 主体 运营商 服务商 供给方 供应商 煤矿 景区 孵化器 联合体 人才 "
     "人群 农民 居民 游客 官兵 委员 代表 公民 农户 养殖户 种植户 工作者 经营者 从业者 毕业生 群体 博物馆 "
-    "科技馆 公司 银行 医院 协会"))
+    "科技馆 公司 银行 医院 协会 人员 消费者 社会组织"))
 #: heads that are a group on their own where the text acts on them (煤矿要…, 督促煤矿…, 高校、科研院所、企业)
 BARE_HEADS = frozenset(_words(
-    "高校 学校 煤矿 游客 官兵 运营商 博物馆 科技馆 企业 孵化器"))
+    "高校 学校 煤矿 游客 官兵 运营商 博物馆 科技馆 企业 孵化器 消费者"))
 #: kinds of bodies named by one word that holds no head (产业联盟, 众创空间)
 BARE_KINDS = re.compile(r"产业联盟|众创空间|创新联合体|科研院所|高等院校|高等学校|少数民族")
 #: heads that take no classifying word here (集团军|官兵 names one army's soldiers)
@@ -66,7 +69,7 @@ GENERIC_HEADS = frozenset({"主管部门", "行政部门", "监管部门", "管�
                            "主管单位", "有关单位", "相关单位", "上级部门", "下级部门", "同级部门", "所属单位",
                            "直属单位", "分公司", "子公司", "总公司", "母公司", "人民群众", "有限公司",
                            "合作伙伴", "战略伙伴", "分支机构", "下属机构", "下属单位",
-                           "集团公司", "股份公司"})
+                           "集团公司", "股份公司", "人员", "工作人员", "有关人员", "相关人员"})
 #: the only words 公司 / 银行 / 医院 / 代表 / 委员 take before them: kinds, not one body's name
 #: (华为公司 is a body)
 NARROW_HEADS = {
@@ -91,7 +94,7 @@ PARTICIPLES = frozenset(_words(
 #: verbs that stand inside a chain opened by a noun (人工智能|创新|创业|人才, 服务资源|使用|单位)
 INNER_VERBS = frozenset(_words(
     "创新 创业 示范 使用 参与 申报 孵化 投资 养殖 种植 承担 入驻 合作 服务 建设 运营 研发 生产 经营 制造 "
-    "管理 监管 培训 评价 检测 认证 评估 咨询 设计 施工 监理 供应 销售 就业 转型 协调 组织协调 发展"))
+    "管理 监管 培训 评价 检测 认证 评估 咨询 设计 施工 监理 供应 销售 就业 转型 协调 组织协调 发展 研究"))
 #: a verb or word after which a head alone is acted on (支持|企业, 督促|煤矿, 面向|游客)
 AIMING_VERBS = tuple(_words(
     "支持 鼓励 引导 督促 推动 帮助 扶持 帮扶 指导 组织 动员 吸引 服务 面向 针对 要求 推荐 遴选 认定 培育 "
@@ -105,7 +108,7 @@ PREDICATES = frozenset(_words(
 ADVERBS = ("充分", "全力", "积极", "大力", "明显", "切实", "进一步", "不断", "努力", "加快", "深入", "全面")
 #: what after a head makes it a word of a longer name or phrase (省级科技人才|项目, 企业|负担, 单位|缴费)
 NOT_AFTER = re.compile(r"项目|计划|工程|基金|专项|政策|平台|中心|名单|目录|库|孵化|载体|负担|缴费|"
-                       r"数[占量]|比重|占比|地位|支撑|村寨|家庭|学生|主体责任|责任|关系|市场")
+                       r"数[占量]|比重|占比|地位|支撑|村寨|家庭|学生|主体责任|责任|关系|市场|专业合作|合作社")
 #: the head words of a programme's name that a group may open (专业技术人才知识更新工程)
 PROGRAMME_WORDS = frozenset({"工程", "计划", "行动"})
 #: what makes a head alone a tasked group after it (煤矿要…, 学校应…)
@@ -156,6 +159,7 @@ class GroupFinder:
 
     def __call__(self, text: str, starts: list[int], ends: list[int]) -> list[Candidate]:
         tags = jieba_tags()
+        starts, ends = self._rejoin(text, starts, ends)
         found: list[Candidate] = []
         n = len(starts)
         for k in range(n):
@@ -192,6 +196,22 @@ class GroupFinder:
         if salutations:
             found = [c for c in found if not any(a <= c.start < b for a, b in salutations)]
         return found
+
+    def _rejoin(self, text: str, starts: list[int], ends: list[int]) -> tuple[list[int], list[int]]:
+        """The words with a head that jieba cut across two words joined (青年人|才 → 青年人才): the second
+        word is the head's rest."""
+        if not starts:
+            return starts, ends
+        s2, e2 = [starts[0]], [ends[0]]
+        for k in range(1, len(starts)):
+            word = text[starts[k]:ends[k]]
+            if starts[k] == e2[-1] and len(word) == 1 and e2[-1] - s2[-1] >= 2 \
+                    and text[e2[-1] - 1:ends[k]] in self._head_set:
+                e2[-1] = ends[k]
+                continue
+            s2.append(starts[k])
+            e2.append(ends[k])
+        return s2, e2
 
     def _opens_name(self, text: str, starts: list[int], ends: list[int], k: int,
                     tags: dict[str, str]) -> bool:
@@ -317,6 +337,8 @@ class GroupFinder:
         one that may also open it, None for a word that ends the chain."""
         if not word or any(c in PUNCT or c in OPEN_QUOTES for c in word):
             return None
+        if word == "类":
+            return "verb"  # 文化|类|社会组织: a kind's suffix, inside a chain a noun opens
         if len(word) == 1 and word not in "女大小":
             return None  # 2处|示范煤矿, 3所|高校: a measure word
         if word in KIND_WORDS:
@@ -330,6 +352,8 @@ class GroupFinder:
             return None
         if word in PARTICIPLES:
             return "participle"
+        if word == "发展":
+            return "verb"  # 培育|发展|独角兽企业: done to the kind (jieba tags it vn); inside a chain only
         if word in self.cues or word in AIMING_VERBS or word in PREDICATES:
             return "verb"  # 服务|资源使用单位, “双高”|建设|高校: inside a chain only
         if len(word) > 2 and (word.endswith(self.verb_endings) or word.startswith(ADVERBS)):
@@ -339,6 +363,8 @@ class GroupFinder:
             return "noun" if re.fullmatch(r"[A-Za-z]{2,8}", word) else None
         if tag.startswith("v") and tag != "vn":
             return "verb" if word in INNER_VERBS else None
+        if tag == "a":
+            return "verb"  # 人工智能|紧缺|急需|人才: an adjective inside a chain a noun opens, not opening it
         if tag.startswith(NOMINAL_TAGS) and not tag.startswith(("nr", "nt")):
             return "noun"
         return None
@@ -430,9 +456,10 @@ SET_UP = re.compile(r"(?:组织实施|实施|开展|启动|推进|推行|推广|
 SERVES = re.compile(r"(?:将|可|要|还|也|主要|可以|能够)?(?:为|面向)(?:广大|各类)?(?=[^，。；]{2,40}提供)")
 #: between an arrangement and the groups it serves: another thing set up, or another item
 INTERVENING = re.compile(r"[；;]|建立|建设|建成|打造|创建|搭建|构建|设立")
-#: a clause that opens by supporting a group (，重点支持中小企业…, ，帮助小微企业…)
+#: a clause that opens by supporting a group (，重点支持中小企业…, ，帮助小微企业…, ，培育一批…的G)
 SUPPORT_CLAUSE = re.compile(r"[ \t\u3000]*(?:重点|积极|大力|着力|优先|主要)?"
-                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖|为)")
+                            r"(?:支持|扶持|帮助|帮扶|面向|服务|惠及|覆盖|为|助力|吸引|招引|让|使|促进|带动|引导|培育|"
+                            r"造就|培养)(?:更多的?|广大|一批|一支|大批)?(?:[^，,。；;：:\n]{2,24}的)?")
 #: a group, or a list it opens, that owns what follows (支持高校、科研院所的科研人员): its people are meant
 OWNER = re.compile(r"(?:[、和及与][^，。；、\n]{1,12}?)*的")
 SENTENCE_END = re.compile(r"[。！？!?\n]")
@@ -449,7 +476,8 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
       省级创新平台; 支持企业申报X; 煤矿申报的X; 企业研发机构直接纳入省级科技创新平台管理);
     - a document's scope (本规范适用于各级教育行政部门…、各级各类学校; 《X》适用于…): the document, named as
       the POLICY whose name ends with the kind word (规范) or written right before 适用于;
-    - a sentence that sets up an arrangement and goes on to support groups (实施X，支持信息领域中小企业…);
+    - a sentence that sets up an arrangement and goes on to support, attract, let, further, guide or foster
+      groups (实施X，支持信息领域中小企业…; 开展X，招引更多G…; 建立X，引导G…; 实施X，培育一批…的G);
     - an item that sets up a programme or mechanism (2.实施X。…支持优势企业…，助力生态伙伴…): the groups
       supported in its block (up to its responsibility note), unless they set the arrangement up themselves
       (鼓励博物馆…，建立X: X is named again after them).
@@ -538,7 +566,7 @@ def aimed_at(text: str, placed: Sequence[tuple[Mention, int]],
             continue
         c0 = clause_start(m.start)
         listed = previous is not None and ITEM_SEP.fullmatch(text, previous.end, m.start)
-        supported = m.start - c0 <= 8 and SUPPORT_CLAUSE.fullmatch(text, c0, m.start) \
+        supported = m.start - c0 <= 36 and SUPPORT_CLAUSE.fullmatch(text, c0, m.start) \
             and (text[m.start - 1] != "为" or "提供" in text[m.end:clause_end(m.end)])
         previous = m if listed or supported else None
         x_m, x = set_up

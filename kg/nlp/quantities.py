@@ -12,12 +12,15 @@ METRIC candidates (``kg_patterns`` proposes them with its other rule candidates,
 - no figure is read from a date (5个月, 2023年), a reference (附件1所示) or a measure word that begins a
   longer word (所示, 台县).
 
-Relations (called from ``kg_relations``) are in :func:`quantity_relations`.
+Relations (called from ``kg_relations``) are in :func:`quantity_relations` (sentence by sentence) and
+:func:`section_parts` (a document's sections: under a heading that names a programme, what its items set up
+is partOf it and the groups they support are its targets).
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -332,7 +335,8 @@ _PART_LABELS = ("MECHANISM", "PROGRAM")
 #: 市场主体总量超过1亿户)
 SIZE_OF = re.compile(r"(?:的?(?:人数|数量|总数|总量|规模|面积|户数|家数|个数))?"
                      r"(?:将|已|共|累计|总计|共计)?(?:高达|达到|达|超过|超|突破|逾|增加到|增至|扩大到|提高到|"
-                     r"增长到|增加至|扩大至|提高至|为|约|近|有)了?(?:约|近|超过|超)?")
+                     r"增长到|增加至|扩大至|提高至|为|约|近|有|不超过|不少于|不低于|不多于|至少|最多)了?"
+                     r"(?:约|近|超过|超)?")
 #: label, head, tail (entity indexes), evidence, confidence
 Found = tuple[str, int, int, tuple[int, int], float]
 
@@ -343,11 +347,14 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
 
     - partOf: the MECHANISM and PROGRAM mentions after ``W包括/分为/由`` in W's sentence are parts of W; in
       ``以A为核心的B``, A is part of B; the things counted in a sentence that opens with 其中 are parts of the
-      thing counted in the sentence before (确定50个X。其中：选择10个A，选择20个B → A, B partOf X).
+      thing counted in the sentence before (确定50个X。其中：选择10个A，选择20个B → A, B partOf X); in
+      ``作为B的重要组成部分/重要内容/…之一``, the arrangement nearest before 作为 (or after it, when 作为
+      opens its clause) is part of B.
     - quantifies: a figure that opens a name counts it (七项协调机制); figures of parts right after a document
       or programme count it (《若干政策》共七部分14条); a figure that closes the phrase right after a
       programme, arrangement, group or event counts it (举办…培训班3期，), also through a verb of size
-      (高校毕业生人数达1158万人); a count of things counts the kind named a few modifiers after it
+      (高校毕业生人数达1158万人, 引进科技企业不少于10家); a count of things counts the kind named a few
+      modifiers after it
       (5000多所二级以上医疗机构).
     """
     items = by_sentence[k]
@@ -401,6 +408,7 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
                 for x, j in items[n + 1:]:
                     if x.start == core.end() and entities[j].label in _PART_LABELS:
                         yield "partOf", i, j, (m.start, x.end), 0.6
+    yield from _made_part(text, items, entities, s0, s1)
     if k > 0 and re.match(r"其中", text[s0:s1]):
         wholes = [(x, j) for x, j in _counted(text, by_sentence[k - 1], entities)]
         parts = _counted(text, items, entities)
@@ -409,6 +417,31 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
             for x, j in parts:
                 if entities[j].label == entities[w].label and j != w:
                     yield "partOf", j, w, (whole.start, x.end), 0.6
+
+
+#: after a whole named after 作为: what makes a thing part of it (作为X的重要组成部分, 作为X的…工程之一)
+PART_OF_WHOLE = re.compile(r"的(?:重要|关键|核心|基础|有机|主要|标志性)?"
+                           r"(?:组成部分|组成|内容|[^，,。；;的]{0,4}之一)")
+
+
+def _made_part(text: str, items: list[tuple[Any, int]], entities: list[Any], s0: int,
+               s1: int) -> Iterator[Found]:
+    """partOf in 作为B的重要组成部分/重要内容/…之一: A is the arrangement nearest before 作为 in the
+    sentence (把A作为B的重要内容; A正在施工，作为B的标志性工程之一), or failing one, the first after it when
+    作为 opens its clause (作为B的重要组成部分，A…)."""
+    for cue in re.finditer("作为", text[s0:s1]):
+        at = s0 + cue.end()
+        whole = next(((x, j) for x, j in items if x.start == at and entities[j].label in _WHOLE_LABELS), None)
+        if whole is None or not PART_OF_WHOLE.match(text, whole[0].end):
+            continue
+        before = [(x, j) for x, j in items if x.end <= at - 2 and entities[j].label in _PART_LABELS]
+        after = [(x, j) for x, j in items if x.start > whole[0].end and entities[j].label in _PART_LABELS]
+        c0 = max((s0, *(s0 + m.end() for m in re.finditer(r"[，,；;：:]", text[s0:at - 2]))))
+        opens = not re.search(r"[\u4e00-\u9fff]", text[c0:at - 2])  # 作为B的…，A…: 作为 opens the clause
+        part = before[-1] if before else after[0] if after and opens else None
+        if part is not None and part[1] != whole[1]:
+            yield "partOf", part[1], whole[1], (min(part[0].start, whole[0].start),
+                                                max(part[0].end, whole[0].end)), 0.6
 
 
 #: units of a figure that counts things (500所本科和高职院校, 4万名铁路工人)
@@ -447,3 +480,60 @@ def _counted(text: str, items: list[tuple[Any, int]], entities: list[Any]) -> li
 
 def _nested(x: Any, m: Any) -> bool:
     return bool(x.start < m.end and x.end > m.start)
+
+
+# -- the parts of a programme a section heading names ------------------------------------------------------
+#: the ordinals of each heading level, highest first: 一、 / （一） / 1.
+_LEVELS = (r"[一二三四五六七八九十]{1,3}、", r"[（(][一二三四五六七八九十]{1,3}[）)]", r"\d{1,2}[.、．]")
+#: a heading line that names a programme: （三）实施高新技术企业“厚植沃土”行动 / 四、实施…工程 / （一）…工程
+SECTION = re.compile(rf"^[ \t\u3000]*(?:(?P<l0>{_LEVELS[0]})|(?P<l1>{_LEVELS[1]})|(?P<l2>{_LEVELS[2]}))"
+                     r"[ \t\u3000]*(?:组织实施|实施|开展|启动|推进|推行|建立|打造|设立)?"
+                     r"(?P<name>[^\n。，；]{2,40}?(?:行动|工程|计划|专项))[ \t\u3000。]*$", re.M)
+#: the next heading of a level or above: at a line's start, or run into the text after 。 or a note's ）
+_SECTION_ENDS = tuple(re.compile(r"(?:^|(?<=[。）)]))[ \t\u3000]*(?:" + "|".join(_LEVELS[:n + 1]) + ")", re.M)
+                      for n in range(len(_LEVELS)))
+#: a verb that sets up what follows it in its clause (建设X, 建立…的X)
+SETS_UP = re.compile(r"(?:组织实施|实施|开展|启动|推进|推行|设立|建立|建设|建成|打造|搭建|构建|组建|举办)"
+                     r"(?:[^，,。；;、：:\n]{0,12}的)?$")
+MAX_SECTION = 4000
+
+
+#: a cue right before a group that a section's programme is for (支持G, 扶持G, 帮助G, 为G提供, 面向G)
+SECTION_AIM = re.compile(r"(?:支持|扶持|帮助|帮扶|助力|面向|服务|惠及)(?:更多的?|广大|各类)?$")
+#: after a group: its own people or things, another role (支持高校、科研院所的科研人员)
+_OWNED = re.compile(r"(?:[、和及与][^，。；、\n]{1,12}?)*的")
+
+
+def section_parts(text: str, placed: list[tuple[Any, int]],
+                  labels: list[str]) -> list[tuple[str, int, int, tuple[int, int]]]:
+    """partOf and targets read over a document's sections: under a heading that names a programme
+    (（一）实施X行动), the mechanisms and programmes that the section's items set up (建立Y, 建设Z平台) are
+    parts of X, and the groups it supports (支持G, 帮助G, 面向G) its targets, up to the next heading of the
+    same or a higher level. (label, head, tail, evidence)."""
+    out: list[tuple[str, int, int, tuple[int, int]]] = []
+    starts = [m.start for m, _ in placed]
+    for h in SECTION.finditer(text):
+        level = next(n for n, key in enumerate(("l0", "l1", "l2")) if h.group(key))
+        nxt = _SECTION_ENDS[level].search(text, h.end())
+        end = min(nxt.start() if nxt else len(text), h.end() + MAX_SECTION)
+        k0, k1 = bisect_left(starts, h.start()), bisect_left(starts, h.end())
+        # the heading names the programme (（一）“数商强基”行动, 四、实施…重点工程)
+        whole = next(((m, i) for m, i in placed[k0:k1]
+                      if labels[i] in _PART_LABELS and m.end == h.end("name")), None)
+        if whole is None:
+            continue
+        w_m, w = whole
+        listed: Any = None  # the previous group supported, for the groups listed after it
+        for m, i in placed[k1:bisect_left(starts, end)]:
+            if labels[i] in _PART_LABELS and i != w \
+                    and SETS_UP.search(text, max(h.end(), m.start - 16), m.start):
+                out.append(("partOf", i, w, (w_m.start, m.end)))
+            if labels[i] != "GROUP":
+                listed = None
+                continue
+            aimed = SECTION_AIM.search(text, max(h.end(), m.start - 6), m.start) is not None or \
+                listed is not None and re.fullmatch(r"[、和及与]|以及", text[listed.end:m.start]) is not None
+            listed = m if aimed else None
+            if aimed and not _OWNED.match(text, m.end, min(len(text), m.end + 40)):
+                out.append(("targets", w, i, (w_m.start, m.end)))
+    return out

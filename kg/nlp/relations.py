@@ -56,7 +56,7 @@ from kg.nlp import news
 from kg.nlp.groups import aimed_at, named_for, urged
 from kg.nlp.merge import Mention
 from kg.nlp.programs import encouraged, task_runs
-from kg.nlp.quantities import quantity_relations
+from kg.nlp.quantities import quantity_relations, section_parts
 from kg.nlp.resolve import ResolvedEntity, org_match_key
 from kg.nlp.text import doc_text
 
@@ -172,6 +172,8 @@ class RelationExtractor:
         self._name_links(entities, len(text), add)
         for head, tail, span, evidence in aimed_at(text, placed, [e.label for e in entities]):
             add(Rel("targets", head, tail, span, evidence, None, 0.65))  # kg.nlp.groups
+        for label, head, tail, evidence in section_parts(text, placed, [e.label for e in entities]):
+            add(Rel(label, head, tail, evidence, evidence, None, 0.6))  # kg.nlp.quantities: sections
         self._signed(text, placed, add)
         for rel in news.relations(text, placed, entities, sentences, doc._.kg_title_issues or []):
             add(Rel(*rel))  # kg.nlp.news: officials of governments and parties, joint statements
