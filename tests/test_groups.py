@@ -211,8 +211,7 @@ def test_a_group_opening_a_programmes_name_is_a_word_of_it(nlp: Language) -> Non
         ("吸引更多生物医药领域青年人才来本市工作。", "生物医药领域青年人才", "青年"),
         # an adjective inside a chain that a noun opens; not opening it
         ("支持集成电路紧缺急需人才来本市就业。", "集成电路紧缺急需人才", "急需人才"),
-        # kinds of people named by 人员 and 消费者
-        ("鼓励医疗卫生人员参与社区服务。", "医疗卫生人员", None),
+        # kinds of people named by 消费者
         ("引导农村消费者使用新能源汽车。", "农村消费者", None),
         # 研究 opens a kind (研究机构); a chain before 社会组织 (科技类|社会组织)
         ("鼓励高校、研究机构参与标准制定。", "研究机构", None),
@@ -227,8 +226,10 @@ def test_heads_cut_by_jieba_adjectives_and_people(nlp: Language, text: str, expe
     assert wrong not in found
 
 
+# 人员 was tried as a head and dropped: the kinds it named were mostly staff a text mentions (业务人员,
+# 信息化人员, 专业作业人员), not a measure's target: 6 spurious, none right, on the dev gold sets
 @pytest.mark.parametrize("text", ["严禁向无关人员透露考试内容。", "相关人员应签署保密承诺书。",
-                                  "工作人员要做好登记。"])
+                                  "工作人员要做好登记。", "组织信息化人员开展培训。"])
 def test_people_without_a_classifier_are_no_group(nlp: Language, text: str) -> None:
     assert not {g for g in groups(nlp, text) if g.endswith("人员")}
 

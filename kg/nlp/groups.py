@@ -46,7 +46,7 @@ def _words(text: str) -> list[str]:
 HEADS = tuple(_words(
     "企业 高校 学校 院校 单位 机构 部门 院所 主体 运营商 服务商 供给方 供应商 煤矿 景区 孵化器 联合体 人才 "
     "人群 农民 居民 游客 官兵 委员 代表 公民 农户 养殖户 种植户 工作者 经营者 从业者 毕业生 群体 博物馆 "
-    "科技馆 公司 银行 医院 协会 人员 消费者 社会组织"))
+    "科技馆 公司 银行 医院 协会 消费者 社会组织"))
 #: heads that are a group on their own where the text acts on them (煤矿要…, 督促煤矿…, 高校、科研院所、企业)
 BARE_HEADS = frozenset(_words(
     "高校 学校 煤矿 游客 官兵 运营商 博物馆 科技馆 企业 孵化器 消费者"))
