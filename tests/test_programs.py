@@ -295,3 +295,12 @@ def test_list_items_borrow_only_a_shared_jizhi(rules_nlp: Language, text: str, w
 def test_list_items_of_a_shared_jizhi_are_named(rules_nlp: Language) -> None:
     names = {n for n, _ in _ents(rules_nlp, "完善线索移交、案件会商工作机制。")}
     assert "线索移交机制" in names
+
+
+def test_an_unquoted_title_opens_with_its_verb_after_the_issuing_one(rules_nlp: Language) -> None:
+    names = {n for n, _ in _ents(rules_nlp, "省委社会工作部制定进一步加强社区工作者队伍建设若干措施，"
+                                            "多渠道壮大队伍。", ("POLICY",))}
+    assert names == {"进一步加强社区工作者队伍建设若干措施"}
+    # 制定实施: the second verb is the issuer's (formulate and carry out), not the title's
+    names = {n for n, _ in _ents(rules_nlp, "国务院制定实施城市群发展规划，推动协调发展。", ("POLICY",))}
+    assert names == {"城市群发展规划"}

@@ -77,6 +77,10 @@ BODY_WORDS = ("部", "局", "厅", "委", "办", "院", "中心", "机构", "单
 #: after 省委/市委: an office of the committee, as bodies are listed (市委金融办、 省委军民融合办）)
 COMMITTEE_OFFICE = re.compile(r"[\u4e00-\u9fff]{1,6}?(?:办公室|办)(?=[，,、。；;）)\s]|$)")
 BARE_COMMITTEE = re.compile(r"(?<![\u4e00-\u9fff]委)(?:省委|市委|县委|区委)(?!员)")
+#: what may stand between an issuing verb and an unquoted title's kind phrase and still open the title: the
+#: verb a document's name opens with, after an adverb (制定|进一步加强|社区工作者队伍建设若干措施)
+TITLE_OPENING = re.compile(r"(?:进一步|加快|全面|大力)?(?:加强|推进|推动|促进|深化|完善|规范|加快|支持|做好|"
+                           r"健全|优化|强化|提升|鼓励|扶持)")
 POLICY_RE = re.compile(r"《[^《》]{2,80}》")  # wikisource puts line breaks inside some titles
 
 
@@ -344,8 +348,12 @@ class PatternRecognizer:
                     begin -= 1  # 新时代“枫桥经验”: take the opening mark with the closing one
                 else:
                     end -= 1
-            if label == "POLICY" and not self._after_issue_cue(text, begin):
-                continue  # an unquoted title is a document only where it is issued (制定…指引, 出台…办法)
+            if label == "POLICY":
+                cue_end = self._issue_cue_end(text, begin)
+                if cue_end is None:
+                    continue  # an unquoted title is a document only where it is issued (制定…指引, 出台…办法)
+                if TITLE_OPENING.fullmatch(text, cue_end, begin):
+                    begin = cue_end  # 制定|进一步加强…若干措施: the title opens with its verb
             found.append(Candidate(begin, end, label, "pattern", 0.8))
             if label == "MECHANISM":
                 found.extend(self._list_items(text, begin, suffix, token_starts))
@@ -381,13 +389,13 @@ class PatternRecognizer:
         previous = text[_token_before(begin, token_starts):begin]
         return first in DEICTIC or previous in DEICTIC
 
-    def _after_issue_cue(self, text: str, begin: int) -> bool:
-        """An issuing verb (制定, 印发 …) ends within a few characters before ``begin``, in the
-        same clause.
-        """
+    def _issue_cue_end(self, text: str, begin: int) -> int | None:
+        """Where the last issuing verb (制定, 印发 …) that ends within a few characters before ``begin``, in
+        the same clause, ends (None without one)."""
         window = text[max(0, begin - 10):begin]
         window = re.split(r"[，。；：,;:！？]", window)[-1]
-        return any(cue in window for cue in self.issue_cues)
+        ends = [window.rfind(cue) + len(cue) for cue in self.issue_cues if cue in window]
+        return begin - len(window) + max(ends) if ends else None
 
     def _expand_left(self, text: str, start: int, token_starts: AbstractSet[int], limit: int = 22) -> int:
         pos = start
