@@ -242,7 +242,7 @@ class GroupFinder:
                 while j >= 0 and starts[j] >= pos:
                     j -= 1
                 continue
-            if THRESHOLD.search(text, 0, pos) and word in ("以上", "以下"):  # 规模以上
+            if word in ("以上", "以下") and THRESHOLD.search(text, max(0, pos - 4), pos):  # 规模以上
                 units.append((pos - 4, "noun"))
                 pos -= 4
                 while j >= 0 and starts[j] >= pos:
