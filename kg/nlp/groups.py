@@ -33,6 +33,7 @@ import jieba
 
 from kg.nlp.candidates import Candidate
 from kg.nlp.merge import Mention, jieba_tags
+from kg.nlp.tokenizer import plain_tokenizer
 
 
 def _words(text: str) -> list[str]:
@@ -624,7 +625,7 @@ OWN_AFFAIRS = re.compile(r"内部|自身|自我|内控|经营|治理|队伍|党�
 def _plain_words() -> jieba.Tokenizer:
     """jieba with its own dictionary only: the pipeline adds the lexicon's names to the shared one (中小企业
     would split 大|中小企业)."""
-    return jieba.Tokenizer()
+    return plain_tokenizer()
 
 
 def named_for(name: str, group: str) -> bool:
