@@ -146,6 +146,7 @@ class GroupFinder:
         self.cues = cues
         self._head_set = frozenset(HEADS)
         self._head_lengths = tuple(sorted({len(h) for h in HEADS}, reverse=True))
+        self._head_last = frozenset(h[-1] for h in HEADS)
         self.verb_endings = tuple(cues | set(AIMING_VERBS) | PREDICATES)
 
     def _head(self, word: str) -> str | None:
@@ -160,6 +161,8 @@ class GroupFinder:
         found: list[Candidate] = []
         n = len(starts)
         for k in range(n):
+            if text[ends[k] - 1] not in self._head_last:
+                continue  # no head ends the word (a set look-up before the slice and the look-ups of _head)
             word = text[starts[k]:ends[k]]
             head = self._head(word)
             if head is None:
