@@ -8,6 +8,7 @@ import random
 import jieba
 import pytest
 
+from kg.core.text import first_of, last_of
 from kg.nlp import merge
 from kg.nlp.patterns import _ends_with_any
 from kg.nlp.pipeline import shared_nlp
@@ -100,3 +101,15 @@ def test_plain_tokenizer_is_jiebas_own_dictionary() -> None:
         assert (key in plain.FREQ) == (key in fresh.FREQ) and plain.FREQ.get(key) == fresh.FREQ.get(key)
     for text in [*TEXTS, "支持大中小企业融通创新，完善青年科技人才培养使用机制", *added[:50]]:
         assert plain.lcut(text, HMM=False) == fresh.lcut(text, HMM=False)
+
+
+def test_last_of_and_first_of_are_the_plain_searches() -> None:
+    marks = "，,；;。！？!?：:\n（("
+    rng = random.Random(14)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab，,；;。!\n（") for _ in range(rng.randint(0, 30)))
+        start, end = rng.randint(0, len(text)), rng.randint(0, len(text))
+        assert last_of(text, marks, end) == max(text.rfind(c, 0, end) for c in marks)
+        assert last_of(text, marks, end, start) == max(text.rfind(c, start, end) for c in marks)
+        assert first_of(text, marks, start) == min([k for k in (text.find(c, start) for c in marks) if k >= 0]
+                                                   or [len(text)])
