@@ -147,6 +147,8 @@ class GroupFinder:
         self._head_set = frozenset(HEADS)
         self._head_lengths = tuple(sorted({len(h) for h in HEADS}, reverse=True))
         self._head_last = frozenset(h[-1] for h in HEADS)
+        self._field_set = frozenset(self.fields)
+        self._field_lengths = tuple(sorted({len(f) for f in self.fields}, reverse=True))
         self.verb_endings = tuple(cues | set(AIMING_VERBS) | PREDICATES)
 
     def _head(self, word: str) -> str | None:
@@ -239,7 +241,8 @@ class GroupFinder:
                 while j >= 0 and starts[j] >= opening:
                     j -= 1
                 continue
-            field = next((f for f in self.fields if text.endswith(f, 0, pos) and len(f) > len(word)), None)
+            field = next((text[pos - n:pos] for n in self._field_lengths  # the longest field ending there
+                          if len(word) < n <= pos and text[pos - n:pos] in self._field_set), None)
             if field is not None and field not in self.stopwords:  # 工业和信息化, 人力资源和社会保障
                 units.append((pos - len(field), "noun"))
                 pos -= len(field)
