@@ -8,9 +8,11 @@ import random
 import jieba
 import pytest
 
+from kg.core.text import first_of, last_of
 from kg.nlp import merge
 from kg.nlp.patterns import _ends_with_any
-from kg.nlp.tokenizer import jieba_cut
+from kg.nlp.pipeline import shared_nlp
+from kg.nlp.tokenizer import _PRISTINE, jieba_cut, plain_tokenizer
 
 TEXTS = [
     "",
@@ -84,3 +86,30 @@ def test_jieba_tags_is_loaded_once() -> None:
     tags = merge.jieba_tags()
     assert tags is merge.jieba_tags()  # loaded once
     assert tags.get("北京", "").startswith("ns")
+
+
+def test_plain_tokenizer_is_jiebas_own_dictionary() -> None:
+    """The shared dictionary with the lexicon's words undone is the dictionary a fresh jieba.Tokenizer loads:
+    every entry, the total, and the dictionary cuts."""
+    shared_nlp("fast")  # adds the lexicon's names to jieba's shared dictionary
+    added = [w for w, before in _PRISTINE.items() if before is None and len(w) >= 4]
+    assert added and all(w in jieba.dt.FREQ for w in added)
+    plain, fresh = plain_tokenizer(), jieba.Tokenizer()
+    fresh.check_initialized()
+    assert plain.total == fresh.total != jieba.dt.total
+    for key in [*jieba.dt.FREQ, *fresh.FREQ]:
+        assert (key in plain.FREQ) == (key in fresh.FREQ) and plain.FREQ.get(key) == fresh.FREQ.get(key)
+    for text in [*TEXTS, "支持大中小企业融通创新，完善青年科技人才培养使用机制", *added[:50]]:
+        assert plain.lcut(text, HMM=False) == fresh.lcut(text, HMM=False)
+
+
+def test_last_of_and_first_of_are_the_plain_searches() -> None:
+    marks = "，,；;。！？!?：:\n（("
+    rng = random.Random(14)
+    for _ in range(3000):
+        text = "".join(rng.choice("ab，,；;。!\n（") for _ in range(rng.randint(0, 30)))
+        start, end = rng.randint(0, len(text)), rng.randint(0, len(text))
+        assert last_of(text, marks, end) == max(text.rfind(c, 0, end) for c in marks)
+        assert last_of(text, marks, end, start) == max(text.rfind(c, start, end) for c in marks)
+        assert first_of(text, marks, start) == min([k for k in (text.find(c, start) for c in marks) if k >= 0]
+                                                   or [len(text)])

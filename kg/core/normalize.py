@@ -32,8 +32,10 @@ def to_simplified(text: str) -> str:
     return "".join(c2 if len(c2 := _t2s().convert(ch)) == 1 else ch for ch in text)
 
 
+@lru_cache(maxsize=1 << 16)
 def normalize_name(name: str) -> str:
-    """NFKC, no whitespace, no quotation or title marks, ASCII brackets, simplified characters."""
+    """NFKC, no whitespace, no quotation or title marks, ASCII brackets, simplified characters (cached: the
+    same few thousand names come back in every document)."""
     text = unicodedata.normalize("NFKC", name)
     text = _SPACE_RE.sub("", text)
     text = _QUOTE_RE.sub("", text)

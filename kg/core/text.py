@@ -177,3 +177,26 @@ def map_span(index: list[int], start: int, end: int) -> tuple[int, int]:
     if end <= start:
         return index[start], index[start]
     return index[start], index[end - 1] + 1
+
+
+def last_of(text: str, chars: str, end: int, start: int = 0) -> int:
+    """``max(text.rfind(c, start, end) for c in chars)``: where the last of ``chars`` before ``end`` is (-1:
+    none), each search only after the last found so far (a mark the text lacks is not looked for back to its
+    start; put the commonest first)."""
+    best = -1
+    for c in chars:
+        k = text.rfind(c, max(best + 1, start), end)
+        if k > best:
+            best = k
+    return best
+
+
+def first_of(text: str, chars: str, start: int) -> int:
+    """``min`` of ``text.find(c, start)`` over ``chars`` found, or ``len(text)``: where the first of ``chars``
+    from ``start`` is, each search only up to the first found so far."""
+    best = len(text)
+    for c in chars:
+        k = text.find(c, start, best)
+        if k >= 0:
+            best = k
+    return best

@@ -36,6 +36,7 @@ import jieba
 
 from kg.nlp.candidates import Candidate
 from kg.nlp.merge import Mention, jieba_tags
+from kg.nlp.tokenizer import plain_tokenizer
 
 
 def _words(text: str) -> list[str]:
@@ -148,6 +149,9 @@ class GroupFinder:
         self.cues = cues
         self._head_set = frozenset(HEADS)
         self._head_lengths = tuple(sorted({len(h) for h in HEADS}, reverse=True))
+        self._head_last = frozenset(h[-1] for h in HEADS)
+        self._field_set = frozenset(self.fields)
+        self._field_lengths = tuple(sorted({len(f) for f in self.fields}, reverse=True))
         self.verb_endings = tuple(cues | set(AIMING_VERBS) | PREDICATES)
 
     def _head(self, word: str) -> str | None:
@@ -163,6 +167,8 @@ class GroupFinder:
         found: list[Candidate] = []
         n = len(starts)
         for k in range(n):
+            if text[ends[k] - 1] not in self._head_last:
+                continue  # no head ends the word (a set look-up before the slice and the look-ups of _head)
             word = text[starts[k]:ends[k]]
             head = self._head(word)
             if head is None:
@@ -255,14 +261,15 @@ class GroupFinder:
                 while j >= 0 and starts[j] >= opening:
                     j -= 1
                 continue
-            field = next((f for f in self.fields if text.endswith(f, 0, pos) and len(f) > len(word)), None)
+            field = next((text[pos - n:pos] for n in self._field_lengths  # the longest field ending there
+                          if len(word) < n <= pos and text[pos - n:pos] in self._field_set), None)
             if field is not None and field not in self.stopwords:  # 工业和信息化, 人力资源和社会保障
                 units.append((pos - len(field), "noun"))
                 pos -= len(field)
                 while j >= 0 and starts[j] >= pos:
                     j -= 1
                 continue
-            if THRESHOLD.search(text, 0, pos) and word in ("以上", "以下"):  # 规模以上
+            if word in ("以上", "以下") and THRESHOLD.search(text, max(0, pos - 4), pos):  # 规模以上
                 units.append((pos - 4, "noun"))
                 pos -= 4
                 while j >= 0 and starts[j] >= pos:
@@ -652,7 +659,7 @@ OWN_AFFAIRS = re.compile(r"内部|自身|自我|内控|经营|治理|队伍|党�
 def _plain_words() -> jieba.Tokenizer:
     """jieba with its own dictionary only: the pipeline adds the lexicon's names to the shared one (中小企业
     would split 大|中小企业)."""
-    return jieba.Tokenizer()
+    return plain_tokenizer()
 
 
 def named_for(name: str, group: str) -> bool:

@@ -100,9 +100,9 @@ def _add_user_words() -> None:
             if len(surface) < 2:
                 continue
             if term.label != "PERSON":
-                jieba.add_word(surface, freq=2000)
+                tokenizer.add_user_word(surface, 2000)
             elif not jieba.dt.FREQ.get(surface):
-                jieba.add_word(surface, freq=jieba.suggest_freq(surface))
+                tokenizer.add_user_word(surface, jieba.suggest_freq(surface))
 
 
 def build_nlp(*, use_model: bool = False, use_lac: bool = True, min_model_score: float = 0.5,

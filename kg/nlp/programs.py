@@ -33,6 +33,7 @@ from bisect import bisect_left
 from collections.abc import Set as AbstractSet
 from typing import Any
 
+from kg.core.text import first_of, last_of
 from kg.nlp.candidates import Candidate
 from kg.nlp.merge import jieba_tags
 
@@ -446,7 +447,7 @@ class Reader:
     @staticmethod
     def _paperwork(text: str, begin: int) -> bool:
         """制定建设运营方案、服务资源年度分配计划、资金使用计划: a plan in a list of documents drawn up."""
-        clause0 = max(text.rfind(c, 0, begin) for c in "，,；;。！？!?\n") + 1
+        clause0 = last_of(text, "，,；;。！？!?\n", begin) + 1
         before = text[clause0:begin]
         return bool(PAPERWORK.search(before)) and not CARRIED_OUT.search(before)
 
@@ -522,7 +523,7 @@ class Reader:
     def _strategies(self, text: str, pos: int, starts: list[int],
                     org_ends: AbstractSet[int]) -> list[Candidate]:
         """落实A、B、C等区域重大战略: the items of a 、-list (each ending in 建设 or 发展, 和 inside one)."""
-        clause0 = max(text.rfind(c, 0, pos) for c in "，。；：,;:\n") + 1
+        clause0 = last_of(text, "，。；：,;:\n", pos) + 1
         out: list[Candidate] = []
         bounds = [clause0, *(k + 1 for k in range(clause0, pos) if text[k] == "、"), pos + 1]
         for k, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
@@ -646,7 +647,7 @@ def in_kind_list(text: str, start: int) -> bool:
     人工智能创新平台): every item is a kind of thing, as the first one (decision 1)."""
     if start == 0 or text[start - 1] != "、":
         return False
-    clause0 = max(text.rfind(c, 0, start) for c in "，,；;。！？!?：:\n（(") + 1
+    clause0 = last_of(text, "，,；;。！？!?：:\n（(", start) + 1
     for word in KIND_DETERMINERS - {"等"}:
         k = text.rfind(word, clause0, start)
         if k >= 0 and not any(ch in PUNCT and ch != "、" for ch in text[k + len(word):start - 1]):
@@ -689,7 +690,7 @@ def _subject_verb(text: str, start: int, end: int, places: AbstractSet[str]) -> 
 def encouraged(text: str, cue_start: int, floor: int = 0) -> bool:
     """The cue verb at ``cue_start`` is what someone is encouraged or supported to do, in its clause
     (鼓励济南市、青岛市建设…, 支持企业搭建…, 引导…开展…): whoever encourages does not run what it names."""
-    clause0 = max(floor, max(text.rfind(c, 0, cue_start) for c in CLAUSE_MARKS) + 1)
+    clause0 = max(floor, last_of(text, CLAUSE_MARKS, cue_start) + 1)
     return ENCOURAGE.search(text, clause0, cue_start) is not None
 
 
@@ -710,11 +711,11 @@ def task_runs(text: str, task0: int, start: int) -> bool:
     """A MECHANISM or PROGRAM named at ``start`` in the task of a responsibility note that begins at
     ``task0``: the note's units run it (docs/annotation.md, decision 2: 拓展X平台应用领域, 培育“产业大脑”,
     调整充实…工作专班) unless its clause says they use, join or apply for it (依托X, 申报X, 融入X)."""
-    clause0 = max(task0, max(text.rfind(c, 0, start) for c in CLAUSE_MARKS) + 1)
+    clause0 = max(task0, last_of(text, CLAUSE_MARKS, start) + 1)
     before = text[clause0:start].lstrip("0123456789.、一二三四五六七八九十（）() \u3000")
     if before.startswith(("在", "对")):
         return False  # 在省重点研发计划等中重点支持…: the frame the task acts in; 对…平台，给予奖励
-    clause1 = min([k for k in (text.find(c, start) for c in CLAUSE_MARKS) if k >= 0] or [len(text)])
+    clause1 = first_of(text, CLAUSE_MARKS, start)
     after = text[start:clause1]
     if AWARDED.search(before) or AWARDED.search(after):
         return False  # 新认定的…平台, …项目予以资助: what the units reward or recognise, others run

@@ -198,3 +198,55 @@ def create_jieba_tokenizer() -> Any:
         return JiebaTokenizer(nlp.vocab, segmenter=Segmenter.jieba)
 
     return jieba_tokenizer_factory
+
+
+#: the entries of jieba's shared dictionary (``jieba.dt.FREQ``) that :func:`add_user_word` changed, with
+#: their values before (None: absent), and its total before
+_PRISTINE: dict[str, int | None] = {}
+_PRISTINE_TOTAL: list[int] = []
+
+
+def add_user_word(word: str, freq: int) -> None:
+    """``jieba.add_word(word, freq=freq)``, noting what it changes (for :func:`plain_tokenizer`)."""
+    dt = jieba.dt
+    dt.check_initialized()
+    if not _PRISTINE_TOTAL:
+        _PRISTINE_TOTAL.append(dt.total)
+    for i in range(1, len(word) + 1):
+        _PRISTINE.setdefault(word[:i], dt.FREQ.get(word[:i]))
+    jieba.add_word(word, freq=freq)
+
+
+class _PlainFreq:
+    """The shared dictionary read as it was before the user words (what jieba's cut reads of ``FREQ``)."""
+
+    def __init__(self, shared: dict[str, int], pristine: dict[str, int | None]) -> None:
+        self.shared, self.pristine = shared, pristine
+
+    def get(self, key: str, default: Any = None) -> Any:
+        if key in self.pristine:
+            value = self.pristine[key]
+            return default if value is None else value
+        return self.shared.get(key, default)
+
+    def __contains__(self, key: str) -> bool:
+        return self.pristine[key] is not None if key in self.pristine else key in self.shared
+
+    def __getitem__(self, key: str) -> int:
+        value = self.get(key)
+        if value is None:
+            raise KeyError(key)
+        return value
+
+
+def plain_tokenizer() -> jieba.Tokenizer:
+    """A jieba Tokenizer on jieba's own dictionary only, as a fresh ``jieba.Tokenizer()`` has it, without
+    loading that dictionary again (0.6 CPU s a process): the shared dictionary, the user words of
+    :func:`add_user_word` undone, read through a view (no copy). For dictionary cuts (``HMM=False``)."""
+    dt = jieba.dt
+    dt.check_initialized()
+    plain = jieba.Tokenizer()
+    plain.FREQ = _PlainFreq(dt.FREQ, _PRISTINE)
+    plain.total = _PRISTINE_TOTAL[0] if _PRISTINE_TOTAL else dt.total
+    plain.initialized = True
+    return plain
