@@ -171,3 +171,21 @@ def test_an_organisations_name_inside_another_name_is_no_body(rules_nlp: Languag
 def test_places_beside_places_and_officials_stand(rules_nlp: Language) -> None:
     entities, _ = facts(rules_nlp, "座谈会3日上午在北京人民大会堂举行。")
     assert {("PLACE", "北京市"), ("PLACE", "人民大会堂")} <= entities  # one jieba word: 北京人民大会堂
+
+
+# -- bodies named by their parent (decision 8) ------------------------------------------------------------
+
+def test_a_body_named_by_its_parent_is_its_sub_organization(rules_nlp: Language) -> None:
+    text = ("中共中央政治局常委、中央书记处书记王某某出席座谈会。会议强调，要坚决贯彻党中央决策部署。"
+            "全国政协办公厅近日发出通知，全国政协主席王某某部署有关工作。")
+    _, rels = facts(rules_nlp, text)
+    assert ("subOrganizationOf", "中共中央政治局", "中共中央") in rels
+    assert ("subOrganizationOf", "中共中央书记处", "中共中央") in rels
+    assert ("subOrganizationOf", "中国人民政治协商会议全国委员会办公厅",
+            "中国人民政治协商会议全国委员会") in rels
+
+
+def test_no_sub_organization_without_the_parent_on_its_own(rules_nlp: Language) -> None:
+    text = "中央军委办公厅近日发出通知，部署有关工作。中共中央政治局常委王某某出席。"
+    _, rels = facts(rules_nlp, text)
+    assert not {r for r in rels if r[0] == "subOrganizationOf"}

@@ -40,6 +40,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
+from kg.core.lexicon import read_table
+from kg.core.resources import ontology_path
 from kg.nlp.candidates import Candidate
 
 # ------------------------------------------------------------------------------------------------ places
@@ -619,6 +621,7 @@ def relations(text: str, placed: Sequence[tuple[Any, int]], entities: Sequence[A
             if at > 0 and _BRANCH.match(e.name, at + len(f)):
                 out.append(("locatedIn", g, p, sentence_of(e.mentions[0].start),
                             (e.mentions[0].start, e.mentions[0].end), None, 0.7))
+    out.extend(named_by_parent(text, entities, sentence_of))
     # the issuers of one joint title cooperate
     by_title: dict[int, list[int]] = {}
     spans: dict[int, tuple[int, int]] = {}
@@ -641,3 +644,65 @@ def _government_of(name: str, place: str) -> bool:
     if state.startswith(place):
         return state == place or state[len(place):] in ("新一届",)
     return place.endswith("国") and state.startswith(place[:-1]) and state.endswith("国") and len(state) <= 6
+
+
+# ------------------------------------------------------------------------------------ named by the parent
+
+#: the short prefixes a central body's children are named with (中央书记处, 中央政治局 of 中共中央;
+#: 军委办公厅 of 中央军委), beside the parent's own names
+PARENT_PREFIXES: dict[str, tuple[str, ...]] = {"中共中央": ("中央", "党中央"), "中央军事委员会": ("军委",)}
+#: the longest part of a child's name after its parent's (中共中央|对外联络部, 国家发展改革委|经济运行调节局)
+MAX_CHILD_REST = 14
+
+
+def _lexicon_parents() -> dict[str, str]:
+    """Central bodies' parents (central_bodies.tsv: 中共中央政治局 → 中共中央, 全国人大常委会 → 全国人大)."""
+    path = ontology_path("lexicon") / "central_bodies.tsv"
+    if not path.is_file():
+        return {}
+    return {row["name"]: row["parent"] for row in read_table(path) if row.get("parent")}
+
+
+LEXICON_PARENTS = _lexicon_parents()
+
+
+def named_by_parent(text: str, entities: Sequence[Any],
+                    sentence_of: Callable[[int], tuple[int, int]]) -> list[RelTuple]:
+    """subOrganizationOf of a body named by its parent (decision 8 and the news gold's rule: 中共中央政治局,
+    中央书记处, 全国政协办公厅, 国务院侨办, 中央军委办公厅, 国家发展改革委经济运行调节局): a mention of the
+    child, as written, opens with one of the parent's names (or, for a parent the lexicon gives, with its
+    short prefix: 中央 for 中共中央), and the parent is named on its own somewhere in the text. The child's
+    evidence is the sentence of that mention."""
+    out: list[RelTuple] = []
+    orgs = [(i, e) for i, e in enumerate(entities) if e.label == "ORG"]
+    own = {i for i, e in orgs if any(m.source != SOURCE for m in e.mentions)}
+    forms: dict[int, set[str]] = {}
+    for i, e in orgs:
+        names = {_squeeze(s) for s in (e.name, *e.surfaces)}
+        names.update(_squeeze(text[m.start:m.end]) for m in e.mentions)
+        forms[i] = {f for f in names if len(f) >= 3}
+    for c, child in orgs:
+        lexicon_parent = LEXICON_PARENTS.get(child.name)
+        for m in child.mentions:
+            if m.source == SOURCE:
+                continue
+            written = _squeeze(text[m.start:m.end])
+            if written.startswith("中共") and not written.startswith("中共中央"):
+                written = written[2:]  # 中共河南省委组织部 is named by 河南省委
+            best: tuple[int, int] | None = None
+            for p, parent in orgs:
+                if p == c or p not in own:
+                    continue
+                prefixes = set(forms[p])
+                if parent.name == lexicon_parent:
+                    prefixes.update(PARENT_PREFIXES.get(parent.name, ()))
+                for f in prefixes:
+                    rest = len(written) - len(f)
+                    if written.startswith(f) and 2 <= rest <= MAX_CHILD_REST \
+                            and (best is None or len(f) > best[0]):
+                        best = (len(f), p)
+            if best is not None:
+                out.append(("subOrganizationOf", c, best[1], sentence_of(m.start), (m.start, m.end), None,
+                            0.7))
+                break
+    return out
