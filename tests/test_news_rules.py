@@ -189,3 +189,20 @@ def test_no_sub_organization_without_the_parent_on_its_own(rules_nlp: Language) 
     text = "中央军委办公厅近日发出通知，部署有关工作。中共中央政治局常委王某某出席。"
     _, rels = facts(rules_nlp, text)
     assert not {r for r in rels if r[0] == "subOrganizationOf"}
+
+
+# -- laws named without 《》 ------------------------------------------------------------------------------
+
+def test_laws_named_without_title_marks_in_legislative_frames(rules_nlp: Language) -> None:
+    text = ("常委会会议经表决，通过了新修订的档案法、森林资源保护法。会议审议了城市更新法草案、"
+            "社会救助法修订草案，要求完善以宪法为核心的法律体系，深入实施乡村振兴促进法。")
+    entities, _ = facts(rules_nlp, text)
+    for name in ("档案法", "森林资源保护法", "城市更新法草案", "社会救助法修订草案", "宪法",
+                 "乡村振兴促进法"):
+        assert ("POLICY", name) in entities
+
+
+def test_common_words_ending_in_fa_are_no_laws(rules_nlp: Language) -> None:
+    text = "要坚持依法办事、公正司法，带头尊法学法，推动中法合作，总结好的做法和管理方法，采用新的育苗法。"
+    entities, _ = facts(rules_nlp, text)
+    assert not {e for e in entities if e[0] == "POLICY"}

@@ -428,6 +428,7 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
                     out.append(Candidate(found.start(), found.end(), "ORG", "pattern", 0.75))
     for m in _SIGNED.finditer(text):
         out.append(Candidate(m.start(1), m.end(1), "POLICY", "pattern", 0.7))
+    out.extend(law_names(text, token_start))
     for m in _MEETING_VERB.finditer(text):
         pos = m.end()
         while (item := _MEETING_ITEM.match(text, pos)) is not None:
@@ -706,3 +707,100 @@ def named_by_parent(text: str, entities: Sequence[Any],
                             0.7))
                 break
     return out
+
+
+# ------------------------------------------------------------------------------------------ laws unquoted
+
+#: the end of a law's name written without 《》 (立法法, 民法典, 立法法修正草案, 刑法修正案（十二）,
+#: 烟草专卖法实施条例): 法 and what a draft or an implementing act adds to it
+LAW_END = re.compile(r"法典?(?:修正草案|修订草案|草案|（草案）|修正案(?:（[一二三四五六七八九十]+）)?|"
+                     r"实施条例|实施办法|实施细则)?")
+#: what may follow a law's name: punctuation, a conjunction, a particle, a copula
+LAW_AFTER = "，,。；;：:、和及与等的是为》）)\n"
+#: verbs a law's name follows (the legislature's and the courts' work on it): the name begins after them
+LAW_BEFORE = ("审议", "通过", "表决通过", "修改", "修订", "修正", "制定", "实施", "施行", "贯彻", "贯彻实施",
+              "颁布", "公布", "废止", "违反", "依据", "根据", "按照", "依照", "起草", "出台", "遵守", "执行",
+              "适用", "新修订", "修订后", "检查", "推进", "推动", "加快", "形成", "一部")
+#: words that end a draft's name on its left (关于立法法修正草案, 对粮食安全保障法草案, 和…修正草案)
+LAW_BOUNDS = ("关于", "对", "和", "及", "在", "作", "将", "是", "就是", "以")
+#: words for a way of doing something (老办法, 新方法, 育苗法): no law ends so
+METHOD_WORDS = ("办法", "方法", "做法", "说法", "想法", "看法", "手法", "疗法", "算法", "写法", "打法",
+                "玩法", "用法")
+#: particles after such a verb (通过了无障碍环境建设法, 新修订的公司法, 审议通过的对外关系法)
+LAW_PARTICLES = ("了", "的", "后的")
+#: the end of a law's name before 、 (the items of a list of laws)
+LAW_ITEM_END = re.compile(r"法典?(?:修正草案|修订草案|草案|（草案）|修正案)?$")
+#: common words ending in 法 that name no law (方法, 办法, 依法, 非法 …)
+NOT_LAWS = frozenset({"方法", "办法", "做法", "说法", "想法", "看法", "非法", "合法", "依法", "执法", "司法",
+                      "违法", "守法", "用法", "疗法", "手法", "技法", "兵法", "书法", "算法", "语法", "写法",
+                      "打法", "玩法", "立法", "变法", "无法", "设法", "效法", "取法", "大法", "良法", "国法",
+                      "家法", "王法", "佛法", "章法", "魔法", "戏法", "画法", "读法", "叫法", "解法", "护法",
+                      "普法", "懂法", "学法", "知法", "犯法", "枉法", "宪法学", "刑法学", "工法",
+                      "笔法", "刀法", "心法", "加法", "减法", "乘法", "除法", "手段方法", "管理办法",
+                      "实施办法", "新法", "旧法", "本法", "该法", "此法", "他法", "上位法",
+                      "下位法", "母法", "部门法", "基本法"})
+#: laws named by one character before 法
+SHORT_LAWS = frozenset({"宪法", "刑法", "民法", "民法典"})
+#: the longest name of a law before 法 (中华人民共和国无障碍环境建设 …)
+MAX_LAW = 22
+
+
+def law_names(text: str, token_start: Callable[[int], bool]) -> list[Candidate]:
+    """Laws named without 《》 in news (会议表决通过了无障碍环境建设法、对外关系法; 审议行政复议法修订草案、
+    外国国家豁免法草案; 深入实施外商投资法; 以宪法为核心): a name ending in 法 (with a draft's or an
+    implementing act's ending) that begins after a legislative verb, a preposition or particle, 、 or
+    punctuation within reach, at a word's start, and is no common word (方法, 依法). A name followed by a
+    committee (宪法和法律委员会) is part of that body's name."""
+    out: list[Candidate] = []
+    for m in LAW_END.finditer(text):
+        end = m.end()
+        if end < len(text) and text[end] not in LAW_AFTER:
+            continue
+        if re.match(r"[和与及][^，。；、]{0,10}?委员会", text[end:end + 14]):
+            continue  # 宪法和法律委员会
+        law_end = m.start() + (2 if text.startswith("法典", m.start()) else 1)
+        word_start = next((p for p in range(m.start(), max(-1, m.start() - 8), -1) if token_start(p)),
+                          m.start())
+        word = text[word_start:law_end]
+        if word in SHORT_LAWS and token_start(law_end):  # 宪法, 刑法, 民法典: the word names the law
+            start = word_start - 7 if text.endswith("中华人民共和国", 0, word_start) else word_start
+            out.append(Candidate(start, end, "POLICY", "pattern", 0.75))
+            continue
+        if (len(word) >= 4 and word[-2:] in NOT_LAWS) or word in NOT_LAWS or len(word) == 2 \
+                or word.endswith(METHOD_WORDS) \
+                or (word == "法" and (word_start < 2 or token_start(word_start - 1))):
+            continue  # 方法, 依法, 公正司法, 中法, 尊法: no law
+        start = _law_start(text, m.start(), end, token_start)
+        if start is None:
+            continue
+        name = text[start:law_end]
+        if len(name) < 3 or name.startswith("国际") or name in NOT_LAWS:
+            continue  # 国际法, 国际人道法: a body of law, no document
+        out.append(Candidate(start, end, "POLICY", "pattern", 0.75))
+    return out
+
+
+def _law_start(text: str, at: int, end: int, token_start: Callable[[int], bool]) -> int | None:
+    """Where the law's name that ends with 法 at ``at`` begins: right after a legislative verb (with its
+    particle), after 、 that ends another law, or after punctuation when the name is a draft's or a list of
+    laws follows; None when none of these stands within reach."""
+    pos = at
+    while pos > 0 and at - pos <= MAX_LAW:
+        ch = text[pos - 1]
+        if ch == "、":
+            return pos if LAW_ITEM_END.search(text, max(0, pos - 30), pos - 1) else None
+        if not "\u4e00" <= ch <= "\u9fff":
+            draft = text[at:end].endswith(("草案", "修正案", "）"))
+            return pos if draft or text[end:end + 1] == "、" else None
+        if token_start(pos):
+            if any(text.endswith(w, 0, pos) and token_start(pos - len(w)) for w in LAW_BOUNDS):
+                draft = text[at:end].endswith(("草案", "修正案", "）"))
+                return pos if draft or text[end:end + 1] == "、" else None
+            for particle in ("", *LAW_PARTICLES):
+                verb_end = pos - len(particle)
+                if not text.endswith(particle, 0, pos) or not token_start(verb_end):
+                    continue
+                if any(text.endswith(v, 0, verb_end) and token_start(verb_end - len(v)) for v in LAW_BEFORE):
+                    return pos
+        pos -= 1
+    return None
