@@ -206,3 +206,15 @@ def test_common_words_ending_in_fa_are_no_laws(rules_nlp: Language) -> None:
     text = "要坚持依法办事、公正司法，带头尊法学法，推动中法合作，总结好的做法和管理方法，采用新的育苗法。"
     entities, _ = facts(rules_nlp, text)
     assert not {e for e in entities if e[0] == "POLICY"}
+
+
+# -- appointments ------------------------------------------------------------------------------------------
+
+def test_an_appointment_gives_the_post_and_a_removal_none(rules_nlp: Language) -> None:
+    text = ("会议经表决，决定免去甄某某的水利部部长职务，任命贾某某为水利部部长，"
+            "任命郝某为最高人民法院副院长、审判委员会委员。")
+    entities, rels = facts(rules_nlp, text)
+    assert ("PERSON", "甄某某") in entities
+    assert ("holdsPost", "贾某某", "水利部") in rels
+    assert ("holdsPost", "郝某", "最高人民法院") in rels
+    assert not {r for r in rels if r[1] == "甄某某"}

@@ -429,6 +429,9 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
     for m in _SIGNED.finditer(text):
         out.append(Candidate(m.start(1), m.end(1), "POLICY", "pattern", 0.7))
     out.extend(law_names(text, token_start))
+    for m in APPOINTED.finditer(text):  # 任命李四为司法部部长, 免去张三的…职务: the name in the frame
+        if not common(m.group()):
+            out.append(Candidate(m.start(), m.end(), "PERSON", "pattern", 0.85))
     for m in _MEETING_VERB.finditer(text):
         pos = m.end()
         while (item := _MEETING_ITEM.match(text, pos)) is not None:
@@ -623,6 +626,7 @@ def relations(text: str, placed: Sequence[tuple[Any, int]], entities: Sequence[A
                 out.append(("locatedIn", g, p, sentence_of(e.mentions[0].start),
                             (e.mentions[0].start, e.mentions[0].end), None, 0.7))
     out.extend(named_by_parent(text, entities, sentence_of))
+    out.extend(appointments(text, items, entities, sentence_of))
     # the issuers of one joint title cooperate
     by_title: dict[int, list[int]] = {}
     spans: dict[int, tuple[int, int]] = {}
@@ -804,3 +808,53 @@ def _law_start(text: str, at: int, end: int, token_start: Callable[[int], bool])
                     return pos
         pos -= 1
     return None
+
+
+# ------------------------------------------------------------------------------------------ appointments
+
+#: the name in an appointment (任命李四为司法部部长, 任命王五（兼）为…) or a removal (免去张三的…职务)
+APPOINTED = re.compile(r"(?<=任命)[\u4e00-\u9fff]{2,3}(?=(?:（[兼女]）)?为)"
+                       r"|(?<=免去)[\u4e00-\u9fff]{2,3}(?=的)")
+#: what stands between an appointed name and the body (为, with a note on the name: （兼）为)
+_APPOINTED_TO = re.compile(r"(?:（[兼女]）)?为")
+
+
+def appointments(text: str, items: Sequence[tuple[Any, int]], entities: Sequence[Any],
+                 sentence_of: Callable[[int], tuple[int, int]]) -> list[RelTuple]:
+    """holdsPost from an appointment: 任命李四为司法部部长 (and each body-and-post pair of a 、-list after it:
+    任命王五为最高人民检察院副检察长、检察委员会委员 gives the first; a post without its body gives none).
+    A removal (免去张三的…职务) says the post is no longer held: no relation."""
+    out: list[RelTuple] = []
+    ordered = sorted(items, key=lambda p: (p[0].start, p[0].end))
+    starts: dict[int, list[tuple[Any, int]]] = {}
+    for m, i in ordered:
+        starts.setdefault(m.start, []).append((m, i))
+    for m, i in ordered:
+        if m.label != "PERSON" or not text.endswith("任命", 0, m.start):
+            continue
+        to = _APPOINTED_TO.match(text, m.end)
+        if to is None:
+            continue
+        pos = to.end()
+        while True:
+            org = next((o for o in starts.get(pos, []) if o[0].label == "ORG"), None)
+            if org is None:
+                break
+            post, deputy = None, ""
+            for deputy in ("", "常务副", "副"):  # 副检察长 read as 检察长 after 副
+                if text.startswith(deputy, org[0].end):
+                    post = next((p for p in starts.get(org[0].end + len(deputy), []) if p[0].label == "POST"),
+                                None)
+                    if post is not None:
+                        break
+            if post is None:
+                break
+            after = text[post[0].end:post[0].end + 1]
+            if after not in ("", "，", "。", "；", "、", "\n", "职"):
+                break  # 任命李四为司法部部长助理: a longer post than the one read
+            out.append(("holdsPost", i, org[1], sentence_of(m.start), (m.start, post[0].end),
+                        deputy + entities[post[1]].name, 0.75))
+            if after != "、":
+                break
+            pos = post[0].end + 1
+    return out
