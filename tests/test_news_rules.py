@@ -9,6 +9,7 @@ from spacy.language import Language
 from kg.core.records import Document
 from kg.nlp import news
 from kg.nlp.extract import extract
+from kg.nlp.lac import LacNames
 from kg.nlp.merge import jieba_tags
 
 
@@ -218,3 +219,18 @@ def test_an_appointment_gives_the_post_and_a_removal_none(rules_nlp: Language) -
     assert ("holdsPost", "贾某某", "水利部") in rels
     assert ("holdsPost", "郝某", "最高人民法院") in rels
     assert not {r for r in rels if r[1] == "甄某某"}
+
+
+# -- foreign places ----------------------------------------------------------------------------------------
+
+def test_a_transliterated_place_that_lac_reads_as_a_place_is_one() -> None:
+    assert LacNames.place("乌克兰")  # jieba takes it for a person's name (nr); LAC reads a place
+    assert LacNames.place("约翰内斯堡")
+    assert not LacNames.place("大礼堂")  # a kind of building jieba mis-tags
+
+
+def test_the_country_before_a_foreign_head_is_a_place(rules_nlp: Language) -> None:
+    entities, _ = facts(rules_nlp, "国家主席会见马拉维总统查克维拉，双方签署合作文件。")
+    assert ("PLACE", "马拉维") in entities
+    assert ("PERSON", "查克维拉") in entities
+    assert ("PERSON", "马拉维") not in entities

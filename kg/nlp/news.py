@@ -377,6 +377,15 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
                 or text.startswith(_NOT_AFTER_POST, m.end()):
             continue  # 大使馆, 总统办公室, 总统选举: no post
         out.append(Candidate(m.start(), m.end(), "POST", "pattern", 0.8))
+    for m in _POST_NAME_RE.finditer(text):  # 会见马拉维总统查克维拉: the country of a foreign head
+        k = m.start()
+        while k > 0 and text[k - 1] in TRANSLIT and m.start() - k < 6:
+            k -= 1
+        after = text[m.end():m.end() + 2]
+        if m.start() - k >= 2 and not ("\u4e00" <= text[k - 1:k] <= "\u9fff" and text[k - 1] in TRANSLIT) \
+                and len(after) == 2 and all(ch in TRANSLIT for ch in after) and token_start(k) \
+                and token_start(m.start()) and common(text[k:m.start()]) is False:
+            out.append(Candidate(k, m.start(), "PLACE", "pattern", 0.8))
     for name in foreign_names(text, common):
         for m in re.finditer(re.escape(name), text):
             before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
