@@ -234,3 +234,11 @@ def test_the_country_before_a_foreign_head_is_a_place(rules_nlp: Language) -> No
     assert ("PLACE", "马拉维") in entities
     assert ("PERSON", "查克维拉") in entities
     assert ("PERSON", "马拉维") not in entities
+
+
+def test_a_mission_is_named_by_its_country_and_host(rules_nlp: Language) -> None:
+    text = "中国驻秘鲁大使馆举行招待会，俄常驻联合国代表团方面表示支持，中国驻当地使馆人员出席。"
+    entities, _ = facts(rules_nlp, text)
+    assert ("ORG", "中国驻秘鲁大使馆") in entities
+    assert ("ORG", "俄常驻联合国代表团") in entities
+    assert not {e for e in entities if e[0] == "ORG" and "当地" in e[1]}

@@ -438,6 +438,7 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
     for m in _SIGNED.finditer(text):
         out.append(Candidate(m.start(1), m.end(1), "POLICY", "pattern", 0.7))
     out.extend(law_names(text, token_start))
+    out.extend(missions(text, is_place))
     for m in APPOINTED.finditer(text):  # 任命李四为司法部部长, 免去张三的…职务: the name in the frame
         if not common(m.group()):
             out.append(Candidate(m.start(), m.end(), "PERSON", "pattern", 0.85))
@@ -866,4 +867,32 @@ def appointments(text: str, items: Sequence[tuple[Any, int]], entities: Sequence
             if after != "、":
                 break
             pos = post[0].end + 1
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- missions
+
+#: a country's mission abroad (中国驻秘鲁大使馆, 俄罗斯驻美使馆, 中国常驻联合国代表团, 埃及驻阿盟代表团)
+MISSION = re.compile(r"(?:常驻|驻)(?P<host>[\u4e00-\u9fff]{1,10}?)"
+                     r"(?:大使馆|使馆|总领事馆|总领馆|领事馆|代表团|代表处)")
+#: one-character names of countries before 驻 (俄驻美使馆, 美驻华大使馆)
+_COUNTRY_CHARS = "中美俄英法德日韩朝越老泰印巴澳加意西荷瑞"
+
+
+def missions(text: str, is_place: Callable[[str], bool]) -> list[Candidate]:
+    """Missions named by the sending country and the host (中国驻秘鲁大使馆, 俄常驻联合国代表团): ORG, from
+    the country (a place of two to six characters, or a one-character country) to the kind; the host must be a
+    place, an international organisation or 华 (驻华), so 中国驻当地使馆 is none."""
+    out: list[Candidate] = []
+    for m in MISSION.finditer(text):
+        host = m.group("host")
+        if not (host == "华" or is_place(host) or host in _INTERNATIONAL_FORMS
+                or (len(host) == 1 and host in _COUNTRY_CHARS)):
+            continue
+        start = next((m.start() - n for n in (6, 5, 4, 3, 2) if m.start() >= n
+                      and is_place(text[m.start() - n:m.start()])), None)
+        if start is None and m.start() >= 1 and text[m.start() - 1] in _COUNTRY_CHARS:
+            start = m.start() - 1
+        if start is not None:
+            out.append(Candidate(start, m.end(), "ORG", "pattern", 0.8))
     return out
