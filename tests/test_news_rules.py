@@ -242,3 +242,10 @@ def test_a_mission_is_named_by_its_country_and_host(rules_nlp: Language) -> None
     assert ("ORG", "中国驻秘鲁大使馆") in entities
     assert ("ORG", "俄常驻联合国代表团") in entities
     assert not {e for e in entities if e[0] == "ORG" and "当地" in e[1]}
+
+
+def test_party_committees_of_no_one_are_no_body(rules_nlp: Language) -> None:
+    text = "各地要为党委政府当好参谋，组建党委社会工作部，河南省委社会工作部负责推进。"
+    entities, _ = facts(rules_nlp, text)
+    assert not {e for e in entities if e[0] == "ORG" and e[1].startswith("党委")}
+    assert ("ORG", "河南省委社会工作部") in entities
