@@ -439,6 +439,9 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
         out.append(Candidate(m.start(1), m.end(1), "POLICY", "pattern", 0.7))
     out.extend(law_names(text, token_start))
     out.extend(missions(text, is_place))
+    for m in BODY_MEETING_RE.finditer(text):  # 国务院常务会议, 国务院全体会议: a body's own meeting
+        if not text.startswith(("室", "厅", "中心", "精神", "纪要"), m.end()):
+            out.append(Candidate(m.start(), m.end(), "EVENT", "pattern", 0.8))
     for m in APPOINTED.finditer(text):  # 任命李四为司法部部长, 免去张三的…职务: the name in the frame
         if not common(m.group()):
             out.append(Candidate(m.start(), m.end(), "PERSON", "pattern", 0.85))
@@ -681,6 +684,21 @@ def _lexicon_parents() -> dict[str, str]:
 LEXICON_PARENTS = _lexicon_parents()
 
 
+def _central_forms() -> list[str]:
+    """The names and aliases of central bodies (central_bodies.tsv) of three characters or more."""
+    path = ontology_path("lexicon") / "central_bodies.tsv"
+    if not path.is_file():
+        return []
+    forms = {f for row in read_table(path) for f in (row["name"], *row.get("aliases", "").split("|"))}
+    return sorted((f for f in forms if len(f) >= 3), key=len, reverse=True)
+
+
+#: a central body's own meeting, written with the body's name (国务院常务会议, 国务院全体会议,
+#: 全国人大常委会委员长会议): the patterns read a body alone before 会议 as no name (科技部试点)
+BODY_MEETING_RE = re.compile("(?:" + "|".join(map(re.escape, _central_forms())) + ")"
+                             r"(?:常务会议|全体会议|党组会议|主任会议)")
+
+
 def named_by_parent(text: str, entities: Sequence[Any],
                     sentence_of: Callable[[int], tuple[int, int]]) -> list[RelTuple]:
     """subOrganizationOf of a body named by its parent (decision 8 and the news gold's rule: 中共中央政治局,
@@ -818,6 +836,11 @@ def _law_start(text: str, at: int, end: int, token_start: Callable[[int], bool])
                     return pos
         pos -= 1
     return None
+
+
+#: the opening of a body's name that names no one (党委政府, 党委社会工作部: every Party committee's, a kind
+#: of body; decision 6), used by kg.nlp.patterns
+GENERIC_COMMITTEE = ("党委", "党政")
 
 
 # ------------------------------------------------------------------------------------------ appointments
