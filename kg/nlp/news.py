@@ -40,6 +40,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
+from kg.core.lexicon import read_table
+from kg.core.resources import ontology_path
 from kg.nlp.candidates import Candidate
 
 # ------------------------------------------------------------------------------------------------ places
@@ -375,6 +377,15 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
                 or text.startswith(_NOT_AFTER_POST, m.end()):
             continue  # 大使馆, 总统办公室, 总统选举: no post
         out.append(Candidate(m.start(), m.end(), "POST", "pattern", 0.8))
+    for m in _POST_NAME_RE.finditer(text):  # 会见马拉维总统查克维拉: the country of a foreign head
+        k = m.start()
+        while k > 0 and text[k - 1] in TRANSLIT and m.start() - k < 6:
+            k -= 1
+        after = text[m.end():m.end() + 2]
+        if m.start() - k >= 2 and not ("\u4e00" <= text[k - 1:k] <= "\u9fff" and text[k - 1] in TRANSLIT) \
+                and len(after) == 2 and all(ch in TRANSLIT for ch in after) and token_start(k) \
+                and token_start(m.start()) and common(text[k:m.start()]) is False:
+            out.append(Candidate(k, m.start(), "PLACE", "pattern", 0.8))
     for name in foreign_names(text, common):
         for m in re.finditer(re.escape(name), text):
             before, after = text[m.start() - 1:m.start()], text[m.end():m.end() + 1]
@@ -426,6 +437,14 @@ def candidates(text: str, common: Callable[[str], bool], token_start: Callable[[
                     out.append(Candidate(found.start(), found.end(), "ORG", "pattern", 0.75))
     for m in _SIGNED.finditer(text):
         out.append(Candidate(m.start(1), m.end(1), "POLICY", "pattern", 0.7))
+    out.extend(law_names(text, token_start))
+    out.extend(missions(text, is_place))
+    for m in BODY_MEETING_RE.finditer(text):  # 国务院常务会议, 国务院全体会议: a body's own meeting
+        if not text.startswith(("室", "厅", "中心", "精神", "纪要"), m.end()):
+            out.append(Candidate(m.start(), m.end(), "EVENT", "pattern", 0.8))
+    for m in APPOINTED.finditer(text):  # 任命李四为司法部部长, 免去张三的…职务: the name in the frame
+        if not common(m.group()):
+            out.append(Candidate(m.start(), m.end(), "PERSON", "pattern", 0.85))
     for m in _MEETING_VERB.finditer(text):
         pos = m.end()
         while (item := _MEETING_ITEM.match(text, pos)) is not None:
@@ -619,6 +638,8 @@ def relations(text: str, placed: Sequence[tuple[Any, int]], entities: Sequence[A
             if at > 0 and _BRANCH.match(e.name, at + len(f)):
                 out.append(("locatedIn", g, p, sentence_of(e.mentions[0].start),
                             (e.mentions[0].start, e.mentions[0].end), None, 0.7))
+    out.extend(named_by_parent(text, entities, sentence_of))
+    out.extend(appointments(text, items, entities, sentence_of))
     # the issuers of one joint title cooperate
     by_title: dict[int, list[int]] = {}
     spans: dict[int, tuple[int, int]] = {}
@@ -641,3 +662,260 @@ def _government_of(name: str, place: str) -> bool:
     if state.startswith(place):
         return state == place or state[len(place):] in ("新一届",)
     return place.endswith("国") and state.startswith(place[:-1]) and state.endswith("国") and len(state) <= 6
+
+
+# ------------------------------------------------------------------------------------ named by the parent
+
+#: the short prefixes a central body's children are named with (中央书记处, 中央政治局 of 中共中央;
+#: 军委办公厅 of 中央军委), beside the parent's own names
+PARENT_PREFIXES: dict[str, tuple[str, ...]] = {"中共中央": ("中央", "党中央"), "中央军事委员会": ("军委",)}
+#: the longest part of a child's name after its parent's (中共中央|对外联络部, 国家发展改革委|经济运行调节局)
+MAX_CHILD_REST = 14
+
+
+def _lexicon_parents() -> dict[str, str]:
+    """Central bodies' parents (central_bodies.tsv: 中共中央政治局 → 中共中央, 全国人大常委会 → 全国人大)."""
+    path = ontology_path("lexicon") / "central_bodies.tsv"
+    if not path.is_file():
+        return {}
+    return {row["name"]: row["parent"] for row in read_table(path) if row.get("parent")}
+
+
+LEXICON_PARENTS = _lexicon_parents()
+
+
+def _central_forms() -> list[str]:
+    """The names and aliases of central bodies (central_bodies.tsv) of three characters or more."""
+    path = ontology_path("lexicon") / "central_bodies.tsv"
+    if not path.is_file():
+        return []
+    forms = {f for row in read_table(path) for f in (row["name"], *row.get("aliases", "").split("|"))}
+    return sorted((f for f in forms if len(f) >= 3), key=len, reverse=True)
+
+
+#: a central body's own meeting, written with the body's name (国务院常务会议, 国务院全体会议,
+#: 全国人大常委会委员长会议): the patterns read a body alone before 会议 as no name (科技部试点)
+BODY_MEETING_RE = re.compile("(?:" + "|".join(map(re.escape, _central_forms())) + ")"
+                             r"(?:常务会议|全体会议|党组会议|主任会议)")
+
+
+def named_by_parent(text: str, entities: Sequence[Any],
+                    sentence_of: Callable[[int], tuple[int, int]]) -> list[RelTuple]:
+    """subOrganizationOf of a body named by its parent (decision 8 and the news gold's rule: 中共中央政治局,
+    中央书记处, 全国政协办公厅, 国务院侨办, 中央军委办公厅, 国家发展改革委经济运行调节局): a mention of the
+    child, as written, opens with one of the parent's names (or, for a parent the lexicon gives, with its
+    short prefix: 中央 for 中共中央), and the parent is named on its own somewhere in the text. The child's
+    evidence is the sentence of that mention."""
+    out: list[RelTuple] = []
+    orgs = [(i, e) for i, e in enumerate(entities) if e.label == "ORG"]
+    own = {i for i, e in orgs if any(m.source != SOURCE for m in e.mentions)}
+    forms: dict[int, set[str]] = {}
+    for i, e in orgs:
+        names = {_squeeze(s) for s in (e.name, *e.surfaces)}
+        names.update(_squeeze(text[m.start:m.end]) for m in e.mentions)
+        forms[i] = {f for f in names if len(f) >= 3}
+    for c, child in orgs:
+        lexicon_parent = LEXICON_PARENTS.get(child.name)
+        for m in child.mentions:
+            if m.source == SOURCE:
+                continue
+            written = _squeeze(text[m.start:m.end])
+            if written.startswith("中共") and not written.startswith("中共中央"):
+                written = written[2:]  # 中共河南省委组织部 is named by 河南省委
+            best: tuple[int, int] | None = None
+            for p, parent in orgs:
+                if p == c or p not in own:
+                    continue
+                prefixes = set(forms[p])
+                if parent.name == lexicon_parent:
+                    prefixes.update(PARENT_PREFIXES.get(parent.name, ()))
+                for f in prefixes:
+                    rest = len(written) - len(f)
+                    if written.startswith(f) and 2 <= rest <= MAX_CHILD_REST \
+                            and (best is None or len(f) > best[0]):
+                        best = (len(f), p)
+            if best is not None:
+                out.append(("subOrganizationOf", c, best[1], sentence_of(m.start), (m.start, m.end), None,
+                            0.7))
+                break
+    return out
+
+
+# ------------------------------------------------------------------------------------------ laws unquoted
+
+#: the end of a law's name written without 《》 (立法法, 民法典, 立法法修正草案, 刑法修正案（十二）,
+#: 烟草专卖法实施条例): 法 and what a draft or an implementing act adds to it
+LAW_END = re.compile(r"法典?(?:修正草案|修订草案|草案|（草案）|修正案(?:（[一二三四五六七八九十]+）)?|"
+                     r"实施条例|实施办法|实施细则)?")
+#: what may follow a law's name: punctuation, a conjunction, a particle, a copula
+LAW_AFTER = "，,。；;：:、和及与等的是为》）)\n"
+#: verbs a law's name follows (the legislature's and the courts' work on it): the name begins after them
+LAW_BEFORE = ("审议", "通过", "表决通过", "修改", "修订", "修正", "制定", "实施", "施行", "贯彻", "贯彻实施",
+              "颁布", "公布", "废止", "违反", "依据", "根据", "按照", "依照", "起草", "出台", "遵守", "执行",
+              "适用", "新修订", "修订后", "检查", "推进", "推动", "加快", "形成", "一部")
+#: words that end a draft's name on its left (关于立法法修正草案, 对粮食安全保障法草案, 和…修正草案)
+LAW_BOUNDS = ("关于", "对", "和", "及", "在", "作", "将", "是", "就是", "以")
+#: words for a way of doing something (老办法, 新方法, 育苗法): no law ends so
+METHOD_WORDS = ("办法", "方法", "做法", "说法", "想法", "看法", "手法", "疗法", "算法", "写法", "打法",
+                "玩法", "用法")
+#: particles after such a verb (通过了无障碍环境建设法, 新修订的公司法, 审议通过的对外关系法)
+LAW_PARTICLES = ("了", "的", "后的")
+#: the end of a law's name before 、 (the items of a list of laws)
+LAW_ITEM_END = re.compile(r"法典?(?:修正草案|修订草案|草案|（草案）|修正案)?$")
+#: common words ending in 法 that name no law (方法, 办法, 依法, 非法 …)
+NOT_LAWS = frozenset({"方法", "办法", "做法", "说法", "想法", "看法", "非法", "合法", "依法", "执法", "司法",
+                      "违法", "守法", "用法", "疗法", "手法", "技法", "兵法", "书法", "算法", "语法", "写法",
+                      "打法", "玩法", "立法", "变法", "无法", "设法", "效法", "取法", "大法", "良法", "国法",
+                      "家法", "王法", "佛法", "章法", "魔法", "戏法", "画法", "读法", "叫法", "解法", "护法",
+                      "普法", "懂法", "学法", "知法", "犯法", "枉法", "宪法学", "刑法学", "工法",
+                      "笔法", "刀法", "心法", "加法", "减法", "乘法", "除法", "手段方法", "管理办法",
+                      "实施办法", "新法", "旧法", "本法", "该法", "此法", "他法", "上位法",
+                      "下位法", "母法", "部门法", "基本法"})
+#: laws named by one character before 法
+SHORT_LAWS = frozenset({"宪法", "刑法", "民法", "民法典"})
+#: the longest name of a law before 法 (中华人民共和国无障碍环境建设 …)
+MAX_LAW = 22
+
+
+def law_names(text: str, token_start: Callable[[int], bool]) -> list[Candidate]:
+    """Laws named without 《》 in news (会议表决通过了无障碍环境建设法、对外关系法; 审议行政复议法修订草案、
+    外国国家豁免法草案; 深入实施外商投资法; 以宪法为核心): a name ending in 法 (with a draft's or an
+    implementing act's ending) that begins after a legislative verb, a preposition or particle, 、 or
+    punctuation within reach, at a word's start, and is no common word (方法, 依法). A name followed by a
+    committee (宪法和法律委员会) is part of that body's name."""
+    out: list[Candidate] = []
+    for m in LAW_END.finditer(text):
+        end = m.end()
+        if end < len(text) and text[end] not in LAW_AFTER:
+            continue
+        if re.match(r"[和与及][^，。；、]{0,10}?委员会", text[end:end + 14]):
+            continue  # 宪法和法律委员会
+        law_end = m.start() + (2 if text.startswith("法典", m.start()) else 1)
+        word_start = next((p for p in range(m.start(), max(-1, m.start() - 8), -1) if token_start(p)),
+                          m.start())
+        word = text[word_start:law_end]
+        if word in SHORT_LAWS and token_start(law_end):  # 宪法, 刑法, 民法典: the word names the law
+            start = word_start - 7 if text.endswith("中华人民共和国", 0, word_start) else word_start
+            out.append(Candidate(start, end, "POLICY", "pattern", 0.75))
+            continue
+        if (len(word) >= 4 and word[-2:] in NOT_LAWS) or word in NOT_LAWS or len(word) == 2 \
+                or word.endswith(METHOD_WORDS) \
+                or (word == "法" and (word_start < 2 or token_start(word_start - 1))):
+            continue  # 方法, 依法, 公正司法, 中法, 尊法: no law
+        start = _law_start(text, m.start(), end, token_start)
+        if start is None:
+            continue
+        name = text[start:law_end]
+        if len(name) < 3 or name.startswith("国际") or name in NOT_LAWS:
+            continue  # 国际法, 国际人道法: a body of law, no document
+        out.append(Candidate(start, end, "POLICY", "pattern", 0.75))
+    return out
+
+
+def _law_start(text: str, at: int, end: int, token_start: Callable[[int], bool]) -> int | None:
+    """Where the law's name that ends with 法 at ``at`` begins: right after a legislative verb (with its
+    particle), after 、 that ends another law, or after punctuation when the name is a draft's or a list of
+    laws follows; None when none of these stands within reach."""
+    pos = at
+    while pos > 0 and at - pos <= MAX_LAW:
+        ch = text[pos - 1]
+        if ch == "、":
+            return pos if LAW_ITEM_END.search(text, max(0, pos - 30), pos - 1) else None
+        if not "\u4e00" <= ch <= "\u9fff":
+            draft = text[at:end].endswith(("草案", "修正案", "）"))
+            return pos if draft or text[end:end + 1] == "、" else None
+        if token_start(pos):
+            if any(text.endswith(w, 0, pos) and token_start(pos - len(w)) for w in LAW_BOUNDS):
+                draft = text[at:end].endswith(("草案", "修正案", "）"))
+                return pos if draft or text[end:end + 1] == "、" else None
+            for particle in ("", *LAW_PARTICLES):
+                verb_end = pos - len(particle)
+                if not text.endswith(particle, 0, pos) or not token_start(verb_end):
+                    continue
+                if any(text.endswith(v, 0, verb_end) and token_start(verb_end - len(v)) for v in LAW_BEFORE):
+                    return pos
+        pos -= 1
+    return None
+
+
+#: the opening of a body's name that names no one (党委政府, 党委社会工作部: every Party committee's, a kind
+#: of body; decision 6), used by kg.nlp.patterns
+GENERIC_COMMITTEE = ("党委", "党政")
+
+
+# ------------------------------------------------------------------------------------------ appointments
+
+#: the name in an appointment (任命李四为司法部部长, 任命王五（兼）为…) or a removal (免去张三的…职务)
+APPOINTED = re.compile(r"(?<=任命)[\u4e00-\u9fff]{2,3}(?=(?:（[兼女]）)?为)"
+                       r"|(?<=免去)[\u4e00-\u9fff]{2,3}(?=的)")
+#: what stands between an appointed name and the body (为, with a note on the name: （兼）为)
+_APPOINTED_TO = re.compile(r"(?:（[兼女]）)?为")
+
+
+def appointments(text: str, items: Sequence[tuple[Any, int]], entities: Sequence[Any],
+                 sentence_of: Callable[[int], tuple[int, int]]) -> list[RelTuple]:
+    """holdsPost from an appointment: 任命李四为司法部部长 (and each body-and-post pair of a 、-list after it:
+    任命王五为最高人民检察院副检察长、检察委员会委员 gives the first; a post without its body gives none).
+    A removal (免去张三的…职务) says the post is no longer held: no relation."""
+    out: list[RelTuple] = []
+    ordered = sorted(items, key=lambda p: (p[0].start, p[0].end))
+    starts: dict[int, list[tuple[Any, int]]] = {}
+    for m, i in ordered:
+        starts.setdefault(m.start, []).append((m, i))
+    for m, i in ordered:
+        if m.label != "PERSON" or not text.endswith("任命", 0, m.start):
+            continue
+        to = _APPOINTED_TO.match(text, m.end)
+        if to is None:
+            continue
+        pos = to.end()
+        while True:
+            org = next((o for o in starts.get(pos, []) if o[0].label == "ORG"), None)
+            if org is None:
+                break
+            post, deputy = None, ""
+            for deputy in ("", "常务副", "副"):  # 副检察长 read as 检察长 after 副
+                if text.startswith(deputy, org[0].end):
+                    post = next((p for p in starts.get(org[0].end + len(deputy), []) if p[0].label == "POST"),
+                                None)
+                    if post is not None:
+                        break
+            if post is None:
+                break
+            after = text[post[0].end:post[0].end + 1]
+            if after not in ("", "，", "。", "；", "、", "\n", "职"):
+                break  # 任命李四为司法部部长助理: a longer post than the one read
+            out.append(("holdsPost", i, org[1], sentence_of(m.start), (m.start, post[0].end),
+                        deputy + entities[post[1]].name, 0.75))
+            if after != "、":
+                break
+            pos = post[0].end + 1
+    return out
+
+
+# ---------------------------------------------------------------------------------------------- missions
+
+#: a country's mission abroad (中国驻秘鲁大使馆, 俄罗斯驻美使馆, 中国常驻联合国代表团, 埃及驻阿盟代表团)
+MISSION = re.compile(r"(?:常驻|驻)(?P<host>[\u4e00-\u9fff]{1,10}?)"
+                     r"(?:大使馆|使馆|总领事馆|总领馆|领事馆|代表团|代表处)")
+#: one-character names of countries before 驻 (俄驻美使馆, 美驻华大使馆)
+_COUNTRY_CHARS = "中美俄英法德日韩朝越老泰印巴澳加意西荷瑞"
+
+
+def missions(text: str, is_place: Callable[[str], bool]) -> list[Candidate]:
+    """Missions named by the sending country and the host (中国驻秘鲁大使馆, 俄常驻联合国代表团): ORG, from
+    the country (a place of two to six characters, or a one-character country) to the kind; the host must be a
+    place, an international organisation or 华 (驻华), so 中国驻当地使馆 is none."""
+    out: list[Candidate] = []
+    for m in MISSION.finditer(text):
+        host = m.group("host")
+        if not (host == "华" or is_place(host) or host in _INTERNATIONAL_FORMS
+                or (len(host) == 1 and host in _COUNTRY_CHARS)):
+            continue
+        start = next((m.start() - n for n in (6, 5, 4, 3, 2) if m.start() >= n
+                      and is_place(text[m.start() - n:m.start()])), None)
+        if start is None and m.start() >= 1 and text[m.start() - 1] in _COUNTRY_CHARS:
+            start = m.start() - 1
+        if start is not None:
+            out.append(Candidate(start, m.end(), "ORG", "pattern", 0.8))
+    return out

@@ -217,6 +217,8 @@ class PatternRecognizer:
                         and before not in self.stopwords \
                         and not _ends_with_any(text, begin, self.stopwords, 6):
                     begin -= 2
+            if not has_place and text.startswith(news.GENERIC_COMMITTEE, begin):
+                continue  # 党委政府, 组建党委社会工作部: Party committees of no one (kg.nlp.news)
             found.append(Candidate(begin, end, "ORG", "pattern", 0.9))
         # a Party committee named by its level alone (省委工作部署, 市委书记): resolved to the home place
         # later
