@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from kg.core.lexicon import Lexicon, load_lexicon, read_list
 from kg.core.resources import ontology_path
-from kg.nlp import news, programs
+from kg.nlp import news, orgs, programs
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.groups import GroupFinder
 from kg.nlp.merge import jieba_tags, person_like
@@ -211,7 +211,8 @@ class PatternRecognizer:
                 if len(before) == 2 \
                         and all(CJK.match(c) and c not in "的了在和与及对把将是为" for c in before) \
                         and before not in self.stopwords \
-                        and not _ends_with_any(text, begin, self.stopwords, 6):
+                        and not _ends_with_any(text, begin, self.stopwords, 6) \
+                        and not orgs.verb_opening(before, text[begin]):  # 函请|市财政局, 根据|市财政局
                     begin -= 2
             found.append(Candidate(begin, end, "ORG", "pattern", 0.9))
         # a Party committee named by its level alone (省委工作部署, 市委书记): resolved to the home place
