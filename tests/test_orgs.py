@@ -40,3 +40,32 @@ def test_an_unknown_place_before_a_level_word_is_still_read() -> None:
 ])
 def test_verb_initial_names_are_impossible(name: str, bad: bool) -> None:
     assert (impossible_opening(name) is not None) is bad
+
+
+# -- standing groups and their offices (decision 11: a standing 领导小组 is ORG) ---------------------------
+
+
+def test_a_named_group_its_short_mentions_and_its_office(nlp: Language) -> None:
+    x = extract(Document("t", "成立乡村旅游发展工作领导小组，负责统筹协调。领导小组下设办公室，"
+                              "承担领导小组的日常工作。"), nlp)
+    names = {e.name: e for e in x.entities if e.label == "ORG"}
+    assert {"乡村旅游发展工作领导小组", "乡村旅游发展工作领导小组办公室"} <= names.keys(), names.keys()
+    assert len(names["乡村旅游发展工作领导小组"].mentions) == 3  # the full name and two bare mentions
+    assert not any(n.startswith("承担") for n in names)
+    by_id = {e.id: e.name for e in x.entities}
+    assert ("subOrganizationOf", "乡村旅游发展工作领导小组办公室", "乡村旅游发展工作领导小组") in {
+        (r.label, by_id[r.head], by_id[r.tail]) for r in x.relations}
+
+
+def test_a_group_named_with_its_body_and_a_field_joined_by_he(nlp: Language) -> None:
+    names = orgs(nlp, "本办法由农业农村部网络安全和信息化领导小组办公室负责解释。")
+    assert "农业农村部网络安全和信息化领导小组办公室" in names, names
+
+
+@pytest.mark.parametrize("text", [
+    "各级卫生健康部门网络安全和信息化领导小组办公室负责本地区工作。",  # each place's group
+    "充分发挥国家乡村振兴领导小组农村改革专项委员会等工作机制作用。",  # the parent inside a longer name
+    "领导小组组长由市长担任。",  # a post, no group named before
+])
+def test_no_group_where_the_text_names_a_kind_or_a_longer_name(nlp: Language, text: str) -> None:
+    assert not any(n.endswith(("领导小组", "领导小组办公室")) for n in orgs(nlp, text)), orgs(nlp, text)

@@ -11,7 +11,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Set as AbstractSet
+from typing import Any
 
+from kg.nlp.candidates import Candidate
 from kg.nlp.merge import jieba_tags
 
 #: Words that open a clause about a body and never a body's name: asking, passing on, following, leading.
@@ -26,7 +29,7 @@ ONE_CHAR = frozenset("由向经请报从对在给让被把将与和及同跟据�
 #: pronouns, particles, numerals, time words, adjectives.
 NOT_PLACE_TAGS = ("p", "v", "c", "d", "r", "u", "m", "t", "a", "y", "e", "o", "f", "q")
 #: What a level word opens (省, 市, 县, 区 …), optionally after 中共.
-LEVEL_OPENING = re.compile(r"^(?:中共)?[省市县区州盟旗]")
+LEVEL_OPENING = re.compile(r"(?:中共)?[省市县区州盟旗]")
 
 
 def verb_opening(before: str, level: str = "") -> bool:
@@ -53,3 +56,92 @@ def impossible_opening(name: str, levels: tuple[str, ...] = ()) -> str | None:
             if LEVEL_OPENING.match(rest) or rest.startswith(levels):
                 return f"{verb} is a verb or a preposition before {rest}"
     return None
+
+
+# -- standing groups and their offices ------------------------------------------------------------------
+
+#: A standing group's head (decision 11: a standing 领导小组 is ORG), its office optionally after it.
+GROUP_HEAD = re.compile(r"领导小组(?:办公室)?")
+#: The group's office set up under it: 领导小组下设办公室, 领导小组下设领导小组办公室.
+OFFICE_UNDER = re.compile(r"下设(?:领导小组)?办公室")
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+#: A longer body or a mechanism a group's name opens (…领导小组车联网产业发展专项委员会, …领导小组工作机制).
+LONGER_NAME = re.compile(r"[^，。；、：,;:！？\s（）()“”]{0,14}?(?:委员会|专委会|工作组|小组|机制)")
+#: What may not open a group's name read leftwards: a determiner or a level's reach (各级, 相关, 有关, 本).
+GROUP_STOP = ("各级", "各地", "相关", "有关", "本", "该", "各", "此")
+
+
+def standing_groups(text: str, reader: Any, token_starts: AbstractSet[int],
+                    org_spans: dict[int, int]) -> list[Candidate]:
+    """ORG candidates for named standing groups (智慧林业建设工作领导小组, …领导小组办公室) and for a
+    group's short mentions after its full name: 领导小组 alone is the group last named in full, and
+    领导小组下设办公室 / 领导小组办公室 names its office (智慧林业建设工作领导小组办公室).
+
+    The name is read leftwards over jieba words by the programme reader (kg.nlp.programs.Reader.name_start:
+    it stops at punctuation, 的, verbs that govern the name, determiners); a name needs two characters
+    before the head, none of them a determiner (各级领导小组 is no group)."""
+    starts = sorted(token_starts)
+    found: list[Candidate] = []
+    last: str | None = None  # the group last named in full
+    for m in GROUP_HEAD.finditer(text):
+        h0, end = m.start(), m.end()
+        office = m.group().endswith("办公室")
+        if end < len(text) and text[end] in "长员":
+            continue  # 领导小组组长, 领导小组成员: a post
+        if end < len(text) and text.startswith("组", end) or LONGER_NAME.match(text, end):
+            continue  # …领导小组车联网产业发展专项委员会等工作机制: the group is the parent inside a name
+        org_ends = org_spans.keys()
+        begin = reader.name_start(text, h0, starts, org_ends)
+        while begin >= 2 and begin < h0 and text[begin - 1] == "和" and CJK_RE.match(text[begin - 2]):
+            before = reader.name_start(text, begin - 1, starts, org_ends)
+            if before >= begin - 2:
+                break
+            begin = before  # 网络安全和信息化领导小组: a field of two words joined by 和
+        begin = opening_words(text, begin, h0, token_starts)
+        begin = org_spans.get(begin, begin)  # 教育部|网络安全和信息化领导小组: the body's unit, named with it
+        body = text[begin:h0].strip("“”\"‘’")
+        if len(body) >= 2 and not body.startswith(GROUP_STOP) and not _of_a_kind(text, begin) \
+                and not verb_opening(body):  # 承担|领导小组的日常工作: a verb, then the group named before
+            group = text[begin:h0] + "领导小组"
+            last = group
+            found.append(Candidate(begin, end, "ORG", "pattern", 0.8))
+        elif last is not None and (begin >= h0 - 1 or verb_opening(body) or body in VERB_OPENERS) \
+                and (h0 == 0 or text[h0 - 1] not in "各该本此"):
+            # 领导小组 alone, after the group was named: that group (or its office)
+            found.append(Candidate(h0, end, "ORG", "pattern", 0.7, last + ("办公室" if office else "")))
+            begin = h0
+            group = last
+        else:
+            continue
+        under = OFFICE_UNDER.match(text, end) if not office else None
+        if under is not None:
+            o0 = under.end() - 3
+            found.append(Candidate(o0, under.end(), "ORG", "pattern", 0.7, group + "办公室"))
+    return found
+
+
+def opening_words(text: str, begin: int, end: int, token_starts: AbstractSet[int]) -> int:
+    """``begin`` moved past the verbs and prepositions that open ``text[begin:end]`` (报|教育部网信领导小组,
+    根据|…): a jieba word of :data:`VERB_OPENERS`, or a one-character word of :data:`ONE_CHAR`."""
+    while begin < end:
+        nxt = next((k for k in range(begin + 1, min(end, begin + 5) + 1) if k in token_starts), None)
+        if nxt is None:
+            break
+        word = text[begin:nxt]
+        if word in VERB_OPENERS or len(word) == 1 and word in ONE_CHAR:
+            begin = nxt
+            continue
+        if text[begin] in ONE_CHAR and LEVEL_OPENING.match(text, begin + 1):
+            begin += 1  # 由省…领导小组办公室: jieba wrote 由省 as one word
+            continue
+        break
+    return begin
+
+
+def _of_a_kind(text: str, begin: int) -> bool:
+    """A group named after a kind of body or in an addressee list (各级教育行政部门网络安全和信息化领导小组
+    办公室, 各省…、网络安全和信息化领导小组、…): each place's group, no one body."""
+    if begin == 0 or not (text[begin - 1] == "、" or text.endswith(("部门", "单位", "机关"), 0, begin)):
+        return False
+    clause = re.split(r"[。；：\n]", text[max(0, begin - 40):begin])[-1]
+    return "各" in clause

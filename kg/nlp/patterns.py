@@ -169,6 +169,8 @@ class PatternRecognizer:
         out.extend(metrics)
         out.extend(frame_names(text, metrics))
         out.extend(self.orgs(text, token_starts))
+        out.extend(orgs.standing_groups(text, self.programs, token_starts,  # 智慧林业建设工作领导小组
+                                        {c.end: c.start for c in out if c.label == "ORG"}))
         out.extend(self.kind_names(text, token_starts))
         out.extend(self.persons(text))
         tags = jieba_tags()

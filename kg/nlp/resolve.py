@@ -214,7 +214,8 @@ class Resolver:
                     if surface not in self.gazetteer.central_forms else self.gazetteer.central_forms[surface]
                 if central is not None and self.gazetteer.central_allowed(text, m.start):
                     name = central
-                elif (expanded := self.gazetteer.expand(surface, province, city)) is not None:
+                elif (expanded := self.gazetteer.expand(  # a short mention named by its rule (kg.nlp.orgs)
+                        name if m.source == "pattern" and m.name else surface, province, city)) is not None:
                     name = expanded
                 key = ("ORG", org_match_key(name))
             else:
