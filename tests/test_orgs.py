@@ -69,3 +69,20 @@ def test_a_group_named_with_its_body_and_a_field_joined_by_he(nlp: Language) -> 
 ])
 def test_no_group_where_the_text_names_a_kind_or_a_longer_name(nlp: Language, text: str) -> None:
     assert not any(n.endswith(("领导小组", "领导小组办公室")) for n in orgs(nlp, text)), orgs(nlp, text)
+
+
+# -- a department in brackets after its body (我部（X司）) -------------------------------------------------
+
+
+def test_a_department_in_brackets_after_the_issuers_voice_is_the_issuers() -> None:
+    x = extract(Document("t", "交通运输部将总结推广试点经验。试点进展请及时报我部（运输服务司）。",
+                         issuer="交通运输部"))
+    by_id = {e.id: e.name for e in x.entities}
+    assert "交通运输部运输服务司" in by_id.values(), by_id
+    assert ("subOrganizationOf", "交通运输部运输服务司", "交通运输部") in {
+        (r.label, by_id[r.head], by_id[r.tail]) for r in x.relations}
+
+
+def test_a_body_in_brackets_is_no_department(nlp: Language) -> None:
+    names = orgs(nlp, "国家发展改革委（国家能源局）负责组织评估。")
+    assert "国家能源局" in names and not any(n.endswith("部国家能源局") or "委国家能源局" in n for n in names)

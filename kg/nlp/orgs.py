@@ -145,3 +145,31 @@ def _of_a_kind(text: str, begin: int) -> bool:
         return False
     clause = re.split(r"[。；：\n]", text[max(0, begin - 40):begin])[-1]
     return "各" in clause
+
+
+# -- a department named in brackets after its body ------------------------------------------------------
+
+#: （X司）, （X局）… right after 我部 or a body's name: X is a department of that body (我部（教师工作司）).
+BRACKET_UNIT = re.compile(r"[（(]([\u4e00-\u9fff]{2,12}?(?:司|局|处|办公室|办公厅|中心|室))[）)]")
+
+
+def bracket_units(text: str, mentions: list[Any], issuer: str | None, central: dict[str, str],
+                  voice: str, make: Any) -> list[Any]:
+    """ORG mentions for the departments written in brackets right after the body they belong to: 我部（教师
+    工作司） is the issuer's 教师工作司 (教育部教师工作司), 工业和信息化部（装备工业一司） the ministry's; the
+    department is named with its body, so that it is subOrganizationOf the body by name (decision 8).
+    ``make(start, end, name)`` builds a mention. A bracket that holds a body of its own (国家发展改革委
+    （国家能源局）) or an alias note (（以下简称…）) gives none."""
+    taken = {(m.start, m.end) for m in mentions}
+    out = []
+    for m in mentions:
+        if m.label != "ORG":
+            continue
+        unit = BRACKET_UNIT.match(text, m.end)
+        if unit is None or (unit.start(1), unit.end(1)) in taken or unit.group(1) in central:
+            continue
+        body = issuer if m.name == voice else central.get(m.name or text[m.start:m.end])
+        if not body or unit.group(1).startswith(("以下", "简称", "下称")):
+            continue
+        out.append(make(unit.start(1), unit.end(1), body + unit.group(1)))
+    return out
