@@ -86,3 +86,19 @@ def test_a_department_in_brackets_after_the_issuers_voice_is_the_issuers() -> No
 def test_a_body_in_brackets_is_no_department(nlp: Language) -> None:
     names = orgs(nlp, "国家发展改革委（国家能源局）负责组织评估。")
     assert "国家能源局" in names and not any(n.endswith("部国家能源局") or "委国家能源局" in n for n in names)
+
+
+# -- bodies named after an event, a theatre or a country --------------------------------------------------
+
+
+@pytest.mark.parametrize("text, body", [
+    ("国务院领导视察北部战区海军机关。", "北部战区海军"),
+    ("比赛结束后，中国代表团举行总结会。", "中国代表团"),
+    ("第五届中国国际茶叶博览会组委会发布公告。", "第五届中国国际茶叶博览会组委会"),
+])
+def test_a_body_named_after_an_event_a_theatre_or_a_country(nlp: Language, text: str, body: str) -> None:
+    assert body in orgs(nlp, text), orgs(nlp, text)
+
+
+def test_the_delegations_of_every_place_are_no_body(nlp: Language) -> None:
+    assert not any(n.endswith("代表团") for n in orgs(nlp, "草案提请各代表团审议。"))

@@ -173,3 +173,34 @@ def bracket_units(text: str, mentions: list[Any], issuer: str | None, central: d
             continue
         out.append(make(unit.start(1), unit.end(1), body + unit.group(1)))
     return out
+
+
+# -- bodies named after an event, a theatre or a country ------------------------------------------------
+
+#: What turns the name before it into a body's: an event's organising committee (杭州亚运会组委会), a
+#: theatre's service (西部战区空军), a country's or a place's delegation (中国代表团).
+BODY_AFTER = {
+    "EVENT": re.compile(r"组委会|组织委员会|执委会|筹委会"),
+    "ORG": re.compile(r"(?<=战区)(?:空军|海军|陆军|火箭军)"),
+    "PLACE": re.compile(r"代表团"),
+}
+
+
+def bodies_after(out: list[Candidate], text: str) -> list[Candidate]:
+    """ORG candidates over a rule name and the body word written right after it (kg_patterns' candidates
+    ``out``): an EVENT + 组委会, an ORG ending in 战区 + its service, a PLACE + 代表团. The longer candidate
+    wins in kg_merge; the event or the place keeps its own mentions elsewhere."""
+    found = []
+    seen = set()
+    for c in out:
+        rx = BODY_AFTER.get(c.label)
+        if rx is None or c.source not in ("pattern", "lexicon") or (c.start, c.end) in seen:
+            continue
+        m = rx.match(text, c.end)
+        if m is None or (c.label == "ORG" and not text.endswith("战区", c.start, c.end)):
+            continue
+        if c.label == "PLACE" and c.start > 0 and text[c.start - 1] in "各":
+            continue
+        seen.add((c.start, c.end))
+        found.append(Candidate(c.start, m.end(), "ORG", "pattern", 0.8))
+    return found

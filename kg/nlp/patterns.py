@@ -179,6 +179,7 @@ class PatternRecognizer:
         out.extend(self.groups(text, token_starts))
         out.extend(self.group_finder(text, *token_offsets(doc)))
         programs.revise(out, text, self.programs, token_starts, self._token_ends)
+        out.extend(orgs.bodies_after(out, text))  # …运动会组委会, 西部战区空军, 中国代表团
         return doc
 
     # -- ORG ----------------------------------------------------------------------------------------
