@@ -102,3 +102,15 @@ def test_a_body_named_after_an_event_a_theatre_or_a_country(nlp: Language, text:
 
 def test_the_delegations_of_every_place_are_no_body(nlp: Language) -> None:
     assert not any(n.endswith("代表团") for n in orgs(nlp, "草案提请各代表团审议。"))
+
+
+@pytest.mark.parametrize("text, bad", [
+    ("各中级人民法院要推进辖区法院信息系统建设。", "辖区法院"),
+    ("当年他们设法组织工会，开展罢工。", "组织工会"),
+])
+def test_a_common_noun_or_a_verb_opens_no_body(nlp: Language, text: str, bad: str) -> None:
+    assert not any(bad in n for n in orgs(nlp, text)), orgs(nlp, text)
+
+
+def test_a_district_whose_name_ends_like_a_common_noun_is_still_read(nlp: Language) -> None:
+    assert any(n.startswith("崂山区") for n in orgs(nlp, "崂山区政府负责组织实施。"))

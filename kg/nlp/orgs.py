@@ -46,6 +46,17 @@ def verb_opening(before: str, level: str = "") -> bool:
     return (tags.get(before) or "").startswith(NOT_PLACE_TAGS)
 
 
+#: Common nouns a level character ends (辖区 "the area under one's jurisdiction", 小区 "housing estate"):
+#: 推进辖区法院… names the courts of an area, no court of a 区.
+COMMON_LEVEL_WORDS = frozenset({"辖区", "片区", "小区", "街区"})
+
+
+def level_in_common_word(text: str, level_at: int) -> bool:
+    """Whether the level character at ``level_at`` ends one of :data:`COMMON_LEVEL_WORDS` (推进辖区法院…):
+    then no body of that level is named."""
+    return level_at >= 1 and text[level_at - 1:level_at + 1] in COMMON_LEVEL_WORDS
+
+
 def impossible_opening(name: str, levels: tuple[str, ...] = ()) -> str | None:
     """Why a body's name cannot be real because a verb or a preposition opens it, or None: 函请市财政局,
     根据市财政局, 组织区县政府 (a closed verb of :data:`VERB_OPENERS` before a level word or a known

@@ -207,6 +207,10 @@ class PatternRecognizer:
             if begin > 0 and not has_place and has_level and text[begin] in "省市县区州盟" \
                     and self._in_common_word(text, begin, token_starts):
                 continue  # 检查上市公司, 超市公司: the level character is part of a word (上市), no level
+            if not has_place and not has_level and text[begin:start] in orgs.VERB_OPENERS:
+                continue  # 组织|工会, 指导|委员会: a verb and its object, no field of a body
+            if begin > 0 and not has_place and has_level and orgs.level_in_common_word(text, begin):
+                continue  # 推进辖区法院…, 社区党委: the level character ends a common noun
             if begin > 0 and not has_place and CJK.match(text[begin - 1]) and has_level \
                     and text[begin] in "省市县区州盟":
                 # 郑州市委…: an unknown place before a level word; take two characters of it.
