@@ -1,11 +1,22 @@
-"""Bodies' names: where they begin, and the bodies written inside or after them (docs/annotation.md, ORG).
+"""Bodies' names: where they begin, and the bodies written inside, after or beside them (docs/annotation.md,
+ORG; decisions 5, 8, 11). Hooks: kg.nlp.patterns (candidates), kg.nlp.resolve (bracketed departments),
+kg.nlp.gazetteer (impossible names).
 
 - **A body's name never opens with a verb or a preposition.** 市工业和信息化局函请市财政局拨付资金,
   根据市财政局的意见, 组织区县政府开展: 函请, 根据, 组织 are the sentence's, not the name's. A short form
   (市财政局, 区县政府) written after such a word is read without it; :func:`verb_opening` says whether the
   characters before a level word are such a word (jieba's tags p, v, c, d, r …, or a verb of asking or
   passing on: 函请, 报请, 提请, 商请, 由, 经, 向 …). A real place jieba does not know (a county) passes.
-- :func:`impossible_opening` is the same test on a finished name (the ORG names the test suite scans).
+  :func:`impossible_opening` is the same test on a finished name (the ORG names the test suite scans). A level
+  character that ends a common noun (辖区|法院) names no body of that level (:func:`level_in_common_word`).
+- **Standing groups** (decision 11: a standing 领导小组 is ORG): :func:`standing_groups` reads the name
+  leftwards with the programme reader, keeps a field joined by 和 and the body before it
+  (教育部网络安全和信息化领导小组办公室), and reads bare 领导小组 and 领导小组(下设)办公室 after the full name
+  as that group and its office (subOrganizationOf it by name).
+- **A department in brackets** after its body or the issuer's voice (我部（教师工作司）) is that body's
+  department, named with it (:func:`bracket_units`).
+- **Bodies named after an event, a theatre or a place** (…运动会组委会, 西部战区空军, 中国代表团):
+  :func:`bodies_after`.
 """
 
 from __future__ import annotations
