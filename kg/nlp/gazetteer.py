@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from kg.core.lexicon import Department, Division, Lexicon
 from kg.nlp.merge import jieba_tags
+from kg.nlp.orgs import impossible_opening
 
 #: Level words that open a local body's name when its place is left out, longest first.
 BARE_WORDS = ("自治区党委", "自治区", "省委", "市委", "县委", "区委", "省", "市", "县", "区")
@@ -371,6 +372,8 @@ def impossible_name(name: str, gazetteer: Gazetteer) -> str | None:
     place makes. A real name that only looks so (山东市场监管局 = 山东 + 市场监管局, 吉林市 the city) passes.
     """
     name = PARTY_PREFIX.sub("", name)
+    if (verb := impossible_opening(name)) is not None:
+        return verb  # 函请市财政局, 根据市财政局: the sentence's verb before a short form (kg.nlp.orgs)
     for n in range(min(gazetteer.max_short, len(name) - 1), 1, -1):
         holders = gazetteer.short_forms.get(name[:n])
         if not holders:

@@ -26,7 +26,7 @@ from spacy.tokens import Doc
 
 from kg.core.lexicon import Lexicon, load_lexicon, read_list
 from kg.core.resources import ontology_path
-from kg.nlp import news, programs
+from kg.nlp import news, orgs, programs
 from kg.nlp.candidates import Candidate, candidates
 from kg.nlp.groups import GroupFinder
 from kg.nlp.merge import jieba_tags, person_like
@@ -173,6 +173,8 @@ class PatternRecognizer:
         out.extend(metrics)
         out.extend(frame_names(text, metrics))
         out.extend(self.orgs(text, token_starts))
+        out.extend(orgs.standing_groups(text, self.programs, token_starts,  # 智慧林业建设工作领导小组
+                                        {c.end: c.start for c in out if c.label == "ORG"}))
         out.extend(self.kind_names(text, token_starts))
         out.extend(self.persons(text))
         tags = jieba_tags()
@@ -181,6 +183,7 @@ class PatternRecognizer:
         out.extend(self.groups(text, token_starts))
         out.extend(self.group_finder(text, *token_offsets(doc)))
         programs.revise(out, text, self.programs, token_starts, self._token_ends)
+        out.extend(orgs.bodies_after(out, text))  # …运动会组委会, 西部战区空军, 中国代表团
         return doc
 
     # -- ORG ----------------------------------------------------------------------------------------
@@ -208,6 +211,10 @@ class PatternRecognizer:
             if begin > 0 and not has_place and has_level and text[begin] in "省市县区州盟" \
                     and self._in_common_word(text, begin, token_starts):
                 continue  # 检查上市公司, 超市公司: the level character is part of a word (上市), no level
+            if not has_place and not has_level and text[begin:start] in orgs.VERB_OPENERS:
+                continue  # 组织|工会, 指导|委员会: a verb and its object, no field of a body
+            if begin > 0 and not has_place and has_level and orgs.level_in_common_word(text, begin):
+                continue  # 推进辖区法院…, 社区党委: the level character ends a common noun
             if begin > 0 and not has_place and CJK.match(text[begin - 1]) and has_level \
                     and text[begin] in "省市县区州盟":
                 # 郑州市委…: an unknown place before a level word; take two characters of it.
@@ -215,7 +222,8 @@ class PatternRecognizer:
                 if len(before) == 2 \
                         and all(CJK.match(c) and c not in "的了在和与及对把将是为" for c in before) \
                         and before not in self.stopwords \
-                        and not _ends_with_any(text, begin, self.stopwords, 6):
+                        and not _ends_with_any(text, begin, self.stopwords, 6) \
+                        and not orgs.verb_opening(before, text[begin]):  # 函请|市财政局, 根据|市财政局
                     begin -= 2
             if not has_place and text.startswith(news.GENERIC_COMMITTEE, begin):
                 continue  # 党委政府, 组建党委社会工作部: Party committees of no one (kg.nlp.news)

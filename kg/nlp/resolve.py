@@ -42,6 +42,7 @@ from kg.nlp import news
 from kg.nlp.gazetteer import BARE_WORDS, GENERIC_LEVELS, VOICE_PLACE, gazetteer_for
 from kg.nlp.lexicon_ruler import VOICE
 from kg.nlp.merge import Mention, jieba_tags
+from kg.nlp.orgs import bracket_units
 from kg.nlp.text import doc_text, token_offsets
 
 #: "X（以下简称Y）", "X(简称Y)": what follows the cue is X's short name in the document.
@@ -162,6 +163,9 @@ class Resolver:
         province, city, issuer = self.home(text, mentions, document)
         if issuer is None and titles and titles[0][1].start <= 1 + len(text) - len(text.lstrip()):
             issuer = titles[0][0][0].name  # the document's own title line names its issuer
+        if units := bracket_units(text, mentions, issuer, self.gazetteer.central_forms, VOICE,  # 我部（X司）
+                                       lambda s, e, n: Mention(s, e, "ORG", "pattern", 0.8, n)):
+            mentions = sorted([*mentions, *units], key=lambda m: (m.start, -m.end))
         groups: dict[tuple[str, str], ResolvedEntity] = {}
         order: list[tuple[str, str]] = []
         named_places = {("PLACE", normalize_name(self.place_full.get(m.name or text[m.start:m.end],
@@ -214,7 +218,8 @@ class Resolver:
                     if surface not in self.gazetteer.central_forms else self.gazetteer.central_forms[surface]
                 if central is not None and self.gazetteer.central_allowed(text, m.start):
                     name = central
-                elif (expanded := self.gazetteer.expand(surface, province, city)) is not None:
+                elif (expanded := self.gazetteer.expand(  # a short mention named by its rule (kg.nlp.orgs)
+                        name if m.source == "pattern" and m.name else surface, province, city)) is not None:
                     name = expanded
                 key = ("ORG", org_match_key(name))
             else:
