@@ -260,3 +260,13 @@ def test_a_clause_that_guides_or_fosters_groups_after_an_arrangement_targets_the
     found = targets(text, 纺织行业数字化诊断平台="MECHANISM", 纺织服装企业="GROUP",
                     乡村人才振兴工程="PROGRAM", 新型职业农民="GROUP")
     assert found == {("纺织行业数字化诊断平台", "纺织服装企业"), ("乡村人才振兴工程", "新型职业农民")}
+
+
+def test_a_group_that_builds_an_arrangement_is_not_its_target() -> None:
+    text = "城市交通运输主管部门应建立完善的信息交换共享机制。"
+    found = targets(text, **{"城市交通运输主管部门": "GROUP", "信息交换共享机制": "MECHANISM"})
+    assert not found
+    # a group inside an attribute of the arrangement is what it is for
+    text = "建立健全反映党员和党组织意愿的党内民主制度。"
+    found = targets(text, **{"党员": "GROUP", "党内民主制度": "MECHANISM"})
+    assert ("党内民主制度", "党员") in found

@@ -643,11 +643,24 @@ def urged(text: str, groups: Sequence[tuple[Mention, int]], at: int) -> list[tup
         if run and not ITEM_SEP.fullmatch(text, run[-1][0].end, g_m.start):
             run = []
         if not run and not URGE.search(text, max(0, g_m.start - 6), g_m.start) \
-                and "的" not in text[g_m.end:at]:
+                and not _in_attribute(text, g_m.end, at):
             continue
         run.append((g_m, g))
         out.append((g_m, g))
     return out
+
+
+#: a verb that sets an arrangement up: between a group and the 的 of an attribute, it makes the group the
+#: builder (城市交通运输主管部门应建立完善的…机制, 龙头企业建立面向…的平台), not the one the attribute names
+BUILD_VERB = re.compile(r"建立|建设|开展|实施|打造|构建|设立|健全|完善|推进|创建|组建|搭建|探索|推行|制定")
+
+
+def _in_attribute(text: str, end: int, at: int) -> bool:
+    """A group ending at ``end`` stands in an attribute of the arrangement at ``at`` (反映党员和党组织意愿的
+    党内民主制度): a 的 follows it before the arrangement, with no verb that sets something up before that
+    的."""
+    de = text.rfind("的", end, at)
+    return de >= 0 and not BUILD_VERB.search(text, end, de)
 
 
 #: after a group in an arrangement's name: the group's own affairs, not what is done for it

@@ -35,7 +35,7 @@ from kg.core.lexicon import load_lexicon
 from kg.nlp import lac, lexicon_ruler, merge, patterns, relations, resolve, statistical, tokenizer  # noqa: F401
 
 #: Bump when extraction output can change for the same input (cache keys, ``kg info``).
-PIPELINE_VERSION = "0.5.0"
+PIPELINE_VERSION = "0.5.1"
 
 RULE_COMPONENTS = ("kg_lexicon", "kg_patterns")
 
