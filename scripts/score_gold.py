@@ -3,10 +3,11 @@
 Sets: ``seeds`` (seeds/gold.jsonl), ``corpus`` (tests/gold/corpus.jsonl, reports), and the policy and
 news gold split once by tests/gold/split.json into ``policy-dev``, ``news-dev``, ``policy-test`` and
 ``news-test``; and passages annotated later to measure, unseen, how the rules written on dev generalise:
-``policy-fresh`` and ``news-fresh`` are scored and never read; once scored and recorded, a fresh batch may
-become development material (``policy-dev2``, ``news-dev2``: the second session's first batch;
-``policy-dev3``, ``news-dev3``: the third session's, see tests/gold/policy/README.md). ``--errors`` is for the
-dev sets; it refuses the test and fresh sets; ``--labels`` prints per-label counts on any set.
+``policy-fresh`` and ``news-fresh`` (and ``policy-fresh2``, ``news-fresh2``, the third session's last batch)
+are scored and never read; once scored and recorded, a fresh batch may become development material
+(``policy-dev2``, ``news-dev2``: the second session's first batch; ``policy-dev3``, ``news-dev3``: the third
+session's, see tests/gold/policy/README.md). ``--errors`` is for the dev sets; it refuses the test and fresh
+sets; ``--labels`` prints per-label counts on any set.
 
     python scripts/score_gold.py                  # every set, one table
     python scripts/score_gold.py policy-dev --errors
@@ -39,8 +40,9 @@ def _sets() -> dict[str, tuple[Path, Path, set[str] | None]]:
         "corpus": (GOLD / "corpus.jsonl", GOLD / "corpus", None),
     }
     for genre in ("policy", "news"):
-        for part in ("dev", "dev2", "dev3", "test", "fresh"):
-            ids = {i for i in SPLIT[part] if i.startswith("policy-" if genre == "policy" else "cctv-")}
+        for part in ("dev", "dev2", "dev3", "test", "fresh", "fresh2"):
+            prefix = "policy-" if genre == "policy" else "cctv-"
+            ids = {i for i in SPLIT.get(part, []) if i.startswith(prefix)}
             sets[f"{genre}-{part}"] = (GOLD / genre / "gold.jsonl", GOLD / genre / "passages.jsonl", ids)
     return sets
 
@@ -62,7 +64,7 @@ def main() -> int:
     names = args.names or list(sets)
     if unknown := [n for n in names if n not in sets]:
         parser.error(f"unknown set(s): {', '.join(unknown)}")
-    if args.errors and any(n.endswith(("-test", "-fresh")) for n in names):
+    if args.errors and any(n.endswith(("-test", "-fresh", "-fresh2")) for n in names):
         parser.error("--errors is for dev sets only: the test and fresh sets are scored, never read")
     nlp = shared_nlp("fast" if args.no_model else args.profile)
     figures: dict[str, dict[str, float]] = {}
