@@ -16,6 +16,9 @@ Batches drawn so far (each batch's entries are appended to selection.json after 
     # batch 3 (third session): skip all 35 entries (the 19, batch 1's 8 and batch 2's 8)
     python scripts/select_fresh_passages.py /work/shared/corpus/policy-documents.jsonl 10 \
         --seed 20261210 --skip-first 35
+    # batch 4 (third session): skip all 45 entries (the 35 and batch 3's 10)
+    python scripts/select_fresh_passages.py /work/shared/corpus/policy-documents.jsonl 8 \
+        --seed 20261212 --skip-first 45
 
 The defaults (n 8, --seed 20261206, --skip-first 19) give batch 1. Prints the selection as JSON (source_id,
 issuer_en, source_start, source_end, doc_id, chars).
