@@ -17,6 +17,9 @@ The skip is explicit so that every batch can be redrawn after later batches were
     batch 3 (third session; 8 stories):
         python scripts/select_fresh_news.py ../shared/corpus/cctv-news-2023.jsonl 8 \
             --seed 20261211 --skip-first 24
+    batch 4 (third session, scored only; 6 stories):
+        python scripts/select_fresh_news.py /work/shared/corpus/cctv-news-2023.jsonl 6 \
+            --seed 20261213 --skip-first 32
 """
 
 from __future__ import annotations
