@@ -70,7 +70,7 @@ GENERIC_HEADS = frozenset({"主管部门", "行政部门", "监管部门", "管�
                            "主管单位", "有关单位", "相关单位", "上级部门", "下级部门", "同级部门", "所属单位",
                            "直属单位", "分公司", "子公司", "总公司", "母公司", "人民群众", "有限公司",
                            "合作伙伴", "战略伙伴", "分支机构", "下属机构", "下属单位",
-                           "集团公司", "股份公司", "人员", "工作人员", "有关人员", "相关人员"})
+                           "集团公司", "股份公司"})
 #: the only words 公司 / 银行 / 医院 / 代表 / 委员 take before them: kinds, not one body's name
 #: (华为公司 is a body)
 NARROW_HEADS = {
@@ -230,7 +230,7 @@ class GroupFinder:
             word = text[starts[j]:ends[j]]
             if word in PROGRAMME_WORDS:
                 return j > k + 1
-            if not re.fullmatch(r"[\u4e00-\u9fff]{1,4}", word) or word.endswith(HEADS) \
+            if not re.fullmatch(r"[\u4e00-\u9fff]{1,4}", word) or self._head(word) is not None \
                     or word in self.cues or word in PREDICATES or word in PARTICIPLES \
                     or AIMING.search(word) or APPLY.fullmatch(word) or word in DETERMINERS \
                     or tags.get(word, "").startswith(("p", "c", "u", "r", "m", "q")):
@@ -302,7 +302,7 @@ class GroupFinder:
                 break
             if head in UNCLASSIFIED or head in INSTITUTIONS and tags.get(word, "").startswith("ns"):
                 break
-            if nested is None and word.endswith(HEADS) and head != "孵化器":
+            if nested is None and self._head(word) is not None and head != "孵化器":
                 nested = len(units)  # 大型工业企业|研发机构: the chain of the head before stops there
             units.append((starts[j], kind))
             pos = starts[j]
@@ -679,10 +679,11 @@ def named_for(name: str, group: str) -> bool:
     """Whether an arrangement's or document's name holds a group's name as the kind it is for: opening a
     word (not 中小企业 in 大中小企业融通创新模式) and not followed by the group's own affairs
     (金融机构内部考核机制)."""
-    words = _plain_words().lcut(name, HMM=False)
     bounds = {0}
-    for w in words:
-        bounds.add(max(bounds) + len(w))
+    pos = 0
+    for w in _plain_words().lcut(name, HMM=False):
+        pos += len(w)
+        bounds.add(pos)
     at = name.find(group)
     while at >= 0:
         end = at + len(group)

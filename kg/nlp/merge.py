@@ -204,7 +204,6 @@ def jieba_tags() -> dict[str, str]:
     return tags
 
 
-
 class Merger:
     def __init__(self, *, min_model_score: float, lexicon_dir: str | None = None) -> None:
         self.min_model_score = min_model_score

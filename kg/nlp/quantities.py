@@ -31,6 +31,7 @@ import jieba
 
 from kg.core.lexicon import read_table
 from kg.nlp.candidates import Candidate
+from kg.nlp.groups import OWNER
 from kg.nlp.merge import jieba_tags
 
 _CN = "零〇一二三四五六七八九十百千两"
@@ -211,6 +212,7 @@ FRAME_HEADS = {"体系框架": "MECHANISM", "子体系": "MECHANISM", "体系": 
 _HEAD_ALT = "|".join(sorted(FRAME_HEADS, key=len, reverse=True))
 #: what stands between a count and what it counts (50个以上|智能制造示范项目)
 _APPROX = r"(?:以上|以下|左右|上下|以内|多|余)?"
+APPROX_RE = re.compile(_APPROX)
 #: a counted name: up to the clause's end, ending in a head (10个以上|智能工厂/车间试点示范项目，)
 _NAME_CHAR = r"[^\s，。；;：:,（）()“”\"《》]"
 COUNTED_NAME = re.compile(rf"{_APPROX}({_NAME_CHAR}{{4,40}}?(?:{_HEAD_ALT}))(?=[，。；;：:,）)]|$)")
@@ -397,7 +399,7 @@ def quantity_relations(text: str, k: int, sentences: list[tuple[int, int]],
                 break
         if label in COUNTED_LABELS and n + 1 < len(items):
             x, j = items[n + 1]
-            after = re.compile(_APPROX).match(text, x.end).end()  # type: ignore[union-attr]
+            after = APPROX_RE.match(text, x.end).end()  # type: ignore[union-attr]
             closes = after >= len(text) or text[after] in CLAUSE_END
             counts = entities[j].label == "METRIC" and entities[j].unit not in RATES
             if counts and closes and (x.start == m.end or SIZE_OF.fullmatch(text, m.end, x.start)):
@@ -500,8 +502,6 @@ MAX_SECTION = 4000
 
 #: a cue right before a group that a section's programme is for (支持G, 扶持G, 帮助G, 为G提供, 面向G)
 SECTION_AIM = re.compile(r"(?:支持|扶持|帮助|帮扶|助力|面向|服务|惠及)(?:更多的?|广大|各类)?$")
-#: after a group: its own people or things, another role (支持高校、科研院所的科研人员)
-_OWNED = re.compile(r"(?:[、和及与][^，。；、\n]{1,12}?)*的")
 
 
 def section_parts(text: str, placed: list[tuple[Any, int]],
@@ -534,6 +534,6 @@ def section_parts(text: str, placed: list[tuple[Any, int]],
             aimed = SECTION_AIM.search(text, max(h.end(), m.start - 6), m.start) is not None or \
                 listed is not None and re.fullmatch(r"[、和及与]|以及", text[listed.end:m.start]) is not None
             listed = m if aimed else None
-            if aimed and not _OWNED.match(text, m.end, min(len(text), m.end + 40)):
+            if aimed and not OWNER.match(text, m.end, min(len(text), m.end + 40)):
                 out.append(("targets", w, i, (w_m.start, m.end)))
     return out
