@@ -102,8 +102,10 @@ def standing_groups(text: str, reader: Any, token_starts: AbstractSet[int],
     The name is read leftwards over jieba words by the programme reader (kg.nlp.programs.Reader.name_start:
     it stops at punctuation, 的, verbs that govern the name, determiners); a name needs two characters
     before the head, none of them a determiner (各级领导小组 is no group)."""
-    starts = sorted(token_starts)
     found: list[Candidate] = []
+    if "领导小组" not in text:
+        return found  # most documents: no sort of their token starts
+    starts = sorted(token_starts)
     last: str | None = None  # the group last named in full
     for m in GROUP_HEAD.finditer(text):
         h0, end = m.start(), m.end()

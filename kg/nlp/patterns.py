@@ -128,7 +128,6 @@ class PatternRecognizer:
                               if len(s) >= 2}, key=len, reverse=True)
         self.place_set = set(self.places)
         self._token_ends: AbstractSet[int] = frozenset()
-        self._place_set = frozenset(self.places)
         self.levels = sorted(lexicon.org_levels, key=len, reverse=True)
         self.fields = sorted(lexicon.org_fields, key=len, reverse=True)
         self.posts = sorted({t.name for t in lexicon.terms if t.label == "POST"}, key=len, reverse=True)
@@ -243,7 +242,7 @@ class PatternRecognizer:
 
     def _is_place(self, word: str) -> bool:
         """A place the lexicon knows, or a word jieba tags a place name (汶川, 芦山)."""
-        return word in self._place_set or (_jieba_tag(word) or "") == "ns"
+        return word in self.place_set or (_jieba_tag(word) or "") == "ns"
 
     @staticmethod
     def _in_common_word(text: str, pos: int, token_starts: AbstractSet[int]) -> bool:
@@ -335,8 +334,7 @@ class PatternRecognizer:
                 item = self._expand_left(text, begin - 1, token_starts)
                 if item >= begin - 1 or _after_last(text, item, begin - 1, EVENT_STOP) > item \
                         or text.endswith((*EVENT_SUFFIXES, *DISASTER_SUFFIXES), item, begin - 1) \
-                        or EVENT_NAME_END.search(text, item,
-                                                                                                  begin - 1):
+                        or EVENT_NAME_END.search(text, item, begin - 1):
                     break  # 二十大精神、中央人大工作会议, 进口博览会、服务贸易交易会: the item ends the list
                 begin = item
             if label == "EVENT" and begin < start \
