@@ -673,23 +673,20 @@ PARENT_PREFIXES: dict[str, tuple[str, ...]] = {"中共中央": ("中央", "党�
 MAX_CHILD_REST = 14
 
 
-def _lexicon_parents() -> dict[str, str]:
-    """Central bodies' parents (central_bodies.tsv: 中共中央政治局 → 中共中央, 全国人大常委会 → 全国人大)."""
+def _central_rows() -> list[dict[str, str]]:
+    """The rows of the lexicon's central_bodies.tsv (none when a lexicon folder lacks it), read once."""
     path = ontology_path("lexicon") / "central_bodies.tsv"
-    if not path.is_file():
-        return {}
-    return {row["name"]: row["parent"] for row in read_table(path) if row.get("parent")}
+    return read_table(path) if path.is_file() else []
 
 
-LEXICON_PARENTS = _lexicon_parents()
+_CENTRAL_ROWS = _central_rows()
+#: central bodies' parents (中共中央政治局 → 中共中央, 全国人大常委会 → 全国人大)
+LEXICON_PARENTS = {row["name"]: row["parent"] for row in _CENTRAL_ROWS if row.get("parent")}
 
 
 def _central_forms() -> list[str]:
     """The names and aliases of central bodies (central_bodies.tsv) of three characters or more."""
-    path = ontology_path("lexicon") / "central_bodies.tsv"
-    if not path.is_file():
-        return []
-    forms = {f for row in read_table(path) for f in (row["name"], *row.get("aliases", "").split("|"))}
+    forms = {f for row in _CENTRAL_ROWS for f in (row["name"], *row.get("aliases", "").split("|"))}
     return sorted((f for f in forms if len(f) >= 3), key=len, reverse=True)
 
 
